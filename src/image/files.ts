@@ -1,0 +1,60 @@
+/** Types of the file index: what one tar entry or one merged file looks like. */
+
+export type FileType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
+
+/** Metadata of one entry, as a predicate sees it before any body is read. */
+export interface FileInfo {
+  /** Relative to the image root, no leading slash, normalised (`usr/bin/env`). */
+  path: string;
+  type: FileType;
+  /** Permission bits including setuid (0o4000), setgid (0o2000) and sticky (0o1000). */
+  mode: number;
+  size: number;
+  /** Symlink target as stored, or the image path a hard link points at. */
+  linkTarget?: string;
+  uid?: number;
+  gid?: number;
+}
+
+/** The layer a file came from. */
+export interface LayerRef {
+  index: number;
+  digest: string;
+  diffId?: string;
+  /** The history entry's `created_by` for this layer, when the config has one. */
+  createdBy?: string;
+}
+
+export interface IndexedFile extends FileInfo {
+  layer: LayerRef;
+}
+
+/** A file whose body was captured because some request wanted it. */
+export interface CapturedFile extends IndexedFile {
+  body: Buffer;
+}
+
+/**
+ * What an analyzer asks of the file index: a cheap predicate on metadata.
+ * Only files it accepts have their bodies read (up to `maxFileSize`).
+ */
+export interface FileRequest {
+  name: string;
+  wants(info: FileInfo): boolean;
+  /** Larger wanted files are skipped with a warning (default 64 MiB). */
+  maxFileSize?: number;
+}
+
+/** The merged filesystem view after whiteouts, as a container would see it. */
+export interface ImageFilesystem {
+  /** Metadata of a path (like lstat: a symlink is not followed). */
+  get(path: string): IndexedFile | undefined;
+  /** Follows symlinks inside the image root (never outside) to the final entry. */
+  resolve(path: string): IndexedFile | undefined;
+  /** Every entry of the merged view, parents before children. */
+  entries(): IterableIterator<IndexedFile>;
+  /** Body of a captured file (following symlinks and hard links), if some request wanted it. */
+  read(path: string): CapturedFile | undefined;
+  /** Captured files whose path matches the predicate. */
+  captured(filter?: (file: CapturedFile) => boolean): CapturedFile[];
+}

@@ -1,0 +1,34 @@
+import type { FileInfo, ImageFilesystem } from '../image/files.js';
+import type { Package, ScanWarning } from '../model/package.js';
+
+/** What the OS detection found (`artifact.os` in the report). */
+export interface OsInfo {
+  family: string;
+  version: string;
+  name?: string;
+  codename?: string;
+  /** End-of-life date (ISO), when the release table knows it. */
+  eolDate?: string;
+  eol?: boolean;
+}
+
+export interface AnalyzerContext {
+  fs: ImageFilesystem;
+  os?: OsInfo;
+  /** Paths owned by OS packages (filled by OS analyzers, read by language analyzers). */
+  ownedFiles: Set<string>;
+}
+
+export interface AnalyzerResult {
+  packages: Package[];
+  warnings: ScanWarning[];
+}
+
+/** One package format: which files it needs, and how to read packages from them. */
+export interface Analyzer {
+  name: string;
+  wants(info: FileInfo): boolean;
+  /** Larger wanted files are skipped with a warning (default 64 MiB). */
+  maxFileSize?: number;
+  analyze(ctx: AnalyzerContext): Promise<AnalyzerResult>;
+}
