@@ -36,6 +36,11 @@ export function verified(source: Readable, check: VerifyingStream): Readable {
   return source.pipe(check);
 }
 
+export function platformOf(config: ImageConfigFile): Platform | undefined {
+  if (!config.os || !config.architecture) return undefined;
+  return { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
+}
+
 export function parseConfig(bytes: Buffer, what: string): ImageConfigFile {
   try {
     const config = JSON.parse(bytes.toString('utf8')) as ImageConfigFile;
@@ -73,10 +78,11 @@ export async function assembleImage(args: AssembleArgs): Promise<ResolvedImage> 
   return {
     ref: args.ref,
     transport: args.transport,
-    digest: desc.digest,
+    digest: args.root.digest,
+    manifestDigest: desc.digest,
     configDigest: manifest.config.digest,
     manifestMediaType: manifest.mediaType,
-    platform: config.os && config.architecture ? { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) } : undefined,
+    platform: platformOf(config),
     config,
     layers,
     close: args.close,

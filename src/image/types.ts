@@ -61,8 +61,10 @@ export interface ResolvedImage {
   ref: string;
   /** Transport name: oci, oci-archive, docker-archive, dir, docker. */
   transport: string;
-  /** Manifest digest (what `skopeo inspect` reports as Digest); absent for dir:. */
+  /** Digest the reference resolves to (an index for multi-arch images; what `skopeo inspect` reports); absent for dir:. */
   digest?: string;
+  /** Digest of the chosen platform's image manifest (equals `digest` for single-platform images). */
+  manifestDigest?: string;
   /** Digest of the config blob; absent for dir:. */
   configDigest?: string;
   manifestMediaType?: string;

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { PlimsollError, errorMessage } from './errors.js';
+import { filesCommand } from './cli/commands/files.js';
+import { imageCommand } from './cli/commands/image.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Exit codes: 0 ok, 1 policy failed, 2 usage or input error, 3 internal error. */
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('plimsoll')
+    .description('Container-image security scanner')
+    .version(version)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .addCommand(imageCommand())
+    .addCommand(filesCommand());
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof PlimsollError) {
+      process.stderr.write(`plimsoll: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`plimsoll: internal error: ${errorMessage(err)}\n`);
+    if (process.env.PLIMSOLL_DEBUG) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    return 3;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,60 @@
+import { Option, type Command } from 'commander';
+import { PlimsollError } from '../errors.js';
+import { parsePlatform } from '../image/manifest.js';
+import type { SourceOptions } from '../image/types.js';
+import { DownloadBar, progressWanted } from './progress.js';
+
+export interface ImageCliOptions {
+  platform?: string;
+  username?: string;
+  password?: string;
+  passwordStdin?: boolean;
+  insecure?: boolean;
+  offline?: boolean;
+  maxLayerSize?: string;
+  quiet?: boolean;
+}
+
+/** Options every command that reads an image takes. */
+export function addImageOptions(command: Command): Command {
+  return command
+    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-arch index (default: this machine)')
+    .option('--username <name>', 'registry user name')
+    .addOption(new Option('--password <password>', 'registry password').conflicts('passwordStdin'))
+    .option('--password-stdin', 'read the registry password from standard input')
+    .option('--insecure', 'do not verify registry TLS certificates')
+    .option('--offline', 'never use the network; fail if something would need it')
+    .option('--max-layer-size <bytes>', 'largest uncompressed layer to read (decompression bomb guard)', String(10 * 1024 ** 3));
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+export function parseByteSize(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b?|b)?$/i.exec(text.trim());
+  if (!m) throw new PlimsollError(`${flag}: not a size: "${text}" (e.g. 10GiB, 500MB, 1048576)`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const base = unit.includes('i') ? 1024 : 1000;
+  const power = { b: 0, k: 1, m: 2, g: 3, t: 4 }[unit[0] as 'b' | 'k' | 'm' | 'g' | 't'];
+  return Math.floor(Number(m[1]) * base ** power);
+}
+
+export async function sourceOptions(opts: ImageCliOptions, bar?: DownloadBar): Promise<SourceOptions> {
+  const password = opts.passwordStdin ? await readStdin() : opts.password;
+  if (password !== undefined && !opts.username) throw new PlimsollError('--password needs --username');
+  return {
+    ...(opts.platform ? { platform: parsePlatform(opts.platform) } : {}),
+    ...(opts.username ? { username: opts.username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    insecure: opts.insecure === true,
+    offline: opts.offline === true,
+    ...(bar ? { onProgress: bar.update } : {}),
+  };
+}
+
+export function downloadBar(opts: ImageCliOptions): DownloadBar | undefined {
+  return progressWanted(opts.quiet) ? new DownloadBar() : undefined;
+}

@@ -1,0 +1,36 @@
+import type { DownloadProgress } from '../image/types.js';
+
+/** Whether progress may be drawn: a terminal on stderr, not CI, not --quiet. */
+export function progressWanted(quiet: boolean | undefined): boolean {
+  return !quiet && process.stderr.isTTY === true && !process.env.CI;
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
+}
+
+/** One overall line on stderr for blob downloads, redrawn at most every 100 ms. */
+export class DownloadBar {
+  private readonly blobs = new Map<string, DownloadProgress>();
+  private last = 0;
+
+  update = (event: DownloadProgress): void => {
+    this.blobs.set(event.digest, event);
+    const now = Date.now();
+    if (now - this.last < 100 && !event.done) return;
+    this.last = now;
+    let received = 0;
+    let total = 0;
+    let done = 0;
+    for (const blob of this.blobs.values()) {
+      received += blob.received;
+      total += blob.total ?? blob.received;
+      if (blob.done) done++;
+    }
+    process.stderr.write(`\r\x1b[KDownloading layers: ${done}/${this.blobs.size} done, ${megabytes(received)}/${megabytes(total)} MB`);
+  };
+
+  finish(): void {
+    if (this.blobs.size > 0) process.stderr.write('\r\x1b[K');
+  }
+}

@@ -1,0 +1,163 @@
+import type { Readable, Writable } from 'node:stream';
+import { extract as tarExtract, type Header } from 'tar-stream';
+import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
+import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
+import type { FileInfo, FileRequest, FileType, LayerRef } from './files.js';
+import { basename, dirname, normalizeImagePath } from './paths.js';
+import type { ScanWarning } from '../model/package.js';
+
+export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+
+/** One tar entry of a layer, with its body when a request wanted it. */
+export interface LayerEntry extends FileInfo {
+  body?: Buffer;
+}
+
+/** What one layer writes and deletes, before merging with the others. */
+export interface LayerContent {
+  ref: LayerRef;
+  entries: LayerEntry[];
+  /** Paths a `.wh.NAME` file deletes from lower layers. */
+  whiteouts: string[];
+  /** Directories whose lower-layer contents `.wh..wh..opq` hides. */
+  opaqueDirs: string[];
+  compression: Compression;
+  /** Uncompressed bytes read. */
+  tarBytes: number;
+  warnings: ScanWarning[];
+}
+
+const TYPES: Partial<Record<Header['type'], FileType>> = {
+  file: 'file',
+  'contiguous-file': 'file',
+  directory: 'dir',
+  symlink: 'symlink',
+  link: 'hardlink',
+  'character-device': 'char',
+  'block-device': 'block',
+  fifo: 'fifo',
+};
+
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+
+/** Decides, per entry, whether any request wants its body, and the size cap that applies. */
+export function wantedLimit(requests: readonly FileRequest[], info: FileInfo): number | undefined {
+  let limit: number | undefined;
+  for (const request of requests) {
+    if (request.wants(info)) limit = Math.max(limit ?? 0, request.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+  }
+  return limit;
+}
+
+/** Classifies an entry: whiteout bookkeeping, or a file to index (undefined for things to ignore). */
+export function classifyEntry(
+  info: FileInfo,
+  content: Pick<LayerContent, 'whiteouts' | 'opaqueDirs'>,
+): 'whiteout' | 'ignore' | 'file' {
+  const name = basename(info.path);
+  if (!name.startsWith(WHITEOUT_PREFIX)) return info.path === '' ? 'ignore' : 'file';
+  const dir = dirname(info.path);
+  if (name === OPAQUE_MARKER) content.opaqueDirs.push(dir);
+  // Other `.wh..wh.` names are AUFS bookkeeping (hard-link dirs), never files.
+  else if (!name.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) content.whiteouts.push(dir ? `${dir}/${name.slice(4)}` : name.slice(4));
+  return 'whiteout';
+}
+
+function headerToInfo(header: Header): FileInfo | undefined {
+  const type = TYPES[header.type ?? 'file'];
+  if (!type) return undefined;
+  const info: FileInfo = {
+    path: normalizeImagePath(header.name),
+    type,
+    mode: (header.mode ?? 0) & 0o7777,
+    size: type === 'file' ? (header.size ?? 0) : 0,
+    uid: header.uid,
+    gid: header.gid,
+  };
+  if (type === 'symlink' && header.linkname) info.linkTarget = header.linkname;
+  if (type === 'hardlink' && header.linkname) info.linkTarget = normalizeImagePath(header.linkname);
+  return info;
+}
+
+async function readBody(entry: Readable, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of entry as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length <= limit) chunks.push(chunk);
+  }
+  return length <= limit ? Buffer.concat(chunks, length) : undefined;
+}
+
+export interface ReadLayerOptions {
+  requests: readonly FileRequest[];
+  /** Limit on the uncompressed size of the layer (decompression bombs). */
+  maxLayerSize: number;
+  /** Names the input in error messages. */
+  what: string;
+}
+
+/** Explains a low-level failure in words that name the layer. */
+function layerError(err: unknown, what: string): Error {
+  if (err instanceof DigestMismatchError || err instanceof InputError) return err;
+  const message = errorMessage(err);
+  if (/unexpected end of file|incorrect header check|invalid (block|distance|stored|code)|zstd/i.test(message)) {
+    return new InputError(`${what}: corrupt or truncated compressed data (${message})`);
+  }
+  if (/tar|header/i.test(message)) return new InputError(`${what}: not a valid tar archive (${message})`);
+  return new InputError(`${what}: ${message}`);
+}
+
+/**
+ * Reads one layer as a stream: decompresses it, parses tar, records entries
+ * and whiteouts, and keeps only the bodies some request wants.
+ */
+export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLayerOptions): Promise<LayerContent> {
+  const what = options.what;
+  const content: LayerContent = { ref, entries: [], whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
+  const extract = tarExtract();
+  const fail = (err: unknown): void => {
+    extract.destroy(layerError(err, what));
+  };
+  const stages: Readable[] = [blob];
+  try {
+    const head = await peek(blob, 4);
+    content.compression = detectCompression(head);
+  } catch (err) {
+    throw layerError(err, what);
+  }
+  const decoder = decoderFor(content.compression);
+  if (decoder) stages.push(blob.pipe(decoder));
+  const limiter = new SizeLimit(options.maxLayerSize, what);
+  stages.push((stages.at(-1) as Readable).pipe(limiter));
+  for (const stage of stages) stage.on('error', fail);
+  limiter.pipe(extract as unknown as Writable);
+
+  try {
+    for await (const entry of extract) {
+      const info = headerToInfo(entry.header);
+      if (!info || classifyEntry(info, content) !== 'file') {
+        entry.resume();
+        continue;
+      }
+      const limit = info.type === 'file' ? wantedLimit(options.requests, info) : undefined;
+      if (limit === undefined) {
+        entry.resume();
+        content.entries.push(info);
+        continue;
+      }
+      const body = await readBody(entry as unknown as Readable, limit);
+      if (body) content.entries.push({ ...info, body });
+      else {
+        content.entries.push(info);
+        content.warnings.push({ path: info.path, message: `skipped: larger than ${limit} bytes` });
+      }
+    }
+  } catch (err) {
+    for (const stage of stages) stage.destroy();
+    throw layerError(err, what);
+  }
+  content.tarBytes = limiter.bytes;
+  return content;
+}

@@ -1,0 +1,29 @@
+/**
+ * Normalises a path from a tar header or link target to the image-relative
+ * form: no leading slash, no `.` parts, `..` resolved lexically and clamped at
+ * the root (so `../../etc/passwd` stays inside the image as `etc/passwd`, as
+ * runtimes and umoci treat it). The root itself is ''.
+ */
+export function normalizeImagePath(name: string): string {
+  const out: string[] = [];
+  for (const part of name.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Joins a symlink target to the directory holding the link, inside the image root. */
+export function resolveLinkTarget(linkDir: string, target: string): string {
+  return normalizeImagePath(target.startsWith('/') ? target : `${linkDir}/${target}`);
+}

@@ -1,0 +1,90 @@
+import type { FileRequest, LayerRef } from './files.js';
+import { readLayer, type LayerContent } from './layer-reader.js';
+import { MergedFilesystem } from './merged-fs.js';
+import { readRootfs } from './sources/rootfs.js';
+import type { ResolvedImage } from './types.js';
+
+export const DEFAULT_MAX_LAYER_SIZE = 10 * 1024 ** 3;
+/** Layers read at once: downloads overlap, and gunzip runs on libuv's pool beside tar parsing. */
+export const DEFAULT_LAYER_CONCURRENCY = 3;
+
+export interface ReadImageOptions {
+  requests?: readonly FileRequest[];
+  maxLayerSize?: number;
+  concurrency?: number;
+  /** Called as each layer finishes (for progress). */
+  onLayer?: (layer: LayerContent) => void;
+}
+
+export interface LayerSummary extends LayerRef {
+  mediaType: string;
+  size?: number;
+  compression: string;
+  /** Bytes of the uncompressed tar. */
+  tarBytes: number;
+}
+
+export interface ImageContents {
+  fs: MergedFilesystem;
+  layers: LayerSummary[];
+}
+
+/** Maps each layer to the history entry that made it (history lists empty layers too). */
+export function layerRefs(image: ResolvedImage): LayerRef[] {
+  const history = (image.config.history ?? []).filter((h) => !h.empty_layer);
+  return image.layers.map((layer, index) => {
+    const createdBy = history[index]?.created_by;
+    return { index, digest: layer.digest, ...(layer.diffId ? { diffId: layer.diffId } : {}), ...(createdBy ? { createdBy } : {}) };
+  });
+}
+
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Reads every layer (a few at a time, each as a stream) into per-layer
+ * contents, then applies them bottom-up into the merged view.
+ */
+export async function readImage(image: ResolvedImage, options: ReadImageOptions = {}): Promise<ImageContents> {
+  const requests = options.requests ?? [];
+  if (image.rootfs !== undefined) {
+    const ref: LayerRef = { index: 0, digest: '' };
+    const content = await readRootfs(image.rootfs, ref, requests);
+    options.onLayer?.(content);
+    const fs = new MergedFilesystem(ref);
+    fs.apply(content);
+    fs.warnings.push(...content.warnings);
+    return { fs, layers: [] };
+  }
+  const refs = layerRefs(image);
+  const maxLayerSize = options.maxLayerSize ?? DEFAULT_MAX_LAYER_SIZE;
+  const contents = await mapBounded(image.layers, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY, async (layer, i) => {
+    const what = `${image.ref}: layer ${layer.digest}`;
+    const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what });
+    options.onLayer?.(content);
+    return content;
+  });
+  const fs = new MergedFilesystem(refs[0] ?? { index: 0, digest: '' });
+  for (const content of contents) {
+    fs.apply(content);
+    fs.warnings.push(...content.warnings);
+  }
+  const layers = contents.map((c, i) => ({
+    ...c.ref,
+    mediaType: image.layers[i]?.mediaType ?? '',
+    size: image.layers[i]?.size,
+    compression: c.compression,
+    tarBytes: c.tarBytes,
+  }));
+  return { fs, layers };
+}

@@ -1,0 +1,48 @@
+// Where the shared testbed's images, truth and registries live (built by .ci/run).
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const TESTBED = resolve(process.env.PLIMSOLL_TESTBED ?? '/var/cache/plimsoll-testbed');
+export const SHARED = resolve(process.env.PLIMSOLL_SHARED ?? join(import.meta.dirname, '../../../shared'));
+
+/** Every image the testbed builds, with its tag. */
+export const IMAGES: Record<string, string> = {
+  'debian-bookworm': '12',
+  'debian-app': '1.0',
+  'distroless-style': '12',
+  'alpine-3.10': '3.10.9',
+  'alpine-3.12': '3.12.12',
+  'alpine-3.20': '3.20.3',
+  'alpine-3.20-zstd': '3.20.3',
+  'alpine-multiarch': '3.20.3',
+  'scratch-go': '1.0',
+};
+
+export function testbedAvailable(): boolean {
+  return existsSync(join(TESTBED, 'oci')) && existsSync(join(TESTBED, 'truth'));
+}
+
+/** Skip reason for tests that need the testbed, or undefined when it is there. */
+export function needTestbed(): string | undefined {
+  return testbedAvailable() ? undefined : `testbed not built at ${TESTBED} (run .ci/run or set PLIMSOLL_TESTBED)`;
+}
+
+export interface RegistryEnv {
+  auth: string;
+  anon: string;
+  user: string;
+  password: string;
+}
+
+/** The running testbed registries (registry.sh start writes OUTDIR/registry/env). */
+export function registryEnv(): RegistryEnv | undefined {
+  const file = join(TESTBED, 'registry', 'env');
+  if (!existsSync(file)) return undefined;
+  const vars = Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  return { auth: vars.REGISTRY_AUTH ?? '', anon: vars.REGISTRY_ANON ?? '', user: vars.REGISTRY_USER ?? '', password: vars.REGISTRY_PASSWORD ?? '' };
+}
