@@ -153,6 +153,6 @@ export class ArchiveIndex {
 
   stream(member: ArchiveMember): Readable {
     if (member.size === 0) return Readable.from([]);
-    return createReadStream(this.file, { start: member.offset, end: member.offset + member.size - 1 });
+    return createReadStream(this.file, { start: member.offset, end: member.offset + member.size - 1, highWaterMark: 1024 * 1024 });
   }
 }

@@ -80,7 +80,8 @@ export class SizeLimit extends Transform {
 
 /** The decoder for a compression, or undefined for a plain tar. */
 export function decoderFor(compression: Compression): Transform | undefined {
-  if (compression === 'gzip') return createGunzip();
+  // Large output chunks: zlib's default 16 KiB makes gunzip about 1.5 times slower.
+  if (compression === 'gzip') return createGunzip({ chunkSize: 256 * 1024 });
   if (compression === 'zstd') return new ZstdStream();
   return undefined;
 }

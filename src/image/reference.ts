@@ -23,34 +23,36 @@ function splitPathSuffix(rest: string): [string, string | undefined] {
 
 export function parseReference(ref: string): ImageReference {
   if (ref.trim() === '') throw new PlimsollError('empty image reference');
-  const m = /^([a-z][a-z-]*):(?!\/\/[^/]*$)(.*)$/.exec(ref);
-  if (m && m[1] !== undefined && m[2] !== undefined && !looksLikeHostPort(ref)) {
-    const [, transport, rest] = m;
-    switch (transport) {
-      case 'oci':
-      case 'oci-archive': {
-        const [path, tag] = splitPathSuffix(rest);
-        return { transport, path, tag };
-      }
-      case 'docker-archive': {
-        // FILE[:NAME:TAG] — the name itself contains a colon, so split on the first one after the path.
-        const slash = rest.lastIndexOf('/');
-        const colon = rest.indexOf(':', slash + 1);
-        if (colon <= 0) return { transport, path: rest };
-        return { transport, path: rest.slice(0, colon), name: rest.slice(colon + 1) || undefined };
-      }
-      case 'dir':
-        return { transport, path: rest };
-      case 'docker':
-        if (!rest.startsWith('//')) throw new PlimsollError(`invalid reference "${ref}": docker transport needs docker://HOST/REPO`);
-        return parseDockerReference(rest.slice(2), ref);
-      default:
-        throw new PlimsollError(
-          `unknown transport "${transport}" in "${ref}" (known: ${KNOWN_TRANSPORTS.join(', ')})`,
-        );
+  const m = /^([a-z][a-z-]*):(.*)$/.exec(ref);
+  const transport = m?.[1];
+  const rest = m?.[2] ?? '';
+  switch (transport) {
+    case 'oci':
+    case 'oci-archive': {
+      const [path, tag] = splitPathSuffix(rest);
+      return { transport, path, tag };
     }
+    case 'docker-archive': {
+      // As skopeo: the path ends at the first colon, the rest is NAME:TAG.
+      const colon = rest.indexOf(':');
+      if (colon < 0) return { transport, path: rest };
+      return { transport, path: rest.slice(0, colon), name: rest.slice(colon + 1) || undefined };
+    }
+    case 'dir':
+      return { transport, path: rest };
+    case 'docker':
+      if (!rest.startsWith('//')) throw new PlimsollError(`invalid reference "${ref}": docker transport needs docker://HOST/REPO`);
+      return parseDockerReference(rest.slice(2), ref);
   }
-  return parseDockerReference(ref, ref);
+  try {
+    return parseDockerReference(ref, ref);
+  } catch (err) {
+    // `name:rest` that is no image name either: a transport Plimsoll does not know.
+    if (transport && !looksLikeHostPort(ref)) {
+      throw new PlimsollError(`unknown transport "${transport}" in "${ref}" (known: ${KNOWN_TRANSPORTS.join(', ')})`);
+    }
+    throw err;
+  }
 }
 
 /** `localhost:5000/x` and `127.0.0.1:5000/x` are registry references, not transports. */

@@ -8,6 +8,8 @@ import { parseDigest } from '../digest.js';
 import { parseManifest, type Descriptor } from '../manifest.js';
 import type { ResolvedImage, SourceOptions } from '../types.js';
 
+/** Blob read size: fewer, larger reads keep the decompressor busy. */
+export const READ_CHUNK = 1024 * 1024;
 const REF_NAME = 'org.opencontainers.image.ref.name';
 
 /** How an OCI layout's files are read: from a directory, or from members of an archive. */
@@ -86,7 +88,7 @@ function directoryReader(dir: string, what: string): LayoutReader {
       } catch {
         return undefined;
       }
-      return createReadStream(file);
+      return createReadStream(file, { highWaterMark: READ_CHUNK });
     },
   };
 }
