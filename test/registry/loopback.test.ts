@@ -124,6 +124,47 @@ describe('retries and redirects', () => {
     assert.equal(blobHits, 2);
   });
 
+  it('resumes a blob whose connection breaks off mid-way with a Range request', async () => {
+    const half = image.layer.length / 2;
+    const registry = await serve((req, res) => {
+      if (req.url === `/v2/${REPO}/blobs/${image.layerDigest}`) {
+        const range = req.headers.range;
+        if (range === undefined) {
+          // Half the bytes, then the connection drops.
+          res.writeHead(200, { 'content-length': image.layer.length });
+          res.write(image.layer.subarray(0, half), () => req.socket.destroy());
+        } else {
+          const from = Number(/^bytes=(\d+)-$/.exec(range)?.[1]);
+          res.writeHead(206, { 'content-range': `bytes ${from}-${image.layer.length - 1}/${image.layer.length}` });
+          res.end(image.layer.subarray(from));
+        }
+      } else if (!serveImage(image, REPO, req, res)) res.writeHead(404).end();
+    });
+    const img = await open(registry.registry);
+    assert.deepEqual(await readAllLayers(img), [image.layer.length]);
+    await img.close();
+    const ranges = registry.requests.filter((r) => r.headers.range).map((r) => r.headers.range);
+    assert.equal(ranges.length, 1);
+    assert.match(ranges[0] ?? '', /^bytes=[1-9]\d*-$/);
+  });
+
+  it('a blob that breaks off and cannot be resumed is a one-line error naming it', async () => {
+    const registry = await serve((req, res) => {
+      if (req.url === `/v2/${REPO}/blobs/${image.layerDigest}`) {
+        res.writeHead(200, { 'content-length': image.layer.length });
+        res.write(image.layer.subarray(0, 1000), () => req.socket.destroy());
+      } else if (!serveImage(image, REPO, req, res)) res.writeHead(404).end();
+    });
+    const img = await open(registry.registry);
+    const layer = img.layers[0];
+    assert.ok(layer);
+    await assert.rejects(drain(await layer.open()), {
+      name: 'PlimsollError',
+      message: `docker://${registry.registry}/${REPO}:1.0: download of blob ${image.layerDigest} broke off after 1000 bytes (ECONNRESET)`,
+    });
+    await img.close();
+  });
+
   it('gives up after a bounded number of 503s with a one-line error', async () => {
     const registry = await serve((req, res) => {
       if (req.url === '/v2/') res.end('{}');

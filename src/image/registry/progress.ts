@@ -2,7 +2,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { DownloadProgress } from '../types.js';
 
 /** Passes a blob's bytes through, reporting how many have arrived (and once more, `done`, at the end). */
-export class ProgressStream extends Transform {
+class ProgressStream extends Transform {
   private received = 0;
 
   constructor(
