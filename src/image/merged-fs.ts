@@ -65,14 +65,15 @@ export class MergedFilesystem implements ImageFilesystem {
     children.set(name, node);
   }
 
-  /** A hard link shares its target's size and body; the target is already in the view (tar order). */
+  /** A hard link shares its target's inode (mode, owner, size, body); the target is already in the view (tar order). */
   private linkHard(node: Node, entry: LayerEntry): void {
     const target = entry.linkTarget === undefined ? undefined : this.lookup(entry.linkTarget, false);
     if (!target || target.file.type !== 'file') {
       this.warnings.push({ path: entry.path, message: `hard link to missing file ${entry.linkTarget ?? ''}` });
       return;
     }
-    node.file = { ...node.file, size: target.file.size, linkTarget: target.file.path };
+    const { mode, uid, gid, size } = target.file;
+    node.file = { ...node.file, mode, uid, gid, size, linkTarget: target.file.path };
     if (target.body) node.body = target.body;
   }
 

@@ -107,8 +107,8 @@ export class RegistryClient {
         if (attempt >= RETRY.attempts) throw broke;
         await sleep(retryDelay(attempt));
         res = await this.getBlob(desc, received);
-        const range = res.headers['content-range'];
-        if (res.status !== 206 || !range?.startsWith(`bytes ${received}-`)) {
+        const resumed = received === 0 ? res.status === 200 : res.status === 206 && res.headers['content-range']?.startsWith(`bytes ${received}-`);
+        if (!resumed) {
           discard(res);
           throw broke;
         }
@@ -140,10 +140,11 @@ export class RegistryClient {
       const res = await this.http.request(url, { headers: state.header ? { ...headers, authorization: state.header } : headers });
       if (res.status !== 401) return res;
       discard(res);
-      if (renewed || (!state.header && !pickChallenge(parseChallenges(res.headers['www-authenticate'])))) throw this.refused(state);
+      const challenge = pickChallenge(parseChallenges(res.headers['www-authenticate']));
+      if (renewed || (!state.header && !challenge)) throw this.refused(state);
       if (generation === this.authGeneration) {
         // An expired token, or a challenge with a narrower scope than the ping's.
-        this.challenge = pickChallenge(parseChallenges(res.headers['www-authenticate'])) ?? this.challenge;
+        this.challenge = challenge ?? this.challenge;
         this.auth = undefined;
         this.authGeneration++;
       }
@@ -179,21 +180,21 @@ export class RegistryClient {
   }
 
   private async ping(): Promise<URL> {
-    const schemes = isLoopbackRegistry(this.registry) ? ['http:'] : this.options.insecure ? ['https:', 'http:'] : ['https:'];
-    for (const [i, scheme] of schemes.entries()) {
-      const base = new URL(`${scheme}//${this.registry}/`);
-      try {
-        const res = await this.http.request(new URL('v2/', base));
-        discard(res);
-        if (res.status === 401) this.challenge = pickChallenge(parseChallenges(res.headers['www-authenticate']));
-        return base;
-      } catch (err) {
-        // With --insecure, a registry that speaks plain HTTP fails the TLS handshake: try HTTP.
-        const tlsMismatch = err instanceof NetworkError && err.code === 'EPROTO';
-        if (!tlsMismatch || i === schemes.length - 1) throw err;
-      }
+    if (isLoopbackRegistry(this.registry)) return this.pingAt(new URL(`http://${this.registry}/`));
+    try {
+      return await this.pingAt(new URL(`https://${this.registry}/`));
+    } catch (err) {
+      // With --insecure, a registry that speaks plain HTTP fails the TLS handshake: try HTTP.
+      if (this.options.insecure && err instanceof NetworkError && err.code === 'EPROTO') return this.pingAt(new URL(`http://${this.registry}/`));
+      throw err;
     }
-    throw new PlimsollError(`${this.what}: no scheme to reach ${this.registry}`);
+  }
+
+  private async pingAt(base: URL): Promise<URL> {
+    const res = await this.http.request(new URL('v2/', base));
+    discard(res);
+    if (res.status === 401) this.challenge = pickChallenge(parseChallenges(res.headers['www-authenticate']));
+    return base;
   }
 
   /** Throws a one-line error for any status but 200, with the registry's own message when it sent one. */

@@ -105,15 +105,14 @@ async function runHelper(name: string, server: string, configFile: string): Prom
 }
 
 function fromAuthsEntry(entry: NonNullable<DockerConfig['auths']>[string], file: string, registry: string): Credentials | undefined {
-  const source = file;
-  if (entry.identitytoken) return { identityToken: entry.identitytoken, source };
+  if (entry.identitytoken) return { identityToken: entry.identitytoken, source: file };
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) throw new PlimsollError(`${file}: the "auth" entry for ${registry} is not base64 of user:password`);
-    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source };
+    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source: file };
   }
-  if (entry.username && entry.password) return { username: entry.username, password: entry.password, source };
+  if (entry.username && entry.password) return { username: entry.username, password: entry.password, source: file };
   return undefined;
 }
 
