@@ -105,6 +105,24 @@ describe('bearer token realm', () => {
   });
 });
 
+describe('token expiry', () => {
+  it('renews an expired Bearer token once and carries on', async () => {
+    let issued = 0;
+    const tokens = await serve((_req, res) => res.end(JSON.stringify({ token: `t${++issued}` })));
+    const registry = await serve((req, res) => {
+      // t1 expires once the manifest is read; blobs need the renewed t2.
+      const valid = req.url?.includes('/blobs/') ? 'Bearer t2' : 'Bearer t1';
+      if (req.url !== '/v2/' && req.headers.authorization !== valid) {
+        res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${tokens.port}/token",service="fake"` }).end();
+      } else if (!serveImage(image, REPO, req, res)) res.writeHead(404).end();
+    });
+    const img = await open(registry.registry);
+    assert.deepEqual(await readAllLayers(img), [image.layer.length]);
+    await img.close();
+    assert.equal(issued, 2);
+  });
+});
+
 describe('retries and redirects', () => {
   it('retries a 429 (honouring Retry-After) and a dropped connection, then succeeds', async () => {
     let manifestHits = 0;
@@ -126,10 +144,16 @@ describe('retries and redirects', () => {
 
   it('resumes a blob whose connection breaks off mid-way with a Range request', async () => {
     const half = image.layer.length / 2;
+    let blobHits = 0;
     const registry = await serve((req, res) => {
       if (req.url === `/v2/${REPO}/blobs/${image.layerDigest}`) {
         const range = req.headers.range;
-        if (range === undefined) {
+        if (++blobHits === 1) {
+          // Headers only, then the connection drops: the retry asks for the whole blob again.
+          res.writeHead(200, { 'content-length': image.layer.length });
+          res.flushHeaders();
+          setTimeout(() => req.socket.destroy(), 20);
+        } else if (range === undefined) {
           // Half the bytes, then the connection drops.
           res.writeHead(200, { 'content-length': image.layer.length });
           res.write(image.layer.subarray(0, half), () => req.socket.destroy());
@@ -145,6 +169,7 @@ describe('retries and redirects', () => {
     await img.close();
     const ranges = registry.requests.filter((r) => r.headers.range).map((r) => r.headers.range);
     assert.equal(ranges.length, 1);
+    assert.equal(blobHits, 3);
     assert.match(ranges[0] ?? '', /^bytes=[1-9]\d*-$/);
   });
 
@@ -260,6 +285,12 @@ describe('options', () => {
     assert.ok(events.every((e) => e.digest === image.layerDigest && e.total === image.layer.length));
     assert.deepEqual(events.at(-1), { digest: image.layerDigest, received: image.layer.length, total: image.layer.length, done: true });
     assert.ok(events.slice(0, -1).every((e) => !e.done));
+  });
+
+  it('a registry that is not listening is a one-line error', async () => {
+    const gone = await startServer((_req, res) => res.end());
+    await gone.close();
+    await assert.rejects(open(gone.registry), { name: 'PlimsollError', message: `docker://${gone.registry}/${REPO}:1.0: cannot reach ${gone.registry}: connection refused` });
   });
 
   it('--offline refuses before any connection', async () => {

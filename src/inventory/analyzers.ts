@@ -1,0 +1,7 @@
+import type { Analyzer } from './analyzer.js';
+import { apkAnalyzer } from './os/apk.js';
+import { dpkgAnalyzer } from './os/dpkg.js';
+import { rpmAnalyzer } from './os/rpm.js';
+
+/** Every analyzer, OS package databases first (their owned files are read by the language analyzers). */
+export const ALL_ANALYZERS: readonly Analyzer[] = [dpkgAnalyzer, apkAnalyzer, rpmAnalyzer];

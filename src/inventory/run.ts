@@ -1,0 +1,55 @@
+import { errorMessage } from '../errors.js';
+import type { FileRequest } from '../image/files.js';
+import { readImage, type ImageContents, type ReadImageOptions } from '../image/scan.js';
+import type { ResolvedImage } from '../image/types.js';
+import type { Package, ScanWarning } from '../model/package.js';
+import type { Analyzer, AnalyzerContext, OsInfo } from './analyzer.js';
+import { ALL_ANALYZERS } from './analyzers.js';
+import { detectOs, osFilesWanted } from './distro.js';
+
+export interface InventoryResult {
+  contents: ImageContents;
+  os?: OsInfo;
+  packages: Package[];
+  warnings: ScanWarning[];
+}
+
+/** The file requests of OS detection and of each analyzer, for one pass over the layers. */
+export function fileRequests(analyzers: readonly Analyzer[]): FileRequest[] {
+  return [
+    { name: 'os-release', wants: osFilesWanted },
+    ...analyzers.map((a) => ({ name: a.name, wants: a.wants.bind(a), ...(a.maxFileSize ? { maxFileSize: a.maxFileSize } : {}) })),
+  ];
+}
+
+/**
+ * Runs analyzers over a merged filesystem in order: OS package analyzers come
+ * first in the list, so the files they own are known before the language
+ * analyzers look. A failing analyzer becomes a warning, never a lost scan.
+ */
+export async function runAnalyzers(ctx: AnalyzerContext, analyzers: readonly Analyzer[]): Promise<{ packages: Package[]; warnings: ScanWarning[] }> {
+  const packages: Package[] = [];
+  const warnings: ScanWarning[] = [];
+  for (const analyzer of analyzers) {
+    try {
+      const result = await analyzer.analyze(ctx);
+      packages.push(...result.packages);
+      warnings.push(...result.warnings);
+    } catch (err) {
+      warnings.push({ message: `${analyzer.name} analyzer failed: ${errorMessage(err)}` });
+    }
+  }
+  return { packages, warnings };
+}
+
+/** Reads the image once and inventories it: OS, OS packages, then application packages. */
+export async function inventoryImage(
+  image: ResolvedImage,
+  options: Omit<ReadImageOptions, 'requests'> & { analyzers?: readonly Analyzer[] } = {},
+): Promise<InventoryResult> {
+  const analyzers = options.analyzers ?? ALL_ANALYZERS;
+  const contents = await readImage(image, { ...options, requests: fileRequests(analyzers) });
+  const os = detectOs(contents.fs);
+  const { packages, warnings } = await runAnalyzers({ fs: contents.fs, ownedFiles: new Set(), ...(os ? { os } : {}) }, analyzers);
+  return { contents, ...(os ? { os } : {}), packages, warnings: [...contents.fs.warnings, ...warnings] };
+}
