@@ -14,6 +14,11 @@ export class DownloadBar {
   private readonly blobs = new Map<string, DownloadProgress>();
   private last = 0;
 
+  /** Registers every blob up front, so the totals are right from the first redraw. */
+  expect(blobs: { digest: string; size?: number }[]): void {
+    for (const b of blobs) if (!this.blobs.has(b.digest)) this.blobs.set(b.digest, { digest: b.digest, received: 0, total: b.size, done: false });
+  }
+
   update = (event: DownloadProgress): void => {
     this.blobs.set(event.digest, event);
     const now = Date.now();
