@@ -1,12 +1,12 @@
 // `npm run bench [-- --runs N --only walk,...]`: speed and memory against the cost of reading the image bytes.
 import { parseArgs } from 'node:util';
-import { walkBench } from './walk-bench.js';
+import { imageBench } from './walk-bench.js';
 import { needTestbed } from '../test/helpers/testbed.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
 const runs = Number(values.runs);
 const only = values.only ? new Set(values.only.split(',')) : undefined;
-const sections: [string, () => Promise<string> | string][] = [['walk', () => walkBench(runs)]];
+const sections: [string, () => Promise<string> | string][] = [['images', () => imageBench(runs)]];
 
 const missing = needTestbed();
 if (missing) throw new Error(missing);

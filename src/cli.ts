@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { PlimsollError, errorMessage } from './errors.js';
 import { filesCommand } from './cli/commands/files.js';
 import { imageCommand } from './cli/commands/image.js';
+import { sbomCommand } from './cli/commands/sbom.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -15,6 +16,7 @@ async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .addCommand(imageCommand())
+    .addCommand(sbomCommand())
     .addCommand(filesCommand());
   for (const command of program.commands) command.exitOverride();
   try {

@@ -1,5 +1,5 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { InputError } from '../errors.js';
 
@@ -28,6 +28,9 @@ export async function peek(stream: Readable, n: number): Promise<Buffer> {
   if (head.length > 0) stream.unshift(head);
   return head;
 }
+
+/** Node's own zstd decoder, present from Node 22.15 on; several times faster than fzstd. */
+const nativeZstd = (zlib as unknown as { createZstdDecompress?: (options: { chunkSize: number }) => Transform }).createZstdDecompress;
 
 /** zstd frames through fzstd's streaming decoder (Node 20's zlib has no zstd). */
 class ZstdStream extends Transform {
@@ -81,7 +84,7 @@ export class SizeLimit extends Transform {
 /** The decoder for a compression, or undefined for a plain tar. */
 export function decoderFor(compression: Compression): Transform | undefined {
   // Large output chunks: zlib's default 16 KiB makes gunzip about 1.5 times slower.
-  if (compression === 'gzip') return createGunzip({ chunkSize: 256 * 1024 });
-  if (compression === 'zstd') return new ZstdStream();
+  if (compression === 'gzip') return zlib.createGunzip({ chunkSize: 256 * 1024 });
+  if (compression === 'zstd') return nativeZstd?.({ chunkSize: 256 * 1024 }) ?? new ZstdStream();
   return undefined;
 }

@@ -3,5 +3,8 @@ import { apkAnalyzer } from './os/apk.js';
 import { dpkgAnalyzer } from './os/dpkg.js';
 import { rpmAnalyzer } from './os/rpm.js';
 
+/** The OS package databases. */
+export const OS_ANALYZERS: readonly Analyzer[] = [dpkgAnalyzer, apkAnalyzer, rpmAnalyzer];
+
 /** Every analyzer, OS package databases first (their owned files are read by the language analyzers). */
-export const ALL_ANALYZERS: readonly Analyzer[] = [dpkgAnalyzer, apkAnalyzer, rpmAnalyzer];
+export const ALL_ANALYZERS: readonly Analyzer[] = [...OS_ANALYZERS];

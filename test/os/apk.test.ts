@@ -4,7 +4,7 @@ import type { ImageFilesystem } from '../../src/image/files.js';
 import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
 import { apkAnalyzer } from '../../src/inventory/os/apk.js';
 import { needTestbed } from '../helpers/testbed.js';
-import { fsFromFiles } from './fs-from-layout.js';
+import { fsFromFiles } from './memory-fs.js';
 import { testbedFs } from './testbed-fs.js';
 import { TESTBED_IMAGES, truthRows } from './truth.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detectOs, lookupRelease, osFilesWanted, parseOsRelease } from '../../src/inventory/distro.js';
 import { needTestbed } from '../helpers/testbed.js';
-import { fsFromFiles } from './fs-from-layout.js';
+import { fsFromFiles, type FixtureFiles } from './memory-fs.js';
 import { testbedFs } from './testbed-fs.js';
 import { TESTBED_IMAGES, truthRows } from './truth.js';
 
@@ -25,14 +25,14 @@ describe('detectOs on the testbed images (truth: os.tsv)', { skip: needTestbed()
       assert.ok(os.name?.includes(field('os-release', 'PRETTY_NAME') ?? '?'));
       assert.equal(os.name?.startsWith('Distroless'), image.name === 'distroless-style');
       assert.equal(typeof os.eolDate, 'string');
-      assert.equal(os.eol, os.eolDate! < '2026-11-30');
+      assert.equal(os.eol, (os.eolDate ?? '') < '2026-11-30');
     });
   }
 });
 
 // Hand-written os-release fixtures: the distributions no testbed image has, with the fields their
 // images ship (values as published by each distribution).
-const HAND_WRITTEN: [string, Parameters<typeof fsFromFiles>[0], { family: string; version: string; codename?: string; eolDate?: string }][] = [
+const HAND_WRITTEN: [string, FixtureFiles, { family: string; version: string; codename?: string; eolDate?: string }][] = [
   ['ubuntu 22.04', { 'etc/os-release': 'NAME="Ubuntu"\nVERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nVERSION_CODENAME=jammy\nID=ubuntu\nID_LIKE=debian\n' }, { family: 'ubuntu', version: '22.04', codename: 'jammy', eolDate: '2027-06-01' }],
   ['wolfi', { 'etc/os-release': 'ID=wolfi\nNAME="Wolfi"\nPRETTY_NAME="Wolfi"\nVERSION_ID="20230201"\nHOME_URL="https://wolfi.dev"\n' }, { family: 'wolfi', version: '20230201' }],
   ['chainguard', { 'etc/os-release': 'ID=chainguard\nNAME="Chainguard"\nPRETTY_NAME="Chainguard"\nVERSION_ID="20230214"\n' }, { family: 'chainguard', version: '20230214' }],
@@ -74,7 +74,7 @@ describe('detectOs on hand-written release files', () => {
   }
 
   it('a distroless layout (status.d/, no shell) is named as such; the same tree with a shell is plain Debian', () => {
-    const files: Parameters<typeof fsFromFiles>[0] = {
+    const files: FixtureFiles = {
       'etc/os-release': 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n',
       'var/lib/dpkg/status.d': { dir: true },
     };

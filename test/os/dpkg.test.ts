@@ -6,11 +6,15 @@ import type { ImageFilesystem } from '../../src/image/files.js';
 import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
 import { dep5Licenses, dpkgAnalyzer } from '../../src/inventory/os/dpkg.js';
 import { needTestbed, TESTBED } from '../helpers/testbed.js';
-import { fsFromFiles } from './fs-from-layout.js';
+import { fsFromFiles } from './memory-fs.js';
 import { testbedFs } from './testbed-fs.js';
 import { TESTBED_IMAGES, truthRows } from './truth.js';
 
-const image = (name: string) => TESTBED_IMAGES.find((i) => i.name === name)!;
+function image(name: string) {
+  const found = TESTBED_IMAGES.find((i) => i.name === name);
+  assert.ok(found, name);
+  return found;
+}
 
 async function run(fs: ImageFilesystem) {
   const ctx: AnalyzerContext = { fs, ownedFiles: new Set() };

@@ -1,27 +1,37 @@
-// One merged filesystem per testbed image, built once per test process and shared by the tests.
-import type { FileInfo, ImageFilesystem } from '../../src/image/files.js';
-import { osFilesWanted } from '../../src/inventory/distro.js';
-import { apkAnalyzer } from '../../src/inventory/os/apk.js';
-import { dpkgAnalyzer } from '../../src/inventory/os/dpkg.js';
+// One merged filesystem per testbed image, read once per test process through the project's own
+// image reader (source, layers, whiteouts, file index) and shared by the tests.
+import type { ImageFilesystem } from '../../src/image/files.js';
+import { openImage } from '../../src/image/open.js';
+import { readImage } from '../../src/image/scan.js';
 import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
 import { detectOs } from '../../src/inventory/distro.js';
+import { apkAnalyzer } from '../../src/inventory/os/apk.js';
+import { dpkgAnalyzer } from '../../src/inventory/os/dpkg.js';
+import { fileRequests } from '../../src/inventory/run.js';
 import type { Inventory } from '../../src/model/inventory.js';
-import { fsFromLayout } from './fs-from-layout.js';
 import type { TestbedImage } from './truth.js';
 
-const wanted = (info: FileInfo): boolean => osFilesWanted(info) || dpkgAnalyzer.wants(info) || apkAnalyzer.wants(info);
 const cache = new Map<string, Promise<ImageFilesystem>>();
+
+async function load(image: TestbedImage): Promise<ImageFilesystem> {
+  const resolved = await openImage(`oci:${image.layout}:${image.tag}`, { platform: { os: 'linux', architecture: image.arch } });
+  try {
+    return (await readImage(resolved, { requests: fileRequests([dpkgAnalyzer, apkAnalyzer]) })).fs;
+  } finally {
+    await resolved.close();
+  }
+}
 
 export function testbedFs(image: TestbedImage): Promise<ImageFilesystem> {
   let fs = cache.get(image.name);
   if (!fs) {
-    fs = fsFromLayout(image.layout, image.tag, wanted, image.arch);
+    fs = load(image);
     cache.set(image.name, fs);
   }
   return fs;
 }
 
-/** Detection plus both OS analyzers over a filesystem, as the pipeline will run them. */
+/** Detection plus both OS analyzers over a filesystem, as the pipeline runs them. */
 export async function osInventory(fs: ImageFilesystem, ref: string): Promise<{ inventory: Inventory; ctx: AnalyzerContext }> {
   const os = detectOs(fs);
   const ctx: AnalyzerContext = { fs, ...(os ? { os } : {}), ownedFiles: new Set() };

@@ -1,0 +1,86 @@
+// CycloneDX 1.6 JSON (https://cyclonedx.org/docs/1.6/json/) of an inventory.
+import { inventoryUuid, plimsollVersion, type Inventory } from '../model/inventory.js';
+import type { Package } from '../model/package.js';
+
+export interface SbomOptions {
+  /** Creation time written into the document (default: now). */
+  timestamp?: Date;
+}
+
+type Property = { name: string; value: string };
+
+function properties(p: Package): Property[] {
+  const props: Property[] = [{ name: 'plimsoll:package:type', value: p.type }];
+  if (p.source) {
+    props.push({ name: 'plimsoll:package:source:name', value: p.source.name });
+    props.push({ name: 'plimsoll:package:source:version', value: p.source.version });
+  }
+  if (p.arch) props.push({ name: 'plimsoll:package:arch', value: p.arch });
+  for (const location of p.locations) {
+    props.push({ name: 'plimsoll:layer:digest', value: location.layer.digest });
+    if (location.layer.diffId) props.push({ name: 'plimsoll:layer:diffID', value: location.layer.diffId });
+  }
+  for (const [key, value] of Object.entries(p.metadata ?? {})) props.push({ name: `plimsoll:package:${key}`, value: String(value) });
+  return props;
+}
+
+function component(p: Package): Record<string, unknown> {
+  return {
+    type: 'library',
+    'bom-ref': p.id,
+    name: p.name,
+    version: p.version,
+    purl: p.purl,
+    // Package databases record licence names, not always SPDX ids (DEP-5 `GPL-2+`), so they go in as names.
+    ...(p.licenses?.length ? { licenses: p.licenses.map((name) => ({ license: { name } })) } : {}),
+    evidence: { occurrences: p.locations.map((l) => ({ location: l.path })) },
+    properties: properties(p),
+  };
+}
+
+/** The CycloneDX document (a plain object; JSON.stringify it to write). */
+export function toCycloneDx(inventory: Inventory, options: SbomOptions = {}): Record<string, unknown> {
+  const timestamp = (options.timestamp ?? new Date()).toISOString();
+  const { artifact, os } = inventory;
+  const osRef = 'plimsoll:os';
+  const imageRef = 'plimsoll:image';
+  const components: Record<string, unknown>[] = [];
+  if (os) {
+    components.push({
+      type: 'operating-system',
+      'bom-ref': osRef,
+      name: os.family,
+      version: os.version,
+      ...(os.name ? { description: os.name } : {}),
+      properties: [
+        ...(os.codename ? [{ name: 'plimsoll:os:codename', value: os.codename }] : []),
+        ...(os.eolDate ? [{ name: 'plimsoll:os:eolDate', value: os.eolDate }] : []),
+        ...(os.eol !== undefined ? [{ name: 'plimsoll:os:eol', value: String(os.eol) }] : []),
+      ],
+    });
+  }
+  components.push(...inventory.packages.map(component));
+  return {
+    $schema: 'http://cyclonedx.org/schema/bom-1.6.schema.json',
+    bomFormat: 'CycloneDX',
+    specVersion: '1.6',
+    serialNumber: `urn:uuid:${inventoryUuid(inventory, timestamp)}`,
+    version: 1,
+    metadata: {
+      timestamp,
+      tools: { components: [{ type: 'application', name: 'plimsoll', version: plimsollVersion() }] },
+      component: {
+        type: 'container',
+        'bom-ref': imageRef,
+        name: artifact.ref,
+        ...(artifact.digest ? { version: artifact.digest } : {}),
+        ...(artifact.platform
+          ? { properties: [{ name: 'plimsoll:image:platform', value: [artifact.platform.os, artifact.platform.architecture, artifact.platform.variant].filter(Boolean).join('/') }] }
+          : {}),
+      },
+      ...(os ? {} : { properties: [{ name: 'plimsoll:os', value: 'no recognisable OS' }] }),
+    },
+    components,
+    dependencies: [{ ref: imageRef, dependsOn: components.map((c) => c['bom-ref'] as string) }],
+  };
+}
