@@ -1,7 +1,21 @@
 // Public library API: the same stages the CLI uses.
+//   const image = await openImage('oci:/path/layout:1.0');
+//   const { os, packages } = await inventoryImage(image);
 export * from './errors.js';
 export * from './image/types.js';
 export * from './image/files.js';
 export { parseReference, formatReference, type ImageReference } from './image/reference.js';
+export { parsePlatform, formatPlatform } from './image/manifest.js';
+export { openImage } from './image/open.js';
+export { openRegistryImage } from './image/sources/registry.js';
+export { readImage, type ImageContents, type ReadImageOptions, type LayerSummary } from './image/scan.js';
 export type { Package, PackageLocation, PackageType, ScanWarning } from './model/package.js';
+export type { Inventory, ArtifactInfo } from './model/inventory.js';
 export type { Analyzer, AnalyzerContext, AnalyzerResult, OsInfo } from './inventory/analyzer.js';
+export { inventoryImage, runAnalyzers, type InventoryResult } from './inventory/run.js';
+export { ALL_ANALYZERS, OS_ANALYZERS } from './inventory/analyzers.js';
+export { detectOs, osFilesWanted, parseOsRelease } from './inventory/distro.js';
+export { formatPurl, debPurl, apkPurl, rpmPurl } from './model/purl.js';
+export { buildReport, toInventory, type Report } from './report/report.js';
+export { toCycloneDx, type SbomOptions } from './report/cyclonedx.js';
+export { toSpdx } from './report/spdx.js';

@@ -27,6 +27,11 @@ export interface LayerSummary extends LayerRef {
 export interface ImageContents {
   fs: MergedFilesystem;
   layers: LayerSummary[];
+  /**
+   * What each layer wrote and deleted on its own, with the bodies requests
+   * captured: for checks that must see content a later layer hides.
+   */
+  perLayer: LayerContent[];
 }
 
 /** Maps each layer to the history entry that made it (history lists empty layers too). */
@@ -64,7 +69,7 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
     const fs = new MergedFilesystem(ref);
     fs.apply(content);
     fs.warnings.push(...content.warnings);
-    return { fs, layers: [] };
+    return { fs, layers: [], perLayer: [content] };
   }
   const refs = layerRefs(image);
   const maxLayerSize = options.maxLayerSize ?? DEFAULT_MAX_LAYER_SIZE;
@@ -86,5 +91,5 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
     compression: c.compression,
     tarBytes: c.tarBytes,
   }));
-  return { fs, layers };
+  return { fs, layers, perLayer: contents };
 }
