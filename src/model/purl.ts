@@ -41,6 +41,7 @@ const RPM_NAMESPACES: Record<string, string> = {
   'opensuse-tumbleweed': 'opensuse',
   sles: 'suse',
   'cbl-mariner': 'mariner',
+  amazon: 'amzn',
 };
 
 /** `distro` qualifier: family and version, e.g. `debian-12.8`, `alpine-3.20.3`. */

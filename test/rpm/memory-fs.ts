@@ -1,5 +1,5 @@
 // A tiny in-memory ImageFilesystem for analyzer tests: regular files with captured bodies,
-// and symlinks that `read` follows. Enough for what the OS analyzers call.
+// and symlinks, followed as MergedFilesystem does (`get` like lstat, `resolve` and `read` to the end).
 import type { CapturedFile, ImageFilesystem, IndexedFile, LayerRef } from '../../src/image/files.js';
 
 export interface MemoryEntry {
@@ -7,28 +7,36 @@ export interface MemoryEntry {
   body?: Buffer;
   /** Makes the entry a symlink (target relative to its directory, or absolute inside the image). */
   linkTarget?: string;
+  /** Makes the entry a directory. */
+  dir?: boolean;
   layer?: LayerRef;
 }
 
 export const LAYER: LayerRef = { index: 0, digest: `sha256:${'1'.repeat(64)}` };
 
+function isCaptured(file: IndexedFile): file is CapturedFile {
+  return 'body' in file;
+}
+
 export function memoryFs(entries: MemoryEntry[]): ImageFilesystem {
   const files = new Map<string, IndexedFile | CapturedFile>();
   for (const e of entries) {
     const layer = e.layer ?? LAYER;
-    if (e.linkTarget !== undefined) {
+    if (e.dir) {
+      files.set(e.path, { path: e.path, type: 'dir', mode: 0o755, size: 0, layer });
+    } else if (e.linkTarget !== undefined) {
       files.set(e.path, { path: e.path, type: 'symlink', mode: 0o777, size: 0, linkTarget: e.linkTarget, layer });
     } else {
       files.set(e.path, { path: e.path, type: 'file', mode: 0o644, size: e.body?.length ?? 0, layer, body: e.body ?? Buffer.alloc(0) });
     }
   }
 
-  /** Resolves symlinks in every component, at most 40 hops, like the kernel. */
-  function resolvePath(path: string): string | undefined {
+  /** Resolves symlinks in every component (but the last unless `followLast`), at most 40 hops, like the kernel. */
+  function resolvePath(path: string, followLast: boolean): string | undefined {
     let parts = path.split('/').filter((p) => p !== '');
     for (let hops = 0, i = 0; i < parts.length; ) {
       const entry = files.get(parts.slice(0, i + 1).join('/'));
-      if (entry?.type !== 'symlink' || entry.linkTarget === undefined) {
+      if (entry?.type !== 'symlink' || entry.linkTarget === undefined || (i === parts.length - 1 && !followLast)) {
         i++;
         continue;
       }
@@ -46,18 +54,19 @@ export function memoryFs(entries: MemoryEntry[]): ImageFilesystem {
     return parts.join('/');
   }
 
-  const resolve = (path: string): IndexedFile | undefined => {
-    const real = resolvePath(path);
+  const lookup = (path: string, followLast: boolean): IndexedFile | undefined => {
+    const real = resolvePath(path, followLast);
     return real === undefined ? undefined : files.get(real);
   };
+  const resolve = (path: string) => lookup(path, true);
   return {
-    get: (path) => files.get(path),
+    get: (path) => lookup(path, false),
     resolve,
     entries: () => files.values(),
     read: (path) => {
       const file = resolve(path);
-      return file && 'body' in file ? file : undefined;
+      return file && isCaptured(file) ? file : undefined;
     },
-    captured: (filter) => [...files.values()].filter((f): f is CapturedFile => 'body' in f && (!filter || filter(f))),
+    captured: (filter) => [...files.values()].filter((f): f is CapturedFile => isCaptured(f) && (!filter || filter(f))),
   };
 }

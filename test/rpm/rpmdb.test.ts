@@ -43,15 +43,19 @@ describe('real rpm databases', () => {
       const body = databaseBytes(dir, file);
       const key = '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}';
       const fields = rpmQuery(body, file, backend, `${key}\t%{LICENSE}\t%|VENDOR?{%{VENDOR}}:{}|\t%|MODULARITYLABEL?{%{MODULARITYLABEL}}:{}|\n`);
-      // `%{=TAG}` repeats a scalar on every line of the file array.
-      const owned = rpmQuery(body, file, backend, `[${key.replaceAll('%{', '%{=')}\t%{FILENAMES}\n]`);
+      // `%{=TAG}` repeats a scalar on every line of the file array; `:perms` starts with "d" for a directory.
+      const owned = rpmQuery(body, file, backend, `[${key.replaceAll('%{', '%{=')}\t%{FILENAMES}\t%{FILEMODES:perms}\n]`);
       const db = readRpmDatabase(body);
       const nevra = (h: (typeof db.headers)[number]) => `${h.name}-${h.version}-${h.release}.${h.arch ?? '(none)'}`;
       const ours = db.headers.map((h) => [nevra(h), h.license ?? '(none)', h.vendor ?? '', h.modularityLabel ?? ''].join('\t'));
       assert.deepEqual(ours.sort(), fields.replace(/\n$/, '').split('\n').sort());
       // rpm prints "(none)" for a package without files; our paths are image-relative, so the root itself ("/") is not one.
-      const theirs = owned.replace(/\n$/, '').split('\n').filter((l) => !l.endsWith('\t(none)') && !l.endsWith('\t/'));
-      const ourFiles = db.headers.flatMap((h) => h.files.map((f) => `${nevra(h)}\t/${f}`));
+      const theirs = owned
+        .replace(/\n$/, '')
+        .split('\n')
+        .filter((l) => !l.includes('\t(none)\t') && !l.includes('\t/\t'))
+        .map((l) => l.replace(/\t([^\t])[^\t]*$/, (_, type: string) => (type === 'd' ? '\tdir' : '')));
+      const ourFiles = db.headers.flatMap((h) => h.files.map((f) => `${nevra(h)}\t/${f}${h.directories.includes(f) ? '\tdir' : ''}`));
       assert.deepEqual(ourFiles.sort(), theirs.sort());
     });
   }
