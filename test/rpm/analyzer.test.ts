@@ -51,7 +51,7 @@ describe('rpm analyzer', () => {
     assert.deepEqual(openssl?.source, { name: 'openssl', version: '3.0.8-1.amzn2023.0.4' });
     assert.equal(
       openssl?.purl,
-      'pkg:rpm/amazon/openssl-libs@3.0.8-1.amzn2023.0.4?arch=x86_64&distro=amazon-2023&epoch=1&upstream=openssl-3.0.8-1.amzn2023.0.4.src.rpm',
+      'pkg:rpm/amzn/openssl-libs@3.0.8-1.amzn2023.0.4?arch=x86_64&distro=amazon-2023&epoch=1&upstream=openssl-3.0.8-1.amzn2023.0.4.src.rpm',
     );
     assert.deepEqual(packages.find((p) => p.name === 'bash')?.licenses, ['GPLv3+']);
     assert.equal(new Set(packages.map((p) => p.id)).size, packages.length, 'ids are unique');

@@ -24,7 +24,7 @@ describe('purls', () => {
   it('apk and rpm', () => {
     assert.equal(apkPurl({ name: 'busybox-binsh', version: '1.36.1-r29', arch: 'x86_64', sourceName: 'busybox', sourceVersion: '1.36.1-r29' }, { family: 'alpine', version: '3.20.3' }), 'pkg:apk/alpine/busybox-binsh@1.36.1-r29?arch=x86_64&distro=alpine-3.20.3&upstream=busybox');
     assert.equal(rpmPurl({ name: 'curl', epoch: 1, version: '7.61.1', release: '25.el8', arch: 'x86_64', sourceRpm: 'curl-7.61.1-25.el8.src.rpm' }, { family: 'rhel', version: '8.9' }), 'pkg:rpm/redhat/curl@7.61.1-25.el8?arch=x86_64&distro=rhel-8.9&epoch=1&upstream=curl-7.61.1-25.el8.src.rpm');
-    assert.equal(rpmPurl({ name: 'bash', epoch: 0, version: '5.2.15', release: '1.amzn2023', arch: 'x86_64' }, { family: 'amazon', version: '2023' }), 'pkg:rpm/amazon/bash@5.2.15-1.amzn2023?arch=x86_64&distro=amazon-2023');
+    assert.equal(rpmPurl({ name: 'bash', epoch: 0, version: '5.2.15', release: '1.amzn2023', arch: 'x86_64' }, { family: 'amazon', version: '2023' }), 'pkg:rpm/amzn/bash@5.2.15-1.amzn2023?arch=x86_64&distro=amazon-2023');
   });
 
   it('every testbed package purl parses back (packageurl-js) to its own name, version and arch', { skip: needTestbed() }, async () => {

@@ -1,0 +1,76 @@
+// Shared by the language tests: fixture files put into an image filesystem, and the testbed inventory of debian-app.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { openImage } from '../../src/image/open.js';
+import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../src/inventory/analyzer.js';
+import { ALL_ANALYZERS } from '../../src/inventory/analyzers.js';
+import { MANIFEST_ANALYZERS } from '../../src/inventory/lang/manifests.js';
+import { fileRequests } from '../../src/inventory/run.js';
+import { readImage } from '../../src/image/scan.js';
+import { detectOs } from '../../src/inventory/distro.js';
+import type { Package, ScanWarning } from '../../src/model/package.js';
+import { TESTBED } from '../helpers/testbed.js';
+import { fsFromFiles, type FixtureFiles } from '../os/memory-fs.js';
+
+export const FIXTURES = join(import.meta.dirname, '../fixtures/lang');
+
+/** Every file under `test/fixtures/lang/<dir>`, keyed by its path below `<dir>` with `prefix` in front. */
+export function fixtureFiles(dir: string, prefix = ''): FixtureFiles {
+  const out: FixtureFiles = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(FIXTURES, dir, rel))) {
+      const path = rel === '' ? name : `${rel}/${name}`;
+      if (statSync(join(FIXTURES, dir, path)).isDirectory()) walk(path);
+      else out[`${prefix}${path}`] = readFileSync(join(FIXTURES, dir, path), 'utf8');
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Runs one analyzer over a one-layer filesystem holding `files`, nothing owned by the OS. */
+export async function analyzeFiles(analyzer: Analyzer, files: FixtureFiles, ownedFiles: Iterable<string> = []): Promise<AnalyzerResult> {
+  const ctx: AnalyzerContext = { fs: fsFromFiles(files), ownedFiles: new Set(ownedFiles) };
+  return analyzer.analyze(ctx);
+}
+
+let debianApp: Promise<DebianApp> | undefined;
+
+interface DebianApp {
+  packages: Package[];
+  warnings: ScanWarning[];
+}
+
+/**
+ * debian-app read by the project's pipeline (source, layers, whiteouts, file index, OS detection) with
+ * every OS and manifest analyzer in order, each seeing the packages found before it in `ctx.packages`,
+ * the context `inventoryImage` is to give (see the report of issue 4). Read once per test process.
+ */
+export function debianAppInventory(): Promise<DebianApp> {
+  debianApp ??= (async () => {
+    const image = await openImage(`oci:${join(TESTBED, 'oci', 'debian-app')}:1.0`);
+    try {
+      const analyzers = [...new Set([...ALL_ANALYZERS, ...MANIFEST_ANALYZERS])];
+      const { fs } = await readImage(image, { requests: fileRequests(analyzers) });
+      const os = detectOs(fs);
+      const packages: Package[] = [];
+      const ctx = { fs, ownedFiles: new Set<string>(), packages, ...(os ? { os } : {}) };
+      const warnings = [...fs.warnings];
+      for (const analyzer of analyzers) {
+        const result = await analyzer.analyze(ctx);
+        packages.push(...result.packages);
+        warnings.push(...result.warnings);
+      }
+      return { packages, warnings };
+    } finally {
+      await image.close();
+    }
+  })();
+  return debianApp;
+}
+
+
+/** `name@version` of each package. */
+export function ids(packages: readonly { name?: string; version?: string }[]): string[] {
+  return packages.map((p) => `${p.name}@${p.version}`).sort();
+}
