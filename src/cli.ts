@@ -5,6 +5,7 @@ import { PlimsollError, errorMessage } from './errors.js';
 import { filesCommand } from './cli/commands/files.js';
 import { imageCommand } from './cli/commands/image.js';
 import { sbomCommand } from './cli/commands/sbom.js';
+import { dbCommand } from './cli/commands/db.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -17,7 +18,8 @@ async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .addCommand(imageCommand())
     .addCommand(sbomCommand())
-    .addCommand(filesCommand());
+    .addCommand(filesCommand())
+    .addCommand(dbCommand());
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,127 @@
+// Vulnerability database figures: a full build from the mirror (time, peak memory of the
+// building process), the database size, and the matcher's look-up of all advisories for
+// 1,000 (ecosystem, package) pairs. `npm run bench` calls vulndbBench(runs); run alone with
+// `node --import tsx bench/vulndb.ts [RUNS]`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { openDatabase, runDbUpdate } from '../src/vulndb/index.js';
+import { median, table } from './util.js';
+
+export interface VulndbFigures {
+  mirror: string;
+  runs: number;
+  /** Medians over the runs; peak RSS is the highest seen. */
+  buildMs: number;
+  buildPeakRssMb: number;
+  records: number;
+  dbBytes: number;
+  lookups: number;
+  advisoriesReturned: number;
+  /** First pass right after opening the database (cold page cache of SQLite). */
+  lookupColdMs: number;
+  lookupMs: number;
+  /** CPU time of the look-up passes: on a loaded machine, closer to what the code costs. */
+  lookupCpuMs: number;
+}
+
+const DEFAULT_MIRROR = resolve(import.meta.dirname, '../../shared/vulndata');
+const PAIRS = 1000;
+const LOOKUP_PASSES = 5;
+
+export function measureVulndb(runs = 1, mirror = process.env.PLIMSOLL_DB_MIRROR ?? DEFAULT_MIRROR): VulndbFigures {
+  const builds: { buildMs: number; maxRssKb: number; records: number }[] = [];
+  const dbDir = mkdtempSync(join(tmpdir(), 'plimsoll-bench-vulndb-'));
+  try {
+    for (let i = 0; i < runs; i++) {
+      // Each build runs in its own process so its peak RSS is its own, not this runner's.
+      const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--build', dbDir, mirror], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(`vulndb build failed: ${child.stderr.trim()}`);
+      builds.push(JSON.parse(child.stdout) as { buildMs: number; maxRssKb: number; records: number });
+    }
+    const pairs = samplePairs(join(dbDir, 'plimsoll.db'));
+    const db = openDatabase(dbDir);
+    try {
+      const pass = () => {
+        const start = process.hrtime.bigint();
+        const cpu = process.cpuUsage();
+        let n = 0;
+        for (const [ecosystem, name] of pairs) n += db.advisoriesFor(ecosystem, name).length;
+        const used = process.cpuUsage(cpu);
+        return { ms: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000, n };
+      };
+      const cold = pass();
+      const warm = Array.from({ length: LOOKUP_PASSES }, pass);
+      return {
+        mirror,
+        runs,
+        buildMs: median(builds.map((b) => b.buildMs)),
+        buildPeakRssMb: Math.max(...builds.map((b) => b.maxRssKb)) / 1024,
+        records: builds[0]?.records ?? 0,
+        dbBytes: statSync(join(dbDir, 'plimsoll.db')).size,
+        lookups: pairs.length,
+        advisoriesReturned: cold.n,
+        lookupColdMs: cold.ms,
+        lookupMs: median(warm.map((p) => p.ms)),
+        lookupCpuMs: median(warm.map((p) => p.cpuMs)),
+      };
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(dbDir, { recursive: true, force: true });
+  }
+}
+
+/** 1,000 pairs spread evenly over every (ecosystem, package) the database knows. */
+function samplePairs(path: string): [string, string][] {
+  const db = new Database(path, { readonly: true });
+  try {
+    const all = db.prepare('SELECT DISTINCT ecosystem, name FROM affected ORDER BY ecosystem, name').raw().all() as [string, string][];
+    const step = all.length / PAIRS;
+    return Array.from({ length: Math.min(PAIRS, all.length) }, (_, i) => all[Math.floor(i * step)] as [string, string]);
+  } finally {
+    db.close();
+  }
+}
+
+export function formatVulndb(f: VulndbFigures): string {
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  return [
+    `Full build from ${f.mirror} (${f.records} records), median of ${f.runs}; look-ups: median of ${LOOKUP_PASSES} passes.`,
+    '',
+    table(
+      ['measure', 'value'],
+      [
+        ['build time', `${(f.buildMs / 1000).toFixed(2)} s`],
+        ['build peak RSS', `${f.buildPeakRssMb.toFixed(0)} MB`],
+        ['database size', `${(f.dbBytes / 1024 / 1024).toFixed(1)} MB`],
+        [`${f.lookups} look-ups (${f.advisoriesReturned} advisories), wall`, `${ms(f.lookupMs)} (target < 50 ms)`],
+        [`${f.lookups} look-ups, CPU`, ms(f.lookupCpuMs)],
+        [`${f.lookups} look-ups, first pass after open`, ms(f.lookupColdMs)],
+      ],
+    ),
+  ].join('\n');
+}
+
+/** The section `npm run bench` prints. */
+export function vulndbBench(runs: number): string {
+  return formatVulndb(measureVulndb(runs));
+}
+
+async function buildOnly(dbDir: string, mirror: string): Promise<void> {
+  const start = process.hrtime.bigint();
+  const result = await runDbUpdate({ dbDir, mirror, quiet: true });
+  const buildMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const records = result.sources.reduce((n, s) => n + s.records, 0);
+  process.stdout.write(JSON.stringify({ buildMs, maxRssKb: process.resourceUsage().maxRSS, records }));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [first, dbDir, mirror] = process.argv.slice(2);
+  if (first === '--build' && dbDir && mirror) await buildOnly(dbDir, mirror);
+  else console.log(vulndbBench(Number(first ?? 1)));
+}

@@ -1,0 +1,70 @@
+import { Command, Option } from 'commander';
+import { renderDbStatus, renderDbUpdate, runDbExport, runDbImport, runDbStatus, runDbUpdate } from '../../vulndb/index.js';
+import { PlimsollError } from '../../errors.js';
+import { writeOutput } from '../output.js';
+
+interface DbCliOptions {
+  dbDir?: string;
+  mirror?: string;
+  offline?: boolean;
+  quiet?: boolean;
+  format: 'table' | 'json';
+  source?: string[];
+  maxAgeDays?: string;
+}
+
+function formatOption(): Option {
+  return new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table');
+}
+
+function maxAgeDays(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const days = Number(text);
+  if (!Number.isFinite(days) || days < 0) throw new PlimsollError(`--max-age-days: not a number of days: "${text}"`);
+  return days;
+}
+
+export function dbCommand(): Command {
+  const db = new Command('db').description('the local vulnerability database: build, inspect, carry into closed networks');
+  db.command('update')
+    .description('download the feeds (or read a mirror) and build the database; the previous one stays until the new one is complete')
+    .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
+    .option('--mirror <dir|url>', 'read the feeds from a mirror laid out like ../shared/vulndata (or PLIMSOLL_DB_MIRROR)')
+    .option('--source <source>', 'also read a private feed: osv-dir:PATH (a directory or zip of OSV records); repeatable', (v: string, all: string[] = []) => [...all, v])
+    .option('--offline', 'refuse to download anything')
+    .option('-q, --quiet', 'no progress output')
+    .addOption(formatOption())
+    .action(async (opts: DbCliOptions) => {
+      const result = await runDbUpdate({ dbDir: opts.dbDir, mirror: opts.mirror, offline: opts.offline, quiet: opts.quiet, ...(opts.source ? { sources: opts.source } : {}) });
+      await writeOutput(renderDbUpdate(result, opts.format), undefined);
+    });
+  db.command('status')
+    .description('where the database is, how old, and what each source holds')
+    .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
+    .option('--max-age-days <days>', 'warn when the database is older than this', '3')
+    .addOption(formatOption())
+    .action(async (opts: DbCliOptions) => {
+      const status = runDbStatus({ dbDir: opts.dbDir, maxAgeDays: maxAgeDays(opts.maxAgeDays) });
+      await writeOutput(renderDbStatus(status, opts.format), undefined);
+    });
+  db.command('export')
+    .description('write the database as one compressed file with a manifest (schema, sources, sha256)')
+    .argument('<file>', 'file to write')
+    .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (file: string, opts: DbCliOptions) => {
+      const manifest = await runDbExport(file, { dbDir: opts.dbDir, quiet: opts.quiet });
+      if (!opts.quiet) process.stderr.write(`plimsoll: exported to ${file} (sha256 ${manifest.sha256})\n`);
+    });
+  db.command('import')
+    .description('verify an exported database and install it atomically')
+    .argument('<file>', 'file made by db export')
+    .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (file: string, opts: DbCliOptions) => {
+      const manifest = await runDbImport(file, { dbDir: opts.dbDir, quiet: opts.quiet });
+      if (!opts.quiet) process.stderr.write(`plimsoll: imported database built ${manifest.builtAt} (sha256 ${manifest.sha256})\n`);
+    });
+  for (const sub of db.commands) sub.exitOverride();
+  return db;
+}

@@ -1,0 +1,38 @@
+// The on-disk layout of the vulnerability database. Bump SCHEMA_VERSION on any change: an older
+// or newer file is refused with a message rather than misread.
+export const SCHEMA_VERSION = 1;
+
+export const DB_FILE = 'plimsoll.db';
+
+export const SCHEMA = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  ecosystem TEXT NOT NULL,
+  url TEXT NOT NULL,
+  records INTEGER NOT NULL,
+  last_modified TEXT
+);
+CREATE TABLE advisories (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  advisory_id TEXT NOT NULL,
+  modified TEXT,
+  record TEXT NOT NULL
+);
+CREATE INDEX advisories_by_id ON advisories (advisory_id);
+CREATE TABLE aliases (alias TEXT NOT NULL, advisory INTEGER NOT NULL, PRIMARY KEY (alias, advisory)) WITHOUT ROWID;
+-- The matcher's look-up: every advisory for one package in one ecosystem, from the key alone.
+CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory INTEGER NOT NULL, PRIMARY KEY (ecosystem, name, advisory)) WITHOUT ROWID;
+`;
+
+/**
+ * Package names as stored and looked up. PyPI names compare after PEP 503 normalisation
+ * (`Django`, `django`, `zope_interface` vs `zope.interface`); other ecosystems compare exactly.
+ */
+export function normalizeName(ecosystem: string, name: string): string {
+  if (ecosystem === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-');
+  return name;
+}

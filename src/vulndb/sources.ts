@@ -1,0 +1,126 @@
+// The feeds a database is built from, and where each one lives: the public endpoints by
+// default, or the same layout under one mirror base (a directory or an HTTP server), which is
+// how an air-gapped site serves them (see ../shared/vulndata for such a mirror).
+import { basename, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+
+export type FeedKind = 'osv-zip' | 'alpine-secdb' | 'debian-list' | 'debian-tracker-json' | 'osv-dir';
+
+export interface Feed {
+  /** Stable name used in status, messages and the download cache (`osv/Go`). */
+  name: string;
+  kind: FeedKind;
+  /** The ecosystem this feed covers (`Go`, `Alpine:v3.11`, `Debian`). */
+  ecosystem: string;
+  /** Where it is read from: an https/http URL or an absolute file path. */
+  location: string;
+  /** Extra facts a reader needs (the Alpine release and repository). */
+  release?: string;
+  repository?: string;
+}
+
+/** OSV ecosystems published as `<base>/<Ecosystem>/all.zip`. */
+export const OSV_ECOSYSTEMS = [
+  'AlmaLinux', 'Alpine', 'Chainguard', 'crates.io', 'Debian', 'Go', 'Hex', 'Maven', 'npm', 'NuGet',
+  'openSUSE', 'Packagist', 'Pub', 'PyPI', 'Red Hat', 'Rocky Linux', 'RubyGems', 'SUSE', 'Ubuntu', 'Wolfi',
+];
+
+/** Alpine releases the secdb may hold; those a server does not have are skipped. */
+export const ALPINE_RELEASES = [
+  ...Array.from({ length: 21 }, (_, i) => `v3.${i + 2}`),
+  'edge',
+];
+const ALPINE_REPOSITORIES = ['main', 'community'];
+
+export interface Endpoints {
+  osv: string;
+  alpineSecdb: string;
+  /** Raw files of the security tracker's repository (`data/DSA/list`...). */
+  debianTrackerRepo: string;
+  /** The tracker web site (`data/json`). */
+  debianTracker: string;
+}
+
+export const PUBLIC_ENDPOINTS: Endpoints = {
+  osv: 'https://osv-vulnerabilities.storage.googleapis.com',
+  alpineSecdb: 'https://secdb.alpinelinux.org',
+  debianTrackerRepo: 'https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master',
+  debianTracker: 'https://security-tracker.debian.org/tracker',
+};
+
+/** The mirror layout: one folder per upstream, each laid out as its upstream is. */
+export function mirrorEndpoints(mirror: string): Endpoints {
+  const base = isUrl(mirror) ? checkedUrl(mirror).replace(/\/+$/, '') : resolve(mirror);
+  return {
+    osv: `${base}/osv`,
+    alpineSecdb: `${base}/alpine-secdb`,
+    debianTrackerRepo: `${base}/debian-security-tracker`,
+    debianTracker: `${base}/debian-security-tracker`,
+  };
+}
+
+export function isUrl(location: string): boolean {
+  return /^https?:\/\//i.test(location);
+}
+
+/** Plain http only for loopback: feeds decide what is reported vulnerable, so they travel over TLS. */
+export function checkedUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError(`${text}: not a valid URL`);
+  }
+  if (url.protocol === 'https:') return text;
+  if (url.protocol === 'http:' && isLoopback(url.hostname)) return text;
+  throw new InputError(`${text}: only https URLs (or plain http on localhost/127.0.0.1/[::1]) are accepted for feeds`);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function join(base: string, ...parts: string[]): string {
+  if (!isUrl(base)) return resolve(base, ...parts);
+  return [base, ...parts.map((p) => p.split('/').map(encodeURIComponent).join('/'))].join('/');
+}
+
+/** Every feed, in the order they are read. */
+export function feedsFor(endpoints: Endpoints): Feed[] {
+  const feeds: Feed[] = OSV_ECOSYSTEMS.map((eco) => ({
+    name: `osv/${eco}`,
+    kind: 'osv-zip',
+    ecosystem: eco,
+    location: join(endpoints.osv, eco, 'all.zip'),
+  }));
+  for (const release of ALPINE_RELEASES) {
+    for (const repository of ALPINE_REPOSITORIES) {
+      feeds.push({
+        name: `alpine-secdb/${release}/${repository}`,
+        kind: 'alpine-secdb',
+        ecosystem: `Alpine:${release}`,
+        location: join(endpoints.alpineSecdb, release, `${repository}.json`),
+        release,
+        repository,
+      });
+    }
+  }
+  for (const list of ['DSA', 'DLA']) {
+    feeds.push({ name: `debian/${list}`, kind: 'debian-list', ecosystem: 'Debian', location: join(endpoints.debianTrackerRepo, 'data', list, 'list') });
+  }
+  feeds.push({ name: 'debian/tracker', kind: 'debian-tracker-json', ecosystem: 'Debian', location: join(endpoints.debianTracker, 'data', 'json') });
+  return feeds;
+}
+
+/**
+ * Private feeds from `--source osv-dir:PATH` (repeatable): a directory of OSV records or a zip
+ * of them. Unlike the public feeds, a private feed that is missing is an error.
+ */
+export function privateFeeds(specs: string[]): Feed[] {
+  return specs.map((spec) => {
+    const match = /^osv-dir:(.+)$/.exec(spec);
+    if (!match?.[1]) throw new InputError(`${spec}: unknown source; expected osv-dir:PATH`);
+    const location = resolve(match[1]);
+    return { name: `private/${basename(location)}`, kind: 'osv-dir', ecosystem: 'private', location };
+  });
+}

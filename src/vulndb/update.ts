@@ -1,0 +1,173 @@
+// `db update`: fetch every feed, build a new database in a temporary file in one transaction,
+// check it, and rename it over the old one. Any failure (a feed that cannot be fetched or read,
+// a failed check, a crash) leaves the previous database in place and untouched.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PlimsollError, errorMessage } from '../errors.js';
+import { DatabaseBuilder } from './builder.js';
+import { databasePath, isSqliteError } from './database.js';
+import { durableRename } from './durable.js';
+import { FeedCache } from './fetch.js';
+import { readAlpineSecdb } from './feeds/alpine-secdb.js';
+import { readDebianList } from './feeds/debian-list.js';
+import { readDebianTracker } from './feeds/debian-tracker.js';
+import { readOsvDirectory } from './feeds/osv-dir.js';
+import { readOsvZip } from './feeds/osv-zip.js';
+import { UpdateLock, processAlive, type LockInfo } from './lock.js';
+import { Progress, notice, resolveDbDir, resolveMirror, type DbOptions } from './options.js';
+import { DB_FILE } from './schema.js';
+import { PUBLIC_ENDPOINTS, feedsFor, isUrl, mirrorEndpoints, privateFeeds, type Feed } from './sources.js';
+import type { OsvRecord, SourceStatus } from './types.js';
+
+export interface DbUpdateOptions extends DbOptions {
+  /** Private feeds, `osv-dir:PATH` each. */
+  sources?: string[];
+}
+
+export interface DbUpdateResult {
+  path: string;
+  builtAt: string;
+  durationMs: number;
+  sources: (SourceStatus & { withdrawn: number; fetch: 'local' | 'downloaded' | 'not-modified' })[];
+  /** Feeds the server or mirror does not have (an Alpine release it does not carry...). */
+  missing: string[];
+  /** Set when a dead update's lock was found: what it was doing when it died. */
+  interrupted?: string;
+}
+
+export async function runDbUpdate(options: DbUpdateOptions = {}): Promise<DbUpdateResult> {
+  const started = Date.now();
+  const dbDir = resolveDbDir(options.dbDir);
+  const mirror = resolveMirror(options.mirror);
+  const endpoints = mirror ? mirrorEndpoints(mirror) : PUBLIC_ENDPOINTS;
+  const feeds = [...feedsFor(endpoints), ...privateFeeds(options.sources ?? [])];
+  if (options.offline && isUrl(endpoints.osv)) {
+    throw new PlimsollError(`offline: 'db update' would download the feeds from ${mirror ?? 'the public endpoints'}; use --mirror DIR, or 'db import FILE'`);
+  }
+  try {
+    mkdirSync(dbDir, { recursive: true });
+  } catch (err) {
+    throw new PlimsollError(`${dbDir}: cannot create the database directory: ${errorMessage(err)}`);
+  }
+
+  let interrupted: string | undefined;
+  const lock = await UpdateLock.acquire(dbDir, {
+    onWait: (owner, path) => notice(options.quiet, `waiting for another database update to finish (pid ${owner.pid}, started ${owner.startedAt}; lock ${path})`),
+    onStale: (owner) => {
+      interrupted = describeDeadUpdate(owner);
+      notice(options.quiet, interrupted);
+    },
+  });
+  try {
+    removeDebris(dbDir);
+    const result = await build(dbDir, feeds, options, lock);
+    return { ...result, durationMs: Date.now() - started, ...(interrupted ? { interrupted } : {}) };
+  } finally {
+    lock.release();
+  }
+}
+
+function describeDeadUpdate(owner: LockInfo): string {
+  const where = owner.doing ? ` while ${owner.doing}` : '';
+  return `an earlier update (pid ${owner.pid}, started ${owner.startedAt}) stopped${where}; its partial build was discarded and the previous database kept`;
+}
+
+/** Temporary files (`plimsoll.db.tmp-PID`, `plimsoll.db.import-PID`) of processes that died. */
+function removeDebris(dbDir: string): void {
+  for (const name of readdirSync(dbDir)) {
+    const match = /^plimsoll\.db\.(?:tmp|import)-(\d+)$/.exec(name);
+    if (match && !processAlive(Number(match[1]))) rmSync(join(dbDir, name), { force: true });
+  }
+}
+
+async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, lock: UpdateLock): Promise<Omit<DbUpdateResult, 'durationMs' | 'interrupted'>> {
+  const progress = new Progress(options.quiet);
+  const cache = await FeedCache.open(dbDir);
+  const tmpPath = join(dbDir, `${DB_FILE}.tmp-${process.pid}`);
+  let builder: DatabaseBuilder;
+  try {
+    builder = new DatabaseBuilder(tmpPath);
+  } catch (err) {
+    throw new PlimsollError(`${tmpPath}: cannot create the new database: ${errorMessage(err)}`);
+  }
+  const sources: DbUpdateResult['sources'] = [];
+  const missing: string[] = [];
+  try {
+    for (const feed of feeds) {
+      lock.note(`reading feed ${feed.name} (${feed.location})`);
+      progress.update(`fetching ${feed.name}`);
+      const fetched = await cache.fetch(feed, options.offline ?? false);
+      if (fetched.state === 'missing') {
+        if (feed.kind === 'osv-dir') throw new PlimsollError(`feed ${feed.name}: ${feed.location} does not exist`);
+        missing.push(feed.name);
+        continue;
+      }
+      const sourceId = builder.addSource(feed, feed.location, fetched.lastModified);
+      const counts = { withdrawn: 0 };
+      let records = 0;
+      try {
+        for await (const record of readFeed(feed, fetched.path, fetched.lastModified ?? '', counts)) {
+          builder.addRecord(sourceId, record);
+          if (++records % 500 === 0) progress.update(`reading ${feed.name}: ${records} records`);
+        }
+      } catch (err) {
+        if (isSqliteError(err)) {
+          throw new PlimsollError(`cannot write the new database ${tmpPath} (${errorMessage(err)}) while reading feed ${feed.name}; the previous database was kept`);
+        }
+        if (fetched.state !== 'local') await cache.discard(feed);
+        throw new PlimsollError(`feed ${feed.name} (${feed.location}): ${errorMessage(err)}; the previous database was kept`);
+      }
+      progress.line(`${feed.name}: ${records} records${counts.withdrawn ? ` (${counts.withdrawn} withdrawn, dropped)` : ''}${fetched.state === 'not-modified' ? ' (unchanged)' : ''}`);
+      sources.push({ name: feed.name, ecosystem: feed.ecosystem, url: feed.location, records, lastModified: fetched.lastModified, withdrawn: counts.withdrawn, fetch: fetched.state });
+    }
+    if (sources.length === 0) {
+      throw new PlimsollError(`no feed found at ${feeds[0]?.location.replace(/\/osv\/.*$/, '') ?? 'the configured sources'}; is it a mirror laid out like ../shared/vulndata?`);
+    }
+    lock.note('checking the new database');
+    const builtAt = new Date().toISOString();
+    try {
+      builder.finish(builtAt);
+    } catch (err) {
+      throw new PlimsollError(`the new database failed its checks (${errorMessage(err)}); the previous database was kept`);
+    }
+    const path = databasePath(dbDir);
+    durableRename(tmpPath, path);
+    await cache.save();
+    progress.clear();
+    return { path, builtAt, sources, missing };
+  } catch (err) {
+    progress.clear();
+    builder.abandon();
+    // Disk full, permissions: the user's to fix. Anything else is a bug and stays an internal error.
+    if (isSqliteError(err) || typeof (err as NodeJS.ErrnoException).errno === 'number') {
+      throw new PlimsollError(`cannot build the new database ${tmpPath}: ${errorMessage(err)}; the previous database was kept`);
+    }
+    throw err;
+  }
+}
+
+function readFeed(feed: Feed, path: string, lastModified: string, counts: { withdrawn: number }): AsyncGenerator<OsvRecord> {
+  switch (feed.kind) {
+    case 'osv-zip':
+      return readOsvZip(path, counts);
+    case 'osv-dir':
+      return readOsvDirectory(path, counts);
+    case 'alpine-secdb':
+      return readAlpineSecdb(path, feed.release ?? '', feed.repository ?? '', lastModified);
+    case 'debian-list':
+      return readDebianList(path);
+    case 'debian-tracker-json':
+      return readDebianTracker(path, lastModified);
+  }
+}
+
+export function renderDbUpdate(result: DbUpdateResult, format = 'table'): string {
+  if (format === 'json') return `${JSON.stringify(result, null, 2)}\n`;
+  const total = result.sources.reduce((n, s) => n + s.records, 0);
+  const unchanged = result.sources.filter((s) => s.fetch === 'not-modified').length;
+  const lines = [`Built ${result.path} from ${result.sources.length} feeds: ${total} records in ${(result.durationMs / 1000).toFixed(1)} s.`];
+  if (unchanged > 0) lines.push(`${unchanged} feeds were unchanged since the last download.`);
+  if (result.missing.length > 0) lines.push(`${result.missing.length} feeds are not on this server or mirror (${result.missing.slice(0, 3).join(', ')}${result.missing.length > 3 ? ', ...' : ''}).`);
+  if (result.interrupted) lines.push(`Note: ${result.interrupted}.`);
+  return `${lines.join('\n')}\n`;
+}
