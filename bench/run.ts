@@ -1,12 +1,16 @@
-// `npm run bench [-- --runs N --only walk,...]`: speed and memory against the cost of reading the image bytes.
+// `npm run bench [-- --runs N --only images,vulndb,...]`: speed and memory against the cost of reading the image bytes.
 import { parseArgs } from 'node:util';
 import { imageBench } from './walk-bench.js';
+import { vulndbBench } from './vulndb.js';
 import { needTestbed } from '../test/helpers/testbed.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
 const runs = Number(values.runs);
 const only = values.only ? new Set(values.only.split(',')) : undefined;
-const sections: [string, () => Promise<string> | string][] = [['images', () => imageBench(runs)]];
+const sections: [string, () => Promise<string> | string][] = [
+  ['images', () => imageBench(runs)],
+  ['vulndb', () => vulndbBench(runs)],
+];
 
 const missing = needTestbed();
 if (missing) throw new Error(missing);
