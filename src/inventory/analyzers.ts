@@ -2,9 +2,10 @@ import type { Analyzer } from './analyzer.js';
 import { apkAnalyzer } from './os/apk.js';
 import { dpkgAnalyzer } from './os/dpkg.js';
 import { rpmAnalyzer } from './os/rpm.js';
+import { BINARY_ANALYZERS } from './lang/binaries.js';
 
 /** The OS package databases. */
 export const OS_ANALYZERS: readonly Analyzer[] = [dpkgAnalyzer, apkAnalyzer, rpmAnalyzer];
 
 /** Every analyzer, OS package databases first (their owned files are read by the language analyzers). */
-export const ALL_ANALYZERS: readonly Analyzer[] = [...OS_ANALYZERS];
+export const ALL_ANALYZERS: readonly Analyzer[] = [...OS_ANALYZERS, ...BINARY_ANALYZERS];

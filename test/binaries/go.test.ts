@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openImage } from '../../src/image/open.js';
-import { parseElf } from '../../src/inventory/lang/binary/elf.js';
+import { ElfError, parseElf } from '../../src/inventory/lang/binary/elf.js';
 import { goBinaryAnalyzer, goPackages, stdlibVersion } from '../../src/inventory/lang/go-binary.js';
 import { readGoBuildInfo } from '../../src/inventory/lang/go-buildinfo.js';
 import { goModAnalyzer, parseGoMod } from '../../src/inventory/lang/go-mod.js';
@@ -54,7 +54,8 @@ const names = (packages: Package[], path: string): string[] =>
 describe('Go binaries built with go', { skip: GO ? undefined : 'go (apt golang-go) is not installed' }, () => {
   let work: string;
   let rootfs: string;
-  const env = { ...process.env, GOPROXY: 'off', GOFLAGS: '-mod=vendor', CGO_ENABLED: '0', GOCACHE: process.env.GOCACHE ?? join(tmpdir(), 'plimsoll-go-cache') };
+  // Offline and HOME-independent: vendored modules only, a cache and GOPATH under the temp directory.
+  const env = { ...process.env, GOPROXY: 'off', GOFLAGS: '-mod=vendor', CGO_ENABLED: '0', GOCACHE: process.env.GOCACHE ?? join(tmpdir(), 'plimsoll-go-cache'), GOPATH: join(tmpdir(), 'plimsoll-gopath') };
 
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'plimsoll-go-'));
@@ -113,6 +114,22 @@ describe('Go binaries built with go', { skip: GO ? undefined : 'go (apt golang-g
     assert.ok(names(result.packages, 'usr/local/bin/hello').length > 0);
   });
 
+  it('cut anywhere, a binary gives ElfError or nothing, never another exception', () => {
+    const whole = readFileSync(join(rootfs, 'usr/local/bin/hello'));
+    const cuts = [...Array.from({ length: 128 }, (_, i) => i), ...Array.from({ length: 64 }, (_, i) => Math.floor((whole.length * i) / 64))];
+    let elfErrors = 0;
+    for (const cut of cuts) {
+      const body = whole.subarray(0, cut);
+      try {
+        readGoBuildInfo(body, parseElf(body));
+      } catch (err) {
+        assert.ok(err instanceof ElfError, `cut at ${cut}: ${String(err)}`);
+        elfErrors++;
+      }
+    }
+    assert.ok(elfErrors > cuts.length / 2);
+  });
+
   it('reads go.mod with replace directives as the go command writes them', async () => {
     const result = await inventoryImage(await openImage(`dir:${rootfs}`), { analyzers: [goModAnalyzer] });
     // `go mod edit -json` is the reference reading of the same file.
@@ -168,13 +185,22 @@ describe('Go build information in the pointer format (Go 1.13–1.17; hand-built
   });
 });
 
-describe('Go toolchain names as stdlib versions', () => {
+describe('Go analyzers: versions, predicate, go.mod syntax', () => {
   it('converts release, patch and pre-release names; devel has none', () => {
     assert.equal(stdlibVersion('go1.19.8'), 'v1.19.8');
     assert.equal(stdlibVersion('go1.20'), 'v1.20.0');
     assert.equal(stdlibVersion('go1.21rc2'), 'v1.21.0-rc.2');
     assert.equal(stdlibVersion('go1.22.1 X:boringcrypto'), 'v1.22.1');
     assert.equal(stdlibVersion('devel go1.23-abcdef'), undefined);
+  });
+
+  it('wants executable regular files of a binary size, wherever they are', () => {
+    const info = (path: string, mode: number, size: number, type: 'file' | 'symlink' = 'file') => ({ path, type, mode, size });
+    assert.ok(goBinaryAnalyzer.wants(info('usr/share/grafana/bin/grafana', 0o755, 80_000_000)));
+    assert.ok(!goBinaryAnalyzer.wants(info('usr/bin/tool', 0o644, 2_000_000)), 'not executable');
+    assert.ok(!goBinaryAnalyzer.wants(info('usr/bin/tiny', 0o755, 20_000)), 'too small for Go');
+    assert.ok(!goBinaryAnalyzer.wants(info('usr/bin/link', 0o777, 2_000_000, 'symlink')));
+    assert.ok(!goBinaryAnalyzer.wants(info('opt/run.sh', 0o755, 2_000_000)));
   });
 
   it('reports go.mod lines it cannot read', () => {

@@ -1,0 +1,121 @@
+// Java archives (.jar .war .ear .par .jpi .hpi), nested ones at any depth (Spring Boot BOOT-INF/lib,
+// WAR WEB-INF/lib), each identified by its pom.properties, else its manifest, else its file name.
+// Archives are read in memory under one budget per image file, so a zip bomb or an archive that
+// contains itself costs a warning, not the scan.
+import { createHash } from 'node:crypto';
+import type { CapturedFile, FileInfo } from '../../image/files.js';
+import { errorMessage } from '../../errors.js';
+import { packageId } from '../../model/inventory.js';
+import type { Package, ScanWarning } from '../../model/package.js';
+import { mavenPurl } from '../../model/purl.js';
+import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
+import { ArchiveLimitError, readZipEntries, type ZipBudget, type ZipEntryBody } from './binary/zip.js';
+import { fileNameCoordinates, manifestCoordinates, parseManifest, pomCoordinates, type MavenCoordinates } from './java-metadata.js';
+
+const ARCHIVE = /\.(?:jar|war|ear|par|jpi|hpi)$/i;
+const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
+const MANIFEST = 'META-INF/MANIFEST.MF';
+
+export interface JavaLimits {
+  /** Archives inside archives, below the image file. */
+  maxDepth: number;
+  /** Entries listed over the whole tree of one image file. */
+  maxEntries: number;
+  /** Bytes inflated over the whole tree of one image file. */
+  maxInflated: number;
+}
+
+export const DEFAULT_JAVA_LIMITS: JavaLimits = { maxDepth: 8, maxEntries: 200_000, maxInflated: 512 * 1024 * 1024 };
+
+interface Walk {
+  file: CapturedFile;
+  budget: ZipBudget;
+  limits: JavaLimits;
+  osOwned: boolean;
+  packages: Package[];
+  warnings: ScanWarning[];
+}
+
+function wanted(name: string): boolean {
+  return name === MANIFEST || POM_PROPERTIES.test(name) || ARCHIVE.test(name);
+}
+
+function javaPackage(walk: Walk, path: string, sha1: string, coords: MavenCoordinates, identifiedBy: string): Package {
+  const name = coords.groupId ? `${coords.groupId}:${coords.artifactId}` : coords.artifactId;
+  return {
+    id: packageId('maven', name, coords.version, path),
+    name,
+    version: coords.version,
+    type: 'maven',
+    purl: mavenPurl(coords.groupId, coords.artifactId, coords.version),
+    locations: [{ path, layer: walk.file.layer }],
+    metadata: { sha1, identifiedBy, ...(walk.osOwned ? { osPackageOwned: true } : {}) },
+  };
+}
+
+/** Every pom.properties (a shaded jar carries those of what it embeds), else the manifest, else the name. */
+function identify(walk: Walk, path: string, sha1: string, entries: ZipEntryBody[]): void {
+  const poms = entries.filter((e) => POM_PROPERTIES.test(e.name)).flatMap((e) => pomCoordinates(e.body.toString('utf8')) ?? []);
+  if (poms.length > 0) {
+    for (const coords of poms) walk.packages.push(javaPackage(walk, path, sha1, coords, 'pom.properties'));
+    return;
+  }
+  const fileName = path.slice(path.lastIndexOf('/') + 1);
+  const manifest = entries.find((e) => e.name === MANIFEST);
+  const fromManifest = manifest && manifestCoordinates(parseManifest(manifest.body.toString('utf8')), fileName);
+  if (fromManifest) {
+    walk.packages.push(javaPackage(walk, path, sha1, fromManifest, 'manifest'));
+    return;
+  }
+  const fromName = fileNameCoordinates(fileName);
+  if (fromName.version) walk.packages.push(javaPackage(walk, path, sha1, { artifactId: fromName.artifactId, version: fromName.version }, 'filename'));
+}
+
+/** Reads one archive and, depth first, the archives inside it; `path` names nested ones as `outer.war!/WEB-INF/lib/x.jar`. */
+async function walkArchive(walk: Walk, body: Buffer, path: string, depth: number): Promise<void> {
+  const warn = (message: string): void => void walk.warnings.push({ path: walk.file.path, message });
+  // A zip quine (an archive that contains itself) ends here too, after maxDepth cheap levels.
+  if (depth > walk.limits.maxDepth) return warn(`${path}: archives nested more than ${walk.limits.maxDepth} deep (a recursive archive?); not read`);
+  const sha1 = createHash('sha1').update(body).digest('hex');
+  let entries: ZipEntryBody[];
+  try {
+    entries = await readZipEntries(body, wanted, walk.budget);
+  } catch (err) {
+    if (err instanceof ArchiveLimitError) return warn(`${path}: archive limit reached (${err.message}); possible zip bomb, rest of the archive skipped`);
+    return warn(`${path}: unreadable archive (${errorMessage(err)})`);
+  }
+  identify(walk, path, sha1, entries);
+  for (const nested of entries.filter((e) => ARCHIVE.test(e.name))) {
+    await walkArchive(walk, nested.body, `${path}!/${nested.name}`, depth + 1);
+  }
+}
+
+/** The Java packages of one image file, and the warnings its archives gave. */
+export async function readJavaArchive(file: CapturedFile, osOwned: boolean, limits: JavaLimits = DEFAULT_JAVA_LIMITS): Promise<AnalyzerResult> {
+  const walk: Walk = { file, budget: { entries: limits.maxEntries, bytes: limits.maxInflated }, limits, osOwned, packages: [], warnings: [] };
+  await walkArchive(walk, file.body, file.path, 0);
+  return { packages: walk.packages, warnings: walk.warnings };
+}
+
+function isJavaArchive(info: FileInfo): boolean {
+  return info.type === 'file' && ARCHIVE.test(info.path);
+}
+
+async function analyze(ctx: AnalyzerContext): Promise<AnalyzerResult> {
+  const packages: Package[] = [];
+  const warnings: ScanWarning[] = [];
+  for (const file of ctx.fs.captured(isJavaArchive)) {
+    const result = await readJavaArchive(file, ctx.ownedFiles.has(file.path));
+    packages.push(...result.packages);
+    warnings.push(...result.warnings);
+  }
+  return { packages, warnings };
+}
+
+export const javaArchiveAnalyzer: Analyzer = {
+  name: 'java-archive',
+  wants: isJavaArchive,
+  // Spring Boot and WAR files carry their dependencies; a few hundred MiB is not unusual.
+  maxFileSize: 512 * 1024 * 1024,
+  analyze,
+};

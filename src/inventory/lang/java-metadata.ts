@@ -1,0 +1,70 @@
+// What identifies a Java archive: Maven's pom.properties, the JAR manifest, and the file name.
+
+export interface MavenCoordinates {
+  groupId?: string;
+  artifactId: string;
+  version: string;
+}
+
+/** `key=value` / `key: value` lines of a Java properties file (comments with # or !). */
+export function parseProperties(text: string): Map<string, string> {
+  const props = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
+    if (m?.[1]) props.set(m[1], m[2] ?? '');
+  }
+  return props;
+}
+
+/** pom.properties' coordinates, when all three are there. */
+export function pomCoordinates(text: string): MavenCoordinates | undefined {
+  const props = parseProperties(text);
+  const groupId = props.get('groupId');
+  const artifactId = props.get('artifactId');
+  const version = props.get('version');
+  return groupId && artifactId && version ? { groupId, artifactId, version } : undefined;
+}
+
+/** The main section of MANIFEST.MF: `Name: value` headers, continuation lines start with one space. */
+export function parseManifest(text: string): Map<string, string> {
+  const headers = new Map<string, string>();
+  let last: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '') break; // the main section ends at the first blank line
+    if (line.startsWith(' ') && last) {
+      headers.set(last, `${headers.get(last) ?? ''}${line.slice(1)}`);
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    last = line.slice(0, colon).trim();
+    headers.set(last, line.slice(colon + 1).trim());
+  }
+  return headers;
+}
+
+/** `commons-io-2.11.0.jar` → commons-io 2.11.0: the version starts at the last `-<digit>`. */
+export function fileNameCoordinates(fileName: string): { artifactId: string; version?: string } {
+  const base = fileName.slice(fileName.lastIndexOf('/') + 1).replace(/\.[a-z]+$/i, '');
+  const m = /^(.+)-(\d[^-]*(?:-[^\d-][^-]*)*)$/.exec(base);
+  return m?.[1] && m[2] ? { artifactId: m[1], version: m[2] } : { artifactId: base };
+}
+
+/**
+ * Coordinates from the manifest (Implementation-* first, then OSGi Bundle-*) when it has a version;
+ * the artifactId is the file name's, as Maven names jars `<artifactId>-<version>.jar`. A Bundle-SymbolicName that ends in `.<artifactId>` gives the groupId
+ * (`com.fasterxml.jackson.core.jackson-annotations`).
+ */
+export function manifestCoordinates(manifest: Map<string, string>, fileName: string): MavenCoordinates | undefined {
+  const fromName = fileNameCoordinates(fileName);
+  const symbolicName = manifest.get('Bundle-SymbolicName')?.split(';')[0]?.trim();
+  const version = manifest.get('Implementation-Version') ?? manifest.get('Bundle-Version');
+  if (!version) return undefined;
+  const artifactId = fromName.artifactId || manifest.get('Implementation-Title') || symbolicName;
+  if (!artifactId) return undefined;
+  const vendorId = manifest.get('Implementation-Vendor-Id');
+  const groupId = vendorId ?? (symbolicName?.endsWith(`.${artifactId}`) ? symbolicName.slice(0, -artifactId.length - 1) : undefined);
+  return { ...(groupId ? { groupId } : {}), artifactId, version };
+}
