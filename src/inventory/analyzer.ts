@@ -17,6 +17,8 @@ export interface AnalyzerContext {
   os?: OsInfo;
   /** Paths owned by OS packages (filled by OS analyzers, read by language analyzers). */
   ownedFiles: Set<string>;
+  /** Packages found by the analyzers that ran before (OS first); later analyzers may annotate them. */
+  packages?: Package[];
 }
 
 export interface AnalyzerResult {

@@ -3,9 +3,10 @@ import { apkAnalyzer } from './os/apk.js';
 import { dpkgAnalyzer } from './os/dpkg.js';
 import { rpmAnalyzer } from './os/rpm.js';
 import { BINARY_ANALYZERS } from './lang/binaries.js';
+import { MANIFEST_ANALYZERS } from './lang/manifests.js';
 
 /** The OS package databases. */
 export const OS_ANALYZERS: readonly Analyzer[] = [dpkgAnalyzer, apkAnalyzer, rpmAnalyzer];
 
 /** Every analyzer, OS package databases first (their owned files are read by the language analyzers). */
-export const ALL_ANALYZERS: readonly Analyzer[] = [...OS_ANALYZERS, ...BINARY_ANALYZERS];
+export const ALL_ANALYZERS: readonly Analyzer[] = [...OS_ANALYZERS, ...MANIFEST_ANALYZERS, ...BINARY_ANALYZERS];

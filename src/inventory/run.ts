@@ -30,9 +30,10 @@ export function fileRequests(analyzers: readonly Analyzer[]): FileRequest[] {
 export async function runAnalyzers(ctx: AnalyzerContext, analyzers: readonly Analyzer[]): Promise<{ packages: Package[]; warnings: ScanWarning[] }> {
   const packages: Package[] = [];
   const warnings: ScanWarning[] = [];
+  const shared: AnalyzerContext = { ...ctx, packages };
   for (const analyzer of analyzers) {
     try {
-      const result = await analyzer.analyze(ctx);
+      const result = await analyzer.analyze(shared);
       packages.push(...result.packages);
       warnings.push(...result.warnings);
     } catch (err) {

@@ -12,7 +12,7 @@ export interface Finding {
   title: string;
   /** Path in the image (no leading slash) or of the Dockerfile. */
   path?: string;
-  /** 1-based line, for Dockerfile findings. */
+  /** 1-based line: in the Dockerfile, or in the image file a secret was found in. */
   line?: number;
   /** The layer that holds what was found. */
   layer?: LayerRef;

@@ -172,7 +172,7 @@ describe('Go build information in the pointer format (Go 1.13–1.17; hand-built
     const info = readGoBuildInfo(body, parseElf(body));
     assert.ok(info);
     const file = { path: 'usr/bin/old', type: 'file' as const, mode: 0o755, size: body.length, layer: { index: 0, digest: '' }, body };
-    const packages = goPackages(file, info, false);
+    const packages = goPackages(file, info);
     assert.deepEqual(
       packages.map((p) => `${p.purl} ${p.metadata?.main === true}`),
       ['pkg:golang/stdlib@v1.16.15 false', 'pkg:golang/example.com/old@v1.0.0 true', 'pkg:golang/golang.org/x/text@v0.3.7 false'],

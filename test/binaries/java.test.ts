@@ -93,7 +93,7 @@ describe('Java archives made with jar and zip', { skip: missing.length > 0 ? `mi
     sh('head -c 20971520 /dev/zero > WEB-INF/lib/huge.jar && zip -q -r bomb.war WEB-INF', dir);
     const body = readFileSync(join(dir, 'bomb.war'));
     assert.ok(body.length < 100_000, 'zip compresses 20 MiB of zeros to a few KiB');
-    return readJavaArchive(captured('opt/bomb.war', body), false, { ...DEFAULT_JAVA_LIMITS, maxInflated: 8 * 1024 * 1024 }).then((result) => {
+    return readJavaArchive(captured('opt/bomb.war', body), { ...DEFAULT_JAVA_LIMITS, maxInflated: 8 * 1024 * 1024 }).then((result) => {
       assert.deepEqual(result.packages, []);
       assert.equal(result.warnings.length, 1);
       assert.equal(result.warnings[0]?.path, 'opt/bomb.war');
@@ -107,18 +107,18 @@ describe('Java archives made with jar and zip', { skip: missing.length > 0 ? `mi
     writeFileSync(join(dir, 'a.txt'), 'x');
     sh('zip -q level0.jar a.txt', dir);
     for (let i = 1; i <= 4; i++) sh(`zip -q level${i}.jar level${i - 1}.jar`, dir);
-    const deep = await readJavaArchive(captured('opt/level4.jar', readFileSync(join(dir, 'level4.jar'))), false, { ...DEFAULT_JAVA_LIMITS, maxDepth: 2 });
+    const deep = await readJavaArchive(captured('opt/level4.jar', readFileSync(join(dir, 'level4.jar'))), { ...DEFAULT_JAVA_LIMITS, maxDepth: 2 });
     assert.deepEqual(deep.warnings, [{ path: 'opt/level4.jar', message: 'opt/level4.jar!/level3.jar!/level2.jar!/level1.jar: archives nested more than 2 deep (a recursive archive?); not read' }]);
 
     for (let i = 0; i < 20; i++) writeFileSync(join(dir, `f${i}.txt`), String(i));
     sh('zip -q many-1.0.jar f*.txt', dir);
-    const many = await readJavaArchive(captured('opt/many-1.0.jar', readFileSync(join(dir, 'many-1.0.jar'))), false, { ...DEFAULT_JAVA_LIMITS, maxEntries: 10 });
+    const many = await readJavaArchive(captured('opt/many-1.0.jar', readFileSync(join(dir, 'many-1.0.jar'))), { ...DEFAULT_JAVA_LIMITS, maxEntries: 10 });
     assert.match(many.warnings[0]?.message ?? '', /^opt\/many-1\.0\.jar: archive limit reached \(too many entries\)/);
   });
 
   it('warns about a truncated archive and goes on with the next file', async () => {
     const whole = readFileSync('/usr/share/java/commons-io.jar');
-    const cut = await readJavaArchive(captured('opt/cut.jar', whole.subarray(0, whole.length - 100)), false);
+    const cut = await readJavaArchive(captured('opt/cut.jar', whole.subarray(0, whole.length - 100)));
     assert.deepEqual(cut.packages, []);
     assert.match(cut.warnings[0]?.message ?? '', /^opt\/cut\.jar: unreadable archive \(.+\)$/);
   });

@@ -6,11 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { openImage } from '../../src/image/open.js';
+import { readImage } from '../../src/image/scan.js';
+import { readJavaArchive } from '../../src/inventory/lang/java-archive.js';
 import { BINARY_ANALYZERS } from '../../src/inventory/lang/binaries.js';
 import { stdlibVersion } from '../../src/inventory/lang/go-binary.js';
 import { dpkgAnalyzer } from '../../src/inventory/os/dpkg.js';
 import { inventoryImage, type InventoryResult } from '../../src/inventory/run.js';
 import type { Package } from '../../src/model/package.js';
+import { golangPurl, mavenPurl } from '../../src/model/purl.js';
 import { needTestbed, TESTBED } from '../helpers/testbed.js';
 
 function truth(image: string, file: string): Record<string, string>[] {
@@ -39,6 +42,20 @@ function goExpected(image: string): string[] {
   return [...stdlib, ...deps].sort();
 }
 
+/**
+ * debian-app's `usr/` binaries and jars come from Debian packages (layer 1's apt-get), `app/` from the
+ * user's build: the first are recorded on their deb as `languagePurl`, the second reported as packages.
+ */
+const osInstalled = (row: string): boolean => row.startsWith('usr/');
+
+/** Every language identity recorded on an OS package. */
+const osIdentities = (packages: Package[]): Set<string> => new Set(packages.flatMap((p) => String(p.metadata?.languagePurl ?? '').split(' ').filter(Boolean)));
+
+const goPurlOf = (row: string): string => {
+  const [name = '', version = ''] = (row.split(' ')[1] ?? '').split('@');
+  return golangPurl(name, version);
+};
+
 const goReported = (packages: Package[]): string[] =>
   packages
     .filter((p) => p.type === 'golang')
@@ -60,7 +77,9 @@ describe('binary formats on the testbed', { skip: needTestbed() }, () => {
     assert.ok(expected.includes('app/bin/healthcheck golang.org/x/net@v0.7.0'));
     assert.ok(expected.includes('app/bin/healthcheck github.com/google/uuid@v1.3.0'));
     assert.ok(expected.includes('usr/bin/fzf stdlib@v1.19.8'));
-    assert.deepEqual(goReported(app.packages), expected);
+    assert.deepEqual(goReported(app.packages), expected.filter((r) => !osInstalled(r)));
+    const recorded = osIdentities(app.packages);
+    for (const row of expected.filter(osInstalled)) assert.ok(recorded.has(goPurlOf(row)), `${row} recorded on its deb`);
   });
 
   it('scratch-go: the static shfmt binary', () => {
@@ -69,14 +88,12 @@ describe('binary formats on the testbed', { skip: needTestbed() }, () => {
   });
 
   it('debian-app: one package per pom.properties, symlinked copies not repeated, removed jars absent', () => {
-    const expected = truth('debian-app', 'java.tsv')
-      .map((r) => `${rel(r.archive ?? '')} ${r.groupId}:${r.artifactId}@${r.version}`)
-      .sort();
-    const reported = app.packages
-      .filter((p) => p.type === 'maven')
-      .map((p) => `${p.locations[0]?.path} ${p.name}@${p.version}`)
-      .sort();
-    assert.deepEqual(reported, expected);
+    const rows = truth('debian-app', 'java.tsv');
+    assert.ok(rows.length > 0 && rows.every((r) => osInstalled(rel(r.archive ?? ''))), 'all jars of debian-app come from debs');
+    assert.deepEqual(app.packages.filter((p) => p.type === 'maven'), [], 'no jar reported twice');
+    const recorded = osIdentities(app.packages);
+    for (const r of rows) assert.ok(recorded.has(mavenPurl(r.groupId, r.artifactId ?? '', r.version ?? '')), `${r.groupId}:${r.artifactId}@${r.version} recorded on its deb`);
+    assert.equal([...recorded].filter((p) => p.startsWith('pkg:maven/')).length, new Set(rows.map((r) => `${r.groupId}:${r.artifactId}@${r.version}`)).size, 'nothing extra');
     for (const row of truth('debian-app', 'removed-by-top-layer.tsv').filter((r) => r.type === 'java')) {
       const version = /version=(\S+)/.exec(row.finding_that_must_not_be_reported ?? '')?.[1];
       const artifact = /artifactId=(\S+)/.exec(row.finding_that_must_not_be_reported ?? '')?.[1];
@@ -94,16 +111,17 @@ describe('binary formats on the testbed', { skip: needTestbed() }, () => {
     }
   });
 
-  it('debian-app: files a deb installed (fzf, the jars) are flagged as OS-owned, the app binary is not', () => {
-    const owned = (path: string): boolean => app.packages.filter((p) => p.locations[0]?.path === path).every((p) => p.metadata?.osPackageOwned === true);
-    assert.ok(owned('usr/bin/fzf'));
-    for (const row of truth('debian-app', 'java.tsv')) assert.ok(owned(rel(row.archive ?? '')), row.archive);
-    assert.ok(app.packages.filter((p) => p.locations[0]?.path === 'app/bin/healthcheck').every((p) => p.metadata?.osPackageOwned === undefined));
+  it('debian-app: identities go on the deb that installed the file (fzf on fzf, commons-io on libcommons-io-java)', () => {
+    const deb = (name: string): string => String(app.packages.find((p) => p.type === 'deb' && p.name === name)?.metadata?.languagePurl ?? '');
+    assert.match(deb('fzf'), /pkg:golang\/stdlib@v1\.19\.8/);
+    assert.match(deb('libcommons-io-java'), /pkg:maven\/commons-io\/commons-io@2\.11\.0/);
   });
 
-  it('debian-app: the jars carry their SHA-1 (as sha1sum computes it from the layer)', () => {
-    const jar = app.packages.find((p) => p.name === 'commons-io:commons-io');
-    const layerBlob = join(TESTBED, 'oci', 'debian-app', 'blobs', (jar?.locations[0]?.layer.digest ?? '').replace(':', '/'));
+  it('debian-app: the jars carry their SHA-1 (as sha1sum computes it from the layer)', async () => {
+    const file = (await readImage(await openImage(`oci:${TESTBED}/oci/debian-app:1.0`), { requests: [{ name: 'jar', wants: (f) => f.path === 'usr/share/java/commons-io.jar' }] })).fs.read('usr/share/java/commons-io.jar');
+    assert.ok(file);
+    const jar = (await readJavaArchive(file)).packages[0];
+    const layerBlob = join(TESTBED, 'oci', 'debian-app', 'blobs', file.layer.digest.replace(':', '/'));
     const body = execFileSync('tar', ['-xzOf', layerBlob, 'usr/share/java/commons-io.jar'], { maxBuffer: 64 * 1024 * 1024 });
     const sha1 = execFileSync('sha1sum', { input: body, encoding: 'utf8' }).split(' ')[0];
     assert.equal(jar?.metadata?.sha1, sha1);

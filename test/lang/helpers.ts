@@ -4,10 +4,7 @@ import { join } from 'node:path';
 import { openImage } from '../../src/image/open.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../src/inventory/analyzer.js';
 import { ALL_ANALYZERS } from '../../src/inventory/analyzers.js';
-import { MANIFEST_ANALYZERS } from '../../src/inventory/lang/manifests.js';
-import { fileRequests } from '../../src/inventory/run.js';
-import { readImage } from '../../src/image/scan.js';
-import { detectOs } from '../../src/inventory/distro.js';
+import { inventoryImage } from '../../src/inventory/run.js';
 import type { Package, ScanWarning } from '../../src/model/package.js';
 import { TESTBED } from '../helpers/testbed.js';
 import { fsFromFiles, type FixtureFiles } from '../os/memory-fs.js';
@@ -50,17 +47,7 @@ export function debianAppInventory(): Promise<DebianApp> {
   debianApp ??= (async () => {
     const image = await openImage(`oci:${join(TESTBED, 'oci', 'debian-app')}:1.0`);
     try {
-      const analyzers = [...new Set([...ALL_ANALYZERS, ...MANIFEST_ANALYZERS])];
-      const { fs } = await readImage(image, { requests: fileRequests(analyzers) });
-      const os = detectOs(fs);
-      const packages: Package[] = [];
-      const ctx = { fs, ownedFiles: new Set<string>(), packages, ...(os ? { os } : {}) };
-      const warnings = [...fs.warnings];
-      for (const analyzer of analyzers) {
-        const result = await analyzer.analyze(ctx);
-        packages.push(...result.packages);
-        warnings.push(...result.warnings);
-      }
+      const { packages, warnings } = await inventoryImage(image, { analyzers: ALL_ANALYZERS });
       return { packages, warnings };
     } finally {
       await image.close();

@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
 import { npmAnalyzer } from '../../src/inventory/lang/npm.js';
+import { apkAnalyzer } from '../../src/inventory/os/apk.js';
 import type { Package } from '../../src/model/package.js';
 import { needTestbed } from '../helpers/testbed.js';
+import { fsFromFiles } from '../os/memory-fs.js';
 import { truthRows } from '../os/truth.js';
 import { analyzeFiles, debianAppInventory, FIXTURES, fixtureFiles, ids } from './helpers.js';
 
@@ -69,6 +72,22 @@ describe('npm: installed tree', () => {
     const { packages } = await analyzeFiles(npmAnalyzer, files);
     assert.ok(packages.every((p) => p.locations[0]?.path.startsWith('app/node_modules/')));
     assert.equal(packages.length, npmLs.size);
+  });
+});
+
+describe('npm: files an OS package owns', () => {
+  it('are not reported; their identity goes on the apk (hand-written apk database in its real format)', async () => {
+    const fs = fsFromFiles({
+      'lib/apk/db/installed': 'C:Q1handwritten=\nP:npm\nV:10.8.0-r0\nA:x86_64\nF:usr/lib/node_modules/npm\nR:package.json\n\n',
+      'usr/lib/node_modules/npm/package.json': '{"name": "npm", "version": "10.8.0"}',
+      'srv/node_modules/left-pad/package.json': '{"name": "left-pad", "version": "1.3.0"}',
+    });
+    const packages: Package[] = [];
+    const ctx: AnalyzerContext & { packages: Package[] } = { fs, ownedFiles: new Set(), packages };
+    packages.push(...(await apkAnalyzer.analyze(ctx)).packages);
+    const { packages: npm } = await npmAnalyzer.analyze(ctx);
+    assert.deepEqual(ids(npm), ['left-pad@1.3.0']);
+    assert.equal(packages.find((p) => p.type === 'apk')?.metadata?.languagePurl, 'pkg:npm/npm@10.8.0');
   });
 });
 

@@ -9,6 +9,7 @@ import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { ElfError, isElf, parseElf } from './binary/elf.js';
 import { MAX_BINARY_SIZE, maybeBinary } from './binary/executable.js';
 import { readGoBuildInfo, type GoBuildInfo, type GoModule } from './go-buildinfo.js';
+import { OsIdentityRecorder } from './common/os-owner.js';
 
 /**
  * A Go toolchain name as a module version, the form Go's advisories use for `stdlib`:
@@ -55,8 +56,8 @@ function depPackage(file: CapturedFile, dep: GoModule, common: Record<string, st
   return goPackage(file, dep.path, dep.version, { ...common, ...(replace ? { replacedBy: replace.path } : {}) });
 }
 
-export function goPackages(file: CapturedFile, info: GoBuildInfo, osOwned: boolean): Package[] {
-  const common: Record<string, string | boolean> = { goVersion: info.goVersion, ...(osOwned ? { osPackageOwned: true } : {}) };
+export function goPackages(file: CapturedFile, info: GoBuildInfo): Package[] {
+  const common: Record<string, string | boolean> = { goVersion: info.goVersion };
   const packages: Package[] = [];
   const std = stdlibVersion(info.goVersion);
   if (std) {
@@ -77,15 +78,17 @@ export function goPackages(file: CapturedFile, info: GoBuildInfo, osOwned: boole
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const packages: Package[] = [];
   const warnings: ScanWarning[] = [];
+  const osIdentities = new OsIdentityRecorder(ctx);
   for (const file of ctx.fs.captured((f) => maybeBinary(f) && isElf(f.body))) {
     try {
       const info = readGoBuildInfo(file.body, parseElf(file.body));
-      if (info) packages.push(...goPackages(file, info, ctx.ownedFiles.has(file.path)));
+      if (info) packages.push(...osIdentities.keep(file.path, goPackages(file, info)));
     } catch (err) {
       if (!(err instanceof ElfError)) throw err;
       warnings.push({ path: file.path, message: `Go build information not readable: ${err.message}` });
     }
   }
+  osIdentities.flush();
   return { packages, warnings };
 }
 

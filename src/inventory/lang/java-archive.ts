@@ -11,6 +11,7 @@ import { mavenPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { ArchiveLimitError, readZipEntries, type ZipBudget, type ZipEntryBody } from './binary/zip.js';
 import { fileNameCoordinates, manifestCoordinates, parseManifest, pomCoordinates, type MavenCoordinates } from './java-metadata.js';
+import { OsIdentityRecorder } from './common/os-owner.js';
 
 const ARCHIVE = /\.(?:jar|war|ear|par|jpi|hpi)$/i;
 const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
@@ -31,7 +32,6 @@ interface Walk {
   file: CapturedFile;
   budget: ZipBudget;
   limits: JavaLimits;
-  osOwned: boolean;
   packages: Package[];
   warnings: ScanWarning[];
 }
@@ -49,7 +49,7 @@ function javaPackage(walk: Walk, path: string, sha1: string, coords: MavenCoordi
     type: 'maven',
     purl: mavenPurl(coords.groupId, coords.artifactId, coords.version),
     locations: [{ path, layer: walk.file.layer }],
-    metadata: { sha1, identifiedBy, ...(walk.osOwned ? { osPackageOwned: true } : {}) },
+    metadata: { sha1, identifiedBy },
   };
 }
 
@@ -91,8 +91,8 @@ async function walkArchive(walk: Walk, body: Buffer, path: string, depth: number
 }
 
 /** The Java packages of one image file, and the warnings its archives gave. */
-export async function readJavaArchive(file: CapturedFile, osOwned: boolean, limits: JavaLimits = DEFAULT_JAVA_LIMITS): Promise<AnalyzerResult> {
-  const walk: Walk = { file, budget: { entries: limits.maxEntries, bytes: limits.maxInflated }, limits, osOwned, packages: [], warnings: [] };
+export async function readJavaArchive(file: CapturedFile, limits: JavaLimits = DEFAULT_JAVA_LIMITS): Promise<AnalyzerResult> {
+  const walk: Walk = { file, budget: { entries: limits.maxEntries, bytes: limits.maxInflated }, limits, packages: [], warnings: [] };
   await walkArchive(walk, file.body, file.path, 0);
   return { packages: walk.packages, warnings: walk.warnings };
 }
@@ -104,11 +104,13 @@ function isJavaArchive(info: FileInfo): boolean {
 async function analyze(ctx: AnalyzerContext): Promise<AnalyzerResult> {
   const packages: Package[] = [];
   const warnings: ScanWarning[] = [];
+  const osIdentities = new OsIdentityRecorder(ctx);
   for (const file of ctx.fs.captured(isJavaArchive)) {
-    const result = await readJavaArchive(file, ctx.ownedFiles.has(file.path));
-    packages.push(...result.packages);
+    const result = await readJavaArchive(file);
+    packages.push(...osIdentities.keep(file.path, result.packages));
     warnings.push(...result.warnings);
   }
+  osIdentities.flush();
   return { packages, warnings };
 }
 

@@ -9,6 +9,7 @@ import { cargoPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { ElfError, isElf, parseElf, sectionData } from './binary/elf.js';
 import { MAX_BINARY_SIZE, maybeBinary } from './binary/executable.js';
+import { OsIdentityRecorder } from './common/os-owner.js';
 
 /** cargo auditable caps the JSON well below this; a larger inflation is a bomb. */
 const MAX_JSON = 8 * 1024 * 1024;
@@ -57,7 +58,7 @@ export function readAuditableCrates(body: Buffer): AuditableCrate[] | undefined 
   }
 }
 
-function cratePackage(file: CapturedFile, crate: AuditableCrate, osOwned: boolean): Package {
+function cratePackage(file: CapturedFile, crate: AuditableCrate): Package {
   return {
     id: packageId('cargo', crate.name, crate.version, file.path),
     name: crate.name,
@@ -65,22 +66,24 @@ function cratePackage(file: CapturedFile, crate: AuditableCrate, osOwned: boolea
     type: 'cargo',
     purl: cargoPurl(crate.name, crate.version),
     locations: [{ path: file.path, layer: file.layer }],
-    metadata: { source: crate.source, kind: crate.kind, ...(crate.root ? { root: true } : {}), ...(osOwned ? { osPackageOwned: true } : {}) },
+    metadata: { source: crate.source, kind: crate.kind, ...(crate.root ? { root: true } : {}) },
   };
 }
 
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const packages: Package[] = [];
   const warnings: ScanWarning[] = [];
+  const osIdentities = new OsIdentityRecorder(ctx);
   for (const file of ctx.fs.captured((f) => maybeBinary(f) && isElf(f.body))) {
     try {
-      const crates = readAuditableCrates(file.body);
-      for (const crate of crates ?? []) packages.push(cratePackage(file, crate, ctx.ownedFiles.has(file.path)));
+      const crates = readAuditableCrates(file.body) ?? [];
+      packages.push(...osIdentities.keep(file.path, crates.map((crate) => cratePackage(file, crate))));
     } catch (err) {
       if (!(err instanceof ElfError)) throw err;
       warnings.push({ path: file.path, message: `cargo auditable data not readable: ${err.message}` });
     }
   }
+  osIdentities.flush();
   return { packages, warnings };
 }
 

@@ -1,0 +1,56 @@
+// Reading lock files and manifests without ever throwing: bad input becomes a warning naming the file.
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import type { CapturedFile } from '../../../image/files.js';
+import { errorMessage } from '../../../errors.js';
+import type { ScanWarning } from '../../../model/package.js';
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A string field, or undefined when absent or of another type. */
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function text(file: CapturedFile): string {
+  return file.body.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** The parsed document, or undefined (with a warning naming the file) when it does not parse. */
+function parseWith(file: CapturedFile, what: string, warnings: ScanWarning[], parse: (text: string) => unknown): unknown {
+  try {
+    return parse(text(file));
+  } catch (err) {
+    warnings.push({ path: file.path, message: `malformed ${what}: ${errorMessage(err).split('\n')[0]}; skipped` });
+    return undefined;
+  }
+}
+
+/** A document whose top level must be a mapping (every lock file here but Composer 1's installed.json). */
+function parseObject(file: CapturedFile, what: string, warnings: ScanWarning[], parse: (text: string) => unknown): JsonObject | undefined {
+  const value = parseWith(file, what, warnings, parse);
+  if (value === undefined || isObject(value)) return value;
+  warnings.push({ path: file.path, message: `${what}: not a ${what === 'JSON' ? 'JSON object' : 'mapping'} at the top level; skipped` });
+  return undefined;
+}
+
+export function parseJsonValue(file: CapturedFile, warnings: ScanWarning[]): unknown {
+  return parseWith(file, 'JSON', warnings, JSON.parse);
+}
+
+export function parseJsonFile(file: CapturedFile, warnings: ScanWarning[]): JsonObject | undefined {
+  return parseObject(file, 'JSON', warnings, JSON.parse);
+}
+
+export function parseTomlFile(file: CapturedFile, warnings: ScanWarning[]): JsonObject | undefined {
+  return parseObject(file, 'TOML', warnings, parseToml);
+}
+
+export function parseYamlFile(file: CapturedFile, warnings: ScanWarning[]): JsonObject | undefined {
+  // Lock files are data: aliases are few, so a handful more is a hostile file.
+  return parseObject(file, 'YAML', warnings, (t) => parseYaml(t, { maxAliasCount: 100, uniqueKeys: false }));
+}
