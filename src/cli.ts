@@ -6,6 +6,7 @@ import { filesCommand } from './cli/commands/files.js';
 import { imageCommand } from './cli/commands/image.js';
 import { sbomCommand } from './cli/commands/sbom.js';
 import { dbCommand } from './cli/commands/db.js';
+import { dockerfileCommand } from './cli/commands/dockerfile.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -18,12 +19,13 @@ async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .addCommand(imageCommand())
     .addCommand(sbomCommand())
+    .addCommand(dockerfileCommand())
     .addCommand(filesCommand())
     .addCommand(dbCommand());
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (err instanceof PlimsollError) {

@@ -1,0 +1,39 @@
+import { Command, Option } from 'commander';
+import { DOCKERFILE_RULES, lintDockerfileFile } from '../../dockerfile/index.js';
+import { renderFindingsTable } from '../../report/findings-table.js';
+import { breaches, parseSeverity } from '../fail-on.js';
+import { writeOutput } from '../output.js';
+
+interface DockerfileOptions {
+  format: 'table' | 'json';
+  output?: string;
+  only?: string;
+  skip?: string;
+  failOn?: string;
+  listRules?: boolean;
+}
+
+const list = (text: string | undefined): string[] | undefined => text?.split(',').map((s) => s.trim()).filter(Boolean);
+
+export function dockerfileCommand(): Command {
+  return new Command('dockerfile')
+    .description('lint a Dockerfile (rules PLD001...; suppress one with "# plimsoll ignore=PLD003" above the instruction)')
+    .argument('[path]', 'the Dockerfile', 'Dockerfile')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('-o, --output <file>', 'write the result to a file instead of stdout')
+    .option('--only <ids>', 'run only these rules (comma-separated)')
+    .option('--skip <ids>', 'do not run these rules (comma-separated)')
+    .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity remains')
+    .option('--list-rules', 'list the rules with their rationale and fix')
+    .action(async (path: string, opts: DockerfileOptions) => {
+      if (opts.listRules) {
+        const rules = DOCKERFILE_RULES.map(({ id, title, severity, rationale, fix }) => ({ id, title, severity, rationale, fix }));
+        await writeOutput(opts.format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : rules.map((r) => `${r.id}  ${r.severity.padEnd(8)}  ${r.title}\n    ${r.rationale}\n    Fix: ${r.fix}\n`).join('\n'), opts.output);
+        return;
+      }
+      const threshold = opts.failOn ? parseSeverity(opts.failOn, '--fail-on') : undefined;
+      const { findings } = await lintDockerfileFile(path, { ...(opts.only ? { only: list(opts.only) } : {}), ...(opts.skip ? { skip: list(opts.skip) } : {}) });
+      await writeOutput(opts.format === 'json' ? `${JSON.stringify({ schemaVersion: 1, findings }, null, 2)}\n` : renderFindingsTable(findings), opts.output);
+      if (threshold && breaches(findings, threshold)) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,21 @@
+import type { Severity } from '../model/finding.js';
+import type { LintContext } from './context.js';
+
+/** Where a rule fired; `detail` narrows the title (e.g. the package left unpinned). */
+export interface RuleHit {
+  line: number;
+  detail?: string;
+}
+
+/** One lint rule. The text fields are what docs and `--help` list. */
+export interface DockerfileRule {
+  /** `PLD001`... stable once published. */
+  id: string;
+  title: string;
+  severity: Severity;
+  /** Why it matters, one paragraph. */
+  rationale: string;
+  /** What to write instead; becomes the finding's remediation. */
+  fix: string;
+  check(context: LintContext): RuleHit[];
+}
