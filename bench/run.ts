@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { imageBench } from './walk-bench.js';
 import { vulndbBench } from './vulndb.js';
+import { hardeningBench } from './hardening.js';
 import { needTestbed } from '../test/helpers/testbed.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
@@ -9,6 +10,7 @@ const runs = Number(values.runs);
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 const sections: [string, () => Promise<string> | string][] = [
   ['images', () => imageBench(runs)],
+  ['hardening', () => hardeningBench(runs)],
   ['vulndb', () => vulndbBench(runs)],
 ];
 

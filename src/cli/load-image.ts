@@ -2,6 +2,8 @@ import { openImage } from '../image/open.js';
 import { readImage, type ImageContents } from '../image/scan.js';
 import type { ResolvedImage } from '../image/types.js';
 import { inventoryImage, type InventoryResult } from '../inventory/run.js';
+import type { Report } from '../report/report.js';
+import { scanResolvedImage, type ScanOptions } from '../scan.js';
 import { downloadBar, parseByteSize, sourceOptions, type ImageCliOptions } from './image-options.js';
 
 /**
@@ -29,4 +31,9 @@ export function loadImage(ref: string, opts: ImageCliOptions): Promise<{ image: 
 /** Reads every layer once and inventories the image. */
 export function loadInventory(ref: string, opts: ImageCliOptions): Promise<{ image: ResolvedImage; inventory: InventoryResult }> {
   return withImage(ref, opts, async (image, maxLayerSize) => ({ inventory: await inventoryImage(image, { maxLayerSize }) }));
+}
+
+/** The whole scan of `plimsoll image`. */
+export function loadReport(ref: string, opts: ImageCliOptions, scan: ScanOptions): Promise<{ image: ResolvedImage; report: Report }> {
+  return withImage(ref, opts, async (image, maxLayerSize) => ({ report: await scanResolvedImage(image, { ...scan, maxLayerSize }) }));
 }

@@ -46,10 +46,11 @@ export async function runAnalyzers(ctx: AnalyzerContext, analyzers: readonly Ana
 /** Reads the image once and inventories it: OS, OS packages, then application packages. */
 export async function inventoryImage(
   image: ResolvedImage,
-  options: Omit<ReadImageOptions, 'requests'> & { analyzers?: readonly Analyzer[] } = {},
+  options: Omit<ReadImageOptions, 'requests'> & { analyzers?: readonly Analyzer[]; extraRequests?: readonly FileRequest[] } = {},
 ): Promise<InventoryResult> {
   const analyzers = options.analyzers ?? ALL_ANALYZERS;
-  const contents = await readImage(image, { ...options, requests: fileRequests(analyzers) });
+  // Later stages (hardening) add their requests so the layers are still read only once.
+  const contents = await readImage(image, { ...options, requests: [...fileRequests(analyzers), ...(options.extraRequests ?? [])] });
   const os = detectOs(contents.fs);
   const { packages, warnings } = await runAnalyzers({ fs: contents.fs, ownedFiles: new Set(), ...(os ? { os } : {}) }, analyzers);
   return { contents, ...(os ? { os } : {}), packages, warnings: [...contents.fs.warnings, ...warnings] };

@@ -3,20 +3,40 @@ import type { InventoryResult } from '../inventory/run.js';
 import type { ResolvedImage } from '../image/types.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package, ScanWarning } from '../model/package.js';
+import type { HardeningResult } from '../hardening/run.js';
+import type { Finding } from '../model/finding.js';
 import { buildArtifact, type Artifact } from './artifact.js';
+import { countBySeverity } from './findings-table.js';
 
 /** A package as the JSON contract spells it: locations name their layer by digest. */
 export interface ReportPackage extends Omit<Package, 'locations'> {
   locations: { path: string; layer: string; layerIndex: number }[];
 }
 
+/** A finding as the JSON contract spells it: layers named by digest. */
+export interface ReportFinding extends Omit<Finding, 'layer' | 'deletedIn'> {
+  layer?: string;
+  layerIndex?: number;
+  deletedIn?: string;
+  deletedInIndex?: number;
+}
+
+/** What the hardening pass says about the image as a whole. */
+export interface ImageHardening {
+  baseImage: HardeningResult['baseImage'];
+  attackSurface: HardeningResult['attackSurface'];
+  recommendation: string;
+  entryBinary?: HardeningResult['entryBinary'];
+}
+
 /** The JSON report (`../shared/DESIGN.md`): stable field names, more added as stages land. */
 export interface Report {
   schemaVersion: 1;
-  artifact: Artifact;
+  artifact: Artifact & Partial<ImageHardening>;
   packages: ReportPackage[];
+  findings: ReportFinding[];
   warnings: ScanWarning[];
-  summary: { packages: number; packagesByType: Record<string, number> };
+  summary: { packages: number; packagesByType: Record<string, number>; findings: number; findingsBySeverity: Record<string, number> };
 }
 
 export const NO_OS_WARNING = 'no recognisable operating system (scratch or a static binary image): no OS packages were inventoried';
@@ -25,17 +45,46 @@ function reportPackage(p: Package): ReportPackage {
   return { ...p, locations: p.locations.map((l) => ({ path: l.path, layer: l.layer.digest, layerIndex: l.layer.index })) };
 }
 
-export function buildReport(image: ResolvedImage, inventory: InventoryResult): Report {
+function reportFinding(f: Finding): ReportFinding {
+  const { layer, deletedIn, ...rest } = f;
+  return {
+    ...rest,
+    ...(layer ? { layer: layer.digest, layerIndex: layer.index } : {}),
+    ...(deletedIn ? { deletedIn: deletedIn.digest, deletedInIndex: deletedIn.index } : {}),
+  };
+}
+
+/** History lines can carry secrets (ENV, build args): the report prints them masked. */
+function redactArtifact(artifact: Artifact, redact: (text: string) => string): Artifact {
+  return {
+    ...artifact,
+    layers: artifact.layers.map((l) => (l.createdBy ? { ...l, createdBy: redact(l.createdBy) } : l)),
+    history: artifact.history.map((h) => (h.createdBy ? { ...h, createdBy: redact(h.createdBy) } : h)),
+  };
+}
+
+export function buildReport(image: ResolvedImage, inventory: InventoryResult, hardening?: HardeningResult): Report {
   const warnings = [...inventory.warnings];
   if (!inventory.os) warnings.unshift({ message: NO_OS_WARNING });
   const packagesByType: Record<string, number> = {};
   for (const p of inventory.packages) packagesByType[p.type] = (packagesByType[p.type] ?? 0) + 1;
+  const artifact = buildArtifact(image, inventory.contents, inventory.os);
+  const findings = hardening?.findings ?? [];
   return {
     schemaVersion: 1,
-    artifact: buildArtifact(image, inventory.contents, inventory.os),
+    artifact: hardening
+      ? {
+          ...redactArtifact(artifact, hardening.redact),
+          baseImage: hardening.baseImage,
+          attackSurface: hardening.attackSurface,
+          recommendation: hardening.recommendation,
+          ...(hardening.entryBinary ? { entryBinary: hardening.entryBinary } : {}),
+        }
+      : artifact,
     packages: inventory.packages.map(reportPackage),
+    findings: findings.map(reportFinding),
     warnings,
-    summary: { packages: inventory.packages.length, packagesByType },
+    summary: { packages: inventory.packages.length, packagesByType, findings: findings.length, findingsBySeverity: countBySeverity(findings) },
   };
 }
 

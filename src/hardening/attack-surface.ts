@@ -1,0 +1,70 @@
+// The attack-surface figures of the report: what an attacker who gets code execution finds in the image.
+import type { ImageFilesystem } from '../image/files.js';
+import type { ImageContents } from '../image/scan.js';
+import type { OsInfo } from '../inventory/analyzer.js';
+import type { Package } from '../model/package.js';
+
+export interface AttackSurface {
+  osPackages: number;
+  /** Shells found (names), empty when there is none. */
+  shells: string[];
+  /** Package managers found (names), empty when there is none. */
+  packageManagers: string[];
+  setuidFiles: number;
+  setgidFiles: number;
+  /** Bytes: layer blobs as stored, and their uncompressed tars. */
+  size: { compressed?: number; uncompressed: number };
+  /** True when the OS release is past its end of life; absent when unknown (no OS, no date). */
+  eol?: boolean;
+  eolDate?: string;
+}
+
+const BIN_DIRS = ['bin', 'usr/bin', 'sbin', 'usr/sbin', 'usr/local/bin'];
+const SHELLS = ['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox'];
+const PACKAGE_MANAGERS = ['apt', 'apt-get', 'dpkg', 'apk', 'rpm', 'yum', 'dnf', 'microdnf', 'tdnf', 'zypper'];
+const OS_PACKAGE_TYPES = new Set(['deb', 'apk', 'rpm']);
+
+/** Names among `names` that exist as executables in the usual bin directories (symlinks followed inside the image). */
+export function findExecutables(fs: ImageFilesystem, names: readonly string[]): string[] {
+  return names.filter((name) =>
+    BIN_DIRS.some((dir) => {
+      const file = fs.resolve(`${dir}/${name}`);
+      return file !== undefined && (file.type === 'file' || file.type === 'hardlink') && (file.mode & 0o111) !== 0;
+    }),
+  );
+}
+
+export const findShells = (fs: ImageFilesystem): string[] => findExecutables(fs, SHELLS);
+export const findPackageManagers = (fs: ImageFilesystem): string[] => findExecutables(fs, PACKAGE_MANAGERS);
+
+export function isSetuid(mode: number): boolean {
+  return (mode & 0o4000) !== 0;
+}
+
+/** setgid on a directory only sets group inheritance; on a file it runs with the group's rights. */
+export function isSetgid(mode: number): boolean {
+  return (mode & 0o2000) !== 0;
+}
+
+export function measureAttackSurface(contents: ImageContents, packages: readonly Package[], os: OsInfo | undefined): AttackSurface {
+  let setuidFiles = 0;
+  let setgidFiles = 0;
+  for (const file of contents.fs.entries()) {
+    if (file.type !== 'file' && file.type !== 'hardlink') continue;
+    if (isSetuid(file.mode)) setuidFiles++;
+    if (isSetgid(file.mode)) setgidFiles++;
+  }
+  const sizes = contents.layers.map((l) => l.size);
+  const compressed = sizes.every((s) => s !== undefined) && sizes.length > 0 ? sizes.reduce((a, b) => (a ?? 0) + (b ?? 0), 0) : undefined;
+  const uncompressed = contents.perLayer.reduce((a, l) => a + l.tarBytes, 0);
+  return {
+    osPackages: packages.filter((p) => OS_PACKAGE_TYPES.has(p.type)).length,
+    shells: findShells(contents.fs),
+    packageManagers: findPackageManagers(contents.fs),
+    setuidFiles,
+    setgidFiles,
+    size: { ...(compressed !== undefined ? { compressed } : {}), uncompressed },
+    ...(os?.eol !== undefined ? { eol: os.eol } : {}),
+    ...(os?.eolDate ? { eolDate: os.eolDate } : {}),
+  };
+}

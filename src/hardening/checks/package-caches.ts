@@ -1,0 +1,51 @@
+// Package-manager caches and indexes left in the image: size, and stale metadata an attacker can use.
+import type { LayerRef } from '../../image/files.js';
+import type { Check, CheckFinding } from '../check.js';
+
+const CACHES: [string, string][] = [
+  ['var/lib/apt/lists', 'rm -rf /var/lib/apt/lists/* in the same RUN as apt-get install'],
+  ['var/cache/apt', 'apt-get clean (or rm -rf /var/cache/apt/*) in the same RUN'],
+  ['var/cache/apk', 'apk add --no-cache'],
+  ['var/cache/yum', 'yum clean all && rm -rf /var/cache/yum in the same RUN'],
+  ['var/cache/dnf', 'dnf clean all in the same RUN'],
+  ['var/cache/zypp', 'zypper clean -a in the same RUN'],
+  ['root/.cache/pip', 'pip install --no-cache-dir'],
+  ['root/.npm/_cacache', 'npm cache clean --force in the same RUN, or a cache mount'],
+];
+
+/** Bookkeeping files that stay in an emptied cache. */
+const NOT_CACHE = new Set(['lock']);
+
+export const packageCachesCheck: Check = {
+  id: 'PLM-PACKAGE-CACHE',
+  group: 'config',
+  run(ctx) {
+    const found = new Map<string, { files: number; bytes: number; layer: LayerRef }>();
+    for (const file of ctx.contents.fs.entries()) {
+      if (file.type !== 'file' || file.size === 0) continue;
+      const root = CACHES.find(([dir]) => file.path.startsWith(`${dir}/`))?.[0];
+      if (!root || NOT_CACHE.has(file.path.slice(file.path.lastIndexOf('/') + 1))) continue;
+      const entry = found.get(root) ?? { files: 0, bytes: 0, layer: file.layer };
+      entry.files++;
+      entry.bytes += file.size;
+      if (file.layer.index > entry.layer.index) entry.layer = file.layer;
+      found.set(root, entry);
+    }
+    const out: CheckFinding[] = [];
+    for (const [root, fix] of CACHES) {
+      const entry = found.get(root);
+      if (!entry) continue;
+      out.push({
+        id: this.id,
+        kind: 'config',
+        severity: 'LOW',
+        title: `Package-manager cache left in /${root}`,
+        path: root,
+        layer: entry.layer,
+        evidence: `${entry.files} files, ${entry.bytes} bytes`,
+        remediation: `Clean it in the layer that fills it: ${fix}.`,
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,84 @@
+// SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/) as GitHub code scanning reads it:
+// one rule per vulnerability id, one result per finding located at the file that records the
+// package, `level` from the severity and `security-severity` (a CVSS-like number GitHub uses to
+// rank alerts) on each rule.
+import type { Severity, Vulnerability } from '../match/types.js';
+import { plimsollVersion } from '../model/inventory.js';
+
+export interface SarifInput {
+  vulnerabilities: readonly Vulnerability[];
+  /** The scanned image reference, named in each result's message. */
+  artifactRef: string;
+}
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
+/** When no vector gives a score: a number inside GitHub's band for the rating. */
+const BAND_SCORE: Record<Severity, number> = { CRITICAL: 9.5, HIGH: 8.0, MEDIUM: 5.5, LOW: 2.0, UNKNOWN: 0.0 };
+
+function securitySeverity(findings: readonly Vulnerability[]): string {
+  const scores = findings.flatMap((v) => v.cvss.map((c) => c.score));
+  const score = scores.length > 0 ? Math.max(...scores) : Math.max(...findings.map((v) => BAND_SCORE[v.severity]));
+  return score.toFixed(1);
+}
+
+function rule(id: string, findings: readonly Vulnerability[]): Record<string, unknown> {
+  const first = findings[0] as Vulnerability;
+  const title = first.title ?? id;
+  const help = [
+    title,
+    first.aliases.length ? `Also known as: ${first.aliases.join(', ')}` : '',
+    ...first.references.slice(0, 10).map((url) => `- ${url}`),
+  ].filter(Boolean);
+  return {
+    id,
+    name: id.replace(/[^A-Za-z0-9]/g, ''),
+    shortDescription: { text: `${id}: ${title}` },
+    fullDescription: { text: title },
+    ...(first.references[0] ? { helpUri: first.references[0] } : {}),
+    help: { text: help.join('\n'), markdown: help.join('\n\n') },
+    defaultConfiguration: { level: LEVEL[first.severity] },
+    properties: { 'security-severity': securitySeverity(findings), precision: 'very-high', tags: ['security', 'vulnerability', first.severity] },
+  };
+}
+
+function message(v: Vulnerability, ref: string): string {
+  const fix = v.fixedVersion ? `fixed in ${v.fixedVersion}` : `no fix (${v.status})`;
+  return `${v.id} in ${v.packageName} ${v.installedVersion} (${v.packageType}), ${fix}; severity ${v.severity}; image ${ref}`;
+}
+
+/** The SARIF log (a plain object; JSON.stringify it to write). */
+export function toSarif(input: SarifInput): Record<string, unknown> {
+  const byId = new Map<string, Vulnerability[]>();
+  for (const v of input.vulnerabilities) byId.set(v.id, [...(byId.get(v.id) ?? []), v]);
+  const ids = [...byId.keys()];
+  const index = new Map(ids.map((id, i) => [id, i]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'plimsoll',
+            version: plimsollVersion(),
+            rules: ids.map((id) => rule(id, byId.get(id) ?? [])),
+          },
+        },
+        results: input.vulnerabilities.map((v) => ({
+          ruleId: v.id,
+          ruleIndex: index.get(v.id),
+          level: LEVEL[v.severity],
+          message: { text: message(v, input.artifactRef) },
+          locations: [
+            {
+              physicalLocation: { artifactLocation: { uri: encodeURI(v.path ?? v.packageName) }, region: { startLine: 1 } },
+              message: { text: `${v.packageName}@${v.installedVersion}` },
+            },
+          ],
+          // One alert per finding across scans, whatever the run order.
+          partialFingerprints: { 'plimsoll/v1': `${v.id}:${v.packageId}` },
+        })),
+      },
+    ],
+  };
+}

@@ -1,0 +1,64 @@
+// Hand-written cases for the parts the image tests do not pin one by one: history lines in the forms
+// docker's classic builder and BuildKit write, key names, masking, and the example-value filter.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCreatedBy } from '../../src/hardening/history.js';
+import { maskSecret } from '../../src/hardening/mask.js';
+import { isExamplePath, isExampleValue } from '../../src/hardening/secrets/examples.js';
+import { isPlaceholderValue, isSensitiveKey } from '../../src/hardening/secrets/keys.js';
+import { scanText } from '../../src/hardening/secrets/index.js';
+import { referenceTag } from '../../src/hardening/checks/latest-tag.js';
+import { base62 } from './fake-secrets.js';
+
+describe('history lines', () => {
+  it('reads classic, BuildKit and non-Dockerfile lines', () => {
+    assert.deepEqual(parseCreatedBy('/bin/sh -c #(nop)  CMD ["bash"]'), { instruction: 'CMD', args: '["bash"]', buildArgs: [] });
+    assert.deepEqual(parseCreatedBy('/bin/sh -c apt-get update'), { instruction: 'RUN', args: 'apt-get update', buildArgs: [] });
+    assert.deepEqual(parseCreatedBy('|2 A=1 B=two /bin/sh -c make'), { instruction: 'RUN', args: 'make', buildArgs: [['A', '1'], ['B', 'two']] });
+    assert.deepEqual(parseCreatedBy('RUN |1 TOKEN=x /bin/sh -c make # buildkit'), { instruction: 'RUN', args: 'make', buildArgs: [['TOKEN', 'x']] });
+    assert.deepEqual(parseCreatedBy('COPY . /app # buildkit'), { instruction: 'COPY', args: '. /app', buildArgs: [] });
+    assert.equal(parseCreatedBy('debootstrap --variant=minbase bookworm').instruction, '');
+  });
+});
+
+describe('secret key names and values', () => {
+  it('tells credentials from pointers and settings', () => {
+    for (const k of ['DB_PASSWORD', 'dbPassword', 'API_KEY', 'GITHUB_TOKEN', 'client-secret', 'AWS_SECRET_ACCESS_KEY']) assert.ok(isSensitiveKey(k), k);
+    for (const k of ['PASSWORD_FILE', 'TOKEN_URL', 'PWD', 'GPG_KEY', 'KEY_ID', 'PATH', 'SECRET_NAME']) assert.ok(!isSensitiveKey(k), k);
+    for (const v of ['', '${DB_PASSWORD}', '$TOKEN', '/run/secrets/db', 'true']) assert.ok(isPlaceholderValue(v), v);
+    assert.ok(!isPlaceholderValue(base62(16)));
+  });
+
+  it('masks all but a few characters', () => {
+    const token = `ghp_${base62(36)}`;
+    const masked = maskSecret(token);
+    assert.ok(masked.startsWith('ghp_'));
+    assert.ok(!masked.includes(token.slice(4, 12)));
+    assert.equal(maskSecret('hunter2'), '*******');
+  });
+
+  it('recognises examples: documented keys, placeholders, low entropy, tests and docs', () => {
+    assert.ok(isExampleValue('AKIAIOSFODNN7EXAMPLE'));
+    assert.ok(isExampleValue('ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'));
+    assert.ok(isExampleValue('AKIAAAAAAAAAAAAAAAAA'));
+    assert.ok(!isExampleValue(`ghp_${base62(36)}`));
+    for (const p of ['app/test/key.pem', 'usr/share/doc/x/README', 'src/app.spec.js', 'app/README.md']) assert.ok(isExamplePath(p), p);
+    assert.ok(!isExamplePath('app/config/prod.yml'));
+    assert.deepEqual(scanText('key: AKIAIOSFODNN7EXAMPLE'), []);
+  });
+
+  it('reports an overlapping span once, for the earlier rule', () => {
+    const matches = scanText(`//registry.npmjs.org/:_authToken=npm_${base62(36)}\n`, 'home/u/.npmrc');
+    assert.deepEqual(matches.map((m) => m.rule.id), ['PLM-SECRET-NPMRC']);
+  });
+});
+
+describe('latest tag', () => {
+  it('is explicit or implied by a registry reference without tag or digest', () => {
+    assert.equal(referenceTag('alpine'), 'latest');
+    assert.equal(referenceTag('docker://ghcr.io/a/b:latest'), 'latest');
+    assert.equal(referenceTag(`ghcr.io/a/b@sha256:${'a'.repeat(64)}`), undefined);
+    assert.equal(referenceTag('oci:/x/y:1.0'), '1.0');
+    assert.equal(referenceTag('docker-archive:/x.tar:repo/name:latest'), 'latest');
+  });
+});
