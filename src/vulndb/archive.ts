@@ -63,10 +63,13 @@ export async function runDbExport(file: string, options: DbOptions = {}): Promis
       const tar = pack();
       const writing = pipeline(tar, createGzip(), createWriteStream(tmp));
       writing.catch(() => undefined); // awaited below; a write error must not go unhandled meanwhile
-      tar.entry({ name: MANIFEST_FILE }, JSON.stringify(manifest, null, 2));
+      // Entries dated at the build, not the export: one database always exports to the same
+      // bytes, so a registry that already holds it (db push) is not sent it again.
+      const mtime = new Date(status.builtAt);
+      tar.entry({ name: MANIFEST_FILE, mtime }, JSON.stringify(manifest, null, 2));
       let sink!: ReturnType<typeof tar.entry>;
       const entryWritten = new Promise<void>((resolveEntry, rejectEntry) => {
-        sink = tar.entry({ name: DB_FILE, size, mode: 0o644 }, (err) => (err ? rejectEntry(err) : resolveEntry()));
+        sink = tar.entry({ name: DB_FILE, size, mode: 0o644, mtime }, (err) => (err ? rejectEntry(err) : resolveEntry()));
       });
       for await (const chunk of createReadStream('', { fd, start: 0, autoClose: false })) {
         // Raced with the output, so a write error (disk full) ends the wait instead of hanging it.
@@ -90,19 +93,21 @@ export async function runDbExport(file: string, options: DbOptions = {}): Promis
   }
 }
 
-export async function runDbImport(file: string, options: DbOptions = {}): Promise<DbManifest> {
+/** `what` names the export in messages when `file` is only a download of it (`db update --from`). */
+export async function runDbImport(file: string, options: DbOptions = {}, what?: string): Promise<DbManifest> {
   const source = resolve(file);
+  const label = what ?? source;
   const dbDir = resolveDbDir(options.dbDir);
   mkdirSync(dbDir, { recursive: true });
   const staged = join(dbDir, `${DB_FILE}.import-${process.pid}`);
   try {
-    const manifest = await unpack(source, staged);
-    verify(source, staged, manifest);
+    const manifest = await unpack(source, staged, label);
+    verify(label, staged, manifest);
     const lock = await UpdateLock.acquire(dbDir, {
       onWait: (owner) => notice(options.quiet, `waiting for a database update (pid ${owner.pid}) to finish before importing`),
     });
     try {
-      lock.note(`importing ${source}`);
+      lock.note(`importing ${label}`);
       durableRename(staged, databasePath(dbDir));
     } finally {
       lock.release();
@@ -114,8 +119,8 @@ export async function runDbImport(file: string, options: DbOptions = {}): Promis
 }
 
 /** Extracts the manifest and the database (to `staged`), checking the digest as bytes pass. */
-async function unpack(source: string, staged: string): Promise<DbManifest> {
-  const bad = (why: string) => new InputError(`${source}: not a Plimsoll database export (${why})`);
+async function unpack(source: string, staged: string, label: string): Promise<DbManifest> {
+  const bad = (why: string) => new InputError(`${label}: not a Plimsoll database export (${why})`);
   const tar = extract();
   const feeding = pipeline(createReadStream(source), createGunzip(), tar);
   feeding.catch(() => undefined); // the same error surfaces through the iteration below
@@ -129,7 +134,7 @@ async function unpack(source: string, staged: string): Promise<DbManifest> {
         if (entry.header.size > MANIFEST_MAX_BYTES) throw bad('manifest too large');
         const chunks: Buffer[] = [];
         for await (const chunk of entry) chunks.push(chunk as Buffer);
-        manifest = parseManifest(Buffer.concat(chunks).toString('utf8'), source, bad);
+        manifest = parseManifest(Buffer.concat(chunks).toString('utf8'), label, bad);
       } else if (name === DB_FILE && manifest && digest === undefined) {
         const hash = createHash('sha256');
         const out = createWriteStream(staged);
@@ -153,7 +158,7 @@ async function unpack(source: string, staged: string): Promise<DbManifest> {
   if (!manifest) throw bad(`no ${MANIFEST_FILE}`);
   if (digest === undefined) throw bad(`no ${DB_FILE}`);
   if (size !== manifest.size || digest !== manifest.sha256) {
-    throw new InputError(`${source}: database digest mismatch: manifest says sha256:${manifest.sha256} (${manifest.size} bytes), got sha256:${digest} (${size} bytes)`);
+    throw new InputError(`${label}: database digest mismatch: manifest says sha256:${manifest.sha256} (${manifest.size} bytes), got sha256:${digest} (${size} bytes)`);
   }
   return manifest;
 }

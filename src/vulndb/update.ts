@@ -72,10 +72,10 @@ function describeDeadUpdate(owner: LockInfo): string {
   return `an earlier update (pid ${owner.pid}, started ${owner.startedAt}) stopped${where}; its partial build was discarded and the previous database kept`;
 }
 
-/** Temporary files (`plimsoll.db.tmp-PID`, `plimsoll.db.import-PID`) of processes that died. */
+/** Temporary files (`plimsoll.db.tmp-PID`, `.import-PID`, and oci.ts's `.push-PID.tar.gz`, `.pull-PID.tar.gz`) of processes that died. */
 function removeDebris(dbDir: string): void {
   for (const name of readdirSync(dbDir)) {
-    const match = /^plimsoll\.db\.(?:tmp|import)-(\d+)$/.exec(name);
+    const match = /^plimsoll\.db\.(?:tmp|import|push|pull)-(\d+)(?:\.tar\.gz(?:\.tmp-\d+)?)?$/.exec(name);
     if (match && !processAlive(Number(match[1]))) rmSync(join(dbDir, name), { force: true });
   }
 }

@@ -1,10 +1,12 @@
 import { Command, Option } from 'commander';
-import { renderDbStatus, renderDbUpdate, runDbExport, runDbImport, runDbStatus, runDbUpdate } from '../../vulndb/index.js';
+import { pullDbFromRegistry, renderDbStatus, renderDbUpdate, runDbExport, runDbImport, runDbPush, runDbStatus, runDbUpdate } from '../../vulndb/index.js';
 import { PlimsollError } from '../../errors.js';
 import { writeOutput } from '../output.js';
+import { sourceOptions, type ImageCliOptions } from '../image-options.js';
 
-interface DbCliOptions {
+interface DbCliOptions extends Pick<ImageCliOptions, 'username' | 'password' | 'passwordStdin' | 'insecure'> {
   dbDir?: string;
+  from?: string;
   mirror?: string;
   offline?: boolean;
   quiet?: boolean;
@@ -24,20 +26,42 @@ function maxAgeDays(text: string | undefined): number | undefined {
   return days;
 }
 
+/** Registry options, as the image commands take them. */
+function addRegistryOptions(command: Command): Command {
+  return command
+    .option('--username <name>', 'registry user name')
+    .addOption(new Option('--password <password>', 'registry password').conflicts('passwordStdin'))
+    .option('--password-stdin', 'read the registry password from standard input')
+    .option('--insecure', 'do not verify registry TLS certificates');
+}
+
+async function registryOptions(opts: DbCliOptions): Promise<{ username?: string; password?: string; insecure: boolean }> {
+  const { username, password, insecure } = await sourceOptions(opts);
+  return { ...(username ? { username } : {}), ...(password !== undefined ? { password } : {}), insecure: insecure === true };
+}
+
 export function dbCommand(): Command {
   const db = new Command('db').description('the local vulnerability database: build, inspect, carry into closed networks');
-  db.command('update')
-    .description('download the feeds (or read a mirror) and build the database; the previous one stays until the new one is complete')
+  const update = db
+    .command('update')
+    .description('download the feeds (or read a mirror, or pull a published database) and build the database; the previous one stays until the new one is complete')
     .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
     .option('--mirror <dir|url>', 'read the feeds from a mirror laid out like ../shared/vulndata (or PLIMSOLL_DB_MIRROR)')
     .option('--source <source>', 'also read a private feed: osv-dir:PATH (a directory or zip of OSV records); repeatable', (v: string, all: string[] = []) => [...all, v])
+    .option('--from <oci://REGISTRY/REPO:TAG>', 'install a database published with db push instead of building one')
     .option('--offline', 'refuse to download anything')
     .option('-q, --quiet', 'no progress output')
-    .addOption(formatOption())
-    .action(async (opts: DbCliOptions) => {
-      const result = await runDbUpdate({ dbDir: opts.dbDir, mirror: opts.mirror, offline: opts.offline, quiet: opts.quiet, ...(opts.source ? { sources: opts.source } : {}) });
-      await writeOutput(renderDbUpdate(result, opts.format), undefined);
-    });
+    .addOption(formatOption());
+  addRegistryOptions(update).action(async (opts: DbCliOptions) => {
+    if (opts.from) {
+      if (opts.mirror || opts.source) throw new PlimsollError('--from installs a published database: it does not combine with --mirror or --source');
+      const pulled = await pullDbFromRegistry(opts.from, { dbDir: opts.dbDir, offline: opts.offline, quiet: opts.quiet, ...(await registryOptions(opts)) });
+      if (!opts.quiet) process.stderr.write(`plimsoll: installed database built ${pulled.manifest.builtAt} from ${opts.from} (sha256 ${pulled.manifest.sha256})\n`);
+      return;
+    }
+    const result = await runDbUpdate({ dbDir: opts.dbDir, mirror: opts.mirror, offline: opts.offline, quiet: opts.quiet, ...(opts.source ? { sources: opts.source } : {}) });
+    await writeOutput(renderDbUpdate(result, opts.format), undefined);
+  });
   db.command('status')
     .description('where the database is, how old, and what each source holds')
     .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
@@ -65,6 +89,17 @@ export function dbCommand(): Command {
       const manifest = await runDbImport(file, { dbDir: opts.dbDir, quiet: opts.quiet });
       if (!opts.quiet) process.stderr.write(`plimsoll: imported database built ${manifest.builtAt} (sha256 ${manifest.sha256})\n`);
     });
+  const push = db
+    .command('push')
+    .description('publish the database to a registry as an OCI artifact, for db update --from on machines that cannot reach the feeds')
+    .argument('<ref>', 'REGISTRY/REPO:TAG')
+    .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
+    .option('--offline', 'refuse to use the network')
+    .option('-q, --quiet', 'no progress output');
+  addRegistryOptions(push).action(async (ref: string, opts: DbCliOptions) => {
+    const pushed = await runDbPush(ref, { dbDir: opts.dbDir, offline: opts.offline, quiet: opts.quiet, ...(await registryOptions(opts)) });
+    if (!opts.quiet) process.stderr.write(`plimsoll: pushed database built ${pushed.manifest.builtAt} to ${ref} (${pushed.digest})${pushed.layerUploaded ? '' : ' (layer already in the registry)'}\n`);
+  });
   for (const sub of db.commands) sub.exitOverride();
   return db;
 }

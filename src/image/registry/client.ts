@@ -7,10 +7,13 @@ import type { SourceOptions } from '../types.js';
 import { authenticationRequired, basicAuthorization, fetchBearerToken, wrongCredentials } from './auth.js';
 import { parseChallenges, pickChallenge, type Challenge } from './challenge.js';
 import { lookupCredentials, type Credentials } from './credentials.js';
-import { discard, HttpClient, NetworkError, readBody, RETRY, retryDelay, type HttpResponse } from './http.js';
+import { discard, HttpClient, NetworkError, readBody, RETRY, retryDelay, type HttpResponse, type RequestInit } from './http.js';
 import { withProgress } from './progress.js';
 
-type ClientOptions = Pick<SourceOptions, 'username' | 'password' | 'insecure' | 'dockerConfigDir' | 'onProgress'>;
+export type ClientOptions = Pick<SourceOptions, 'username' | 'password' | 'insecure' | 'dockerConfigDir' | 'onProgress'> & {
+  /** Ask for push access as well as pull (token scope `repository:REPO:pull,push`). */
+  push?: boolean;
+};
 
 interface AuthState {
   /** Authorization header value, when the registry asked for one. */
@@ -45,7 +48,7 @@ export class RegistryClient {
     readonly registry: string,
     readonly repository: string,
     /** The reference as the user wrote it, prefixed to error messages. */
-    private readonly what: string,
+    protected readonly what: string,
     private readonly options: ClientOptions = {},
   ) {
     this.http = new HttpClient(what, options.insecure);
@@ -133,11 +136,21 @@ export class RegistryClient {
 
   /** GET /v2/REPO/PATH with the current authorization, renewing it once on a 401. */
   private async get(path: string, headers: Record<string, string>): Promise<HttpResponse> {
-    const url = new URL(`v2/${this.repository}/${path}`, await this.endpoint());
+    return this.send(await this.repositoryUrl(path), { headers });
+  }
+
+  /** The URL of /v2/REPO/PATH on this registry. */
+  protected async repositoryUrl(path: string): Promise<URL> {
+    return new URL(`v2/${this.repository}/${path}`, await this.endpoint());
+  }
+
+  /** Sends a request to the registry with the current authorization, renewing it once on a 401. */
+  protected async send(url: URL, init: RequestInit): Promise<HttpResponse> {
+    const headers = init.headers ?? {};
     for (let renewed = false; ; renewed = true) {
       const generation = this.authGeneration;
       const state = await (this.auth ??= this.authorize());
-      const res = await this.http.request(url, { headers: state.header ? { ...headers, authorization: state.header } : headers });
+      const res = await this.http.request(url, { ...init, headers: state.header ? { ...headers, authorization: state.header } : headers });
       if (res.status !== 401) return res;
       discard(res);
       const challenge = pickChallenge(parseChallenges(res.headers['www-authenticate']));
@@ -156,7 +169,8 @@ export class RegistryClient {
     // Basic credentials are checked by the registry itself; a Bearer token that
     // was granted but still refused means the account lacks access, not a bad password.
     if (state.scheme === 'basic') return wrongCredentials(this.registry, state.creds);
-    return new PlimsollError(`${this.what}: ${this.registry} refused access to ${this.repository} (no pull permission for these credentials)`);
+    const access = this.options.push ? 'push' : 'pull';
+    return new PlimsollError(`${this.what}: ${this.registry} refused access to ${this.repository} (no ${access} permission for these credentials)`);
   }
 
   private async authorize(): Promise<AuthState> {
@@ -167,7 +181,7 @@ export class RegistryClient {
       if (!creds || creds.username === undefined) throw authenticationRequired(this.what, this.registry);
       return { header: basicAuthorization(creds), creds, scheme: 'basic' };
     }
-    const wanted = `repository:${this.repository}:pull`;
+    const wanted = `repository:${this.repository}:${this.options.push ? 'pull,push' : 'pull'}`;
     const scopes = [...new Set([wanted, ...(challenge.params.scope ? [challenge.params.scope] : [])])];
     const token = await fetchBearerToken(this.http, { challenge, scopes, creds, registry: this.registry, what: this.what });
     return { header: `Bearer ${token}`, creds, scheme: 'bearer' };
@@ -197,9 +211,9 @@ export class RegistryClient {
     return base;
   }
 
-  /** Throws a one-line error for any status but 200, with the registry's own message when it sent one. */
-  private async expectOk(res: HttpResponse, object: string): Promise<void> {
-    if (res.status === 200) return;
+  /** Throws a one-line error for any status not in `ok` (200 unless told), with the registry's own message when it sent one. */
+  protected async expectOk(res: HttpResponse, object: string, ok: number[] = [200]): Promise<void> {
+    if (ok.includes(res.status)) return;
     const { message } = await this.registryError(res);
     const detail = message ? `: ${message}` : '';
     if (res.status === 403) throw new PlimsollError(`${this.what}: ${this.registry} denied access to ${object} (HTTP 403${detail})`);
@@ -207,7 +221,7 @@ export class RegistryClient {
   }
 
   /** The first entry of a Distribution error body `{"errors":[{"code","message"}]}`, when there is one. */
-  private async registryError(res: HttpResponse): Promise<{ code?: string; message?: string }> {
+  protected async registryError(res: HttpResponse): Promise<{ code?: string; message?: string }> {
     try {
       const body = await readBody(res, MAX_ERROR_BODY, `${this.what}: error body`);
       const first = (JSON.parse(body.toString('utf8')) as { errors?: { code?: unknown; message?: unknown }[] }).errors?.[0];

@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError, PlimsollError } from '../../errors.js';
 
@@ -19,11 +20,16 @@ export interface HttpResponse {
   body: IncomingMessage;
 }
 
+/** A request body that can be sent again (a retry, a redirect, a renewed token): opened afresh each time. */
+export interface ReopenableBody {
+  open(): Readable;
+}
+
 export interface RequestInit {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT';
   /** Lower-case header names. */
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer | ReopenableBody;
 }
 
 /** Bounds of the retry loop: 1 try + 4 retries, exponential back-off, Retry-After honoured up to a minute. */
@@ -161,7 +167,16 @@ export class HttpClient {
       req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.on('response', (body) => resolve({ status: body.statusCode ?? 0, headers: body.headers, body }));
-      req.end(init.body);
+      const payload = init.body;
+      if (payload === undefined || typeof payload === 'string' || Buffer.isBuffer(payload)) {
+        req.end(payload);
+        return;
+      }
+      const stream = payload.open();
+      stream.on('error', (err) => req.destroy(err));
+      // A request that fails (a reset, a 401 sent before the body is read) stops reading the file.
+      req.on('close', () => stream.destroy());
+      stream.pipe(req);
     });
   }
 
