@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { imageBench } from './walk-bench.js';
 import { vulndbBench } from './vulndb.js';
 import { hardeningBench } from './hardening.js';
+import { matchBench } from './match.js';
 import { needTestbed } from '../test/helpers/testbed.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
@@ -12,6 +13,7 @@ const sections: [string, () => Promise<string> | string][] = [
   ['images', () => imageBench(runs)],
   ['hardening', () => hardeningBench(runs)],
   ['vulndb', () => vulndbBench(runs)],
+  ['match', () => matchBench(runs)],
 ];
 
 const missing = needTestbed();

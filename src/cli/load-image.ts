@@ -3,7 +3,8 @@ import { readImage, type ImageContents } from '../image/scan.js';
 import type { ResolvedImage } from '../image/types.js';
 import { inventoryImage, type InventoryResult } from '../inventory/run.js';
 import type { Report } from '../report/report.js';
-import { scanResolvedImage, type ScanOptions } from '../scan.js';
+import { buildReport } from '../report/report.js';
+import { scanResolved, type ScanOptions, type ScanResult } from '../scan.js';
 import { downloadBar, parseByteSize, sourceOptions, type ImageCliOptions } from './image-options.js';
 
 /**
@@ -33,7 +34,10 @@ export function loadInventory(ref: string, opts: ImageCliOptions): Promise<{ ima
   return withImage(ref, opts, async (image, maxLayerSize) => ({ inventory: await inventoryImage(image, { maxLayerSize }) }));
 }
 
-/** The whole scan of `plimsoll image`. */
-export function loadReport(ref: string, opts: ImageCliOptions, scan: ScanOptions): Promise<{ image: ResolvedImage; report: Report }> {
-  return withImage(ref, opts, async (image, maxLayerSize) => ({ report: await scanResolvedImage(image, { ...scan, maxLayerSize }) }));
+/** The whole scan of `plimsoll image`: the report, and what it was built from (for the other formats). */
+export function loadScan(ref: string, opts: ImageCliOptions, options: ScanOptions): Promise<{ image: ResolvedImage; report: Report; scan: ScanResult }> {
+  return withImage(ref, opts, async (image, maxLayerSize) => {
+    const scan = await scanResolved(image, { ...options, maxLayerSize });
+    return { scan, report: buildReport(image, scan) };
+  });
 }

@@ -4,6 +4,9 @@ import type { ResolvedImage } from '../image/types.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package, ScanWarning } from '../model/package.js';
 import type { HardeningResult } from '../hardening/run.js';
+import type { Coverage, Vulnerability } from '../match/types.js';
+import type { PolicyResult } from '../policy/apply.js';
+import type { ScanResult } from '../scan.js';
 import type { Finding } from '../model/finding.js';
 import { buildArtifact, type Artifact } from './artifact.js';
 import { countBySeverity } from './findings-table.js';
@@ -29,14 +32,30 @@ export interface ImageHardening {
   entryBinary?: HardeningResult['entryBinary'];
 }
 
+/** A vulnerability, with whether its layer came with the base image or the user's own build. */
+export type ReportVulnerability = Vulnerability & { origin?: 'base' | 'own' };
+
 /** The JSON report (`../shared/DESIGN.md`): stable field names, more added as stages land. */
 export interface Report {
   schemaVersion: 1;
   artifact: Artifact & Partial<ImageHardening>;
   packages: ReportPackage[];
+  /** Present when the vulnerability scanner ran: what remains after the policy. */
+  vulnerabilities?: ReportVulnerability[];
+  /** What the matcher could and could not check, and why (never an empty list that looks clean). */
+  coverage?: Coverage;
+  /** What the policy suppressed, by cause. */
+  policy?: { suppressedBy: PolicyResult['suppressedBy']; suppressed: PolicyResult['suppressed']; failed: boolean };
   findings: ReportFinding[];
   warnings: ScanWarning[];
-  summary: { packages: number; packagesByType: Record<string, number>; findings: number; findingsBySeverity: Record<string, number> };
+  summary: {
+    packages: number;
+    packagesByType: Record<string, number>;
+    vulnerabilities?: Record<string, number>;
+    vulnerabilitiesByOrigin?: { base: number; own: number };
+    findings: number;
+    findingsBySeverity: Record<string, number>;
+  };
 }
 
 export const NO_OS_WARNING = 'no recognisable operating system (scratch or a static binary image): no OS packages were inventoried';
@@ -63,13 +82,26 @@ function redactArtifact(artifact: Artifact, redact: (text: string) => string): A
   };
 }
 
-export function buildReport(image: ResolvedImage, inventory: InventoryResult, hardening?: HardeningResult): Report {
-  const warnings = [...inventory.warnings];
+/** `base` when the layer index falls inside the base image's layers (as the hardening pass split them). */
+function originOf(layer: string | undefined, artifact: Artifact, hardening: HardeningResult | undefined): 'base' | 'own' | undefined {
+  if (!hardening || layer === undefined) return undefined;
+  const index = artifact.layers.findIndex((l) => l.digest === layer);
+  if (index < 0) return undefined;
+  return index < hardening.baseImage.layers.base ? 'base' : 'own';
+}
+
+export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'inventory' | 'hardening' | 'match' | 'policy'> & { notices?: string[] }): Report {
+  const { inventory, hardening, match, policy } = scan;
+  const warnings = [...inventory.warnings, ...(scan.notices ?? []).map((message) => ({ message })), ...(policy?.warnings ?? []).map((message) => ({ message }))];
   if (!inventory.os) warnings.unshift({ message: NO_OS_WARNING });
   const packagesByType: Record<string, number> = {};
   for (const p of inventory.packages) packagesByType[p.type] = (packagesByType[p.type] ?? 0) + 1;
   const artifact = buildArtifact(image, inventory.contents, inventory.os);
   const findings = hardening?.findings ?? [];
+  const vulnerabilities = policy?.vulnerabilities.map((v): ReportVulnerability => {
+    const origin = originOf(v.layer, artifact, hardening);
+    return origin ? { ...v, origin } : v;
+  });
   return {
     schemaVersion: 1,
     artifact: hardening
@@ -82,9 +114,23 @@ export function buildReport(image: ResolvedImage, inventory: InventoryResult, ha
         }
       : artifact,
     packages: inventory.packages.map(reportPackage),
+    ...(vulnerabilities && match && policy
+      ? { vulnerabilities, coverage: match.coverage, policy: { suppressedBy: policy.suppressedBy, suppressed: policy.suppressed, failed: policy.failed } }
+      : {}),
     findings: findings.map(reportFinding),
     warnings,
-    summary: { packages: inventory.packages.length, packagesByType, findings: findings.length, findingsBySeverity: countBySeverity(findings) },
+    summary: {
+      packages: inventory.packages.length,
+      packagesByType,
+      ...(vulnerabilities
+        ? {
+            vulnerabilities: countBySeverity(vulnerabilities),
+            ...(hardening ? { vulnerabilitiesByOrigin: { base: vulnerabilities.filter((v) => v.origin === 'base').length, own: vulnerabilities.filter((v) => v.origin === 'own').length } } : {}),
+          }
+        : {}),
+      findings: findings.length,
+      findingsBySeverity: countBySeverity(findings),
+    },
   };
 }
 

@@ -1,16 +1,15 @@
 import type { Report } from './report.js';
 import { renderFindingsTable } from './findings-table.js';
+import { renderVulnerabilitiesTable } from './vulns-table.js';
 
 function columns(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
 }
 
-/** The human-readable report: what the image is, its packages grouped by target (the OS, then each file they were read from), its findings. */
-export function renderReportTable(report: Report): string {
-  const a = report.artifact;
+function header(a: Report['artifact']): string[] {
   const os = a.os ? `${a.os.family} ${a.os.version}${a.os.codename ? ` (${a.os.codename})` : ''}${a.os.eol ? ' — end of life' : ''}` : 'none recognised';
-  const out = [
+  return [
     `Image:    ${a.ref}`,
     `Digest:   ${a.digest ?? '-'}`,
     `Platform: ${a.platform ?? '-'}`,
@@ -20,21 +19,45 @@ export function renderReportTable(report: Report): string {
     ...(a.baseImage ? [`Base:     ${a.baseImage.kind}${a.baseImage.name ? ` (${a.baseImage.name})` : ''}`] : []),
     '',
   ];
+}
+
+/** Packages grouped by target: the OS, then each file they were read from. */
+function packageSection(report: Report): string[] {
+  const a = report.artifact;
   const byTarget = new Map<string, Report['packages']>();
   const osTarget = `OS packages${a.os ? ` (${a.os.family} ${a.os.version})` : ''}`;
   for (const p of report.packages) {
     const target = p.type === 'deb' || p.type === 'apk' || p.type === 'rpm' ? osTarget : (p.locations[0]?.path ?? '-');
     byTarget.set(target, [...(byTarget.get(target) ?? []), p]);
   }
-  for (const [target, packages] of byTarget) {
-    out.push(`${target} (${packages.length})`);
-    out.push(columns([['  NAME', 'VERSION', 'TYPE', 'LAYER'], ...packages.map((p) => [`  ${p.name}`, p.version, p.type, String(p.locations[0]?.layerIndex ?? '-')])]));
-    out.push('');
-  }
+  return [...byTarget].flatMap(([target, packages]) => [
+    `${target} (${packages.length})`,
+    columns([['  NAME', 'VERSION', 'TYPE', 'LAYER'], ...packages.map((p) => [`  ${p.name}`, p.version, p.type, String(p.locations[0]?.layerIndex ?? '-')])]),
+    '',
+  ]);
+}
+
+function vulnerabilitySection(report: Report, options: { color?: boolean }): string[] {
+  if (!report.vulnerabilities || !report.coverage) return [];
+  const policy = report.policy ? { policy: { suppressedBy: report.policy.suppressedBy, warnings: [] } } : {};
+  const byOrigin = report.summary.vulnerabilitiesByOrigin;
+  return [
+    renderVulnerabilitiesTable({ vulnerabilities: report.vulnerabilities, coverage: report.coverage, ...policy }, options).trimEnd(),
+    ...(byOrigin ? [`By origin: ${byOrigin.base} from the base image, ${byOrigin.own} from your own layers`] : []),
+    '',
+  ];
+}
+
+/**
+ * The human-readable report: what the image is, its vulnerabilities (or, when the vulnerability
+ * scanner did not run, its packages: with it they are in `--format json` and `plimsoll sbom`),
+ * its hardening findings and the base-image recommendation.
+ */
+export function renderReportTable(report: Report, options: { color?: boolean } = {}): string {
+  const a = report.artifact;
+  const out = [...header(a), ...(report.vulnerabilities ? vulnerabilitySection(report, options) : packageSection(report))];
   if (report.findings.length > 0) {
-    out.push('Hardening findings');
-    out.push(renderFindingsTable(report.findings.map((f) => ({ ...f, layer: undefined, deletedIn: undefined }))).trimEnd());
-    out.push('');
+    out.push('Hardening findings', renderFindingsTable(report.findings).trimEnd(), '');
   }
   if (a.recommendation) out.push(`Recommendation: ${a.recommendation}`, '');
   const counts = Object.entries(report.summary.packagesByType).map(([t, n]) => `${t} ${n}`).join(', ');

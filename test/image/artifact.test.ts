@@ -20,7 +20,7 @@ describe('image --format json: artifact', { skip: needTestbed() }, () => {
   for (const [name, tag] of Object.entries(IMAGES)) {
     if (name === 'alpine-multiarch') continue;
     it(name, () => {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'image', `oci:${TESTBED}/oci/${name}:${tag}`, '--format', 'json'], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'image', `oci:${TESTBED}/oci/${name}:${tag}`, '--format', 'json', '--scanners', 'config,secret'], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       const { schemaVersion, artifact } = JSON.parse(r.stdout);
       const truth = JSON.parse(readFileSync(join(TESTBED, 'truth', name, 'image.json'), 'utf8')) as TruthImage;

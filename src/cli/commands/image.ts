@@ -1,28 +1,72 @@
 import { Command, Option } from 'commander';
+import { parseSeverity, parseSeverityList, readIgnoreFile, readVexFile } from '../../policy/index.js';
+import { toCycloneDxWithVulnerabilities } from '../../report/cyclonedx-vex.js';
+import { toInventory } from '../../report/report.js';
+import { toSarif } from '../../report/sarif.js';
 import { renderReportTable } from '../../report/table.js';
-import { SCANNERS, parseScanners } from '../../scan.js';
+import { SCANNERS, parseScanners, type ScanOptions } from '../../scan.js';
+import { breaches } from '../fail-on.js';
 import { addImageOptions, type ImageCliOptions } from '../image-options.js';
-import { loadReport } from '../load-image.js';
+import { loadScan } from '../load-image.js';
 import { writeOutput } from '../output.js';
 
 interface ImageOptions extends ImageCliOptions {
-  format?: 'json' | 'table';
+  format?: 'json' | 'table' | 'sarif' | 'cyclonedx';
   output?: string;
   scanners: string;
+  dbDir?: string;
+  severity?: string;
+  ignoreUnfixed?: boolean;
+  ignoreFile?: string;
+  vex?: string[];
+  failOn?: string;
+}
+
+function scanOptions(opts: ImageOptions): ScanOptions {
+  const severities = opts.severity ? parseSeverityList(opts.severity) : undefined;
+  return {
+    scanners: parseScanners(opts.scanners),
+    db: { ...(opts.dbDir ? { dbDir: opts.dbDir } : {}), offline: opts.offline === true, quiet: opts.quiet === true },
+    policy: {
+      ...(severities ? { severities } : {}),
+      ignoreUnfixed: opts.ignoreUnfixed === true,
+      ignoreRules: readIgnoreFile(opts.ignoreFile),
+      vex: (opts.vex ?? []).flatMap((file) => readVexFile(file)),
+      ...(opts.failOn ? { failOn: parseSeverity(opts.failOn) } : {}),
+    },
+  };
 }
 
 export function imageCommand(): Command {
   const command = new Command('image')
-    .description('scan an image: what it is, every package in it, and its hardening (base image, configuration, secrets in every layer)')
+    .description('scan an image: every package, its known vulnerabilities, and its hardening (base image, configuration, secrets in every layer)')
     .argument('<ref>', 'image reference (oci:, oci-archive:, docker-archive:, dir:, docker:// or REPO:TAG)')
-    .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, else json)').choices(['table', 'json']))
+    .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, else json)').choices(['table', 'json', 'sarif', 'cyclonedx']))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-q, --quiet', 'no progress output')
-    .option('--scanners <list>', `what to check besides the inventory (${SCANNERS.join(', ')})`, SCANNERS.join(','));
+    .option('--scanners <list>', `what to run besides the inventory (${SCANNERS.join(', ')})`, SCANNERS.join(','))
+    .option('--db-dir <dir>', 'vulnerability database directory (default ~/.cache/plimsoll/db); built on first use unless --offline')
+    .option('--severity <list>', 'only report these severities (e.g. HIGH,CRITICAL)')
+    .option('--ignore-unfixed', 'do not report vulnerabilities that have no fixed version')
+    .option('--ignore-file <file>', 'ignore rules (default ./.plimsollignore when present; .yaml for the YAML form)')
+    .option('--vex <file>', 'OpenVEX or CycloneDX VEX statements to apply; repeatable', (v: string, all: string[] = []) => [...all, v])
+    .option('--fail-on <severity>', 'exit 1 when a vulnerability or finding at or above this severity remains');
   return addImageOptions(command).action(async (ref: string, opts: ImageOptions) => {
-    const scanners = parseScanners(opts.scanners);
-    const { report } = await loadReport(ref, opts, { scanners });
+    const options = scanOptions(opts);
+    const { image, report, scan } = await loadScan(ref, opts, options);
+    const severities = options.policy?.severities;
+    if (severities) report.findings = report.findings.filter((f) => severities.includes(f.severity));
     const format = opts.format ?? (process.stdout.isTTY && !opts.output ? 'table' : 'json');
-    await writeOutput(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReportTable(report), opts.output);
+    const vulnerabilities = report.vulnerabilities ?? [];
+    let text: string;
+    if (format === 'json') text = `${JSON.stringify(report, null, 2)}\n`;
+    else if (format === 'sarif') text = `${JSON.stringify(toSarif({ vulnerabilities, artifactRef: ref }), null, 2)}\n`;
+    else if (format === 'cyclonedx') {
+      const suppressed = scan.policy?.suppressed ?? [];
+      text = `${JSON.stringify(toCycloneDxWithVulnerabilities(toInventory(image, scan.inventory), vulnerabilities, { suppressed, suppressedFindings: scan.match?.vulnerabilities ?? [] }), null, 2)}\n`;
+    } else text = renderReportTable(report, { color: process.stdout.isTTY === true && !opts.output });
+    await writeOutput(text, opts.output);
+    const threshold = options.policy?.failOn;
+    if (scan.policy?.failed || (threshold && breaches(report.findings, threshold))) process.exitCode = 1;
   });
 }

@@ -21,7 +21,7 @@ export function sbomCommand(): Command {
   return addImageOptions(command).action(async (ref: string, opts: SbomOptions) => {
     const { image, inventory } = await loadInventory(ref, opts);
     const document =
-      opts.format === 'json' ? buildReport(image, inventory) : opts.format === 'spdx' ? toSpdx(toInventory(image, inventory)) : toCycloneDx(toInventory(image, inventory));
+      opts.format === 'json' ? buildReport(image, { inventory }) : opts.format === 'spdx' ? toSpdx(toInventory(image, inventory)) : toCycloneDx(toInventory(image, inventory));
     await writeOutput(`${JSON.stringify(document, null, 2)}\n`, opts.output);
   });
 }

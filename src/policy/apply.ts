@@ -1,0 +1,122 @@
+// What the user asked to see and to fail on: VEX statements and the ignore file suppress findings
+// (counted, by source, so the report can say so), --severity and --ignore-unfixed filter them,
+// and --fail-on turns what remains into the exit code.
+import type { Severity, Vulnerability } from '../match/types.js';
+import { severityRank } from '../match/severity.js';
+import type { IgnoreRule } from './ignore-file.js';
+import type { VexStatement } from './vex.js';
+
+export interface PolicyOptions {
+  /** Only these severities are kept (`--severity LOW,MEDIUM,HIGH,CRITICAL`); all when absent. */
+  severities?: readonly Severity[];
+  /** Drops findings with no fixed version (`unfixed` and `wont-fix`). */
+  ignoreUnfixed?: boolean;
+  ignoreRules?: readonly IgnoreRule[];
+  vex?: readonly VexStatement[];
+  /** Fail (exit 1) when a finding at or above this severity remains. */
+  failOn?: Severity;
+  /** For ignore-rule expiry (default now). */
+  now?: Date;
+}
+
+export interface Suppression {
+  id: string;
+  packageId: string;
+  /** `vex`, `ignore-file`, `severity` or `unfixed`. */
+  by: 'vex' | 'ignore-file' | 'severity' | 'unfixed';
+  /** The VEX document or ignore-file line, with its status/justification or reason. */
+  detail: string;
+  /** For VEX suppressions: the statement's status. */
+  vexStatus?: 'not_affected' | 'fixed';
+}
+
+export interface PolicyResult {
+  vulnerabilities: Vulnerability[];
+  suppressed: Suppression[];
+  /** Counts of `suppressed` by what suppressed them. */
+  suppressedBy: Record<Suppression['by'], number>;
+  /** Expired ignore entries, and the like: for the user to look at. */
+  warnings: string[];
+  failed: boolean;
+  /** 1 when --fail-on found something, else 0 (the DESIGN's exit codes). */
+  exitCode: 0 | 1;
+}
+
+/** `pkg:type/ns/name@version?qualifiers#subpath` → `[pkg:type/ns/name, version]`, percent-decoded. */
+function splitPurl(purl: string): [string, string | undefined] {
+  const bare = purl.split(/[?#]/)[0] ?? purl;
+  const at = bare.lastIndexOf('@');
+  const slash = bare.lastIndexOf('/');
+  const decode = (s: string): string => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  return at > slash ? [decode(bare.slice(0, at)), decode(bare.slice(at + 1))] : [decode(bare), undefined];
+}
+
+/** A product covers a finding when it is the image itself, the finding's bom-ref, or its purl (any version when the product names none). */
+function productCovers(product: string, v: Vulnerability): boolean {
+  if (product.startsWith('pkg:oci/') || product.startsWith('pkg:docker/')) return true;
+  if (product === v.packageId) return true;
+  if (!product.startsWith('pkg:')) return false;
+  const [name, version] = splitPurl(product);
+  const [ownName, ownVersion] = splitPurl(v.purl);
+  return name === ownName && (version === undefined || version === ownVersion);
+}
+
+function names(v: Vulnerability): Set<string> {
+  return new Set([v.id, ...v.aliases]);
+}
+
+function vexSuppression(v: Vulnerability, statements: readonly VexStatement[]): VexStatement | undefined {
+  const ids = names(v);
+  return statements.find((s) => (s.status === 'not_affected' || s.status === 'fixed') && ids.has(s.vulnerability) && (s.products.length === 0 || s.products.some((p) => productCovers(p, v))));
+}
+
+function ruleCovers(rule: IgnoreRule, v: Vulnerability): boolean {
+  if (!names(v).has(rule.id)) return false;
+  if (rule.package === undefined) return true;
+  return rule.package.startsWith('pkg:') ? productCovers(rule.package, v) : rule.package === v.packageName;
+}
+
+export function applyPolicy(vulnerabilities: readonly Vulnerability[], options: PolicyOptions = {}): PolicyResult {
+  const today = (options.now ?? new Date()).toISOString().slice(0, 10);
+  const warnings: string[] = [];
+  const activeRules = (options.ignoreRules ?? []).filter((rule) => {
+    if (rule.expires === undefined || rule.expires >= today) return true;
+    warnings.push(`${rule.origin}: ignore entry for ${rule.id} expired on ${rule.expires} and no longer applies`);
+    return false;
+  });
+  const severities = options.severities ? new Set(options.severities) : undefined;
+  const kept: Vulnerability[] = [];
+  const suppressed: Suppression[] = [];
+  for (const v of vulnerabilities) {
+    const statement = vexSuppression(v, options.vex ?? []);
+    if (statement) {
+      suppressed.push({ id: v.id, packageId: v.packageId, by: 'vex', detail: `${statement.origin}: ${statement.status}${statement.justification ? ` (${statement.justification})` : ''}`, vexStatus: statement.status === 'fixed' ? 'fixed' : 'not_affected' });
+      continue;
+    }
+    const rule = activeRules.find((r) => ruleCovers(r, v));
+    if (rule) {
+      suppressed.push({ id: v.id, packageId: v.packageId, by: 'ignore-file', detail: `${rule.origin}${rule.reason ? `: ${rule.reason}` : ''}` });
+      continue;
+    }
+    if (options.ignoreUnfixed && v.status !== 'fixed') {
+      suppressed.push({ id: v.id, packageId: v.packageId, by: 'unfixed', detail: `no fixed version (${v.status})` });
+      continue;
+    }
+    if (severities && !severities.has(v.severity)) {
+      suppressed.push({ id: v.id, packageId: v.packageId, by: 'severity', detail: `severity ${v.severity} not selected` });
+      continue;
+    }
+    kept.push(v);
+  }
+  const suppressedBy = { vex: 0, 'ignore-file': 0, severity: 0, unfixed: 0 };
+  for (const s of suppressed) suppressedBy[s.by]++;
+  const failOn = options.failOn;
+  const failed = failOn !== undefined && kept.some((v) => severityRank(v.severity) >= severityRank(failOn));
+  return { vulnerabilities: kept, suppressed, suppressedBy, warnings, failed, exitCode: failed ? 1 : 0 };
+}
