@@ -7,7 +7,6 @@ import type { OsInfo } from '../inventory/analyzer.js';
 import type { Package } from '../model/package.js';
 import { VersionError } from '../versions/index.js';
 import { normalizeName, type Advisory, type VulnDatabase } from '../vulndb/index.js';
-import { openAdvisoryCounter, type AdvisoryCounter } from './coverage.js';
 import { isOsPackage, languageEcosystem, osEcosystem } from './ecosystems.js';
 import { mergeHits, type Hit } from './merge.js';
 import { evaluateAffected, type Compare, type RangeComparators } from './osv-range.js';
@@ -85,6 +84,9 @@ function checkedEntry(target: string, ecosystem: string, packages: number, advis
   return entry;
 }
 
+/** How many advisories the database holds for an ecosystem, asked once per ecosystem. */
+type AdvisoryCounter = (ecosystem: string) => number;
+
 function osTarget(os: OsInfo | undefined, packages: Package[], count: AdvisoryCounter): { target?: Target; entry: CoverageEntry } {
   if (!os) {
     return { entry: { target: 'OS packages', packages: packages.length, checked: false, reason: 'no operating system release was recognised, so there is no release to match its packages against' } };
@@ -117,41 +119,42 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
   const warnings = new Set<string>();
   const entries: CoverageEntry[] = [];
   const vulnerabilities: Vulnerability[] = [];
-  const counter = openAdvisoryCounter(db);
-  try {
-    const osPackages = inventory.packages.filter(isOsPackage);
-    if (osPackages.length > 0) {
-      const { target, entry } = osTarget(inventory.os, osPackages, counter.count);
-      entries.push(entry);
-      if (target) vulnerabilities.push(...matchGroup(osPackages, target, lookup, warnings));
+  const counts = new Map<string, number>();
+  const count: AdvisoryCounter = (ecosystem) => {
+    let n = counts.get(ecosystem);
+    if (n === undefined) counts.set(ecosystem, (n = db.advisoryCount(ecosystem)));
+    return n;
+  };
+  const osPackages = inventory.packages.filter(isOsPackage);
+  if (osPackages.length > 0) {
+    const { target, entry } = osTarget(inventory.os, osPackages, count);
+    entries.push(entry);
+    if (target) vulnerabilities.push(...matchGroup(osPackages, target, lookup, warnings));
+  }
+  const osIdentities = osPackages.flatMap((p) => String(p.metadata?.languagePurl ?? '').split(' ').filter(Boolean));
+  if (osIdentities.length > 0) {
+    entries.push({
+      target: 'language packages installed by OS packages',
+      packages: osIdentities.length,
+      checked: false,
+      reason: "judged by the distribution's advisories for the OS package that installed them (recorded as its languagePurl), since distributions backport fixes without changing upstream versions",
+    });
+  }
+  const byType = new Map<string, Package[]>();
+  for (const p of inventory.packages) if (!isOsPackage(p)) byType.set(p.type, [...(byType.get(p.type) ?? []), p]);
+  for (const [type, own] of byType) {
+    const eco = languageEcosystem(own[0]?.type ?? 'npm');
+    if (!eco) {
+      entries.push({ target: type, packages: own.length, checked: false, reason: `no advisory ecosystem for ${type} packages` });
+      continue;
     }
-    const osIdentities = osPackages.flatMap((p) => String(p.metadata?.languagePurl ?? '').split(' ').filter(Boolean));
-    if (osIdentities.length > 0) {
-      entries.push({
-        target: 'language packages installed by OS packages',
-        packages: osIdentities.length,
-        checked: false,
-        reason: "judged by the distribution's advisories for the OS package that installed them (recorded as its languagePurl), since distributions backport fixes without changing upstream versions",
-      });
+    const advisories = count(eco.ecosystem);
+    if (advisories === 0) {
+      entries.push({ target: type, ecosystem: eco.ecosystem, packages: own.length, checked: false, advisories, reason: `the vulnerability database has no advisories for ${eco.ecosystem}` });
+      continue;
     }
-    const byType = new Map<string, Package[]>();
-    for (const p of inventory.packages) if (!isOsPackage(p)) byType.set(p.type, [...(byType.get(p.type) ?? []), p]);
-    for (const [type, own] of byType) {
-      const eco = languageEcosystem(own[0]?.type ?? 'npm');
-      if (!eco) {
-        entries.push({ target: type, packages: own.length, checked: false, reason: `no advisory ecosystem for ${type} packages` });
-        continue;
-      }
-      const advisories = counter.count(eco.ecosystem);
-      if (advisories === 0) {
-        entries.push({ target: type, ecosystem: eco.ecosystem, packages: own.length, checked: false, advisories, reason: `the vulnerability database has no advisories for ${eco.ecosystem}` });
-        continue;
-      }
-      entries.push(checkedEntry(type, eco.ecosystem, own.length, advisories));
-      vulnerabilities.push(...matchGroup(own, { ...eco, names: (p) => [p.name], version: (p) => p.version }, lookup, warnings));
-    }
-  } finally {
-    counter.close();
+    entries.push(checkedEntry(type, eco.ecosystem, own.length, advisories));
+    vulnerabilities.push(...matchGroup(own, { ...eco, names: (p) => [p.name], version: (p) => p.version }, lookup, warnings));
   }
   const order = new Map(inventory.packages.map((p, i) => [p.id, i]));
   vulnerabilities.sort((a, b) => (order.get(a.packageId) ?? 0) - (order.get(b.packageId) ?? 0) || severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));

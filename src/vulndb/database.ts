@@ -19,6 +19,8 @@ export interface VulnDatabase {
   advisoriesFor(ecosystem: string, name: string): Advisory[];
   /** Advisories whose id or alias is `id` (a CVE id finds the DSA, GHSA... records that alias it). */
   advisoriesById(id: string): Advisory[];
+  /** How many advisories name any package of this ecosystem: how much the database knows about it. */
+  advisoryCount(ecosystem: string): number;
   status(options?: { maxAgeDays?: number; now?: Date }): DbStatus;
   close(): void;
 }
@@ -59,6 +61,7 @@ export function openDatabaseFile(path: string): VulnDatabase {
   const byId = db
     .prepare('SELECT source_id, advisory_id, record FROM advisories WHERE advisory_id = @id OR id IN (SELECT advisory FROM aliases WHERE alias = @id) ORDER BY id')
     .raw();
+  const countByEcosystem = db.prepare('SELECT COUNT(DISTINCT advisory) FROM affected WHERE ecosystem = ?').pluck();
   const sources = db.prepare('SELECT name, ecosystem, url, records, last_modified AS lastModified FROM sources ORDER BY id');
   let sourceNames: Map<number, string>;
   try {
@@ -84,6 +87,13 @@ export function openDatabaseFile(path: string): VulnDatabase {
     builtAt,
     advisoriesFor: (ecosystem, name) => query(() => byPackage.all(ecosystem, normalizeName(ecosystem, name)) as Row[]),
     advisoriesById: (id) => query(() => byId.all({ id }) as Row[]),
+    advisoryCount(ecosystem) {
+      try {
+        return countByEcosystem.get(ecosystem) as number;
+      } catch (err) {
+        throw isSqliteError(err) ? unreadable(path, err) : err;
+      }
+    },
     status(options = {}) {
       const now = options.now ?? new Date();
       const maxAgeDays = options.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
