@@ -4,6 +4,7 @@ import { imageBench } from './walk-bench.js';
 import { vulndbBench } from './vulndb.js';
 import { hardeningBench } from './hardening.js';
 import { matchBench } from './match.js';
+import { versionsBench } from './versions.js';
 import { needTestbed } from '../test/helpers/testbed.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
@@ -14,6 +15,7 @@ const sections: [string, () => Promise<string> | string][] = [
   ['hardening', () => hardeningBench(runs)],
   ['vulndb', () => vulndbBench(runs)],
   ['match', () => matchBench(runs)],
+  ['versions', () => versionsBench(runs)],
 ];
 
 const missing = needTestbed();

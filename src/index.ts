@@ -28,3 +28,8 @@ export { runHardening, hardeningRequests, ALL_CHECKS, type HardeningInput, type 
 export type { AttackSurface } from './hardening/attack-surface.js';
 export { lintDockerfile, lintDockerfileFile, DOCKERFILE_RULES, type DockerfileRule } from './dockerfile/index.js';
 export * as vulndb from './vulndb/index.js';
+export { versions, apkMatches, VersionError, type SchemeName, type Ordering, type VersionScheme, type RangeScheme } from './versions/index.js';
+export { matchVulnerabilities, type Vulnerability, type Coverage, type MatchResult } from './match/index.js';
+export { applyPolicy, readIgnoreFile, readVexFile, type PolicyOptions, type PolicyResult } from './policy/index.js';
+export { toSarif } from './report/sarif.js';
+export { toCycloneDxWithVulnerabilities } from './report/cyclonedx-vex.js';

@@ -30,7 +30,9 @@ function truthFiles(name: string): string[] {
 function osvVersions(ecosystem: string): string[] {
   const zip = join(VULNDATA, 'osv', ecosystem, 'all.zip');
   if (!existsSync(zip)) return [];
-  const text = spawnSync('unzip', ['-p', zip], { maxBuffer: 1 << 30, encoding: 'utf8' }).stdout ?? '';
+  const res = spawnSync('unzip', ['-p', zip], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`cannot read ${zip} with unzip (apt-get install unzip): ${res.error?.message ?? res.stderr}`);
+  const text = res.stdout;
   const found: string[] = [];
   for (const m of text.matchAll(/"(?:introduced|fixed|last_affected|limit)"\s*:\s*("(?:[^"\\]|\\.)*")/g)) {
     found.push(JSON.parse(m[1] ?? '""') as string);

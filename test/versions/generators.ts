@@ -166,7 +166,7 @@ export function generatePairs(scheme: SchemeName, seed: number, count: number, o
   const one = (): string => {
     const x = r();
     if (x < 0.3 && real.length > 0) return pick(r, real);
-    if (x < 0.7) return a.structured(r);
+    if (x < 0.75) return a.structured(r);
     return soup(r, a);
   };
   const pairs: [string, string][] = [];

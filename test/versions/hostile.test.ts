@@ -31,6 +31,11 @@ const HOSTILE = [
   '-'.repeat(10_000),
   `1.0.0-${'a.'.repeat(4_999)}a`,
   `v${'9'.repeat(400)}.0.0`,
+  // Long runs where a pattern with nested quantifiers would backtrack for ever.
+  `1.0-beta${'1'.repeat(60)}!`,
+  `1.0-beta${'1.'.repeat(60)}!`,
+  `1${'.0'.repeat(60)}a!`,
+  `1.0${'-1'.repeat(60)}_!`,
   '\ud800',
   '1.0\udfff',
   '\u0663.\uff11',

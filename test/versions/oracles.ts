@@ -3,6 +3,7 @@
 // but NUL reaches the reference intact. Each answer is -1, 0, 1, or
 // 'invalid' when the reference rejects either version.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,71 @@ export const dpkgOracle: Oracle = {
   name: 'dpkg --compare-versions',
   unavailable: () => (has('dpkg', '--version') && has('perl', '-e', '1') ? null : 'dpkg or perl is not installed'),
   ask: batched((pairs) => run('perl', ['-e', DPKG_DRIVER], encode(pairs), pairs.length), 1000, Math.max(2, availableParallelism())),
+};
+
+// The same parser and order through libdpkg (dpkg's own library, package
+// libdpkg-dev), in one process: thousands of times faster than a dpkg run per
+// pair, for the development fuzz run. Warnings are accepted as dpkg
+// --compare-versions accepts them.
+const DPKG_LIBRARY_DRIVER = `
+#define LIBDPKG_VOLATILE_API 1
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dpkg/dpkg.h>
+#include <dpkg/dpkg-db.h>
+
+static char *unhex(const char *h, size_t len) {
+  char *out = malloc(len / 2 + 1);
+  for (size_t i = 0; i < len / 2; i++) { unsigned v; sscanf(h + 2 * i, "%2x", &v); out[i] = (char)v; }
+  out[len / 2] = 0;
+  return out;
+}
+
+static int parse(struct dpkg_version *v, const char *s) {
+  struct dpkg_error err;
+  if (parseversion(v, s, &err) < 0) {
+    int warning = err.type == DPKG_MSG_WARN;
+    dpkg_error_destroy(&err);
+    return warning;
+  }
+  return 1;
+}
+
+int main(void) {
+  dpkg_set_progname("plimsoll-dpkg-oracle");
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  while ((n = getline(&line, &cap, stdin)) > 0) {
+    if (line[n - 1] == '\\n') line[--n] = 0;
+    char *sp = strchr(line, ' ');
+    char *a = unhex(line, sp - line), *b = unhex(sp + 1, strlen(sp + 1));
+    struct dpkg_version va, vb;
+    if (!parse(&va, a) || !parse(&vb, b)) puts("E");
+    else { int r = dpkg_version_compare(&va, &vb); printf("%d\\n", r < 0 ? -1 : r > 0); }
+    free(a);
+    free(b);
+  }
+  return 0;
+}`;
+
+function dpkgLibraryBinary(): string {
+  const binary = join(scratch(), `dpkg-oracle-${shortHash(DPKG_LIBRARY_DRIVER)}`);
+  if (!existsSync(binary)) {
+    const source = `${binary}.c`;
+    writeFileSync(source, DPKG_LIBRARY_DRIVER);
+    const flags = spawnSync('pkg-config', ['--cflags', '--libs', '--static', 'libdpkg'], { encoding: 'utf8' }).stdout.trim().split(/\s+/);
+    const res = spawnSync('gcc', ['-O2', '-o', binary, source, ...flags], { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`gcc failed: ${res.stderr}`);
+  }
+  return binary;
+}
+
+export const dpkgLibraryOracle: Oracle = {
+  name: 'libdpkg parseversion + dpkg_version_compare',
+  unavailable: () => (has('gcc', '--version') && has('pkg-config', '--exists', 'libdpkg') ? null : 'gcc or libdpkg-dev is not installed'),
+  ask: batched((pairs) => run(dpkgLibraryBinary(), [], encode(pairs), pairs.length)),
 };
 
 // rpm's Lua rpm.vercmp (rpmverParse + rpmverCmp); it returns nothing for an empty version.
@@ -181,6 +247,11 @@ public class MavenOracle {
   }
 }`;
 
+/** Names a compiled driver after its source, so that an edited driver is rebuilt. */
+function shortHash(source: string): string {
+  return createHash('sha256').update(source).digest('hex').slice(0, 12);
+}
+
 function scratch(): string {
   const dir = join(tmpdir(), 'plimsoll-version-oracles');
   mkdirSync(dir, { recursive: true });
@@ -188,7 +259,7 @@ function scratch(): string {
 }
 
 function mavenClasses(): string {
-  const dir = join(scratch(), 'maven');
+  const dir = join(scratch(), `maven-${shortHash(MAVEN_DRIVER)}`);
   if (!existsSync(join(dir, 'MavenOracle.class'))) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'MavenOracle.java'), MAVEN_DRIVER);

@@ -7,15 +7,15 @@ import type { SchemeName } from '../../src/versions/index.js';
 import { checkAgreement, describe, PLANS } from './agreement.js';
 
 const SEED = Number(process.env.PLIMSOLL_VERSIONS_SEED ?? 20261130);
-const PAIRS = 10_000;
 
 for (const [scheme, plan] of Object.entries(PLANS) as [SchemeName, NonNullable<(typeof PLANS)[SchemeName]>][]) {
   const skip = plan.oracle.unavailable() ?? false;
-  test(`${scheme} agrees with ${plan.oracle.name} on ${PAIRS} generated pairs`, { skip, timeout: 300_000 }, async (t) => {
+  const pairs = plan.ciPairs ?? 10_000;
+  test(`${scheme} agrees with ${plan.oracle.name} on ${pairs} generated pairs`, { skip, timeout: 300_000 }, async (t) => {
     t.diagnostic(`seed ${SEED}`);
-    const outcome = await checkAgreement(scheme, SEED, PAIRS);
+    const outcome = await checkAgreement(scheme, SEED, pairs);
     t.diagnostic(`${outcome.pairs} pairs, ${outcome.pairs - outcome.invalid} ordered, ${outcome.invalid} rejected by both`);
-    assert.equal(outcome.pairs, PAIRS);
+    assert.equal(outcome.pairs, pairs);
     assert.deepEqual(outcome.mismatches.slice(0, 20).map(describe), [], `${outcome.mismatches.length} disagreements (seed ${SEED})`);
   });
 }
