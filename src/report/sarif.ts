@@ -3,10 +3,16 @@
 // package, `level` from the severity and `security-severity` (a CVSS-like number GitHub uses to
 // rank alerts) on each rule.
 import type { Severity, Vulnerability } from '../match/types.js';
+import type { Finding } from '../model/finding.js';
 import { plimsollVersion } from '../model/inventory.js';
+
+/** A hardening or Dockerfile finding as SARIF needs it (the report's form, layers already flattened, will do). */
+export type SarifFinding = Pick<Finding, 'id' | 'kind' | 'severity' | 'title' | 'path' | 'line' | 'remediation'>;
 
 export interface SarifInput {
   vulnerabilities: readonly Vulnerability[];
+  /** Hardening and Dockerfile findings: one rule per check, results at the path (and line) they name. */
+  findings?: readonly SarifFinding[];
   /** The scanned image reference, named in each result's message. */
   artifactRef: string;
 }
@@ -46,12 +52,37 @@ function message(v: Vulnerability, ref: string): string {
   return `${v.id} in ${v.packageName} ${v.installedVersion} (${v.packageType}), ${fix}; severity ${v.severity}; image ${ref}`;
 }
 
+function findingRule(f: SarifFinding): Record<string, unknown> {
+  return {
+    id: f.id,
+    name: f.id.replace(/[^A-Za-z0-9]/g, ''),
+    shortDescription: { text: f.title },
+    help: { text: f.remediation, markdown: f.remediation },
+    defaultConfiguration: { level: LEVEL[f.severity] },
+    properties: { 'security-severity': BAND_SCORE[f.severity].toFixed(1), precision: 'high', tags: ['security', f.kind, f.severity] },
+  };
+}
+
+function findingResult(f: SarifFinding, ruleIndex: number | undefined, ref: string): Record<string, unknown> {
+  const uri = encodeURI(f.path ?? ref);
+  return {
+    ruleId: f.id,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: `${f.title}; ${f.remediation}` },
+    locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: f.line ?? 1 } } }],
+    partialFingerprints: { 'plimsoll/v1': `${f.id}:${f.path ?? ''}:${f.line ?? ''}:${f.title}` },
+  };
+}
+
 /** The SARIF log (a plain object; JSON.stringify it to write). */
 export function toSarif(input: SarifInput): Record<string, unknown> {
   const byId = new Map<string, Vulnerability[]>();
   for (const v of input.vulnerabilities) byId.set(v.id, [...(byId.get(v.id) ?? []), v]);
   const ids = [...byId.keys()];
-  const index = new Map(ids.map((id, i) => [id, i]));
+  const findings = input.findings ?? [];
+  const findingRules = [...new Map(findings.map((f) => [f.id, f])).values()];
+  const index = new Map([...ids, ...findingRules.map((f) => f.id)].map((id, i) => [id, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -61,10 +92,10 @@ export function toSarif(input: SarifInput): Record<string, unknown> {
           driver: {
             name: 'plimsoll',
             version: plimsollVersion(),
-            rules: ids.map((id) => rule(id, byId.get(id) ?? [])),
+            rules: [...ids.map((id) => rule(id, byId.get(id) ?? [])), ...findingRules.map(findingRule)],
           },
         },
-        results: input.vulnerabilities.map((v) => ({
+        results: input.vulnerabilities.map((v): Record<string, unknown> => ({
           ruleId: v.id,
           ruleIndex: index.get(v.id),
           level: LEVEL[v.severity],
@@ -77,7 +108,7 @@ export function toSarif(input: SarifInput): Record<string, unknown> {
           ],
           // One alert per finding across scans, whatever the run order.
           partialFingerprints: { 'plimsoll/v1': `${v.id}:${v.packageId}` },
-        })),
+        })).concat(findings.map((f) => findingResult(f, index.get(f.id), input.artifactRef))),
       },
     ],
   };

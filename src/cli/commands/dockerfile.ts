@@ -1,11 +1,12 @@
 import { Command, Option } from 'commander';
 import { DOCKERFILE_RULES, lintDockerfileFile } from '../../dockerfile/index.js';
 import { renderFindingsTable } from '../../report/findings-table.js';
+import { toSarif } from '../../report/sarif.js';
 import { breaches, parseSeverity } from '../fail-on.js';
 import { writeOutput } from '../output.js';
 
 interface DockerfileOptions {
-  format: 'table' | 'json';
+  format: 'table' | 'json' | 'sarif';
   output?: string;
   only?: string;
   skip?: string;
@@ -19,7 +20,7 @@ export function dockerfileCommand(): Command {
   return new Command('dockerfile')
     .description('lint a Dockerfile (rules PLD001...; suppress one with "# plimsoll ignore=PLD003" above the instruction)')
     .argument('[path]', 'the Dockerfile', 'Dockerfile')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .option('-o, --output <file>', 'write the result to a file instead of stdout')
     .option('--only <ids>', 'run only these rules (comma-separated)')
     .option('--skip <ids>', 'do not run these rules (comma-separated)')
@@ -33,7 +34,13 @@ export function dockerfileCommand(): Command {
       }
       const threshold = opts.failOn ? parseSeverity(opts.failOn, '--fail-on') : undefined;
       const { findings } = await lintDockerfileFile(path, { ...(opts.only ? { only: list(opts.only) } : {}), ...(opts.skip ? { skip: list(opts.skip) } : {}) });
-      await writeOutput(opts.format === 'json' ? `${JSON.stringify({ schemaVersion: 1, findings }, null, 2)}\n` : renderFindingsTable(findings), opts.output);
+      const text =
+        opts.format === 'json'
+          ? `${JSON.stringify({ schemaVersion: 1, findings }, null, 2)}\n`
+          : opts.format === 'sarif'
+            ? `${JSON.stringify(toSarif({ vulnerabilities: [], findings, artifactRef: path }), null, 2)}\n`
+            : renderFindingsTable(findings);
+      await writeOutput(text, opts.output);
       if (threshold && breaches(findings, threshold)) process.exitCode = 1;
     });
 }

@@ -60,7 +60,7 @@ export function imageCommand(): Command {
     const vulnerabilities = report.vulnerabilities ?? [];
     let text: string;
     if (format === 'json') text = `${JSON.stringify(report, null, 2)}\n`;
-    else if (format === 'sarif') text = `${JSON.stringify(toSarif({ vulnerabilities, artifactRef: ref }), null, 2)}\n`;
+    else if (format === 'sarif') text = `${JSON.stringify(toSarif({ vulnerabilities, findings: report.findings, artifactRef: ref }), null, 2)}\n`;
     else if (format === 'cyclonedx') {
       const suppressed = scan.policy?.suppressed ?? [];
       text = `${JSON.stringify(toCycloneDxWithVulnerabilities(toInventory(image, scan.inventory), vulnerabilities, { suppressed, suppressedFindings: scan.match?.vulnerabilities ?? [] }), null, 2)}\n`;
