@@ -16,7 +16,7 @@ export interface LayerOrigins {
   method: 'history' | 'scratch' | 'whole-image';
   /** Always true for now: the split is read from the history, not from a base manifest. */
   inferred: boolean;
-  /** `org.opencontainers.image.base.name` / `.base.digest` labels, when the build recorded them. */
+  /** `org.opencontainers.image.base.name` / `.base.digest` (manifest annotations, else labels), when the build recorded them. */
   baseName?: string;
   baseDigest?: string;
 }
@@ -24,12 +24,18 @@ export interface LayerOrigins {
 const END_OF_BASE = new Set(['CMD', 'ENTRYPOINT']);
 
 /** Splits the history at the last CMD/ENTRYPOINT that layers follow; `scratch` when there is no base at all. */
-export function splitOrigins(config: ImageConfigFile, history: readonly HistoryStep[], layerCount: number, scratch: boolean): LayerOrigins {
-  const labels = config.config?.Labels ?? {};
-  const named = {
-    ...(labels['org.opencontainers.image.base.name'] ? { baseName: labels['org.opencontainers.image.base.name'] } : {}),
-    ...(labels['org.opencontainers.image.base.digest'] ? { baseDigest: labels['org.opencontainers.image.base.digest'] } : {}),
-  };
+export function splitOrigins(
+  config: ImageConfigFile,
+  history: readonly HistoryStep[],
+  layerCount: number,
+  scratch: boolean,
+  annotations: Record<string, string> = {},
+): LayerOrigins {
+  // The OCI spec puts these in the manifest's annotations; some builders write them as labels.
+  const declared = (key: string): string | undefined => annotations[key] ?? config.config?.Labels?.[key];
+  const baseName = declared('org.opencontainers.image.base.name');
+  const baseDigest = declared('org.opencontainers.image.base.digest');
+  const named = { ...(baseName ? { baseName } : {}), ...(baseDigest ? { baseDigest } : {}) };
   if (scratch) return { baseLayers: 0, firstOwnStep: 0, method: 'scratch', inferred: true, ...named };
   let boundary = -1;
   for (let i = history.length - 1; i >= 0; i--) {

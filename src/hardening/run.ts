@@ -105,7 +105,7 @@ export function runHardening(input: HardeningInput): HardeningResult {
   const layerRefs = contents.perLayer.map((l) => l.ref);
   const history = readHistory(image, image.rootfs !== undefined ? [] : layerRefs);
   const identity = identifyBase(contents.fs, os, packages, image.config);
-  const origins = splitOrigins(image.config, history, image.layers.length, identity.kind === 'scratch');
+  const origins = splitOrigins(image.config, history, image.layers.length, identity.kind === 'scratch', image.annotations);
   const ctx: HardeningContext = { image, contents, ...(os ? { os } : {}), packages, history, origins };
   const groups = new Set(input.groups ?? ['config', 'secret']);
   // Secrets in the config and history are masked in every history line shown, whichever checks run.

@@ -82,6 +82,7 @@ export async function assembleImage(args: AssembleArgs): Promise<ResolvedImage> 
     manifestDigest: desc.digest,
     configDigest: manifest.config.digest,
     manifestMediaType: manifest.mediaType,
+    ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
     platform: platformOf(config),
     config,
     layers,

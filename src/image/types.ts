@@ -68,6 +68,8 @@ export interface ResolvedImage {
   /** Digest of the config blob; absent for dir:. */
   configDigest?: string;
   manifestMediaType?: string;
+  /** The image manifest's annotations (`org.opencontainers.image.base.name`...), when it has any. */
+  annotations?: Record<string, string>;
   platform?: Platform;
   config: ImageConfigFile;
   /** Layers bottom-up. Empty for `dir:` (see `rootfs`). */

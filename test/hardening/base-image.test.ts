@@ -29,8 +29,8 @@ function minimalElf(dynamic: boolean): Buffer {
   return b;
 }
 
-async function scan(entries: TarEntry[], config: object = {}): Promise<HardeningResult> {
-  const layout = writeLayout([await gzLayer(entries)], { tag: '1', config: { config } });
+async function scan(entries: TarEntry[], config: object = {}, annotations?: Record<string, string>): Promise<HardeningResult> {
+  const layout = writeLayout([await gzLayer(entries)], { tag: '1', config: { config }, ...(annotations ? { annotations } : {}) });
   try {
     return await scanHardening(`oci:${layout}:1`);
   } finally {
@@ -101,6 +101,14 @@ describe('base image identification', () => {
     const r = await scan([osRelease('ID=alpine\nVERSION_ID=3.20.3'), SH], { Labels: labels });
     assert.equal(r.baseImage.reference, 'docker.io/library/alpine:3.20');
     assert.equal(r.baseImage.digest, `sha256:${'b'.repeat(64)}`);
+  });
+
+  it('prefers the manifest annotations, where the OCI spec puts them, to labels', async () => {
+    const annotations = { 'org.opencontainers.image.base.name': 'cgr.dev/chainguard/static:latest', 'org.opencontainers.image.base.digest': `sha256:${'c'.repeat(64)}` };
+    const labels = { 'org.opencontainers.image.base.name': 'docker.io/library/alpine:3.20' };
+    const r = await scan([osRelease('ID=alpine\nVERSION_ID=3.20.3'), SH], { Labels: labels }, annotations);
+    assert.equal(r.baseImage.reference, 'cgr.dev/chainguard/static:latest');
+    assert.equal(r.baseImage.digest, `sha256:${'c'.repeat(64)}`);
   });
 
   it('a USER name is looked up in etc/passwd', async () => {

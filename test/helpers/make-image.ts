@@ -44,7 +44,7 @@ export interface LayoutLayer {
 }
 
 /** Writes an OCI layout with one image tagged `tag`; returns its directory. */
-export function writeLayout(layers: LayoutLayer[], options: { tag?: string; config?: object; indexJson?: string } = {}): string {
+export function writeLayout(layers: LayoutLayer[], options: { tag?: string; config?: object; indexJson?: string; annotations?: Record<string, string> } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'plimsoll-test-layout-'));
   const blobs = join(dir, 'blobs', 'sha256');
   mkdirSync(blobs, { recursive: true });
@@ -68,6 +68,7 @@ export function writeLayout(layers: LayoutLayer[], options: { tag?: string; conf
       const stored = put(l.blob);
       return { mediaType: l.mediaType ?? 'application/vnd.oci.image.layer.v1.tar+gzip', size: stored.size, digest: l.digest ?? stored.digest };
     }),
+    ...(options.annotations ? { annotations: options.annotations } : {}),
   });
   const m = put(manifest);
   const index = {
