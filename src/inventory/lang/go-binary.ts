@@ -1,15 +1,14 @@
 // Go binaries: the build information the linker embeds (what `go version -m` prints) gives the
 // toolchain, reported as the `stdlib` package because the standard library has advisories of its
 // own, the main module and every dependency module, with `=>` replacements.
-import type { CapturedFile, FileInfo } from '../../image/files.js';
+import type { CapturedFile } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
 import { golangPurl } from '../../model/purl.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
-import { ElfError, isElf, parseElf } from './binary/elf.js';
-import { MAX_BINARY_SIZE, maybeBinary } from './binary/executable.js';
+import type { Analyzer } from '../analyzer.js';
+import { parseElf } from './binary/elf.js';
+import { elfBinaryAnalyzer } from './binary/executable.js';
 import { readGoBuildInfo, type GoBuildInfo, type GoModule } from './go-buildinfo.js';
-import { OsIdentityRecorder } from './common/os-owner.js';
 
 /**
  * A Go toolchain name as a module version, the form Go's advisories use for `stdlib`:
@@ -27,12 +26,8 @@ function isRealVersion(version: string): boolean {
   return version !== '' && version !== '(devel)';
 }
 
-function goPackage(
-  file: CapturedFile,
-  name: string,
-  version: string,
-  metadata: Record<string, string | boolean>,
-): Package {
+/** A Go module (or the stdlib) read from `file`: a binary or a go.mod. */
+export function goPackage(file: CapturedFile, name: string, version: string, metadata: Record<string, string | boolean> = {}): Package {
   return {
     id: packageId('golang', name, version, file.path),
     name,
@@ -40,7 +35,7 @@ function goPackage(
     type: 'golang',
     purl: golangPurl(name, version),
     locations: [{ path: file.path, layer: file.layer }],
-    metadata,
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
   };
 }
 
@@ -75,26 +70,7 @@ export function goPackages(file: CapturedFile, info: GoBuildInfo): Package[] {
   return packages;
 }
 
-function analyze(ctx: AnalyzerContext): AnalyzerResult {
-  const packages: Package[] = [];
-  const warnings: ScanWarning[] = [];
-  const osIdentities = new OsIdentityRecorder(ctx);
-  for (const file of ctx.fs.captured((f) => maybeBinary(f) && isElf(f.body))) {
-    try {
-      const info = readGoBuildInfo(file.body, parseElf(file.body));
-      if (info) packages.push(...osIdentities.keep(file.path, goPackages(file, info)));
-    } catch (err) {
-      if (!(err instanceof ElfError)) throw err;
-      warnings.push({ path: file.path, message: `Go build information not readable: ${err.message}` });
-    }
-  }
-  osIdentities.flush();
-  return { packages, warnings };
-}
-
-export const goBinaryAnalyzer: Analyzer = {
-  name: 'go-binary',
-  wants: (info: FileInfo) => maybeBinary(info),
-  maxFileSize: MAX_BINARY_SIZE,
-  analyze: async (ctx) => analyze(ctx),
-};
+export const goBinaryAnalyzer: Analyzer = elfBinaryAnalyzer('go-binary', 'Go build information', (file) => {
+  const info = readGoBuildInfo(file.body, parseElf(file.body));
+  return info ? goPackages(file, info) : [];
+});

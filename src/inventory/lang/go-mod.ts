@@ -1,9 +1,8 @@
 // go.mod: the modules a Go project requires, with `replace` directives applied. What a binary embeds
 // is the truth of what ships; go.mod covers source trees copied into an image.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
-import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
-import { golangPurl } from '../../model/purl.js';
+import { goPackage } from './go-binary.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 
 export interface GoModRequire {
@@ -100,15 +99,7 @@ function modulePackages(file: CapturedFile, mod: GoModFile): Package[] {
       ...(mod.module ? { module: mod.module } : {}),
       ...(moduleReplace ? { replaces: `${req.path} ${req.version}` } : replace ? { replacedBy: replace.newPath } : {}),
     };
-    return {
-      id: packageId('golang', name, version, file.path),
-      name,
-      version,
-      type: 'golang',
-      purl: golangPurl(name, version),
-      locations: [{ path: file.path, layer: file.layer }],
-      ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
-    };
+    return goPackage(file, name, version, metadata);
   });
 }
 

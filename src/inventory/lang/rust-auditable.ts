@@ -1,15 +1,14 @@
 // Rust binaries built with `cargo auditable`: the `.dep-v0` ELF section holds the zlib-compressed JSON
 // dependency list (https://github.com/rust-secure-code/cargo-auditable, format "rust-audit-info").
 import { inflateSync } from 'node:zlib';
-import type { CapturedFile, FileInfo } from '../../image/files.js';
+import type { CapturedFile } from '../../image/files.js';
 import { errorMessage } from '../../errors.js';
 import { packageId } from '../../model/inventory.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
 import { cargoPurl } from '../../model/purl.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
-import { ElfError, isElf, parseElf, sectionData } from './binary/elf.js';
-import { MAX_BINARY_SIZE, maybeBinary } from './binary/executable.js';
-import { OsIdentityRecorder } from './common/os-owner.js';
+import type { Analyzer } from '../analyzer.js';
+import { ElfError, parseElf, sectionData } from './binary/elf.js';
+import { elfBinaryAnalyzer } from './binary/executable.js';
 
 /** cargo auditable caps the JSON well below this; a larger inflation is a bomb. */
 const MAX_JSON = 8 * 1024 * 1024;
@@ -70,26 +69,6 @@ function cratePackage(file: CapturedFile, crate: AuditableCrate): Package {
   };
 }
 
-function analyze(ctx: AnalyzerContext): AnalyzerResult {
-  const packages: Package[] = [];
-  const warnings: ScanWarning[] = [];
-  const osIdentities = new OsIdentityRecorder(ctx);
-  for (const file of ctx.fs.captured((f) => maybeBinary(f) && isElf(f.body))) {
-    try {
-      const crates = readAuditableCrates(file.body) ?? [];
-      packages.push(...osIdentities.keep(file.path, crates.map((crate) => cratePackage(file, crate))));
-    } catch (err) {
-      if (!(err instanceof ElfError)) throw err;
-      warnings.push({ path: file.path, message: `cargo auditable data not readable: ${err.message}` });
-    }
-  }
-  osIdentities.flush();
-  return { packages, warnings };
-}
-
-export const rustAuditableAnalyzer: Analyzer = {
-  name: 'rust-auditable',
-  wants: (info: FileInfo) => maybeBinary(info),
-  maxFileSize: MAX_BINARY_SIZE,
-  analyze: async (ctx) => analyze(ctx),
-};
+export const rustAuditableAnalyzer: Analyzer = elfBinaryAnalyzer('rust-auditable', 'cargo auditable data', (file) =>
+  (readAuditableCrates(file.body) ?? []).map((crate) => cratePackage(file, crate)),
+);
