@@ -1,4 +1,5 @@
 // Where the shared testbed's images, truth and registries live (built by .ci/run).
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -45,4 +46,18 @@ export function registryEnv(): RegistryEnv | undefined {
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
   return { auth: vars.REGISTRY_AUTH ?? '', anon: vars.REGISTRY_ANON ?? '', user: vars.REGISTRY_USER ?? '', password: vars.REGISTRY_PASSWORD ?? '' };
+}
+
+/** Whether a program runs here (`cmd --version` exits 0). */
+export function hasCommand(cmd: string): boolean {
+  return spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Skip reason for tests that need the running testbed registries and skopeo, or undefined. */
+export function needRegistry(): string | undefined {
+  return (
+    needTestbed() ??
+    (registryEnv() ? undefined : `testbed registries not started (registry.sh start ${TESTBED} && registry.sh push ${TESTBED})`) ??
+    (hasCommand('skopeo') ? undefined : 'skopeo not installed (../shared/testbed/install-tools.sh)')
+  );
 }

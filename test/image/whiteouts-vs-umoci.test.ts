@@ -12,17 +12,10 @@ import { readImage } from '../../src/image/scan.js';
 import { fileRows } from '../../src/report/files.js';
 import { gzLayer, writeLayout } from '../helpers/make-image.js';
 import { listRootfs } from '../helpers/reference-rootfs.js';
+import { hasCommand } from '../helpers/testbed.js';
 
-const hasUmoci = (() => {
-  try {
-    execFileSync('umoci', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
-describe('whiteouts and layer edge cases equal umoci unpack', { skip: hasUmoci ? undefined : 'umoci not installed' }, () => {
+describe('whiteouts and layer edge cases equal umoci unpack', { skip: hasCommand('umoci') ? undefined : 'umoci not installed' }, () => {
   it('a five-layer hand-written image', async () => {
     const layers = [
       await gzLayer([

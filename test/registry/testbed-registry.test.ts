@@ -10,22 +10,11 @@ import { PlimsollError } from '../../src/errors.js';
 import { parseReference, type ImageReference } from '../../src/image/reference.js';
 import { openRegistryImage } from '../../src/image/sources/registry.js';
 import type { ResolvedImage, SourceOptions } from '../../src/image/types.js';
-import { IMAGES, TESTBED, needTestbed, registryEnv } from '../helpers/testbed.js';
+import { IMAGES, TESTBED, needRegistry, registryEnv } from '../helpers/testbed.js';
 import { drain } from './fake-registry.js';
 
 const env = registryEnv();
-const skopeo = (() => {
-  try {
-    execFileSync('skopeo', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip =
-  needTestbed() ??
-  (env ? undefined : `testbed registries not started (registry.sh start ${TESTBED} && registry.sh push ${TESTBED})`) ??
-  (skopeo ? undefined : 'skopeo not installed (../shared/testbed/install-tools.sh)');
+const skip = needRegistry();
 const noConfig = mkdtempSync(join(tmpdir(), 'plimsoll-noconfig-'));
 
 interface TruthImage {

@@ -13,23 +13,11 @@ import { DigestMismatchError, InputError, PlimsollError } from '../../src/errors
 import { openDatabase, runDbUpdate } from '../../src/vulndb/index.js';
 import { DB_ANNOTATIONS, DB_ARTIFACT_TYPE, DB_LAYER_TYPE, pullDbFromRegistry, runDbPush } from '../../src/vulndb/oci.js';
 import { startServer, type FakeServer } from '../registry/fake-registry.js';
-import { TESTBED, needTestbed, registryEnv } from '../helpers/testbed.js';
+import { needRegistry, registryEnv } from '../helpers/testbed.js';
 import { MIRROR } from './mirror-truth.js';
 
 const env = registryEnv();
-const hasSkopeo = (() => {
-  try {
-    execFileSync('skopeo', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip =
-  (existsSync(join(MIRROR, 'osv')) ? undefined : `vulnerability mirror not found at ${MIRROR}`) ??
-  needTestbed() ??
-  (env ? undefined : `testbed registries not started (registry.sh start ${TESTBED} && registry.sh push ${TESTBED})`) ??
-  (hasSkopeo ? undefined : 'skopeo not installed (../shared/testbed/install-tools.sh)');
+const skip = (existsSync(join(MIRROR, 'osv')) ? undefined : `vulnerability mirror not found at ${MIRROR}`) ?? needRegistry();
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const tag = `test-${process.pid}-${Date.now().toString(36)}`;
