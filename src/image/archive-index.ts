@@ -119,10 +119,6 @@ export class ArchiveIndex {
     }
   }
 
-  names(): string[] {
-    return [...this.members.keys()];
-  }
-
   /** Finds a regular file by name, following archive-internal symlinks and hard links (docker save uses both). */
   find(name: string): ArchiveMember | undefined {
     let path = normalizeImagePath(name);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseReference } from '../../src/image/reference.js';
+import { formatReference, parseReference } from '../../src/image/reference.js';
 import { PlimsollError } from '../../src/errors.js';
 
 describe('image references (skopeo/podman transports)', () => {
@@ -28,4 +28,9 @@ describe('image references (skopeo/podman transports)', () => {
   for (const bad of ['', 'podman:foo/bar', 'UPPER/case:1', 'app:bad tag', 'app@sha256:short', 'docker:alpine']) {
     it(`rejects ${JSON.stringify(bad)}`, () => assert.throws(() => parseReference(bad), PlimsollError));
   }
+
+  for (const text of ['oci:/tmp/layout:1.0', 'oci-archive:img.tar', 'docker-archive:/x/app.tar:testbed/app:1.0', 'dir:/srv/rootfs', 'docker://ghcr.io/org/app:2']) {
+    it(`formats ${text} back to itself`, () => assert.equal(formatReference(parseReference(text)), text));
+  }
+  it('spells out Docker Hub defaults', () => assert.equal(formatReference(parseReference('alpine')), 'docker://registry-1.docker.io/library/alpine:latest'));
 });
