@@ -43,6 +43,12 @@ export interface FileRequest {
   wants(info: FileInfo): boolean;
   /** Larger wanted files are skipped with a warning (default 64 MiB). */
   maxFileSize?: number;
+  /**
+   * Shrinks a wanted body to what is needed, as soon as it is read (a Go binary becomes its build
+   * information), so large files are not all held until analysis; undefined drops the body.
+   * Applied only when every request wanting the file names this same function.
+   */
+  reduce?: (info: FileInfo, body: Buffer) => Buffer | undefined;
 }
 
 /** The merged filesystem view after whiteouts, as a container would see it. */

@@ -41,13 +41,34 @@ const TYPES: Partial<Record<Header['type'], FileType>> = {
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
 
-/** Decides, per entry, whether any request wants its body, and the size cap that applies. */
-export function wantedLimit(requests: readonly FileRequest[], info: FileInfo): number | undefined {
-  let limit: number | undefined;
+/** How an entry's body is wanted: the size cap that applies, and the reducer when every wanting request shares one. */
+export interface Want {
+  limit: number;
+  reduce?: FileRequest['reduce'];
+}
+
+/** Decides, per entry, whether any request wants its body. */
+export function wanted(requests: readonly FileRequest[], info: FileInfo): Want | undefined {
+  let want: Want | undefined;
+  const reducers = new Set<FileRequest['reduce']>();
   for (const request of requests) {
-    if (request.wants(info)) limit = Math.max(limit ?? 0, request.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    if (!request.wants(info)) continue;
+    want = { limit: Math.max(want?.limit ?? 0, request.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) };
+    reducers.add(request.reduce);
   }
-  return limit;
+  const [reduce] = reducers;
+  return want && reducers.size === 1 && reduce ? { ...want, reduce } : want;
+}
+
+/** Records an entry with its body as wanted: reduced when a reducer applies, skipped with a warning when too large. */
+export function keepBody(content: Pick<LayerContent, 'entries' | 'warnings'>, info: FileInfo, want: Want, body: Buffer | undefined): void {
+  if (!body) {
+    content.entries.push(info);
+    content.warnings.push({ path: info.path, message: `skipped: larger than ${want.limit} bytes` });
+    return;
+  }
+  const kept = want.reduce ? want.reduce(info, body) : body;
+  content.entries.push(kept ? { ...info, body: kept } : info);
 }
 
 /** Classifies an entry: whiteout bookkeeping, or a file to index (undefined for things to ignore). */
@@ -141,18 +162,13 @@ export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLaye
         entry.resume();
         continue;
       }
-      const limit = info.type === 'file' ? wantedLimit(options.requests, info) : undefined;
-      if (limit === undefined) {
+      const want = info.type === 'file' ? wanted(options.requests, info) : undefined;
+      if (!want) {
         entry.resume();
         content.entries.push(info);
         continue;
       }
-      const body = await readBody(entry as unknown as Readable, limit);
-      if (body) content.entries.push({ ...info, body });
-      else {
-        content.entries.push(info);
-        content.warnings.push({ path: info.path, message: `skipped: larger than ${limit} bytes` });
-      }
+      keepBody(content, info, want, await readBody(entry as unknown as Readable, want.limit));
     }
   } catch (err) {
     for (const stage of stages) stage.destroy();

@@ -1,4 +1,4 @@
-import type { FileInfo, ImageFilesystem } from '../image/files.js';
+import type { FileInfo, FileRequest, ImageFilesystem } from '../image/files.js';
 import type { Package, ScanWarning } from '../model/package.js';
 
 /** What the OS detection found (`artifact.os` in the report). */
@@ -32,5 +32,7 @@ export interface Analyzer {
   wants(info: FileInfo): boolean;
   /** Larger wanted files are skipped with a warning (default 64 MiB). */
   maxFileSize?: number;
+  /** See FileRequest.reduce. */
+  reduce?: FileRequest['reduce'];
   analyze(ctx: AnalyzerContext): Promise<AnalyzerResult>;
 }

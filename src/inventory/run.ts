@@ -18,7 +18,7 @@ export interface InventoryResult {
 export function fileRequests(analyzers: readonly Analyzer[]): FileRequest[] {
   return [
     { name: 'os-release', wants: osFilesWanted },
-    ...analyzers.map((a) => ({ name: a.name, wants: a.wants.bind(a), ...(a.maxFileSize ? { maxFileSize: a.maxFileSize } : {}) })),
+    ...analyzers.map((a) => ({ name: a.name, wants: a.wants.bind(a), ...(a.maxFileSize ? { maxFileSize: a.maxFileSize } : {}), ...(a.reduce ? { reduce: a.reduce } : {}) })),
   ];
 }
 

@@ -1,8 +1,8 @@
 import { lstat, opendir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
-import type { FileInfo, FileRequest, FileType, LayerRef } from '../files.js';
-import { wantedLimit, type LayerContent, type LayerEntry } from '../layer-reader.js';
+import type { FileRequest, FileType, LayerRef } from '../files.js';
+import { keepBody, wanted, type LayerContent, type LayerEntry } from '../layer-reader.js';
 import type { ResolvedImage } from '../types.js';
 import type { Stats } from 'node:fs';
 
@@ -49,17 +49,12 @@ export async function readRootfs(root: string, ref: LayerRef, requests: readonly
       if (!type) continue;
       const info: LayerEntry = { path, type, mode: st.mode & 0o7777, size: type === 'file' ? st.size : 0, uid: st.uid, gid: st.gid };
       if (type === 'symlink') info.linkTarget = await readlink(abs);
-      if (type === 'file') await capture(info, abs);
-      content.entries.push(info);
+      const want = type === 'file' ? wanted(requests, info) : undefined;
+      if (want) keepBody(content, info, want, info.size <= want.limit ? await readFile(abs) : undefined);
+      else content.entries.push(info);
       content.tarBytes += info.size;
       if (type === 'dir') await walk(path);
     }
-  };
-  const capture = async (info: LayerEntry, abs: string): Promise<void> => {
-    const limit = wantedLimit(requests, info as FileInfo);
-    if (limit === undefined) return;
-    if (info.size > limit) content.warnings.push({ path: info.path, message: `skipped: larger than ${limit} bytes` });
-    else info.body = await readFile(abs);
   };
   await walk('');
   return content;

@@ -6,9 +6,8 @@ import { packageId } from '../../model/inventory.js';
 import type { Package } from '../../model/package.js';
 import { golangPurl } from '../../model/purl.js';
 import type { Analyzer } from '../analyzer.js';
-import { parseElf } from './binary/elf.js';
 import { elfBinaryAnalyzer } from './binary/executable.js';
-import { readGoBuildInfo, type GoBuildInfo, type GoModule } from './go-buildinfo.js';
+import type { GoBuildInfo, GoModule } from './go-buildinfo.js';
 
 /**
  * A Go toolchain name as a module version, the form Go's advisories use for `stdlib`:
@@ -70,7 +69,4 @@ export function goPackages(file: CapturedFile, info: GoBuildInfo): Package[] {
   return packages;
 }
 
-export const goBinaryAnalyzer: Analyzer = elfBinaryAnalyzer('go-binary', 'Go build information', (file) => {
-  const info = readGoBuildInfo(file.body, parseElf(file.body));
-  return info ? goPackages(file, info) : [];
-});
+export const goBinaryAnalyzer: Analyzer = elfBinaryAnalyzer('go-binary', 'Go build information', 'go', (file, facts) => (facts.go ? goPackages(file, facts.go) : []));
