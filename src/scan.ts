@@ -18,7 +18,7 @@ export interface ScanOptions {
   scanners?: readonly Scanner[];
   maxLayerSize?: number;
   /** The vulnerability database: where it is, and how to build it when it is missing. */
-  db?: { dbDir?: string; mirror?: string; offline?: boolean; quiet?: boolean; maxAgeDays?: number };
+  db?: { dbDir?: string; mirror?: string; sources?: string[]; offline?: boolean; quiet?: boolean; maxAgeDays?: number };
   policy?: PolicyOptions;
 }
 
@@ -49,7 +49,7 @@ async function matchInventory(inventory: InventoryResult, options: NonNullable<S
   if (!existsSync(databasePath(dbDir))) {
     if (options.offline) throw new PlimsollError(`no vulnerability database in ${dbDir}, and --offline forbids building one: run 'plimsoll db update' (or 'db import FILE') first, or scan with --scanners config,secret`);
     if (!options.quiet) process.stderr.write(`plimsoll: no vulnerability database in ${dbDir} yet; building it (plimsoll db update)\n`);
-    await runDbUpdate({ dbDir, ...(options.mirror ? { mirror: options.mirror } : {}), quiet: options.quiet });
+    await runDbUpdate({ dbDir, ...(options.mirror ? { mirror: options.mirror } : {}), ...(options.sources ? { sources: options.sources } : {}), quiet: options.quiet });
   }
   const db = openDatabase(dbDir);
   try {

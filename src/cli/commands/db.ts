@@ -3,6 +3,7 @@ import { pullDbFromRegistry, renderDbStatus, renderDbUpdate, runDbExport, runDbI
 import { PlimsollError } from '../../errors.js';
 import { writeOutput } from '../output.js';
 import { sourceOptions, type ImageCliOptions } from '../image-options.js';
+import { dbSettings } from '../../config.js';
 
 interface DbCliOptions extends Pick<ImageCliOptions, 'username' | 'password' | 'passwordStdin' | 'insecure'> {
   dbDir?: string;
@@ -55,20 +56,22 @@ export function dbCommand(): Command {
   addRegistryOptions(update).action(async (opts: DbCliOptions) => {
     if (opts.from) {
       if (opts.mirror || opts.source) throw new PlimsollError('--from installs a published database: it does not combine with --mirror or --source');
-      const pulled = await pullDbFromRegistry(opts.from, { dbDir: opts.dbDir, offline: opts.offline, quiet: opts.quiet, ...(await registryOptions(opts)) });
+      const pulled = await pullDbFromRegistry(opts.from, { dbDir: dbSettings(opts).dbDir, offline: opts.offline, quiet: opts.quiet, ...(await registryOptions(opts)) });
       if (!opts.quiet) process.stderr.write(`plimsoll: installed database built ${pulled.manifest.builtAt} from ${opts.from} (sha256 ${pulled.manifest.sha256})\n`);
       return;
     }
-    const result = await runDbUpdate({ dbDir: opts.dbDir, mirror: opts.mirror, offline: opts.offline, quiet: opts.quiet, ...(opts.source ? { sources: opts.source } : {}) });
+    const { dbDir, mirror, sources } = dbSettings(opts);
+    const result = await runDbUpdate({ dbDir, mirror, offline: opts.offline, quiet: opts.quiet, sources });
     await writeOutput(renderDbUpdate(result, opts.format), undefined);
   });
   db.command('status')
     .description('where the database is, how old, and what each source holds')
     .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
-    .option('--max-age-days <days>', 'warn when the database is older than this', '3')
+    .option('--max-age-days <days>', 'warn when the database is older than this (default 3)')
     .addOption(formatOption())
     .action(async (opts: DbCliOptions) => {
-      const status = runDbStatus({ dbDir: opts.dbDir, maxAgeDays: maxAgeDays(opts.maxAgeDays) });
+      const { dbDir, maxAgeDays: days } = dbSettings(opts, maxAgeDays(opts.maxAgeDays));
+      const status = runDbStatus({ dbDir, maxAgeDays: days });
       await writeOutput(renderDbStatus(status, opts.format), undefined);
     });
   db.command('export')
@@ -77,7 +80,7 @@ export function dbCommand(): Command {
     .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
     .option('-q, --quiet', 'no progress output')
     .action(async (file: string, opts: DbCliOptions) => {
-      const manifest = await runDbExport(file, { dbDir: opts.dbDir, quiet: opts.quiet });
+      const manifest = await runDbExport(file, { dbDir: dbSettings(opts).dbDir, quiet: opts.quiet });
       if (!opts.quiet) process.stderr.write(`plimsoll: exported to ${file} (sha256 ${manifest.sha256})\n`);
     });
   db.command('import')
@@ -86,7 +89,7 @@ export function dbCommand(): Command {
     .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
     .option('-q, --quiet', 'no progress output')
     .action(async (file: string, opts: DbCliOptions) => {
-      const manifest = await runDbImport(file, { dbDir: opts.dbDir, quiet: opts.quiet });
+      const manifest = await runDbImport(file, { dbDir: dbSettings(opts).dbDir, quiet: opts.quiet });
       if (!opts.quiet) process.stderr.write(`plimsoll: imported database built ${manifest.builtAt} (sha256 ${manifest.sha256})\n`);
     });
   const push = db
@@ -97,7 +100,7 @@ export function dbCommand(): Command {
     .option('--offline', 'refuse to use the network')
     .option('-q, --quiet', 'no progress output');
   addRegistryOptions(push).action(async (ref: string, opts: DbCliOptions) => {
-    const pushed = await runDbPush(ref, { dbDir: opts.dbDir, offline: opts.offline, quiet: opts.quiet, ...(await registryOptions(opts)) });
+    const pushed = await runDbPush(ref, { dbDir: dbSettings(opts).dbDir, offline: opts.offline, quiet: opts.quiet, ...(await registryOptions(opts)) });
     if (!opts.quiet) process.stderr.write(`plimsoll: pushed database built ${pushed.manifest.builtAt} to ${ref} (${pushed.digest})${pushed.layerUploaded ? '' : ' (layer already in the registry)'}\n`);
   });
   for (const sub of db.commands) sub.exitOverride();

@@ -5,6 +5,7 @@ import { toInventory } from '../../report/report.js';
 import { toSarif } from '../../report/sarif.js';
 import { renderReportTable } from '../../report/table.js';
 import { SCANNERS, parseScanners, type ScanOptions } from '../../scan.js';
+import { dbSettings } from '../../config.js';
 import { breaches } from '../fail-on.js';
 import { addImageOptions, type ImageCliOptions } from '../image-options.js';
 import { loadScan } from '../load-image.js';
@@ -26,7 +27,7 @@ function scanOptions(opts: ImageOptions): ScanOptions {
   const severities = opts.severity ? parseSeverityList(opts.severity) : undefined;
   return {
     scanners: parseScanners(opts.scanners),
-    db: { ...(opts.dbDir ? { dbDir: opts.dbDir } : {}), offline: opts.offline === true, quiet: opts.quiet === true },
+    db: { ...dbSettings(opts), offline: opts.offline === true, quiet: opts.quiet === true },
     policy: {
       ...(severities ? { severities } : {}),
       ignoreUnfixed: opts.ignoreUnfixed === true,
