@@ -15,8 +15,11 @@ export interface OsInfo {
 export interface AnalyzerContext {
   fs: ImageFilesystem;
   os?: OsInfo;
-  /** Paths owned by OS packages (filled by OS analyzers, read by language analyzers). */
-  ownedFiles: Set<string>;
+  /**
+   * Paths owned by OS packages, each with the owning package's id (filled by the OS analyzers;
+   * language analyzers skip these files and record their identity on the owner).
+   */
+  ownedFiles: Map<string, string>;
   /** Packages found by the analyzers that ran before (OS first); later analyzers may annotate them. */
   packages?: Package[];
 }

@@ -52,6 +52,6 @@ export async function inventoryImage(
   // Later stages (hardening) add their requests so the layers are still read only once.
   const contents = await readImage(image, { ...options, requests: [...fileRequests(analyzers), ...(options.extraRequests ?? [])] });
   const os = detectOs(contents.fs);
-  const { packages, warnings } = await runAnalyzers({ fs: contents.fs, ownedFiles: new Set(), ...(os ? { os } : {}) }, analyzers);
+  const { packages, warnings } = await runAnalyzers({ fs: contents.fs, ownedFiles: new Map(), ...(os ? { os } : {}) }, analyzers);
   return { contents, ...(os ? { os } : {}), packages, warnings: [...contents.fs.warnings, ...warnings] };
 }

@@ -11,7 +11,7 @@ export async function scanHardening(ref: string): Promise<HardeningResult> {
   try {
     const contents = await readImage(image, { requests: [...fileRequests(ALL_ANALYZERS), ...hardeningRequests(image.config)] });
     const os = detectOs(contents.fs);
-    const { packages } = await runAnalyzers({ fs: contents.fs, ownedFiles: new Set(), ...(os ? { os } : {}) }, ALL_ANALYZERS);
+    const { packages } = await runAnalyzers({ fs: contents.fs, ownedFiles: new Map(), ...(os ? { os } : {}) }, ALL_ANALYZERS);
     return runHardening({ image, contents, ...(os ? { os } : {}), packages });
   } finally {
     await image.close();

@@ -83,7 +83,7 @@ describe('npm: files an OS package owns', () => {
       'srv/node_modules/left-pad/package.json': '{"name": "left-pad", "version": "1.3.0"}',
     });
     const packages: Package[] = [];
-    const ctx: AnalyzerContext & { packages: Package[] } = { fs, ownedFiles: new Set(), packages };
+    const ctx: AnalyzerContext & { packages: Package[] } = { fs, ownedFiles: new Map(), packages };
     packages.push(...(await apkAnalyzer.analyze(ctx)).packages);
     const { packages: npm } = await npmAnalyzer.analyze(ctx);
     assert.deepEqual(ids(npm), ['left-pad@1.3.0']);

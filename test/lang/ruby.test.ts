@@ -41,7 +41,7 @@ describe('ruby', () => {
   it('a gemspec a deb installed puts its gem identity on the deb (real status, .list and gemspec of ruby-webrick)', async () => {
     const fs = fsFromFiles(fixtureFiles('debian-ruby-webrick'));
     const packages: Package[] = [];
-    const ctx: AnalyzerContext & { packages: Package[] } = { fs, ownedFiles: new Set(), packages };
+    const ctx: AnalyzerContext & { packages: Package[] } = { fs, ownedFiles: new Map(), packages };
     packages.push(...(await dpkgAnalyzer.analyze(ctx)).packages);
     const { packages: gems } = await rubyAnalyzer.analyze(ctx);
     assert.deepEqual(gems, []);

@@ -9,8 +9,8 @@ import { testbedFs } from './testbed-fs.js';
 import { TESTBED_IMAGES, truthRows } from './truth.js';
 
 async function run(fs: ImageFilesystem) {
-  const ctx: AnalyzerContext = { fs, ownedFiles: new Set() };
-  return { ...(await apkAnalyzer.analyze(ctx)), owned: ctx.ownedFiles };
+  const ctx: AnalyzerContext = { fs, ownedFiles: new Map() };
+  return { ...(await apkAnalyzer.analyze(ctx)), owned: new Set(ctx.ownedFiles.keys()) };
 }
 
 describe('apk on the testbed images (truth: apk.tsv from lib/apk/db/installed)', { skip: needTestbed() }, () => {

@@ -17,8 +17,8 @@ function image(name: string) {
 }
 
 async function run(fs: ImageFilesystem) {
-  const ctx: AnalyzerContext = { fs, ownedFiles: new Set() };
-  return { ...(await dpkgAnalyzer.analyze(ctx)), owned: ctx.ownedFiles };
+  const ctx: AnalyzerContext = { fs, ownedFiles: new Map() };
+  return { ...(await dpkgAnalyzer.analyze(ctx)), owned: new Set(ctx.ownedFiles.keys()) };
 }
 
 describe('dpkg on the testbed images (truth: dpkg.tsv from dpkg-query)', { skip: needTestbed() }, () => {

@@ -34,7 +34,7 @@ export function testbedFs(image: TestbedImage): Promise<ImageFilesystem> {
 /** Detection plus both OS analyzers over a filesystem, as the pipeline runs them. */
 export async function osInventory(fs: ImageFilesystem, ref: string): Promise<{ inventory: Inventory; ctx: AnalyzerContext }> {
   const os = detectOs(fs);
-  const ctx: AnalyzerContext = { fs, ...(os ? { os } : {}), ownedFiles: new Set() };
+  const ctx: AnalyzerContext = { fs, ...(os ? { os } : {}), ownedFiles: new Map() };
   const inventory: Inventory = { artifact: { ref }, ...(os ? { os } : {}), packages: [], warnings: [] };
   for (const analyzer of [dpkgAnalyzer, apkAnalyzer]) {
     const result = await analyzer.analyze(ctx);

@@ -10,7 +10,7 @@ import { LAYER, memoryFs, type MemoryEntry } from './memory-fs.js';
 import { databaseBytes, truthRows } from './reference.js';
 
 function context(entries: MemoryEntry[], os?: OsInfo): AnalyzerContext {
-  return { fs: memoryFs(entries), ownedFiles: new Set(), ...(os ? { os } : {}) };
+  return { fs: memoryFs(entries), ownedFiles: new Map(), ...(os ? { os } : {}) };
 }
 
 const info = (path: string) => ({ path, type: 'file' as const, mode: 0o644, size: 1 });
@@ -62,7 +62,7 @@ describe('rpm analyzer', () => {
     await rpmAnalyzer.analyze(ctx);
     assert.ok(ctx.ownedFiles.has('usr/bin/bash'));
     assert.ok(ctx.ownedFiles.has('etc/os-release'));
-    assert.ok(![...ctx.ownedFiles].some((p) => p.startsWith('/')));
+    assert.ok(![...ctx.ownedFiles.keys()].some((p) => p.startsWith('/')));
   });
 
   it('omits the purl namespace and distro when the OS is unknown', async () => {
@@ -157,7 +157,7 @@ describe('rpm analyzer: layers and owned paths', () => {
     const dirs = filesOf('libreport-filesystem');
     assert.equal(headers.find((h) => h.name === 'libreport-filesystem')?.directories.length, dirs.length);
     const fs = memoryFs([...dirs.map((path) => ({ path, dir: true, layer: layers[1] })), { path: 'var/lib/rpm/rpmdb.sqlite', body: amazon, layer: layers[3] }]);
-    const { packages } = await rpmAnalyzer.analyze({ fs, ownedFiles: new Set() });
+    const { packages } = await rpmAnalyzer.analyze({ fs, ownedFiles: new Map() });
     assert.equal(packages.find((p) => p.name === 'libreport-filesystem')?.locations[0]?.layer.index, 1);
   });
 

@@ -69,7 +69,7 @@ describe('a database written by rpm itself', { skip: haveRpmbuild ? undefined : 
   });
 
   it('the analyzer keeps both arches apart and carries epoch and modularity label', async () => {
-    const ctx = { fs: memoryFs([{ path: 'var/lib/rpm/rpmdb.sqlite', body }]), ownedFiles: new Set<string>(), os: { family: 'rhel', version: '8.9' } };
+    const ctx = { fs: memoryFs([{ path: 'var/lib/rpm/rpmdb.sqlite', body }]), ownedFiles: new Map<string, string>(), os: { family: 'rhel', version: '8.9' } };
     const { packages, warnings } = await rpmAnalyzer.analyze(ctx);
     assert.deepEqual(warnings, []);
     assert.deepEqual(packages.map((p) => p.arch).sort(), ['i686', 'x86_64']);
@@ -81,6 +81,6 @@ describe('a database written by rpm itself', { skip: haveRpmbuild ? undefined : 
       assert.deepEqual(pkg.metadata, { epoch: 3, release: '4.test', sourceRpm: 'plimsoll-fixture-1.2.3-4.test.src.rpm', modularityLabel: 'perl:5.26:8000:abc', vendor: 'Plimsoll tests' });
       assert.match(pkg.purl, /^pkg:rpm\/redhat\/plimsoll-fixture@1\.2\.3-4\.test\?arch=(x86_64|i686)&distro=rhel-8\.9&epoch=3&upstream=/);
     }
-    assert.deepEqual([...ctx.ownedFiles].sort(), ['etc/plimsoll.conf', 'usr/share/plimsoll', 'usr/share/plimsoll/a.txt']);
+    assert.deepEqual([...ctx.ownedFiles.keys()].sort(), ['etc/plimsoll.conf', 'usr/share/plimsoll', 'usr/share/plimsoll/a.txt']);
   });
 });

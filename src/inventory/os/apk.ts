@@ -67,10 +67,11 @@ function readDatabase(file: CapturedFile, ctx: AnalyzerContext, warnings: ScanWa
       });
       return;
     }
-    for (const path of entry.files) ctx.ownedFiles.add(path);
+    const id = packageId('apk', name, version, file.path);
+    for (const path of entry.files) ctx.ownedFiles.set(path, id);
     const source = { name: entry.origin ?? name, version };
     packages.push({
-      id: packageId('apk', name, version, file.path),
+      id,
       name,
       version,
       type: 'apk',

@@ -131,10 +131,10 @@ function ownedPaths(file: CapturedFile): string[] {
 }
 
 /** Adds a path and, when a symlinked directory (merged /usr) puts it elsewhere, where it really is. */
-function addOwned(fs: ImageFilesystem, owned: Set<string>, path: string): void {
-  owned.add(path);
+function addOwned(fs: ImageFilesystem, owned: Map<string, string>, path: string, owner: string): void {
+  owned.set(path, owner);
   const real = fs.resolve(path)?.path;
-  if (real && real !== path) owned.add(real);
+  if (real && real !== path) owned.set(real, owner);
 }
 
 /**
@@ -176,12 +176,13 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   }
 
   const packages: Package[] = entries.map((entry) => {
+    const id = packageId('deb', entry.name, entry.version, entry.file.path, entry.arch);
     const info = infoFiles(fs, entry);
-    for (const file of info) for (const path of ownedPaths(file)) addOwned(fs, ctx.ownedFiles, path);
+    for (const file of info) for (const path of ownedPaths(file)) addOwned(fs, ctx.ownedFiles, path, id);
     const copyright = fs.read(`${DOC}${entry.name}/copyright`);
     const licenses = copyright ? dep5Licenses(copyright.body.toString('utf8')) : [];
     return {
-      id: packageId('deb', entry.name, entry.version, entry.file.path, entry.arch),
+      id,
       name: entry.name,
       version: entry.version,
       type: 'deb',

@@ -38,7 +38,10 @@ export function analyzeRpm(ctx: AnalyzerContext): AnalyzerResult {
     const db = readRpmDatabase(file.body);
     if (db.problems.length > 0) warnings.push(damageWarning(file.path, db.problems, db.headers.length));
     if (db.headers.length === 0) continue;
-    const packages = db.headers.map((header) => toPackage(header, file, installLayer(ctx, header, file.layer), ctx.os));
+    const packages = db.headers.map((header) => {
+      const id = rpmPackageId(header, file);
+      return toPackage(header, id, file, installLayer(ctx, header, file.layer, id), ctx.os);
+    });
     return { packages, warnings };
   }
   return { packages: [], warnings };
@@ -64,16 +67,16 @@ export function parseSourceRpm(fileName: string): { name: string; version: strin
  * Files written after the database cannot be rpm's. Directories are shared and rewritten by any layer
  * that adds to them, so they count only for packages that own nothing else (`filesystem`).
  */
-function installLayer(ctx: AnalyzerContext, header: RpmHeader, dbLayer: LayerRef): LayerRef {
+function installLayer(ctx: AnalyzerContext, header: RpmHeader, dbLayer: LayerRef, owner: string): LayerRef {
   const directories = new Set(header.directories);
   const fileVotes = new LayerVotes();
   const dirVotes = new LayerVotes();
   for (const path of header.files) {
-    ctx.ownedFiles.add(path);
+    ctx.ownedFiles.set(path, owner);
     // Like lstat: parent symlinks are followed, so the entry carries its real path.
     const entry = ctx.fs.get(path);
     if (!entry) continue;
-    if (entry.path !== path) ctx.ownedFiles.add(entry.path);
+    if (entry.path !== path) ctx.ownedFiles.set(entry.path, owner);
     if (entry.layer.index <= dbLayer.index) (directories.has(path) ? dirVotes : fileVotes).add(entry.layer);
   }
   const ownsFiles = header.files.length > directories.size;
@@ -99,7 +102,13 @@ class LayerVotes {
   }
 }
 
-function toPackage(header: RpmHeader, file: CapturedFile, layer: LayerRef, os: OsInfo | undefined): Package {
+/** NEVRA-style: multilib systems install the same name and version once per arch. */
+function rpmPackageId(header: RpmHeader, file: CapturedFile): string {
+  const version = `${header.epoch ? `${header.epoch}:` : ''}${header.version}-${header.release}`;
+  return packageId('rpm', header.name, header.arch ? `${version}.${header.arch}` : version, file.path);
+}
+
+function toPackage(header: RpmHeader, id: string, file: CapturedFile, layer: LayerRef, os: OsInfo | undefined): Package {
   const { name, epoch, release, arch, license, vendor, modularityLabel } = header;
   // gpg-pubkey entries store the literal "(none)" as their source RPM.
   const sourceRpm = header.sourceRpm === '(none)' ? undefined : header.sourceRpm;
@@ -112,8 +121,7 @@ function toPackage(header: RpmHeader, file: CapturedFile, layer: LayerRef, os: O
   if (modularityLabel) metadata.modularityLabel = modularityLabel;
   if (vendor) metadata.vendor = vendor;
   return {
-    // NEVRA-style: multilib systems install the same name and version once per arch.
-    id: packageId('rpm', name, arch ? `${version}.${arch}` : version, file.path),
+    id,
     name,
     version,
     type: 'rpm',
