@@ -29,7 +29,7 @@ export async function hardeningBench(runs: number): Promise<string> {
       const contents = await readImage(image, { requests: [...fileRequests(ALL_ANALYZERS), ...hardeningRequests(image.config)] });
       withReq.push(performance.now() - t);
       const os = detectOs(contents.fs);
-      const { packages } = await runAnalyzers({ fs: contents.fs, ownedFiles: new Set(), ...(os ? { os } : {}) }, ALL_ANALYZERS);
+      const { packages } = await runAnalyzers({ fs: contents.fs, ownedFiles: new Map(), ...(os ? { os } : {}) }, ALL_ANALYZERS);
       t = performance.now();
       runHardening({ image, contents, ...(os ? { os } : {}), packages });
       checks.push(performance.now() - t);
