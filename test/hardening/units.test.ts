@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseCreatedBy } from '../../src/hardening/history.js';
 import { maskSecret } from '../../src/hardening/mask.js';
 import { isExamplePath, isExampleValue } from '../../src/hardening/secrets/examples.js';
-import { isPlaceholderValue, isSensitiveKey } from '../../src/hardening/secrets/keys.js';
+import { isFilePathValue, isPlaceholderValue, isSensitiveKey } from '../../src/hardening/secrets/keys.js';
 import { scanText } from '../../src/hardening/secrets/index.js';
 import { referenceTag } from '../../src/hardening/checks/latest-tag.js';
 import { base62 } from './fake-secrets.js';
@@ -25,8 +25,22 @@ describe('secret key names and values', () => {
   it('tells credentials from pointers and settings', () => {
     for (const k of ['DB_PASSWORD', 'dbPassword', 'API_KEY', 'GITHUB_TOKEN', 'client-secret', 'AWS_SECRET_ACCESS_KEY']) assert.ok(isSensitiveKey(k), k);
     for (const k of ['PASSWORD_FILE', 'TOKEN_URL', 'PWD', 'GPG_KEY', 'KEY_ID', 'PATH', 'SECRET_NAME']) assert.ok(!isSensitiveKey(k), k);
-    for (const v of ['', '${DB_PASSWORD}', '$TOKEN', '/run/secrets/db', 'true']) assert.ok(isPlaceholderValue(v), v);
+    for (const v of ['', '${DB_PASSWORD}', '$TOKEN', 'true']) assert.ok(isPlaceholderValue(v), v);
     assert.ok(!isPlaceholderValue(base62(16)));
+    for (const v of ['/run/secrets/db', '"/run/secrets/DB_PASSWORD"', '/home/app/.config/gcloud/application_default_credentials.json']) assert.ok(isFilePathValue(v), v);
+  });
+
+  it('keeps a base64 secret that happens to start with a slash (one in 32 do)', () => {
+    // Fixed values, so the test does not depend on the random generator drawing a leading slash.
+    for (const v of ['/K7MDENGbPxRfiCYz9q2Lw8eT4sVb1Xo3NaHj6Ru0', '/abcdefghij+klmnopqrstuvwxyz0123456789ABC']) {
+      assert.ok(!isFilePathValue(v), v);
+      assert.ok(!isPlaceholderValue(v), v);
+    }
+    const credentials = '[default]\naws_access_key_id = AKIAQ3EGRTZ5MNB7KLWX\naws_secret_access_key = /K7MDENGbPxRfiCYz9q2Lw8eT4sVb1Xo3NaHj6Ru0\n';
+    assert.deepEqual(
+      scanText(credentials, 'root/.aws/credentials').map((m) => m.rule.id),
+      ['PLM-SECRET-AWS-CREDENTIALS', 'PLM-SECRET-AWS-ACCESS-KEY-ID'],
+    );
   });
 
   it('masks all but a few characters', () => {

@@ -3,7 +3,7 @@ import type { Check, CheckFinding } from '../check.js';
 import { maskedEvidence } from '../mask.js';
 import { isExampleValue } from '../secrets/examples.js';
 import { scanText } from '../secrets/index.js';
-import { isPlaceholderValue, isSensitiveKey } from '../secrets/keys.js';
+import { isFilePathValue, isPlaceholderValue, isSensitiveKey } from '../secrets/keys.js';
 
 const REMEDIATION =
   'Do not bake secrets into ENV, LABEL or ARG: they are readable by anyone with the image (`docker history`, `inspect`). Rotate the credential and pass it at run time or with `RUN --mount=type=secret`.';
@@ -27,7 +27,7 @@ export const configSecretsCheck: Check = {
     const seen = new Set<string>();
     const report = (where: string, key: string, value: string, historyIndex?: number): void => {
       const byRule = scanText(value)[0];
-      const byName = isSensitiveKey(key) && !isPlaceholderValue(value) && !isExampleValue(value);
+      const byName = isSensitiveKey(key) && !isPlaceholderValue(value) && !isFilePathValue(value) && !isExampleValue(value);
       const secret = byRule?.secret ?? value;
       if ((!byRule && !byName) || seen.has(secret)) return;
       seen.add(secret);

@@ -1,5 +1,5 @@
 // Well-known credential files: each rule applies to one file name and reads the format's own key.
-import { isPlaceholderValue, isSensitiveKey } from './keys.js';
+import { isFilePathValue, isPlaceholderValue, isSensitiveKey } from './keys.js';
 import { ROTATE, matchGroup, type SecretMatch, type SecretRule } from './rule.js';
 
 const base = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
@@ -14,7 +14,8 @@ function dotenvSecrets(text: string): SecretMatch[] {
   for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*["']?([^"'\s#]+)/gm)) {
     const key = m[1] as string;
     const value = m[2] as string;
-    if (!isSensitiveKey(key)) continue;
+    // Of these formats only .env files name a mounted secret file (`DB_PASSWORD=/run/secrets/db`).
+    if (!isSensitiveKey(key) || isFilePathValue(value)) continue;
     const start = (m.index ?? 0) + m[0].lastIndexOf(value);
     out.push({ start, end: start + value.length, secret: value, key });
   }

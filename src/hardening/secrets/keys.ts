@@ -21,10 +21,22 @@ export function isSensitiveKey(name: string): boolean {
   return w.slice(1).some((x, i) => SENSITIVE_PAIRS.has(`${w[i]} ${x}`));
 }
 
-/** Values that are no secret: empty, references to other variables, paths, switches, masks. */
+/** Values that are no secret: empty, references to other variables, switches, masks. */
 export function isPlaceholderValue(value: string): boolean {
-  const v = value.trim().replace(/^["']|["']$/g, '');
+  const v = unquote(value);
   if (v.length < 4) return true;
-  if (/^\$|^\/|^<.*>$|^\*+$|^(?:none|null|nil|false|true|undefined|empty)$/i.test(v)) return true;
+  if (/^<.*>$|^\*+$|^(?:none|null|nil|false|true|undefined|empty)$/i.test(v)) return true;
   return /^\$\{?[A-Za-z_]/.test(v);
 }
+
+/**
+ * A value that points at a file (`DB_PASSWORD=/run/secrets/db`) rather than holding the secret.
+ * Base64 secrets start with `/` one time in 32, so a segment that reads like a random token keeps it a secret.
+ */
+export function isFilePathValue(value: string): boolean {
+  const v = unquote(value);
+  if (!v.startsWith('/') || /\s/.test(v)) return false;
+  return !v.split('/').some((segment) => segment.length >= 16 && (/[+=]/.test(segment) || (/[A-Z]/.test(segment) && /[a-z]/.test(segment) && /[0-9]/.test(segment))));
+}
+
+const unquote = (value: string): string => value.trim().replace(/^["']|["']$/g, '');
