@@ -1,12 +1,12 @@
-// A hand-built image (test/helpers/make-image.ts: real tar+gzip layers, correct digests) that plants
-// random fake secrets in every provider's format, fresh private keys, a key deleted by a later layer's
-// whiteout, a setuid file, a world-writable directory, a password in ENV and risky build steps:
-// each must be found, in the right layer, masked; the decoys (tests, docs, documented example keys) must not.
+// An image built with umoci (test/helpers/umoci-image.ts) that plants random fake secrets in every
+// provider's format, fresh private keys, a key deleted in a later layer (umoci's own whiteout), a setuid
+// file, a world-writable directory, a password in ENV and risky build steps: each must be found, in the
+// right layer, masked; the decoys (tests, docs, documented example keys) must not.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
-import { gzLayer, writeLayout, type TarEntry } from '../helpers/make-image.js';
+import { withUmociImage, type ImageStep, type RootfsEntry } from '../helpers/umoci-image.js';
+import { hasCommand } from '../helpers/testbed.js';
 import type { Finding } from '../../src/model/finding.js';
 import { openImage } from '../../src/image/open.js';
 import { readImage } from '../../src/image/scan.js';
@@ -14,8 +14,9 @@ import { hardeningRequests, runHardening, type HardeningResult } from '../../src
 import { base62, fakeSecrets, opensshKey, sshKeygenAvailable } from './fake-secrets.js';
 import { scanHardening } from './pipeline.js';
 
-const dir = (name: string, mode = 0o755): TarEntry => ({ name, type: 'directory', mode });
-const file = (name: string, body: string, mode = 0o644): TarEntry => ({ name, body, mode });
+const dir = (path: string, mode = 0o755): RootfsEntry => ({ path, mode });
+const file = (path: string, body: string, mode = 0o644): RootfsEntry => ({ path, body, mode });
+const noUmoci = hasCommand('umoci') ? undefined : 'umoci not installed (../shared/testbed/install-tools.sh)';
 
 const s = fakeSecrets();
 const ssh = opensshKey();
@@ -51,81 +52,74 @@ const SERVICE_ACCOUNT = JSON.stringify(
 /** Every secret value planted; none may appear in the findings. */
 const PLANTED = [...Object.values(s).filter((v) => typeof v === 'string' && !v.includes('\n')), buildArgToken];
 
-let layout: string;
-let result: HardeningResult;
+/** The planted image, oldest step first: base layer, base CMD, the user's three layers, then ENV, EXPOSE, USER. */
+const PLANTED_IMAGE: ImageStep[] = [
+  {
+    createdBy: '/bin/sh -c #(nop) ADD file:0123456789abcdef in / ',
+    write: [
+      dir('etc'),
+      file('etc/os-release', 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.10.9\nPRETTY_NAME="Alpine Linux v3.10"\n'),
+      file('etc/alpine-release', '3.10.9\n'),
+      file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n'),
+      dir('bin'),
+      file('bin/sh', '#!fake shell\n', 0o755),
+      dir('usr'),
+      dir('usr/bin'),
+      file('usr/bin/suidtool', 'ELF-ish\n', 0o4755),
+      dir('srv'),
+      dir('srv/shared', 0o777),
+      dir('tmp', 0o1777),
+    ],
+  },
+  { config: { cmd: ['/bin/sh'] }, createdBy: '/bin/sh -c #(nop)  CMD ["/bin/sh"]' },
+  {
+    createdBy: `|1 NPM_TOKEN=${buildArgToken} /bin/sh -c curl -fsSL https://get.example.invalid/install.sh | sh && sudo make install`,
+    write: [
+      dir('app'),
+      file('app/config.yml', CONFIG_YML),
+      file('app/sa.json', SERVICE_ACCOUNT),
+      file('app/.npmrc', `registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${s.npmToken}\n`),
+      file('app/.env', `NODE_ENV=production\nDB_HOST=db\nDB_PASSWORD=${s.dbPassword}\n`),
+      dir('app/deploy'),
+      file('app/deploy/id_rsa', s.rsaPem, 0o600),
+      // Decoys: a test fixture key, documentation, and the documented AWS example key.
+      dir('app/test'),
+      dir('app/test/fixtures'),
+      file('app/test/fixtures/server.key', decoyKey),
+      dir('app/docs'),
+      file('app/docs/setup.md', `Set GITHUB_TOKEN=ghp_${base62(36)} before running.\n`),
+      file('app/settings.yml', 'aws_access_key_id: AKIAIOSFODNN7EXAMPLE\naws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n'),
+      dir('home'),
+      dir('home/app'),
+      dir('home/app/.aws'),
+      file('home/app/.aws/credentials', `[default]\naws_access_key_id = ${s.awsKeyId}\naws_secret_access_key = ${s.awsSecret}\n`),
+      dir('root', 0o700),
+      file('root/.git-credentials', `https://deploy:${s.gitPassword}@git.example.com\n`, 0o600),
+      ...(ssh ? [dir('root/.ssh', 0o700), file('root/.ssh/id_ed25519', ssh, 0o600)] : []),
+      dir('var'),
+      dir('var/cache'),
+      dir('var/cache/apk'),
+      file('var/cache/apk/APKINDEX.00000000.tar.gz', 'x'.repeat(512)),
+    ],
+  },
+  { createdBy: 'RUN /bin/sh -c rm /app/deploy/id_rsa # buildkit', remove: ['app/deploy/id_rsa'] },
+  { createdBy: 'ADD https://downloads.example.invalid/tool /opt/tool # buildkit', write: [dir('opt'), file('opt/tool', 'tool\n')] },
+  { config: { env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `DB_PASSWORD=${s.dbPassword}`] }, createdBy: `ENV DB_PASSWORD=${s.dbPassword}` },
+  { config: { exposedPorts: ['22/tcp', '8080/tcp'] }, createdBy: 'EXPOSE map[22/tcp:{} 8080/tcp:{}]' },
+  { config: { user: 'root' }, createdBy: 'USER root' },
+  // The application's CMD, set without a history line of its own.
+  { config: { cmd: ['/app/server'] } },
+];
 
-before(async () => {
-  const base = await gzLayer([
-    dir('etc'),
-    file('etc/os-release', 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.10.9\nPRETTY_NAME="Alpine Linux v3.10"\n'),
-    file('etc/alpine-release', '3.10.9\n'),
-    file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n'),
-    dir('bin'),
-    file('bin/sh', '#!fake shell\n', 0o755),
-    dir('usr'),
-    dir('usr/bin'),
-    file('usr/bin/suidtool', 'ELF-ish\n', 0o4755),
-    dir('srv'),
-    dir('srv/shared', 0o777),
-    dir('tmp', 0o1777),
-  ]);
-  const own = await gzLayer([
-    dir('app'),
-    file('app/config.yml', CONFIG_YML),
-    file('app/sa.json', SERVICE_ACCOUNT),
-    file('app/.npmrc', `registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${s.npmToken}\n`),
-    file('app/.env', `NODE_ENV=production\nDB_HOST=db\nDB_PASSWORD=${s.dbPassword}\n`),
-    dir('app/deploy'),
-    file('app/deploy/id_rsa', s.rsaPem, 0o600),
-    // Decoys: a test fixture key, documentation, and the documented AWS example key.
-    dir('app/test'),
-    dir('app/test/fixtures'),
-    file('app/test/fixtures/server.key', decoyKey),
-    dir('app/docs'),
-    file('app/docs/setup.md', `Set GITHUB_TOKEN=ghp_${base62(36)} before running.\n`),
-    file('app/settings.yml', 'aws_access_key_id: AKIAIOSFODNN7EXAMPLE\naws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n'),
-    dir('home'),
-    dir('home/app'),
-    dir('home/app/.aws'),
-    file('home/app/.aws/credentials', `[default]\naws_access_key_id = ${s.awsKeyId}\naws_secret_access_key = ${s.awsSecret}\n`),
-    dir('root', 0o700),
-    file('root/.git-credentials', `https://deploy:${s.gitPassword}@git.example.com\n`, 0o600),
-    ...(ssh ? [dir('root/.ssh', 0o700), file('root/.ssh/id_ed25519', ssh, 0o600)] : []),
-    dir('var'),
-    dir('var/cache'),
-    dir('var/cache/apk'),
-    file('var/cache/apk/APKINDEX.00000000.tar.gz', 'x'.repeat(512)),
-  ]);
-  const removal = await gzLayer([dir('app'), dir('app/deploy'), file('app/deploy/.wh.id_rsa', '')]);
-  const download = await gzLayer([dir('opt'), file('opt/tool', 'tool\n')]);
-  layout = writeLayout([base, own, removal, download], {
-    tag: 'latest',
-    config: {
-      config: {
-        User: 'root',
-        Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `DB_PASSWORD=${s.dbPassword}`],
-        ExposedPorts: { '22/tcp': {}, '8080/tcp': {} },
-        Cmd: ['/app/server'],
-      },
-      history: [
-        { created_by: '/bin/sh -c #(nop) ADD file:0123456789abcdef in / ' },
-        { created_by: '/bin/sh -c #(nop)  CMD ["/bin/sh"]', empty_layer: true },
-        { created_by: `|1 NPM_TOKEN=${buildArgToken} /bin/sh -c curl -fsSL https://get.example.invalid/install.sh | sh && sudo make install` },
-        { created_by: 'RUN /bin/sh -c rm /app/deploy/id_rsa # buildkit' },
-        { created_by: 'ADD https://downloads.example.invalid/tool /opt/tool # buildkit' },
-        { created_by: `ENV DB_PASSWORD=${s.dbPassword}`, empty_layer: true },
-        { created_by: 'EXPOSE map[22/tcp:{} 8080/tcp:{}]', empty_layer: true },
-        { created_by: 'USER root', empty_layer: true },
-      ],
-    },
-  });
-  result = await scanHardening(`oci:${layout}:latest`);
-  rmSync(layout, { recursive: true, force: true });
-});
+let result: HardeningResult;
 
 const find = (id: string, path?: string): Finding | undefined => result.findings.find((f) => f.id === id && (path === undefined || f.path === path));
 
-describe('planted secrets and misconfigurations', () => {
+describe('planted secrets and misconfigurations', { skip: noUmoci }, () => {
+  before(async () => {
+    result = await withUmociImage(PLANTED_IMAGE, 'latest', (layout) => scanHardening(`oci:${layout}:latest`));
+  });
+
   it('finds each provider secret in its file and layer, masked', () => {
     const expected: [string, string][] = [
       ['PLM-SECRET-AWS-ACCESS-KEY-ID', 'app/config.yml'],
@@ -211,21 +205,21 @@ describe('planted secrets and misconfigurations', () => {
   });
 });
 
-describe('check groups', () => {
+describe('check groups', { skip: noUmoci }, () => {
   it('config-only runs still mask history secrets', async () => {
-    const layer = await gzLayer([dir('app'), file('app/x', 'x')]);
     const token = `ghp_${base62(36)}`;
-    const dirPath = writeLayout([layer], { config: { history: [{ created_by: `|1 GH_TOKEN=${token} /bin/sh -c curl -fsSL https://get.example.invalid/i.sh | sh` }] } });
-    try {
-      const image = await openImage(`oci:${dirPath}:test`);
-      const contents = await readImage(image, { requests: hardeningRequests(image.config) });
-      const r = runHardening({ image, contents, packages: [], groups: ['config'] });
-      await image.close();
-      assert.ok(r.findings.some((f) => f.id === 'PLM-PIPE-TO-SHELL'));
-      assert.ok(!r.findings.some((f) => f.kind === 'secret'));
-      assert.ok(!JSON.stringify(r.findings).includes(token));
-    } finally {
-      rmSync(dirPath, { recursive: true, force: true });
-    }
+    const steps: ImageStep[] = [{ createdBy: `|1 GH_TOKEN=${token} /bin/sh -c curl -fsSL https://get.example.invalid/i.sh | sh`, write: [dir('app'), file('app/x', 'x')] }];
+    const r = await withUmociImage(steps, 'test', async (layout) => {
+      const image = await openImage(`oci:${layout}:test`);
+      try {
+        const contents = await readImage(image, { requests: hardeningRequests(image.config) });
+        return runHardening({ image, contents, packages: [], groups: ['config'] });
+      } finally {
+        await image.close();
+      }
+    });
+    assert.ok(r.findings.some((f) => f.id === 'PLM-PIPE-TO-SHELL'));
+    assert.ok(!r.findings.some((f) => f.kind === 'secret'));
+    assert.ok(!JSON.stringify(r.findings).includes(token));
   });
 });

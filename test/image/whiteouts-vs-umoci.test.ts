@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openImage } from '../../src/image/open.js';
@@ -73,23 +73,29 @@ describe('whiteouts and layer edge cases equal umoci unpack', { skip: hasCommand
       await gzLayer([{ name: 'etc/conf.d/.wh.c.conf', body: '' }, { name: 'etc/conf.d/d.conf', body: 'd' }]),
     ];
     const layout = writeLayout(layers, { tag: 'edge' });
-    const bundle = join(mkdtempSync(join(tmpdir(), 'plimsoll-umoci-')), 'bundle');
-    execFileSync('umoci', ['unpack', '--image', `${layout}:edge`, bundle], { stdio: 'ignore' });
-    const expected = listRootfs(join(bundle, 'rootfs')).map((r) => (r.type === 'symlink' ? { ...r, mode: '-' } : r));
+    const scratch = mkdtempSync(join(tmpdir(), 'plimsoll-umoci-'));
+    try {
+      const bundle = join(scratch, 'bundle');
+      execFileSync('umoci', ['unpack', '--image', `${layout}:edge`, bundle], { stdio: 'ignore' });
+      const expected = listRootfs(join(bundle, 'rootfs')).map((r) => (r.type === 'symlink' ? { ...r, mode: '-' } : r));
 
-    const image = await openImage(`oci:${layout}:edge`);
-    const rows = fileRows((await readImage(image)).fs)
-      .map((r) => {
-        const type = r.type === 'hardlink' ? 'file' : r.type;
-        return { path: r.path, type, mode: r.type === 'symlink' ? '-' : r.mode, size: type === 'file' ? r.size : 0, ...(r.type === 'symlink' ? { linkTarget: r.linkTarget } : {}) };
-      })
-      .sort((a, b) => (a.path < b.path ? -1 : 1));
-    assert.deepEqual(rows, expected);
-    // And the layer attribution of a few paths.
-    const byPath = new Map(fileRows((await readImage(image)).fs).map((r) => [r.path, r.layer.index]));
-    assert.equal(byPath.get('usr/lib/base.so'), 2);
-    assert.equal(byPath.get('etc/conf.d/d.conf'), 4);
-    assert.equal(byPath.get('usr/bin/su'), 3);
-    assert.equal(byPath.get('var/was-dir'), 1);
+      const image = await openImage(`oci:${layout}:edge`);
+      const rows = fileRows((await readImage(image)).fs)
+        .map((r) => {
+          const type = r.type === 'hardlink' ? 'file' : r.type;
+          return { path: r.path, type, mode: r.type === 'symlink' ? '-' : r.mode, size: type === 'file' ? r.size : 0, ...(r.type === 'symlink' ? { linkTarget: r.linkTarget } : {}) };
+        })
+        .sort((a, b) => (a.path < b.path ? -1 : 1));
+      assert.deepEqual(rows, expected);
+      // And the layer attribution of a few paths.
+      const byPath = new Map(fileRows((await readImage(image)).fs).map((r) => [r.path, r.layer.index]));
+      assert.equal(byPath.get('usr/lib/base.so'), 2);
+      assert.equal(byPath.get('etc/conf.d/d.conf'), 4);
+      assert.equal(byPath.get('usr/bin/su'), 3);
+      assert.equal(byPath.get('var/was-dir'), 1);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+      rmSync(layout, { recursive: true, force: true });
+    }
   });
 });
