@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectOs, lookupRelease, osFilesWanted, parseOsRelease } from '../../src/inventory/distro.js';
 import { needTestbed } from '../helpers/testbed.js';
@@ -33,7 +35,7 @@ describe('detectOs on the testbed images (truth: os.tsv)', { skip: needTestbed()
 // Hand-written os-release fixtures: the distributions no testbed image has, with the fields their
 // images ship (values as published by each distribution).
 const HAND_WRITTEN: [string, FixtureFiles, { family: string; version: string; codename?: string; eolDate?: string }][] = [
-  ['ubuntu 22.04', { 'etc/os-release': 'NAME="Ubuntu"\nVERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nVERSION_CODENAME=jammy\nID=ubuntu\nID_LIKE=debian\n' }, { family: 'ubuntu', version: '22.04', codename: 'jammy', eolDate: '2027-06-01' }],
+  ['ubuntu 22.04', { 'etc/os-release': 'NAME="Ubuntu"\nVERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nVERSION_CODENAME=jammy\nID=ubuntu\nID_LIKE=debian\n' }, { family: 'ubuntu', version: '22.04', codename: 'jammy', eolDate: '2027-04-30' }],
   ['wolfi', { 'etc/os-release': 'ID=wolfi\nNAME="Wolfi"\nPRETTY_NAME="Wolfi"\nVERSION_ID="20230201"\nHOME_URL="https://wolfi.dev"\n' }, { family: 'wolfi', version: '20230201' }],
   ['chainguard', { 'etc/os-release': 'ID=chainguard\nNAME="Chainguard"\nPRETTY_NAME="Chainguard"\nVERSION_ID="20230214"\n' }, { family: 'chainguard', version: '20230214' }],
   ['ubi 9', { 'etc/os-release': 'NAME="Red Hat Enterprise Linux"\nVERSION="9.4 (Plow)"\nID="rhel"\nID_LIKE="fedora"\nVERSION_ID="9.4"\n', 'etc/redhat-release': 'Red Hat Enterprise Linux release 9.4 (Plow)\n' }, { family: 'rhel', version: '9.4', codename: 'Plow', eolDate: '2032-05-31' }],
@@ -54,6 +56,7 @@ const HAND_WRITTEN: [string, FixtureFiles, { family: string; version: string; co
   ['bottlerocket', { 'etc/os-release': 'NAME=Bottlerocket\nID=bottlerocket\nVERSION="1.20.3 (aws-k8s-1.29)"\nVERSION_ID=1.20.3\n' }, { family: 'bottlerocket', version: '1.20.3' }],
   ['flatcar', { 'etc/os-release': 'NAME="Flatcar Container Linux by Kinvolk"\nID=flatcar\nID_LIKE=coreos\nVERSION=3815.2.5\nVERSION_ID=3815.2.5\n' }, { family: 'flatcar', version: '3815.2.5' }],
   ['debian testing (no VERSION_ID)', { 'etc/os-release': 'PRETTY_NAME="Debian GNU/Linux trixie/sid"\nNAME="Debian GNU/Linux"\nVERSION_CODENAME=trixie\nID=debian\n', 'etc/debian_version': 'trixie/sid\n' }, { family: 'debian', version: 'trixie/sid', codename: 'trixie' }],
+  ['debian 13 trixie', { 'etc/os-release': 'PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nVERSION_ID="13"\nVERSION_CODENAME=trixie\nID=debian\n', 'etc/debian_version': '13.2\n' }, { family: 'debian', version: '13.2', codename: 'trixie', eolDate: '2030-06-30' }],
   ['debian 10 without os-release', { 'etc/debian_version': '10.13\n' }, { family: 'debian', version: '10.13', codename: 'buster', eolDate: '2024-06-30' }],
   ['alpine without os-release', { 'etc/alpine-release': '3.18.4\n' }, { family: 'alpine', version: '3.18.4', eolDate: '2025-05-09' }],
   ['centos 6 redhat-release only', { 'etc/redhat-release': 'CentOS release 6.10 (Final)\n' }, { family: 'centos', version: '6.10', codename: 'Final' }],
@@ -130,6 +133,23 @@ describe('release table', () => {
     assert.equal(lookupRelease('alpine', '3.20.3')?.eol, '2026-04-01');
     assert.equal(lookupRelease('debian', '99'), undefined);
     assert.equal(lookupRelease('nosuchdistro', '1'), undefined);
+  });
+
+  it('every entry is well formed: real calendar dates, release before end of life, known fields only', () => {
+    const table = JSON.parse(readFileSync(join(import.meta.dirname, '../../data/os-releases.json'), 'utf8')) as Record<string, unknown>;
+    const isDate = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+    for (const [family, releases] of Object.entries(table)) {
+      if (family === '_comment') continue;
+      for (const [version, entry] of Object.entries(releases as Record<string, Record<string, unknown>>)) {
+        const where = `${family} ${version}`;
+        assert.deepEqual(Object.keys(entry).filter((k) => !['codename', 'released', 'eol'].includes(k)), [], where);
+        assert.ok(isDate(entry.released), `${where}: released`);
+        if (entry.eol !== undefined) {
+          assert.ok(isDate(entry.eol), `${where}: eol`);
+          assert.ok((entry.released as string) < (entry.eol as string), `${where}: released before eol`);
+        }
+      }
+    }
   });
 
   it('osFilesWanted takes the release files only', () => {
