@@ -1,7 +1,8 @@
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Duplex, Transform, type Readable, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { Decompress as ZstdDecompress } from 'fzstd';
-import { InputError } from '../errors.js';
+// The low-level binding (CommonJS, no named exports for ESM): its stream API lets us stop between output chunks.
+import libzstd from 'zstd-napi/binding.js';
+import { InputError, errorMessage } from '../errors.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -29,32 +30,45 @@ export async function peek(stream: Readable, n: number): Promise<Buffer> {
   return head;
 }
 
-/** Node's own zstd decoder, present from Node 22.15 on; several times faster than fzstd. */
+/** Decoded output per chunk, as for gunzip: large chunks keep the per-chunk overhead low. */
+const OUTPUT_CHUNK = 256 * 1024;
+
+/** Node's own zstd decoder, present from Node 22.15 on: it decodes off the main thread. */
 const nativeZstd = (zlib as unknown as { createZstdDecompress?: (options: { chunkSize: number }) => Transform }).createZstdDecompress;
 
-/** zstd frames through fzstd's streaming decoder (Node 20's zlib has no zstd). */
-class ZstdStream extends Transform {
-  private readonly decoder = new ZstdDecompress((chunk) => {
-    this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+/** One call of ZSTD_decompressStream; its errors (libzstd's names for them) say "zstd" so the layer reader calls them corrupt data. */
+function decodeStep(dctx: libzstd.DCtx, out: Buffer, input: Buffer): ReturnType<libzstd.DCtx['decompressStream']> {
+  try {
+    return dctx.decompressStream(out, input);
+  } catch (err) {
+    throw new Error(`zstd: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+/**
+ * zstd frames (one or more, back to back) through libzstd's streaming decoder.
+ * Each output chunk waits until the reader wants it, so a bomb (a few kilobytes that
+ * decode to gigabytes) never runs ahead of the size limit downstream.
+ */
+export function libzstdDecoder(): Duplex {
+  return Duplex.from(async function* (input: AsyncIterable<Buffer>) {
+    const dctx = new libzstd.DCtx();
+    let frameOpen = false;
+    for await (const chunk of input) {
+      let rest = chunk;
+      for (;;) {
+        const out = Buffer.allocUnsafe(OUTPUT_CHUNK);
+        const [remaining, produced, consumed] = decodeStep(dctx, out, rest);
+        // libzstd reports 0 only once a frame is decoded and flushed, checksum included.
+        frameOpen = remaining !== 0;
+        rest = rest.subarray(consumed);
+        if (produced > 0) yield out.subarray(0, produced);
+        // A full output chunk may leave decoded bytes inside libzstd: ask again.
+        if (rest.length === 0 && produced < OUTPUT_CHUNK) break;
+      }
+    }
+    if (frameOpen) throw new Error('zstd: truncated: the data ends inside a frame');
   });
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    try {
-      this.decoder.push(chunk);
-      done();
-    } catch (err) {
-      done(new Error(`zstd: ${(err as Error).message}`));
-    }
-  }
-
-  override _flush(done: TransformCallback): void {
-    try {
-      this.decoder.push(new Uint8Array(0), true);
-      done();
-    } catch (err) {
-      done(new Error(`zstd: ${(err as Error).message}`));
-    }
-  }
 }
 
 /** Counts decompressed bytes and fails once they pass the limit: a decompression bomb stops early. */
@@ -82,9 +96,9 @@ export class SizeLimit extends Transform {
 }
 
 /** The decoder for a compression, or undefined for a plain tar. */
-export function decoderFor(compression: Compression): Transform | undefined {
+export function decoderFor(compression: Compression): Duplex | undefined {
   // Large output chunks: zlib's default 16 KiB makes gunzip about 1.5 times slower.
-  if (compression === 'gzip') return zlib.createGunzip({ chunkSize: 256 * 1024 });
-  if (compression === 'zstd') return nativeZstd?.({ chunkSize: 256 * 1024 }) ?? new ZstdStream();
+  if (compression === 'gzip') return zlib.createGunzip({ chunkSize: OUTPUT_CHUNK });
+  if (compression === 'zstd') return nativeZstd?.({ chunkSize: OUTPUT_CHUNK }) ?? libzstdDecoder();
   return undefined;
 }
