@@ -1,6 +1,7 @@
 // CycloneDX 1.6 JSON (https://cyclonedx.org/docs/1.6/json/) of an inventory.
 import { inventoryUuid, plimsollVersion, type Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
+import { andExpression, classifyLicense } from './spdx-license.js';
 
 export interface SbomOptions {
   /** Creation time written into the document (default: now). */
@@ -24,6 +25,21 @@ function properties(p: Package): Property[] {
   return props;
 }
 
+/**
+ * CycloneDX takes either a list of `{license: {id | name}}` or exactly one `{expression}`: SPDX
+ * expressions (with any bare ids) become one expression when every licence is SPDX; with a non-SPDX
+ * name among them they go in as names. Licences from package metadata are what the authors declared.
+ */
+function licenses(recorded: string[]): Record<string, unknown>[] {
+  const acknowledgement = 'declared';
+  const classes = recorded.map((text) => ({ text, spdx: classifyLicense(text) }));
+  const spdx = classes.flatMap((c) => (c.spdx.kind === 'name' ? [] : [c.spdx]));
+  if (spdx.some((c) => c.kind === 'expression') && spdx.length === classes.length) return [{ expression: andExpression(spdx), acknowledgement }];
+  const entries = classes.map((c) => (c.spdx.kind === 'id' ? { id: c.spdx.id } : { name: c.text }));
+  const unique = new Map(entries.map((license) => [JSON.stringify(license), license]));
+  return [...unique.values()].map((license) => ({ license: { ...license, acknowledgement } }));
+}
+
 function component(p: Package): Record<string, unknown> {
   return {
     type: 'library',
@@ -31,8 +47,7 @@ function component(p: Package): Record<string, unknown> {
     name: p.name,
     version: p.version,
     purl: p.purl,
-    // Package databases record licence names, not always SPDX ids (DEP-5 `GPL-2+`), so they go in as names.
-    ...(p.licenses?.length ? { licenses: p.licenses.map((name) => ({ license: { name } })) } : {}),
+    ...(p.licenses?.length ? { licenses: licenses(p.licenses) } : {}),
     evidence: { occurrences: p.locations.map((l) => ({ location: l.path })) },
     properties: properties(p),
   };

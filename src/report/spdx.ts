@@ -2,6 +2,7 @@
 import { inventoryUuid, plimsollVersion, type Inventory } from '../model/inventory.js';
 import type { Package } from '../model/package.js';
 import type { SbomOptions } from './cyclonedx.js';
+import { andExpression, classifyLicense } from './spdx-license.js';
 
 const NOASSERTION = 'NOASSERTION';
 
@@ -10,16 +11,28 @@ function idPart(text: string): string {
   return text.replace(/[^A-Za-z0-9.-]+/g, '-');
 }
 
-/**
- * Package databases record licence names (`GPL-2+`, `MIT BSD-2-Clause`) that are not always SPDX
- * expressions, so each becomes a LicenseRef with its name kept as the extracted text.
- */
+/** A recorded licence that is not SPDX (`GPL-2+`, `GPLv2+`) becomes a LicenseRef with its name as the extracted text. */
 function licenseRef(name: string): string {
   return `LicenseRef-${idPart(name)}`;
 }
 
+/** Recorded licences that are not SPDX ids or expressions. */
+function licenseNames(recorded: string[]): string[] {
+  return recorded.filter((text) => classifyLicense(text).kind === 'name');
+}
+
+/** The package's licences as one SPDX expression: SPDX ones (canonically written), the rest as LicenseRefs. */
+function declared(recorded: string[]): string {
+  if (recorded.length === 0) return NOASSERTION;
+  return andExpression(
+    recorded.map((text) => {
+      const spdx = classifyLicense(text);
+      return spdx.kind === 'name' ? { kind: 'expression', expression: licenseRef(text) } : spdx;
+    }),
+  );
+}
+
 function spdxPackage(p: Package, spdxId: string): Record<string, unknown> {
-  const refs = [...new Set((p.licenses ?? []).map(licenseRef))];
   return {
     SPDXID: spdxId,
     name: p.name,
@@ -28,7 +41,7 @@ function spdxPackage(p: Package, spdxId: string): Record<string, unknown> {
     filesAnalyzed: false,
     supplier: NOASSERTION,
     licenseConcluded: NOASSERTION,
-    licenseDeclared: refs.length > 0 ? refs.join(' AND ') : NOASSERTION,
+    licenseDeclared: declared(p.licenses ?? []),
     copyrightText: NOASSERTION,
     ...(p.source ? { sourceInfo: `built from source package ${p.source.name} ${p.source.version}` } : {}),
     primaryPackagePurpose: 'LIBRARY',
@@ -75,7 +88,7 @@ export function toSpdx(inventory: Inventory, options: SbomOptions = {}): Record<
     packages.push(spdxPackage(p, spdxId));
     relationships.push({ spdxElementId: imageId, relationshipType: 'CONTAINS', relatedSpdxElement: spdxId });
   });
-  const licenseNames = new Map(inventory.packages.flatMap((p) => p.licenses ?? []).map((name) => [licenseRef(name), name]));
+  const extracted = new Map(inventory.packages.flatMap((p) => licenseNames(p.licenses ?? [])).map((name) => [licenseRef(name), name]));
   return {
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',
@@ -85,9 +98,9 @@ export function toSpdx(inventory: Inventory, options: SbomOptions = {}): Record<
     creationInfo: { created, creators: [`Tool: plimsoll-${plimsollVersion()}`] },
     packages,
     relationships,
-    ...(licenseNames.size > 0
+    ...(extracted.size > 0
       ? {
-          hasExtractedLicensingInfos: [...licenseNames].map(([licenseId, name]) => ({
+          hasExtractedLicensingInfos: [...extracted].map(([licenseId, name]) => ({
             licenseId,
             name,
             extractedText: `Licence as named by the package database: ${name}`,

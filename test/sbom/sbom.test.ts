@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import parse from 'spdx-expression-parse';
+import { openImage } from '../../src/image/open.js';
+import { inventoryImage } from '../../src/inventory/run.js';
 import type { Inventory } from '../../src/model/inventory.js';
 import { toCycloneDx } from '../../src/report/cyclonedx.js';
 import { toSpdx } from '../../src/report/spdx.js';
-import { needTestbed } from '../helpers/testbed.js';
+import { TESTBED, needTestbed } from '../helpers/testbed.js';
 import { fsFromFiles } from '../os/memory-fs.js';
 import { osInventory, testbedFs } from '../os/testbed-fs.js';
 import { TESTBED_IMAGES } from '../os/truth.js';
@@ -48,10 +51,27 @@ function checkSpdx(doc: Record<string, unknown>): void {
   for (const r of doc.relationships as Record<string, string>[]) {
     assert.ok(ids.has(r.spdxElementId ?? '') && ids.has(r.relatedSpdxElement ?? ''), JSON.stringify(r));
   }
-  const declared = new Set(((doc.hasExtractedLicensingInfos ?? []) as { licenseId: string }[]).map((l) => l.licenseId));
+  // Clause 7.15: licenseDeclared is NOASSERTION, NONE or an SPDX expression (Annex D); every
+  // LicenseRef in it is defined in hasExtractedLicensingInfos (clause 10), and only those are.
+  const extracted = ((doc.hasExtractedLicensingInfos ?? []) as { licenseId: string; extractedText: string }[]).map((l) => l.licenseId);
+  const declared = new Set(extracted);
+  assert.equal(declared.size, extracted.length, 'duplicate extracted licence ids');
+  const used = new Set<string>();
   for (const p of packages) {
-    for (const ref of String(p.licenseDeclared ?? '').match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) assert.ok(declared.has(ref), ref);
+    if (p.licenseDeclared === undefined || p.licenseDeclared === 'NOASSERTION' || p.licenseDeclared === 'NONE') continue;
+    const text = String(p.licenseDeclared);
+    assert.ok(!text.split(/[\s()]+/).some((word) => ['and', 'or', 'with'].includes(word.toLowerCase()) && word !== word.toUpperCase()), `operators are upper case: ${text}`);
+    for (const leaf of licenseLeaves(parse(text))) {
+      if (!leaf.startsWith('LicenseRef-')) continue;
+      assert.ok(declared.has(leaf), `${leaf} in ${String(p.SPDXID)} is not in hasExtractedLicensingInfos`);
+      used.add(leaf);
+    }
   }
+  assert.deepEqual([...declared].filter((ref) => !used.has(ref)), [], 'extracted licences no package uses');
+}
+
+function licenseLeaves(node: parse.Info): string[] {
+  return 'conjunction' in node ? [...licenseLeaves(node.left), ...licenseLeaves(node.right)] : [node.license];
 }
 
 const validate = cycloneDxValidator();
@@ -73,6 +93,44 @@ describe('SBOMs of the testbed images', { skip: needTestbed() }, () => {
   }
 });
 
+describe('debian-app licences (whole inventory) against npm ls', { skip: needTestbed() }, () => {
+  it('npm packages carry their package.json licence as an SPDX id in both formats', async () => {
+    const image = TESTBED_IMAGES.find((i) => i.name === 'debian-app');
+    assert.ok(image);
+    const resolved = await openImage(`oci:${image.layout}:${image.tag}`);
+    const found = await inventoryImage(resolved).finally(() => resolved.close());
+    const inventory: Inventory = { artifact: { ref: 'debian-app' }, ...(found.os ? { os: found.os } : {}), packages: found.packages, warnings: found.warnings };
+    const cdx = toCycloneDx(inventory, { timestamp: new Date('2026-11-30T12:00:00Z') });
+    assert.ok(validate(cdx), JSON.stringify(validate.errors?.slice(0, 3)));
+    const spdx = toSpdx(inventory, { timestamp: new Date('2026-11-30T12:00:00Z') });
+    checkSpdx(spdx);
+
+    // The `license` fields of the image's real package.json files, as `npm ls --long --json` read them.
+    type NpmLs = { version?: string; license?: string; dependencies?: Record<string, NpmLs> };
+    const npmLs = JSON.parse(readFileSync(join(TESTBED, 'truth', 'debian-app', 'npm-ls-app.json'), 'utf8')) as NpmLs;
+    const truth = new Map<string, string>();
+    const walk = (node: NpmLs): void => {
+      for (const [name, dep] of Object.entries(node.dependencies ?? {})) {
+        if (dep.license) truth.set(`pkg:npm/${name}@${dep.version ?? ''}`, dep.license);
+        walk(dep);
+      }
+    };
+    walk(npmLs);
+    assert.ok(truth.size > 60, `${truth.size} npm packages with a licence`);
+
+    const spdxIds = new Set(schema('spdx.SNAPSHOT.schema.json').enum as string[]);
+    const components = new Map((cdx.components as { purl?: string; licenses?: unknown }[]).map((c) => [c.purl, c.licenses]));
+    const declared = new Map(
+      (spdx.packages as { licenseDeclared?: string; externalRefs?: { referenceLocator: string }[] }[]).map((p) => [p.externalRefs?.[0]?.referenceLocator, p.licenseDeclared]),
+    );
+    for (const [purl, license] of truth) {
+      assert.ok(spdxIds.has(license), `${purl}: ${license} is a listed SPDX id`);
+      assert.deepEqual(components.get(purl), [{ license: { id: license, acknowledgement: 'declared' } }], purl);
+      assert.equal(declared.get(purl), license, purl);
+    }
+  });
+});
+
 describe('SBOM edge cases (hand-written inventories)', () => {
   const empty: Inventory = { artifact: { ref: 'dir:/tmp/x' }, packages: [], warnings: [] };
 
@@ -84,6 +142,50 @@ describe('SBOM edge cases (hand-written inventories)', () => {
     const spdx = toSpdx(empty);
     checkSpdx(spdx);
     assert.match(JSON.stringify(spdx), /no recognisable OS/);
+  });
+
+  it('the licences of a package go in as ids and names, or as one expression when all are SPDX', () => {
+    const layer = { index: 0, digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000' };
+    const cases: [string[], unknown[], string][] = [
+      [['MIT', 'ISC'], [{ license: { id: 'MIT', acknowledgement: 'declared' } }, { license: { id: 'ISC', acknowledgement: 'declared' } }], 'MIT AND ISC'],
+      [['MIT', 'GPL-2+'], [{ license: { id: 'MIT', acknowledgement: 'declared' } }, { license: { name: 'GPL-2+', acknowledgement: 'declared' } }], 'MIT AND LicenseRef-GPL-2-'],
+      [['(MIT OR Apache-2.0)', 'BSD-3-Clause', 'GPL-2.0+'], [{ expression: '(MIT OR Apache-2.0) AND BSD-3-Clause AND GPL-2.0+', acknowledgement: 'declared' }], '(MIT OR Apache-2.0) AND BSD-3-Clause AND GPL-2.0+'],
+      [['MIT OR ISC', 'GPLv2+'], [{ license: { name: 'MIT OR ISC', acknowledgement: 'declared' } }, { license: { name: 'GPLv2+', acknowledgement: 'declared' } }], '(MIT OR ISC) AND LicenseRef-GPLv2-'],
+      [['GPL-2+ or Artistic'], [{ license: { name: 'GPL-2+ or Artistic', acknowledgement: 'declared' } }], 'LicenseRef-GPL-2-or-Artistic'],
+    ];
+    const inventory: Inventory = {
+      artifact: { ref: 'dir:/tmp/x' },
+      packages: cases.map(([licenses], i) => ({
+        id: `p${i}`,
+        name: `p${i}`,
+        version: '1',
+        type: 'npm',
+        purl: `pkg:npm/p${i}@1`,
+        licenses,
+        locations: [{ path: `node_modules/p${i}/package.json`, layer }],
+      })),
+      warnings: [],
+    };
+    const cdx = toCycloneDx(inventory);
+    assert.ok(validate(cdx), JSON.stringify(validate.errors?.slice(0, 3)));
+    assert.deepEqual(
+      (cdx.components as { licenses: unknown }[]).map((c) => c.licenses),
+      cases.map(([, want]) => want),
+    );
+    const spdx = toSpdx(inventory);
+    checkSpdx(spdx);
+    assert.deepEqual(
+      (spdx.packages as { licenseDeclared?: string }[]).slice(1).map((p) => p.licenseDeclared),
+      cases.map(([, , want]) => want),
+    );
+    assert.deepEqual(
+      (spdx.hasExtractedLicensingInfos as { licenseId: string; name: string }[]).map((l) => [l.licenseId, l.name]),
+      [
+        ['LicenseRef-GPL-2-', 'GPL-2+'],
+        ['LicenseRef-GPLv2-', 'GPLv2+'],
+        ['LicenseRef-GPL-2-or-Artistic', 'GPL-2+ or Artistic'],
+      ],
+    );
   });
 
   it('the same inventory and time give the same serial number; another time another', async () => {
