@@ -25,6 +25,17 @@ export interface LayerContent {
   /** Uncompressed bytes read. */
   tarBytes: number;
   warnings: ScanWarning[];
+  /**
+   * Hard links some request wants whose target (earlier in this layer) was read without keeping its
+   * body: tar gives the bytes only once, under the target's name, so a second pass must fetch them.
+   */
+  linksAwaitingBodies?: AwaitingLink[];
+}
+
+/** A wanted hard link whose body is its target's, still to be read. */
+export interface AwaitingLink {
+  link: FileInfo;
+  want: Want;
 }
 
 const TYPES: Partial<Record<Header['type'], FileType>> = {
@@ -61,14 +72,12 @@ export function wanted(requests: readonly FileRequest[], info: FileInfo): Want |
 }
 
 /** Records an entry with its body as wanted: reduced when a reducer applies, skipped with a warning when too large. */
-export function keepBody(content: Pick<LayerContent, 'entries' | 'warnings'>, info: FileInfo, want: Want, body: Buffer | undefined): void {
-  if (!body) {
-    content.entries.push(info);
-    content.warnings.push({ path: info.path, message: `skipped: larger than ${want.limit} bytes` });
-    return;
-  }
-  const kept = want.reduce ? want.reduce(info, body) : body;
-  content.entries.push(kept ? { ...info, body: kept } : info);
+export function keepBody(content: Pick<LayerContent, 'entries' | 'warnings'>, info: FileInfo, want: Want, body: Buffer | undefined): LayerEntry {
+  if (!body) content.warnings.push({ path: info.path, message: `skipped: larger than ${want.limit} bytes` });
+  const kept = body && want.reduce ? want.reduce(info, body) : body;
+  const entry = kept ? { ...info, body: kept } : info;
+  content.entries.push(entry);
+  return entry;
 }
 
 /** Classifies an entry: whiteout bookkeeping, or a file to index (undefined for things to ignore). */
@@ -135,20 +144,81 @@ function layerError(err: unknown, what: string): Error {
  * and whiteouts, and keeps only the bodies some request wants.
  */
 export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLayerOptions): Promise<LayerContent> {
-  const what = options.what;
   const content: LayerContent = { ref, entries: [], whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
+  // The layer's regular files by path, built at its first hard link (most layers have none).
+  let files: Map<string, LayerEntry> | undefined;
+  const record = (entry: LayerEntry): void => {
+    content.entries.push(entry);
+    if (files && entry.type === 'file') files.set(entry.path, entry);
+  };
+  const walk = await walkTar(blob, options, content, async (info, body) => {
+    if (info.type === 'hardlink') {
+      files ??= new Map(content.entries.filter((e) => e.type === 'file').map((e) => [e.path, e]));
+      const target = info.linkTarget === undefined ? undefined : files.get(info.linkTarget);
+      // Predicates see a hard link as the file it shares an inode with.
+      const want = target && !target.body ? wanted(options.requests, { ...info, mode: target.mode, size: target.size }) : undefined;
+      if (want) (content.linksAwaitingBodies ??= []).push({ link: info, want });
+      record(info);
+      return;
+    }
+    const want = info.type === 'file' ? wanted(options.requests, info) : undefined;
+    if (!want) return record(info);
+    const kept = keepBody(content, info, want, await body(want.limit));
+    files?.set(kept.path, kept);
+  });
+  content.tarBytes = walk.tarBytes;
+  return content;
+}
+
+/**
+ * The second pass for {@link LayerContent.linksAwaitingBodies}: reads the layer again and gives each
+ * waiting hard link its target's bytes, as its own body (reduced by its own request).
+ */
+export async function readHardLinkBodies(blob: Readable, content: LayerContent, options: Omit<ReadLayerOptions, 'requests'>): Promise<void> {
+  const waiting = content.linksAwaitingBodies ?? [];
+  const byTarget = new Map<string, AwaitingLink[]>();
+  for (const w of waiting) byTarget.set(w.link.linkTarget as string, [...(byTarget.get(w.link.linkTarget as string) ?? []), w]);
+  const bodies = new Map<FileInfo, Buffer>();
+  await walkTar(blob, options, { whiteouts: [], opaqueDirs: [] }, async (info, body) => {
+    const links = info.type === 'file' ? byTarget.get(info.path) : undefined;
+    if (!links) return;
+    const bytes = await body(Math.max(...links.map((l) => l.want.limit)));
+    for (const { link, want } of links) {
+      const kept = keepBody({ entries: [], warnings: content.warnings }, { ...link, mode: info.mode, size: info.size }, want, bytes && bytes.length <= want.limit ? bytes : undefined);
+      if (kept.body) bodies.set(link, kept.body);
+    }
+  });
+  content.entries = content.entries.map((entry) => {
+    const body = bodies.get(entry);
+    return body ? { ...entry, body } : entry;
+  });
+  delete content.linksAwaitingBodies;
+}
+
+/**
+ * Streams one layer blob (decompressed by its magic, size-limited) through tar, calling `onEntry` for
+ * every indexable entry; the callback may read the body (up to a limit) or leave it to be skipped.
+ */
+async function walkTar(
+  blob: Readable,
+  options: Omit<ReadLayerOptions, 'requests'>,
+  content: Pick<LayerContent, 'whiteouts' | 'opaqueDirs'> & { compression?: Compression },
+  onEntry: (info: FileInfo, body: (limit: number) => Promise<Buffer | undefined>) => Promise<void>,
+): Promise<{ tarBytes: number }> {
+  const what = options.what;
   const extract = tarExtract();
   const fail = (err: unknown): void => {
     extract.destroy(layerError(err, what));
   };
   const stages: Readable[] = [blob];
+  let compression: Compression;
   try {
-    const head = await peek(blob, 4);
-    content.compression = detectCompression(head);
+    compression = detectCompression(await peek(blob, 4));
   } catch (err) {
     throw layerError(err, what);
   }
-  const decoder = decoderFor(content.compression);
+  content.compression = compression;
+  const decoder = decoderFor(compression);
   if (decoder) stages.push(blob.pipe(decoder));
   const limiter = new SizeLimit(options.maxLayerSize, what);
   stages.push((stages.at(-1) as Readable).pipe(limiter));
@@ -162,18 +232,16 @@ export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLaye
         entry.resume();
         continue;
       }
-      const want = info.type === 'file' ? wanted(options.requests, info) : undefined;
-      if (!want) {
-        entry.resume();
-        content.entries.push(info);
-        continue;
-      }
-      keepBody(content, info, want, await readBody(entry as unknown as Readable, want.limit));
+      let consumed = false;
+      await onEntry(info, (limit) => {
+        consumed = true;
+        return readBody(entry as unknown as Readable, limit);
+      });
+      if (!consumed) entry.resume();
     }
   } catch (err) {
     for (const stage of stages) stage.destroy();
     throw layerError(err, what);
   }
-  content.tarBytes = limiter.bytes;
-  return content;
+  return { tarBytes: limiter.bytes };
 }

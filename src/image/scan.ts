@@ -1,5 +1,5 @@
 import type { FileRequest, LayerRef } from './files.js';
-import { readLayer, type LayerContent } from './layer-reader.js';
+import { readHardLinkBodies, readLayer, type LayerContent } from './layer-reader.js';
 import { MergedFilesystem } from './merged-fs.js';
 import { readRootfs } from './sources/rootfs.js';
 import type { ResolvedImage } from './types.js';
@@ -76,6 +76,8 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
   const contents = await mapBounded(image.layers, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY, async (layer, i) => {
     const what = `${image.ref}: layer ${layer.digest}`;
     const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what });
+    // Rare: a wanted hard link to a file nothing wanted; its bytes sit under the target's name, read again.
+    if (content.linksAwaitingBodies) await readHardLinkBodies(await layer.open(), content, { maxLayerSize, what });
     options.onLayer?.(content);
     return content;
   });

@@ -1,7 +1,7 @@
 // The reference unpacker: `umoci unpack` of a testbed image (as truth.sh does it),
 // listed with lstat, to compare with what Plimsoll's file index reports.
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { TESTBED } from './testbed.js';
@@ -19,7 +19,7 @@ const CACHE = join(tmpdir(), 'plimsoll-umoci-reference');
 /**
  * Unpacks NAME:TAG (one platform of an index, or a zstd image recompressed to
  * gzip first, since umoci cannot read zstd) and returns the rootfs path.
- * Cached by manifest digest so each image is unpacked once per machine.
+ * Cached by manifest digest so each image is unpacked once per test run (the runner's TMPDIR).
  */
 export function referenceRootfs(name: string, tag: string, platform?: string): string {
   const layout = join(TESTBED, 'oci', name);
@@ -27,15 +27,26 @@ export function referenceRootfs(name: string, tag: string, platform?: string): s
   const digest = execFileSync('skopeo', [...skopeoArgs, 'inspect', '--format', '{{.Digest}}', `oci:${layout}:${tag}`], { encoding: 'utf8' }).trim();
   const bundle = join(CACHE, `${name}-${(platform ?? 'default').replace('/', '-')}-${digest.slice(7, 19)}`);
   if (existsSync(join(bundle, 'done'))) return join(bundle, 'rootfs');
-  rmSync(bundle, { recursive: true, force: true });
+  // Test files run in parallel and may want the same image: each unpacks into a directory of its own
+  // and renames it into place whole, so no one ever lists a half-unpacked or half-deleted bundle.
   mkdirSync(CACHE, { recursive: true });
-  const copy = `${bundle}-layout`;
-  rmSync(copy, { recursive: true, force: true });
-  // One platform, gzip layers: a layout umoci can unpack.
-  execFileSync('skopeo', [...skopeoArgs, 'copy', '-q', '--dest-compress-format', 'gzip', `oci:${layout}:${tag}`, `oci:${copy}:${tag}`]);
-  execFileSync('umoci', ['unpack', '--image', `${copy}:${tag}`, bundle], { stdio: 'ignore' });
-  rmSync(copy, { recursive: true, force: true });
-  execFileSync('touch', [join(bundle, 'done')]);
+  const work = mkdtempSync(`${bundle}-tmp-`);
+  try {
+    const copy = join(work, 'layout');
+    const unpacked = join(work, 'bundle');
+    // One platform, gzip layers: a layout umoci can unpack.
+    execFileSync('skopeo', [...skopeoArgs, 'copy', '-q', '--dest-compress-format', 'gzip', `oci:${layout}:${tag}`, `oci:${copy}:${tag}`]);
+    execFileSync('umoci', ['unpack', '--image', `${copy}:${tag}`, unpacked], { stdio: 'ignore' });
+    writeFileSync(join(unpacked, 'done'), '');
+    try {
+      renameSync(unpacked, bundle);
+    } catch (err) {
+      // Another test file got there first with the same image.
+      if (!existsSync(join(bundle, 'done'))) throw err;
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
   return join(bundle, 'rootfs');
 }
 

@@ -3,14 +3,15 @@
 // `umoci config`, each with the history line the test names. Needs umoci on PATH and root (to keep
 // setuid bits and root ownership), as in CI.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** A file (with a body) or a directory (without), its mode applied exactly (setuid and sticky bits kept). */
+/** A file (with a body), a hard link to an earlier entry, or a directory (neither), its mode applied exactly (setuid and sticky bits kept). */
 export interface RootfsEntry {
   path: string;
   body?: string;
+  hardLinkTo?: string;
   mode?: number;
 }
 
@@ -35,8 +36,13 @@ const umoci = (args: string[]): void => {
 
 function applyLayer(rootfs: string, step: LayerStep): void {
   for (const path of step.remove ?? []) rmSync(join(rootfs, path), { recursive: true });
-  for (const { path, body, mode } of step.write ?? []) {
+  for (const { path, body, hardLinkTo, mode } of step.write ?? []) {
     const target = join(rootfs, path);
+    if (hardLinkTo !== undefined) {
+      mkdirSync(dirname(target), { recursive: true });
+      linkSync(join(rootfs, hardLinkTo), target);
+      continue;
+    }
     if (body === undefined) {
       mkdirSync(target, { recursive: true });
     } else {
