@@ -39,7 +39,7 @@ interface Run {
 }
 
 function plimsoll(mode: 'walk' | 'os' | 'all' | 'scan', ref: string, dbDir: string): Run {
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', join(import.meta.dirname, 'walk.ts'), mode, ref], { encoding: 'utf8', env: { ...process.env, DB_DIR: dbDir } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(import.meta.dirname, 'walk.mjs'), mode, ref], { encoding: 'utf8', env: { ...process.env, DB_DIR: dbDir } });
   if (r.status !== 0) throw new Error(`${mode} of ${ref} failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout) as { ms: number; packages: number };
   return { seconds: out.ms / 1000, peakMb: Number(r.stderr.trim().split('\n').pop()) / 1024, packages: out.packages };

@@ -1,15 +1,13 @@
-// Child process of the image benchmarks: reads one image in one mode and prints
-// timings, so the parent measures wall time and peak memory of a real process.
+// Child process of the image benchmarks: reads one image in one mode through the built library
+// (dist/, as a user's program would load it, so peak memory is the product's and not a transpiler's)
+// and prints timings; the parent measures wall time and peak memory of this real process.
 //   walk: read every layer, no analyzers;  os: OS detection + OS package analyzers;  all: every analyzer;
 //   scan: the whole `plimsoll image` job (inventory, hardening, vulnerabilities) against the database in DB_DIR.
-import { openImage } from '../src/image/open.js';
-import { readImage } from '../src/image/scan.js';
-import { inventoryImage } from '../src/inventory/run.js';
-import { ALL_ANALYZERS, OS_ANALYZERS } from '../src/inventory/analyzers.js';
-import { scanResolvedImage } from '../src/scan.js';
+import { performance } from 'node:perf_hooks';
+import { ALL_ANALYZERS, OS_ANALYZERS, inventoryImage, openImage, readImage, scanResolvedImage } from '../dist/index.js';
 
 const [mode, ref] = process.argv.slice(2);
-if (!ref || !['walk', 'os', 'all', 'scan'].includes(mode ?? '')) throw new Error('usage: walk.ts walk|os|all|scan REF');
+if (!ref || !['walk', 'os', 'all', 'scan'].includes(mode ?? '')) throw new Error('usage: walk.mjs walk|os|all|scan REF');
 const start = performance.now();
 const image = await openImage(ref, {});
 let packages = 0;
