@@ -147,10 +147,6 @@ export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLaye
   const content: LayerContent = { ref, entries: [], whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
   // The layer's regular files by path, built at its first hard link (most layers have none).
   let files: Map<string, LayerEntry> | undefined;
-  const record = (entry: LayerEntry): void => {
-    content.entries.push(entry);
-    if (files && entry.type === 'file') files.set(entry.path, entry);
-  };
   const walk = await walkTar(blob, options, content, async (info, body) => {
     if (info.type === 'hardlink') {
       files ??= new Map(content.entries.filter((e) => e.type === 'file').map((e) => [e.path, e]));
@@ -158,14 +154,16 @@ export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLaye
       // Predicates see a hard link as the file it shares an inode with.
       const want = target && !target.body ? wanted(options.requests, { ...info, mode: target.mode, size: target.size }) : undefined;
       if (want) (content.linksAwaitingBodies ??= []).push({ link: info, want });
-      record(info);
+      content.entries.push(info);
       return;
     }
     const want = info.type === 'file' ? wanted(options.requests, info) : undefined;
-    if (!want) return record(info);
-    const kept = keepBody(content, info, want, await body(want.limit));
-    files?.set(kept.path, kept);
+    let entry: LayerEntry = info;
+    if (want) entry = keepBody(content, info, want, await body(want.limit));
+    else content.entries.push(info);
+    if (entry.type === 'file') files?.set(entry.path, entry);
   });
+  content.compression = walk.compression;
   content.tarBytes = walk.tarBytes;
   return content;
 }
@@ -177,7 +175,10 @@ export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLaye
 export async function readHardLinkBodies(blob: Readable, content: LayerContent, options: Omit<ReadLayerOptions, 'requests'>): Promise<void> {
   const waiting = content.linksAwaitingBodies ?? [];
   const byTarget = new Map<string, AwaitingLink[]>();
-  for (const w of waiting) byTarget.set(w.link.linkTarget as string, [...(byTarget.get(w.link.linkTarget as string) ?? []), w]);
+  for (const w of waiting) {
+    const target = w.link.linkTarget as string;
+    byTarget.set(target, [...(byTarget.get(target) ?? []), w]);
+  }
   const bodies = new Map<FileInfo, Buffer>();
   await walkTar(blob, options, { whiteouts: [], opaqueDirs: [] }, async (info, body) => {
     const links = info.type === 'file' ? byTarget.get(info.path) : undefined;
@@ -202,9 +203,9 @@ export async function readHardLinkBodies(blob: Readable, content: LayerContent, 
 async function walkTar(
   blob: Readable,
   options: Omit<ReadLayerOptions, 'requests'>,
-  content: Pick<LayerContent, 'whiteouts' | 'opaqueDirs'> & { compression?: Compression },
+  content: Pick<LayerContent, 'whiteouts' | 'opaqueDirs'>,
   onEntry: (info: FileInfo, body: (limit: number) => Promise<Buffer | undefined>) => Promise<void>,
-): Promise<{ tarBytes: number }> {
+): Promise<{ tarBytes: number; compression: Compression }> {
   const what = options.what;
   const extract = tarExtract();
   const fail = (err: unknown): void => {
@@ -217,7 +218,6 @@ async function walkTar(
   } catch (err) {
     throw layerError(err, what);
   }
-  content.compression = compression;
   const decoder = decoderFor(compression);
   if (decoder) stages.push(blob.pipe(decoder));
   const limiter = new SizeLimit(options.maxLayerSize, what);
@@ -243,5 +243,5 @@ async function walkTar(
     for (const stage of stages) stage.destroy();
     throw layerError(err, what);
   }
-  return { tarBytes: limiter.bytes };
+  return { tarBytes: limiter.bytes, compression };
 }

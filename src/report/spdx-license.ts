@@ -26,8 +26,17 @@ function leaves(node: parse.Info): parse.LicenseInfo[] {
   return 'conjunction' in node ? [...leaves(node.left), ...leaves(node.right)] : [node];
 }
 
+/** The few distinct licence strings of an image repeat across hundreds of packages and several outputs. */
+const classified = new Map<string, SpdxLicense>();
+
 /** Classifies one licence string as a package database recorded it; never corrects it. */
 export function classifyLicense(recorded: string): SpdxLicense {
+  let result = classified.get(recorded);
+  if (!result) classified.set(recorded, (result = classifyUncached(recorded)));
+  return result;
+}
+
+function classifyUncached(recorded: string): SpdxLicense {
   const name = { kind: 'name', name: recorded } as const;
   // The spec matches operators case-sensitively; the parser also takes `and`/`or`/`with`, which
   // DEP-5 uses with its own (non-SPDX) names, so lowercase operators mean "not SPDX".

@@ -132,22 +132,19 @@ class EntryReader {
   }
 
   int32s(tag: number): number[] | undefined {
-    const entry = this.entries.get(tag);
-    if (!entry) return undefined;
-    if (entry.type !== TYPE.int32) throw new RpmHeaderError(`tag ${tag} has type ${entry.type}, not int32`);
-    // checkEntry has bounded offset + count * 4 by the data length.
-    const values: number[] = [];
-    for (let i = 0; i < entry.count; i++) values.push(this.data.readInt32BE(entry.offset + i * 4));
-    return values;
+    return this.numbers(tag, TYPE.int32, 'int32', 4, (at) => this.data.readInt32BE(at));
   }
 
   uint16s(tag: number): number[] | undefined {
+    return this.numbers(tag, TYPE.int16, 'int16', 2, (at) => this.data.readUInt16BE(at));
+  }
+
+  /** The `count` fixed-width numbers of a tag of the given type (checkEntry has bounded offset + count * width by the data length). */
+  private numbers(tag: number, type: number, typeName: string, width: number, read: (at: number) => number): number[] | undefined {
     const entry = this.entries.get(tag);
     if (!entry) return undefined;
-    if (entry.type !== TYPE.int16) throw new RpmHeaderError(`tag ${tag} has type ${entry.type}, not int16`);
-    const values: number[] = [];
-    for (let i = 0; i < entry.count; i++) values.push(this.data.readUInt16BE(entry.offset + i * 2));
-    return values;
+    if (entry.type !== type) throw new RpmHeaderError(`tag ${tag} has type ${entry.type}, not ${typeName}`);
+    return Array.from({ length: entry.count }, (_, i) => read(entry.offset + i * width));
   }
 
   stringArray(tag: number): string[] | undefined {
