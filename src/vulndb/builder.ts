@@ -2,9 +2,21 @@
 // `finish()` has checked it, so a reader never sees a half-built database.
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
+import { cpeProduct } from './cpe.js';
+import { newestDate } from './data-date.js';
 import type { Feed } from './sources.js';
 import { SCHEMA, SCHEMA_VERSION, normalizeName } from './schema.js';
-import type { OsvRecord } from './types.js';
+import type { FeedItem, NvdRecord, OsvRecord } from './types.js';
+
+type Table = 'advisories' | 'nvd' | 'kev' | 'epss';
+
+interface SourceCounts {
+  name: string;
+  /** Items read, by the table they went to (enrichment is one row per CVE, so those count CVEs). */
+  advisories: number;
+  cves: Record<Exclude<Table, 'advisories'>, Set<string>>;
+  dataDate: string | null;
+}
 
 export class DatabaseBuilder {
   private readonly db: Database.Database;
@@ -12,7 +24,11 @@ export class DatabaseBuilder {
   private readonly insertAdvisory: Database.Statement;
   private readonly insertAlias: Database.Statement;
   private readonly insertAffected: Database.Statement;
-  private readonly expected = new Map<number, { name: string; records: number }>();
+  private readonly insertNvd: Database.Statement;
+  private readonly insertCpeProduct: Database.Statement;
+  private readonly insertKev: Database.Statement;
+  private readonly insertEpss: Database.Statement;
+  private readonly expected = new Map<number, SourceCounts>();
 
   constructor(readonly path: string) {
     rmSync(path, { force: true });
@@ -26,15 +42,60 @@ export class DatabaseBuilder {
     this.insertAdvisory = this.db.prepare('INSERT INTO advisories (source_id, advisory_id, modified, record) VALUES (?, ?, ?, ?)');
     this.insertAlias = this.db.prepare('INSERT OR IGNORE INTO aliases (alias, advisory) VALUES (?, ?)');
     this.insertAffected = this.db.prepare('INSERT OR IGNORE INTO affected (ecosystem, name, advisory) VALUES (?, ?, ?)');
+    // A CVE read twice (an NVD record fetched again by a later incremental page) keeps the last copy.
+    this.insertNvd = this.db.prepare('INSERT OR REPLACE INTO nvd (cve, source_id, record) VALUES (?, ?, ?)');
+    this.insertCpeProduct = this.db.prepare('INSERT OR IGNORE INTO cpe_products (vendor, product, cve) VALUES (?, ?, ?)');
+    this.insertKev = this.db.prepare('INSERT OR REPLACE INTO kev (cve, source_id, entry) VALUES (?, ?, ?)');
+    this.insertEpss = this.db.prepare('INSERT OR REPLACE INTO epss (cve, source_id, score, percentile, date) VALUES (?, ?, ?, ?, ?)');
   }
 
   addSource(feed: Feed, url: string, lastModified: string | null): number {
     const id = Number(this.insertSource.run(feed.name, feed.kind, feed.ecosystem, url, lastModified).lastInsertRowid);
-    this.expected.set(id, { name: feed.name, records: 0 });
+    this.expected.set(id, { name: feed.name, advisories: 0, cves: { nvd: new Set(), kev: new Set(), epss: new Set() }, dataDate: null });
     return id;
   }
 
-  addRecord(sourceId: number, record: OsvRecord): void {
+  add(sourceId: number, item: FeedItem): void {
+    const source = this.expected.get(sourceId);
+    if (!source) throw new Error(`no source ${sourceId}`);
+    switch (item.kind) {
+      case 'osv':
+        this.addOsv(sourceId, item.record);
+        source.advisories++;
+        source.dataDate = newestDate(source.dataDate, item.record.modified);
+        return;
+      case 'nvd':
+        this.addNvd(sourceId, item.record);
+        source.cves.nvd.add(item.record.id);
+        source.dataDate = newestDate(source.dataDate, item.record.lastModified);
+        return;
+      case 'kev':
+        this.insertKev.run(item.entry.cveID, sourceId, JSON.stringify(item.entry));
+        source.cves.kev.add(item.entry.cveID);
+        return;
+      case 'epss':
+        this.insertEpss.run(item.score.cve, sourceId, item.score.score, item.score.percentile, item.score.date);
+        source.cves.epss.add(item.score.cve);
+        return;
+      case 'data-date':
+        source.dataDate = newestDate(source.dataDate, item.date);
+        return;
+    }
+  }
+
+  /** How many items of a source were stored so far (advisories, or CVEs for enrichment feeds). */
+  count(sourceId: number): number {
+    const source = this.expected.get(sourceId);
+    if (!source) return 0;
+    return source.advisories + source.cves.nvd.size + source.cves.kev.size + source.cves.epss.size;
+  }
+
+  /** The newest date the source's data states so far (see data-date.ts). */
+  dataDate(sourceId: number): string | null {
+    return this.expected.get(sourceId)?.dataDate ?? null;
+  }
+
+  private addOsv(sourceId: number, record: OsvRecord): void {
     const rowid = this.insertAdvisory.run(sourceId, record.id, record.modified ?? null, JSON.stringify(record)).lastInsertRowid;
     for (const alias of record.aliases ?? []) {
       if (typeof alias === 'string') this.insertAlias.run(alias, rowid);
@@ -43,14 +104,24 @@ export class DatabaseBuilder {
       const pkg = affected.package;
       if (pkg) this.insertAffected.run(pkg.ecosystem, normalizeName(pkg.ecosystem, pkg.name), rowid);
     }
-    const source = this.expected.get(sourceId);
-    if (source) source.records++;
+  }
+
+  private addNvd(sourceId: number, record: NvdRecord): void {
+    this.insertNvd.run(record.id, sourceId, JSON.stringify(record));
+    for (const configuration of record.configurations) {
+      for (const node of configuration.nodes) {
+        for (const match of node.cpeMatch) {
+          const product = match.vulnerable ? cpeProduct(match.criteria) : undefined;
+          if (product) this.insertCpeProduct.run(product.vendor, product.product, record.id);
+        }
+      }
+    }
   }
 
   /** Commits, then checks the file before anyone may use it; throws what is wrong. */
   finish(builtAt: string): void {
-    const setCount = this.db.prepare('UPDATE sources SET records = ? WHERE id = ?');
-    for (const [id, source] of this.expected) setCount.run(source.records, id);
+    const setCounts = this.db.prepare('UPDATE sources SET records = ?, data_date = ? WHERE id = ?');
+    for (const [id, source] of this.expected) setCounts.run(this.count(id), source.dataDate, id);
     const setMeta = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
     setMeta.run('schema_version', String(SCHEMA_VERSION));
     setMeta.run('built_at', builtAt);
@@ -60,11 +131,15 @@ export class DatabaseBuilder {
 
     const integrity = this.db.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') throw new Error(`integrity check of the new database failed: ${String(integrity)}`);
-    const counts = this.db.prepare('SELECT source_id AS id, count(*) AS n FROM advisories GROUP BY source_id').all() as { id: number; n: number }[];
-    const stored = new Map(counts.map((row) => [row.id, row.n]));
-    for (const [id, source] of this.expected) {
-      const n = stored.get(id) ?? 0;
-      if (n !== source.records) throw new Error(`${source.name}: ${n} records stored, ${source.records} read`);
+    for (const table of ['advisories', 'nvd', 'kev', 'epss'] as const) {
+      const counts = this.db.prepare(`SELECT source_id AS id, count(*) AS n FROM ${table} GROUP BY source_id`).all() as { id: number; n: number }[];
+      const stored = new Map(counts.map((row) => [row.id, row.n]));
+      for (const [id, source] of this.expected) {
+        const n = stored.get(id) ?? 0;
+        const read = table === 'advisories' ? source.advisories : source.cves[table].size;
+        // An enrichment row a later source replaced belongs to that source now.
+        if (table === 'advisories' ? n !== read : n > read) throw new Error(`${source.name}: ${n} ${table} rows stored, ${read} read`);
+      }
     }
     this.db.close();
   }

@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, PlimsollError, errorMessage } from '../errors.js';
 import { DB_FILE, SCHEMA_VERSION, normalizeName } from './schema.js';
-import type { Advisory, DbStatus, SourceStatus } from './types.js';
+import type { Advisory, CveEnrichment, DbStatus, EpssScore, KevEntry, NvdRecord, SourceStatus } from './types.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -21,6 +21,12 @@ export interface VulnDatabase {
   advisoriesById(id: string): Advisory[];
   /** How many advisories name any package of this ecosystem: how much the database knows about it. */
   advisoryCount(ecosystem: string): number;
+  /** What NVD, CISA KEV and EPSS say about one CVE (empty when none of them knows it). */
+  enrichment(cve: string): CveEnrichment;
+  /** The NVD records whose configurations name this vendor and product as vulnerable. */
+  nvdRecordsFor(vendor: string, product: string): NvdRecord[];
+  /** The vendors whose CPEs name this product (for a package whose vendor is not known). */
+  vendorsOf(product: string): string[];
   status(options?: { maxAgeDays?: number; now?: Date }): DbStatus;
   close(): void;
 }
@@ -62,7 +68,12 @@ export function openDatabaseFile(path: string): VulnDatabase {
     .prepare('SELECT source_id, advisory_id, record FROM advisories WHERE advisory_id = @id OR id IN (SELECT advisory FROM aliases WHERE alias = @id) ORDER BY id')
     .raw();
   const countByEcosystem = db.prepare('SELECT COUNT(DISTINCT advisory) FROM affected WHERE ecosystem = ?').pluck();
-  const sources = db.prepare('SELECT name, ecosystem, url, records, last_modified AS lastModified FROM sources ORDER BY id');
+  const sources = db.prepare('SELECT name, ecosystem, url, records, last_modified AS lastModified, data_date AS dataDate FROM sources ORDER BY id');
+  const nvdByCve = db.prepare('SELECT record FROM nvd WHERE cve = ?').pluck();
+  const kevByCve = db.prepare('SELECT entry FROM kev WHERE cve = ?').pluck();
+  const epssByCve = db.prepare('SELECT cve, score, percentile, date FROM epss WHERE cve = ?');
+  const nvdByProduct = db.prepare('SELECT n.record FROM cpe_products p JOIN nvd n ON n.cve = p.cve WHERE p.vendor = ? AND p.product = ? ORDER BY p.cve').pluck();
+  const vendorsByProduct = db.prepare('SELECT DISTINCT vendor FROM cpe_products WHERE product = ? ORDER BY vendor').pluck();
   let sourceNames: Map<number, string>;
   try {
     sourceNames = new Map((db.prepare('SELECT id, name FROM sources').raw().all() as [number, string][]));
@@ -71,15 +82,14 @@ export function openDatabaseFile(path: string): VulnDatabase {
     throw unreadable(path, err);
   }
 
-  const query = (run: () => Row[]): Advisory[] => {
-    let rows: Row[];
+  const guard = <T>(run: () => T): T => {
     try {
-      rows = run();
+      return run();
     } catch (err) {
       throw isSqliteError(err) ? unreadable(path, err) : err;
     }
-    return toAdvisories(rows, sourceNames);
   };
+  const query = (run: () => Row[]): Advisory[] => toAdvisories(guard(run), sourceNames);
 
   return {
     path,
@@ -87,29 +97,55 @@ export function openDatabaseFile(path: string): VulnDatabase {
     builtAt,
     advisoriesFor: (ecosystem, name) => query(() => byPackage.all(ecosystem, normalizeName(ecosystem, name)) as Row[]),
     advisoriesById: (id) => query(() => byId.all({ id }) as Row[]),
-    advisoryCount(ecosystem) {
-      try {
-        return countByEcosystem.get(ecosystem) as number;
-      } catch (err) {
-        throw isSqliteError(err) ? unreadable(path, err) : err;
-      }
+    advisoryCount: (ecosystem) => guard(() => countByEcosystem.get(ecosystem) as number),
+    enrichment(cve) {
+      return guard(() => {
+        const nvd = nvdByCve.get(cve) as string | undefined;
+        const kev = kevByCve.get(cve) as string | undefined;
+        const epss = epssByCve.get(cve) as EpssScore | undefined;
+        return {
+          ...(nvd ? { nvd: JSON.parse(nvd) as NvdRecord } : {}),
+          ...(kev ? { kev: JSON.parse(kev) as KevEntry } : {}),
+          ...(epss ? { epss: { ...epss } } : {}),
+        };
+      });
     },
+    nvdRecordsFor: (vendor, product) => guard(() => (nvdByProduct.all(vendor, product) as string[]).map((r) => JSON.parse(r) as NvdRecord)),
+    vendorsOf: (product) => guard(() => vendorsByProduct.all(product) as string[]),
     status(options = {}) {
-      const now = options.now ?? new Date();
-      const maxAgeDays = options.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
-      const ageMs = now.getTime() - Date.parse(builtAt);
-      const ageDays = Math.floor(ageMs / DAY_MS);
-      const warnings = ageMs > maxAgeDays * DAY_MS ? [`vulnerability database is ${ageDays} days old (built ${builtAt}); run 'plimsoll db update'`] : [];
-      let rows: SourceStatus[];
-      try {
-        rows = sources.all() as SourceStatus[];
-      } catch (err) {
-        throw unreadable(path, err);
-      }
-      return { path, schemaVersion, builtAt, ageDays, sources: rows, warnings };
+      const rows = guard(() => sources.all() as SourceStatus[]);
+      return describeStatus(path, schemaVersion, builtAt, rows, options);
     },
     close: () => db.close(),
   };
+}
+
+/** The NVD terms of use ask every product that uses its API data to say so. */
+export const NVD_NOTICE = 'This product uses data from the NVD API but is not endorsed or certified by the NVD.';
+/** How many stale sources the warning names before it says "and N more". */
+const STALE_NAMED = 5;
+
+/**
+ * Age of the build and of the data: a database built today from a two-year-old mirror is stale,
+ * so every source whose data date is older than the limit is named.
+ */
+export function describeStatus(path: string, schemaVersion: number, builtAt: string, sources: SourceStatus[], options: { maxAgeDays?: number; now?: Date }): DbStatus {
+  const now = options.now ?? new Date();
+  const maxAgeDays = options.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
+  const days = (iso: string): number => Math.floor((now.getTime() - Date.parse(iso)) / DAY_MS);
+  const ageDays = days(builtAt);
+  const warnings: string[] = [];
+  if (now.getTime() - Date.parse(builtAt) > maxAgeDays * DAY_MS) warnings.push(`vulnerability database is ${ageDays} days old (built ${builtAt}); run 'plimsoll db update'`);
+  const dated = sources.filter((s): s is SourceStatus & { dataDate: string } => s.dataDate !== null);
+  const stale = dated.filter((s) => now.getTime() - Date.parse(s.dataDate) > maxAgeDays * DAY_MS).sort((a, b) => a.dataDate.localeCompare(b.dataDate));
+  if (stale.length > 0) {
+    const named = stale.slice(0, STALE_NAMED).map((s) => `${s.name} (${s.dataDate.slice(0, 10)}, ${days(s.dataDate)} days)`);
+    const more = stale.length > STALE_NAMED ? ` and ${stale.length - STALE_NAMED} more` : '';
+    warnings.push(`${stale.length} of ${sources.length} sources hold data older than ${maxAgeDays} days: ${named.join(', ')}${more}; update the feeds or the mirror`);
+  }
+  const dataDate = dated.map((s) => s.dataDate).sort().at(-1) ?? null;
+  const notices = sources.some((s) => s.name.startsWith('nvd')) ? [NVD_NOTICE] : [];
+  return { path, schemaVersion, builtAt, ageDays, dataDate, dataAgeDays: dataDate ? days(dataDate) : null, sources, warnings, notices };
 }
 
 /**

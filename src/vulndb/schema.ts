@@ -1,6 +1,6 @@
 // The on-disk layout of the vulnerability database. Bump SCHEMA_VERSION on any change: an older
 // or newer file is refused with a message rather than misread.
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const DB_FILE = 'plimsoll.db';
 
@@ -13,7 +13,8 @@ CREATE TABLE sources (
   ecosystem TEXT NOT NULL,
   url TEXT NOT NULL,
   records INTEGER NOT NULL,
-  last_modified TEXT
+  last_modified TEXT,
+  data_date TEXT
 );
 CREATE TABLE advisories (
   id INTEGER PRIMARY KEY,
@@ -26,6 +27,14 @@ CREATE INDEX advisories_by_id ON advisories (advisory_id);
 CREATE TABLE aliases (alias TEXT NOT NULL, advisory INTEGER NOT NULL, PRIMARY KEY (alias, advisory)) WITHOUT ROWID;
 -- The matcher's look-up: every advisory for one package in one ecosystem, from the key alone.
 CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory INTEGER NOT NULL, PRIMARY KEY (ecosystem, name, advisory)) WITHOUT ROWID;
+-- Enrichment, one row per CVE and source kind: NVD's record (CVSS, CWE, CPE configurations),
+-- the KEV entry, the EPSS score. A later feed of the same kind replaces an earlier row.
+CREATE TABLE nvd (cve TEXT PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id), record TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE kev (cve TEXT PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id), entry TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE epss (cve TEXT PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id), score REAL NOT NULL, percentile REAL NOT NULL, date TEXT NOT NULL) WITHOUT ROWID;
+-- The CPE matcher's look-up: which CVEs' configurations name this vendor:product.
+CREATE TABLE cpe_products (vendor TEXT NOT NULL, product TEXT NOT NULL, cve TEXT NOT NULL, PRIMARY KEY (vendor, product, cve)) WITHOUT ROWID;
+CREATE INDEX cpe_products_by_product ON cpe_products (product);
 `;
 
 /**

@@ -4,7 +4,7 @@
 import { basename, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
-export type FeedKind = 'osv-zip' | 'alpine-secdb' | 'debian-list' | 'debian-tracker-json' | 'osv-dir';
+export type FeedKind = 'osv-zip' | 'alpine-secdb' | 'debian-list' | 'debian-tracker-json' | 'osv-dir' | 'nvd-dir' | 'kev';
 
 export interface Feed {
   /** Stable name used in status, messages and the download cache (`osv/Go`). */
@@ -39,6 +39,10 @@ export interface Endpoints {
   debianTrackerRepo: string;
   /** The tracker web site (`data/json`). */
   debianTracker: string;
+  /** NVD records one per file (`CVE-YYYY/CVE-….json`) in a directory mirror. */
+  nvd?: string;
+  /** The CISA KEV catalog file. */
+  kev: string;
 }
 
 export const PUBLIC_ENDPOINTS: Endpoints = {
@@ -46,6 +50,7 @@ export const PUBLIC_ENDPOINTS: Endpoints = {
   alpineSecdb: 'https://secdb.alpinelinux.org',
   debianTrackerRepo: 'https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master',
   debianTracker: 'https://security-tracker.debian.org/tracker',
+  kev: 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json',
 };
 
 /** The mirror layout: one folder per upstream, each laid out as its upstream is. */
@@ -56,6 +61,8 @@ export function mirrorEndpoints(mirror: string): Endpoints {
     alpineSecdb: `${base}/alpine-secdb`,
     debianTrackerRepo: `${base}/debian-security-tracker`,
     debianTracker: `${base}/debian-security-tracker`,
+    ...(isUrl(mirror) ? {} : { nvd: `${base}/nvd` }),
+    kev: `${base}/kev/known_exploited_vulnerabilities.json`,
   };
 }
 
@@ -109,6 +116,9 @@ export function feedsFor(endpoints: Endpoints): Feed[] {
     feeds.push({ name: `debian/${list}`, kind: 'debian-list', ecosystem: 'Debian', location: join(endpoints.debianTrackerRepo, 'data', list, 'list') });
   }
   feeds.push({ name: 'debian/tracker', kind: 'debian-tracker-json', ecosystem: 'Debian', location: join(endpoints.debianTracker, 'data', 'json') });
+  // Enrichment last: it describes CVEs, whatever ecosystem found them.
+  if (endpoints.nvd) feeds.push({ name: 'nvd', kind: 'nvd-dir', ecosystem: 'CVE', location: endpoints.nvd });
+  feeds.push({ name: 'kev', kind: 'kev', ecosystem: 'CVE', location: endpoints.kev });
   return feeds;
 }
 

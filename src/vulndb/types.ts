@@ -77,6 +77,12 @@ export interface SourceStatus {
   records: number;
   /** Last-Modified of the feed (HTTP header, or the file's mtime for a directory mirror). */
   lastModified: string | null;
+  /**
+   * When the data itself is from: the newest record's modified time, or the date the feed states
+   * (KEV's dateReleased, EPSS's score_date). Null when the feed says nothing usable (Go's records
+   * carry a placeholder).
+   */
+  dataDate: string | null;
 }
 
 export interface DbStatus {
@@ -85,6 +91,103 @@ export interface DbStatus {
   builtAt: string;
   /** Whole days since builtAt. */
   ageDays: number;
+  /** The newest data date of any source: what the staleness warning goes by. */
+  dataDate: string | null;
+  /** Whole days since dataDate (null when no source states one). */
+  dataAgeDays: number | null;
   sources: SourceStatus[];
   warnings: string[];
+  /** Attribution the sources' terms ask for (NVD's notice). */
+  notices: string[];
+}
+
+// ---- Enrichment: what other sources say about a CVE, beside the advisories that locate it ----
+
+export type CvssVersion = '4.0' | '3.1' | '3.0' | '2.0';
+
+/** One CVSS metric as NVD publishes it: whose it is (NVD or the CNA) and whether it is the primary one. */
+export interface CvssMetric {
+  /** `nvd@nist.gov`, or the CNA's e-mail or UUID. */
+  source: string;
+  type: 'Primary' | 'Secondary';
+  version: CvssVersion;
+  vector: string;
+  /** The score as published (for v2, the only score there is: v2 vectors are not recomputed). */
+  baseScore: number;
+  baseSeverity?: string;
+}
+
+/** One `cpeMatch` of an NVD configuration node. */
+export interface CpeMatch {
+  criteria: string;
+  vulnerable: boolean;
+  versionStartIncluding?: string;
+  versionStartExcluding?: string;
+  versionEndIncluding?: string;
+  versionEndExcluding?: string;
+}
+
+export interface CpeNode {
+  operator: 'AND' | 'OR';
+  negate?: boolean;
+  cpeMatch: CpeMatch[];
+}
+
+/** One NVD applicability statement: its nodes combined by `operator` (OR when absent). */
+export interface CpeConfiguration {
+  operator?: 'AND' | 'OR';
+  negate?: boolean;
+  nodes: CpeNode[];
+}
+
+/** The part of an NVD CVE API 2.0 `cve` object Plimsoll keeps. */
+export interface NvdRecord {
+  id: string;
+  published: string;
+  lastModified: string;
+  vulnStatus?: string;
+  /** The English description. */
+  description?: string;
+  cvss: CvssMetric[];
+  /** `CWE-79`..., each once, NVD-CWE-Other/noinfo left out. */
+  cwes: string[];
+  configurations: CpeConfiguration[];
+}
+
+/** One CISA KEV catalog entry (the fields a finding carries). */
+export interface KevEntry {
+  cveID: string;
+  vendorProject: string;
+  product: string;
+  vulnerabilityName: string;
+  dateAdded: string;
+  dueDate: string;
+  /** `Known` or `Unknown`. */
+  knownRansomwareCampaignUse: string;
+  requiredAction: string;
+}
+
+/** FIRST's EPSS: the probability of exploitation activity in the next 30 days, and its percentile. */
+export interface EpssScore {
+  cve: string;
+  score: number;
+  percentile: number;
+  /** The `score_date` of the file (YYYY-MM-DD). */
+  date: string;
+}
+
+/** What a feed reader yields: an advisory, or enrichment for one CVE, or the date of the data read. */
+export type FeedItem =
+  | { kind: 'osv'; record: OsvRecord }
+  | { kind: 'nvd'; record: NvdRecord }
+  | { kind: 'kev'; entry: KevEntry }
+  | { kind: 'epss'; score: EpssScore }
+  /** The date the feed's data is from, when the feed states it (a catalog's release, EPSS's score_date). */
+  | { kind: 'data-date'; date: string };
+
+/** Everything the enrichment sources know about one CVE. */
+export interface CveEnrichment {
+  nvd?: NvdRecord;
+  kev?: KevEntry;
+  epss?: EpssScore;
 }

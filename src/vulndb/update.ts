@@ -17,7 +17,9 @@ import { UpdateLock, processAlive, type LockInfo } from './lock.js';
 import { Progress, notice, resolveDbDir, resolveMirror, type DbOptions } from './options.js';
 import { DB_FILE } from './schema.js';
 import { PUBLIC_ENDPOINTS, feedsFor, isUrl, mirrorEndpoints, privateFeeds, type Feed } from './sources.js';
-import type { OsvRecord, SourceStatus } from './types.js';
+import { readKev } from './feeds/kev.js';
+import { readNvdDirectory } from './nvd/directory.js';
+import type { FeedItem, OsvRecord, SourceStatus } from './types.js';
 
 export interface DbUpdateOptions extends DbOptions {
   /** Private feeds, `osv-dir:PATH` each. */
@@ -106,10 +108,11 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
       const counts = { withdrawn: 0 };
       let records = 0;
       try {
-        for await (const record of readFeed(feed, fetched.path, fetched.lastModified ?? '', counts)) {
-          builder.addRecord(sourceId, record);
-          if (++records % 500 === 0) progress.update(`reading ${feed.name}: ${records} records`);
+        for await (const item of readFeed(feed, fetched.path, fetched.lastModified ?? '', counts)) {
+          builder.add(sourceId, item);
+          if (item.kind !== 'data-date' && ++records % 500 === 0) progress.update(`reading ${feed.name}: ${records} records`);
         }
+        records = builder.count(sourceId);
       } catch (err) {
         if (isSqliteError(err)) {
           throw new PlimsollError(`cannot write the new database ${tmpPath} (${errorMessage(err)}) while reading feed ${feed.name}; the previous database was kept`);
@@ -118,7 +121,7 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
         throw new PlimsollError(`feed ${feed.name} (${feed.location}): ${errorMessage(err)}; the previous database was kept`);
       }
       progress.line(`${feed.name}: ${records} records${counts.withdrawn ? ` (${counts.withdrawn} withdrawn, dropped)` : ''}${fetched.state === 'not-modified' ? ' (unchanged)' : ''}`);
-      sources.push({ name: feed.name, ecosystem: feed.ecosystem, url: feed.location, records, lastModified: fetched.lastModified, withdrawn: counts.withdrawn, fetch: fetched.state });
+      sources.push({ name: feed.name, ecosystem: feed.ecosystem, url: feed.location, records, lastModified: fetched.lastModified, dataDate: builder.dataDate(sourceId), withdrawn: counts.withdrawn, fetch: fetched.state });
     }
     if (sources.length === 0) {
       throw new PlimsollError(`no feed found at ${feeds[0]?.location.replace(/\/osv\/.*$/, '') ?? 'the configured sources'}; is it a mirror laid out like ../shared/vulndata?`);
@@ -146,18 +149,26 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
   }
 }
 
-function readFeed(feed: Feed, path: string, lastModified: string, counts: { withdrawn: number }): AsyncGenerator<OsvRecord> {
+async function* advisories(records: AsyncGenerator<OsvRecord>): AsyncGenerator<FeedItem> {
+  for await (const record of records) yield { kind: 'osv', record };
+}
+
+function readFeed(feed: Feed, path: string, lastModified: string, counts: { withdrawn: number }): AsyncGenerator<FeedItem> {
   switch (feed.kind) {
     case 'osv-zip':
-      return readOsvZip(path, counts);
+      return advisories(readOsvZip(path, counts));
     case 'osv-dir':
-      return readOsvDirectory(path, counts);
+      return advisories(readOsvDirectory(path, counts));
     case 'alpine-secdb':
-      return readAlpineSecdb(path, feed.release ?? '', feed.repository ?? '', lastModified);
+      return advisories(readAlpineSecdb(path, feed.release ?? '', feed.repository ?? '', lastModified));
     case 'debian-list':
-      return readDebianList(path);
+      return advisories(readDebianList(path));
     case 'debian-tracker-json':
-      return readDebianTracker(path, lastModified);
+      return advisories(readDebianTracker(path, lastModified));
+    case 'nvd-dir':
+      return readNvdDirectory(path);
+    case 'kev':
+      return readKev(path);
   }
 }
 
