@@ -10,13 +10,16 @@ import { normalizeName, type Advisory, type VulnDatabase } from '../vulndb/index
 import { isOsPackage, languageEcosystem, osEcosystem } from './ecosystems.js';
 import { mergeHits, type Hit } from './merge.js';
 import { evaluateAffected, type Compare, type RangeComparators } from './osv-range.js';
+import type { EnrichmentLookup } from './assess.js';
+import { byPriority } from './priority.js';
 import { distroRating, severityRank } from './severity.js';
 import type { CoverageEntry, MatchResult, Vulnerability, VulnStatus } from './types.js';
 
 export type * from './types.js';
 export { evaluateAffected, evaluateRange, type AffectedVerdict, type RangeComparators } from './osv-range.js';
 export { cvssScore, cvss3BaseScore, cvss4Score, severityFromScore } from './cvss/index.js';
-export { countBySeverity, severityRank } from './severity.js';
+export { countBySeverity, severityRank, SEVERITIES } from './severity.js';
+export { assignPriority, byPriority, EPSS_HIGH, EPSS_NOTABLE } from './priority.js';
 
 interface Target {
   ecosystem: string;
@@ -61,15 +64,15 @@ function hitsFor(pkg: Package, target: Target, lookup: Lookup, warnings: Set<str
         }
       }
       if (matched.length === 0) continue;
-      const rating = target.family ? matched.map((e) => distroRating(e, advisory)).filter((r) => r !== undefined).sort((a, b) => severityRank(b) - severityRank(a))[0] : undefined;
+      const rating = target.family ? matched.map((e) => distroRating(e, advisory)).filter((r) => r !== undefined).sort((a, b) => severityRank(b.severity) - severityRank(a.severity))[0] : undefined;
       hits.push({ advisory, entries: matched, ...(fixed !== undefined ? { fixed } : {}), status: statusOf(fixed, matched.map((e) => e.ecosystem_specific)), ...(rating ? { rating } : {}) });
     }
   }
   return hits;
 }
 
-function matchGroup(packages: Package[], target: Target, lookup: Lookup, warnings: Set<string>): Vulnerability[] {
-  const found = packages.flatMap((pkg) => mergeHits(pkg, hitsFor(pkg, target, lookup, warnings), target.comparators.ecosystem as Compare, target.family));
+function matchGroup(packages: Package[], target: Target, lookup: Lookup, enrich: EnrichmentLookup, warnings: Set<string>): Vulnerability[] {
+  const found = packages.flatMap((pkg) => mergeHits(pkg, hitsFor(pkg, target, lookup, warnings), target.comparators.ecosystem as Compare, enrich, target.family));
   const display = target.display;
   if (display) for (const v of found) if (v.fixedVersion !== undefined) v.fixedVersion = display(v.fixedVersion);
   return found;
@@ -103,7 +106,7 @@ function osTarget(os: OsInfo | undefined, packages: Package[], count: AdvisoryCo
 
 /**
  * Every known vulnerability of every inventoried package, and what could not be checked.
- * Findings come sorted by package, then severity (highest first), then id.
+ * Findings come sorted by package, then priority (most urgent first, see priority.ts).
  */
 export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package[] }, db: VulnDatabase): MatchResult {
   const cache = new Map<string, Advisory[]>();
@@ -114,6 +117,12 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
       found = db.advisoriesFor(ecosystem, name);
       cache.set(key, found);
     }
+    return found;
+  };
+  const enrichments = new Map<string, ReturnType<EnrichmentLookup>>();
+  const enrich: EnrichmentLookup = (cve) => {
+    let found = enrichments.get(cve);
+    if (!found) enrichments.set(cve, (found = db.enrichment(cve)));
     return found;
   };
   const warnings = new Set<string>();
@@ -129,7 +138,7 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
   if (osPackages.length > 0) {
     const { target, entry } = osTarget(inventory.os, osPackages, count);
     entries.push(entry);
-    if (target) vulnerabilities.push(...matchGroup(osPackages, target, lookup, warnings));
+    if (target) vulnerabilities.push(...matchGroup(osPackages, target, lookup, enrich, warnings));
   }
   const osIdentities = osPackages.flatMap((p) => String(p.metadata?.languagePurl ?? '').split(' ').filter(Boolean));
   if (osIdentities.length > 0) {
@@ -154,9 +163,9 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
       continue;
     }
     entries.push(checkedEntry(type, eco.ecosystem, own.length, advisories));
-    vulnerabilities.push(...matchGroup(own, { ...eco, names: (p) => [p.name], version: (p) => p.version }, lookup, warnings));
+    vulnerabilities.push(...matchGroup(own, { ...eco, names: (p) => [p.name], version: (p) => p.version }, lookup, enrich, warnings));
   }
   const order = new Map(inventory.packages.map((p, i) => [p.id, i]));
-  vulnerabilities.sort((a, b) => (order.get(a.packageId) ?? 0) - (order.get(b.packageId) ?? 0) || severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
+  vulnerabilities.sort((a, b) => (order.get(a.packageId) ?? 0) - (order.get(b.packageId) ?? 0) || byPriority(a, b));
   return { vulnerabilities, coverage: { entries, warnings: [...warnings] } };
 }

@@ -5,8 +5,9 @@
 import type { Package } from '../model/package.js';
 import type { Advisory, OsvAffected } from '../vulndb/types.js';
 import type { Compare } from './osv-range.js';
-import { cvssScores, severityFromCvss, severityRank, statedRating } from './severity.js';
-import type { CvssScore, Severity, Vulnerability, VulnStatus } from './types.js';
+import { assess, type EnrichmentLookup } from './assess.js';
+import { advisoryCvss, severityRank, statedRating, type DistroRating } from './severity.js';
+import type { CvssScore, Vulnerability, VulnStatus } from './types.js';
 
 /** One advisory found to affect one package. */
 export interface Hit {
@@ -16,7 +17,7 @@ export interface Hit {
   fixed?: string;
   status: VulnStatus;
   /** The distribution's own rating, for OS packages. */
-  rating?: Severity;
+  rating?: DistroRating;
 }
 
 interface Unit {
@@ -77,7 +78,7 @@ function title(advisories: Advisory[]): string | undefined {
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
-function finding(pkg: Package, group: Unit[], compare: Compare, family: string | undefined): Vulnerability {
+function finding(pkg: Package, group: Unit[], compare: Compare, family: string | undefined, lookup: EnrichmentLookup): Vulnerability {
   const ids = [...new Set(group.flatMap((u) => [...u.keys, ...u.aliases]))];
   const id = primaryId(ids);
   const hits = [...new Set(group.map((u) => u.hit))];
@@ -87,21 +88,16 @@ function finding(pkg: Package, group: Unit[], compare: Compare, family: string |
   const status: VulnStatus = fixed !== undefined ? 'fixed' : hits.some((h) => h.status === 'wont-fix') ? 'wont-fix' : 'unfixed';
 
   const cvss: CvssScore[] = [];
-  for (const h of hits) for (const c of cvssScores(h.advisory, h.entries)) if (!cvss.some((x) => x.vector === c.vector)) cvss.push(c);
-  const ratings = hits.flatMap((h) => h.rating ?? []).sort((a, b) => severityRank(b) - severityRank(a));
-  const fromCvss = severityFromCvss(cvss);
-  const stated = advisories.map(statedRating).find((s) => s !== undefined);
-  const [severity, severitySource]: [Severity, string] = ratings[0] && family
-    ? [ratings[0], family]
-    : fromCvss
-      ? [fromCvss, 'cvss']
-      : stated
-        ? [stated, 'ghsa']
-        : ['UNKNOWN', 'none'];
+  for (const h of hits) for (const c of advisoryCvss(h.advisory, h.entries)) if (!cvss.some((x) => x.vector === c.vector)) cvss.push(c);
+  const distro = family ? hits.flatMap((h) => h.rating ?? []).sort((a, b) => severityRank(b.severity) - severityRank(a.severity))[0] : undefined;
+  const stated = advisories.flatMap((a) => {
+    const severity = statedRating(a);
+    return severity ? [{ severity, advisory: a.id }] : [];
+  })[0];
 
   const named = advisories.find((a) => a.id === id) ?? advisories[0];
   const location = pkg.locations[0];
-  return {
+  return assess({
     id,
     aliases: ids.filter((x) => x !== id).sort(),
     packageId: pkg.id,
@@ -111,18 +107,16 @@ function finding(pkg: Package, group: Unit[], compare: Compare, family: string |
     installedVersion: pkg.version,
     ...(fixed !== undefined ? { fixedVersion: fixed } : {}),
     status,
-    severity,
-    severitySource,
-    cvss,
+    matchedBy: family ? 'distro' : 'ecosystem',
     dataSource: named?.source ?? '',
     dataSources: [...new Set(advisories.map((a) => a.source))].sort(),
     ...(location ? { layer: location.layer.digest, path: location.path } : {}),
     ...(title(advisories) ? { title: title(advisories) } : {}),
     references: [...new Set(advisories.flatMap((a) => (a.references ?? []).map((r) => r.url)))],
-  };
+  }, { ...(distro ? { distro } : {}), advisory: cvss, ...(stated ? { stated } : {}) }, lookup);
 }
 
-/** The findings for one package from the advisories that affect it. `family` is set for OS packages. */
-export function mergeHits(pkg: Package, hits: readonly Hit[], compare: Compare, family?: string): Vulnerability[] {
-  return group(hits.flatMap(units)).map((g) => finding(pkg, g, compare, family));
+/** The findings for one package from the advisories that affect it, assessed. `family` is set for OS packages. */
+export function mergeHits(pkg: Package, hits: readonly Hit[], compare: Compare, lookup: EnrichmentLookup, family?: string): Vulnerability[] {
+  return group(hits.flatMap(units)).map((g) => finding(pkg, g, compare, family, lookup));
 }

@@ -1,14 +1,23 @@
-// A finding's severity: the distribution's own rating for its packages (it knows how the
-// package is built and used there), otherwise the CVSS vectors computed from the vector, otherwise
-// the rating an advisory database states (GitHub's), otherwise UNKNOWN.
+// A finding's severity, and who says so. One order, first source that rates it wins:
+//   1. the distribution's own rating, for its own packages (Debian's tracker urgency, Ubuntu's
+//      priority): it knows how the package is built and used there;
+//   2. the advisory's own rating: the newest CVSS version among the vectors the matched records
+//      carry (v4.0, v3.1, v3.0; highest score within a version), else GitHub's stated severity;
+//   3. NVD's CVSS: its Primary metric (NVD's own analysis), else the Secondary (the CNA's),
+//      preferring v4.0, then v3.1, v3.0 and v2 within each;
+//   4. UNKNOWN, only when none of these rates it.
+// Scores are computed from the vectors (v3.x, v4.0), not taken from the feed; v2 keeps NVD's score.
 import type { Severity } from '../model/finding.js';
-import type { Advisory, OsvAffected } from '../vulndb/types.js';
+import type { Advisory, NvdRecord, OsvAffected } from '../vulndb/types.js';
 import { cvssScore, severityFromScore } from './cvss/index.js';
-import type { CvssScore } from './types.js';
+import type { CvssScore, SeveritySource } from './types.js';
 
 const DEBIAN_URGENCY: Record<string, Severity> = { unimportant: 'LOW', low: 'LOW', medium: 'MEDIUM', high: 'HIGH' };
 const UBUNTU_PRIORITY: Record<string, Severity> = { negligible: 'LOW', low: 'LOW', medium: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' };
 const GHSA_SEVERITY: Record<string, Severity> = { LOW: 'LOW', MODERATE: 'MEDIUM', MEDIUM: 'MEDIUM', HIGH: 'HIGH', CRITICAL: 'CRITICAL' };
+
+/** Every severity, highest first: the one home of their order. */
+export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
 
 const RANK: Record<Severity, number> = { UNKNOWN: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
 
@@ -16,31 +25,49 @@ export function severityRank(s: Severity): number {
   return RANK[s];
 }
 
+/** A distribution's rating, with the words it used. */
+export interface DistroRating {
+  severity: Severity;
+  /** `Debian security tracker urgency "low"`. */
+  reason: string;
+}
+
 /** The distribution's rating in one affected entry: Debian's tracker urgency (`low**` means unconfirmed), Ubuntu's priority. */
-export function distroRating(entry: OsvAffected, advisory: Advisory): Severity | undefined {
+export function distroRating(entry: OsvAffected, advisory: Advisory): DistroRating | undefined {
   const urgency = entry.ecosystem_specific?.urgency;
   if (typeof urgency === 'string') {
-    const rating = DEBIAN_URGENCY[urgency.replace(/\*+$/, '')];
-    if (rating) return rating;
+    const severity = DEBIAN_URGENCY[urgency.replace(/\*+$/, '')];
+    if (severity) return { severity, reason: `Debian security tracker urgency "${urgency}"` };
   }
   for (const s of [...(entry.severity ?? []), ...(advisory.severity ?? [])]) {
     if (s.type === 'Ubuntu') {
-      const rating = UBUNTU_PRIORITY[s.score.toLowerCase()];
-      if (rating) return rating;
+      const severity = UBUNTU_PRIORITY[s.score.toLowerCase()];
+      if (severity) return { severity, reason: `Ubuntu priority "${s.score}" (${advisory.id})` };
     }
   }
   return undefined;
 }
 
+const VERSION_OF: Record<string, CvssScore['version']> = { 'CVSS:4.0': '4.0', 'CVSS:3.1': '3.1', 'CVSS:3.0': '3.0' };
+
 /** Every CVSS v3.x / v4.0 vector of an advisory and of its matching entries, scored from the vector. */
-export function cvssScores(advisory: Advisory, entries: readonly OsvAffected[]): CvssScore[] {
+export function advisoryCvss(advisory: Advisory, entries: readonly OsvAffected[]): CvssScore[] {
   const out: CvssScore[] = [];
   for (const s of [...(advisory.severity ?? []), ...entries.flatMap((e) => e.severity ?? [])]) {
     if (s.type !== 'CVSS_V3' && s.type !== 'CVSS_V4') continue;
+    const version = VERSION_OF[s.score.slice(0, 8)];
     const score = cvssScore(s.score);
-    if (score !== undefined && !out.some((c) => c.vector === s.score)) out.push({ source: advisory.id, vector: s.score, score });
+    if (version && score !== undefined && !out.some((c) => c.vector === s.score)) out.push({ source: advisory.id, from: 'advisory', version, vector: s.score, score });
   }
   return out;
+}
+
+/** NVD's metrics as scores: v3.x and v4.0 recomputed from the vector (a vector that does not compute is left out), v2 as published. */
+export function nvdCvss(record: NvdRecord): CvssScore[] {
+  return record.cvss.flatMap((m): CvssScore[] => {
+    const score = m.version === '2.0' ? m.baseScore : cvssScore(m.vector);
+    return score === undefined ? [] : [{ source: m.source, from: 'nvd', type: m.type, version: m.version, vector: m.vector, score }];
+  });
 }
 
 /** GitHub's stated rating (`database_specific.severity`), used only when no vector is given. */
@@ -49,16 +76,57 @@ export function statedRating(advisory: Advisory): Severity | undefined {
   return typeof stated === 'string' ? GHSA_SEVERITY[stated.toUpperCase()] : undefined;
 }
 
-/** The newest CVSS version wins (v4.0 over v3.1 over v3.0); within one version the highest score. */
-export function severityFromCvss(scores: readonly CvssScore[]): Severity | undefined {
-  const version = (c: CvssScore): number => Number(/^CVSS:(\d\.\d)/.exec(c.vector)?.[1] ?? 0);
-  const best = [...scores].sort((a, b) => version(b) - version(a) || b.score - a.score)[0];
-  return best ? severityFromScore(best.score) : undefined;
+const VERSION_RANK: Record<CvssScore['version'], number> = { '4.0': 4, '3.1': 3, '3.0': 2, '2.0': 1 };
+
+/** The newest CVSS version wins (v4.0 over v3.1 over v3.0 over v2); within one version the highest score. */
+function best(scores: readonly CvssScore[]): CvssScore | undefined {
+  return [...scores].sort((a, b) => VERSION_RANK[b.version] - VERSION_RANK[a.version] || b.score - a.score)[0];
 }
 
-/** The JSON summary's `vulnerabilities` counts. */
-export function countBySeverity(vulnerabilities: readonly { severity: Severity }[]): Record<Severity, number> {
-  const counts: Record<Severity, number> = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
-  for (const v of vulnerabilities) counts[v.severity]++;
+/** v2's qualitative scale has no CRITICAL: 0-3.9 LOW, 4-6.9 MEDIUM, 7-10 HIGH (NVD's own mapping). */
+function severityOf(c: CvssScore): Severity {
+  if (c.version === '2.0') return c.score >= 7 ? 'HIGH' : c.score >= 4 ? 'MEDIUM' : 'LOW';
+  return severityFromScore(c.score);
+}
+
+export interface SeverityInputs {
+  distro?: DistroRating;
+  /** Vectors the matched advisories carry. */
+  advisory: readonly CvssScore[];
+  /** GitHub's stated rating and the advisory that states it. */
+  stated?: { severity: Severity; advisory: string };
+  /** NVD's metrics for the CVE. */
+  nvd: readonly CvssScore[];
+}
+
+export interface ResolvedSeverity {
+  severity: Severity;
+  severitySource: SeveritySource;
+  severityReason: string;
+  score?: number;
+}
+
+const describe = (c: CvssScore): string => `CVSS ${c.version} ${c.score.toFixed(1)}`;
+
+/** The documented order, applied. */
+export function resolveSeverity(inputs: SeverityInputs): ResolvedSeverity {
+  const fromAdvisory = best(inputs.advisory);
+  const primary = best(inputs.nvd.filter((c) => c.type === 'Primary'));
+  const secondary = best(inputs.nvd.filter((c) => c.type !== 'Primary'));
+  // The score SARIF ranks by when a rating, not a vector, set the severity.
+  const firstScore = (fromAdvisory ?? primary ?? secondary)?.score;
+  const withScore = (resolved: Omit<ResolvedSeverity, 'score'>, score: number | undefined): ResolvedSeverity => (score === undefined ? resolved : { ...resolved, score });
+  if (inputs.distro) return withScore({ severity: inputs.distro.severity, severitySource: 'distro', severityReason: inputs.distro.reason }, firstScore);
+  if (fromAdvisory) return { severity: severityOf(fromAdvisory), severitySource: 'advisory-cvss', severityReason: `${fromAdvisory.source} ${describe(fromAdvisory)}`, score: fromAdvisory.score };
+  if (inputs.stated) return withScore({ severity: inputs.stated.severity, severitySource: 'ghsa', severityReason: `GitHub-reviewed severity of ${inputs.stated.advisory}` }, firstScore);
+  if (primary) return { severity: severityOf(primary), severitySource: 'nvd-primary', severityReason: `NVD (${primary.source}) ${describe(primary)}`, score: primary.score };
+  if (secondary) return { severity: severityOf(secondary), severitySource: 'nvd-secondary', severityReason: `NVD record, scored by ${secondary.source}: ${describe(secondary)}`, score: secondary.score };
+  return { severity: 'UNKNOWN', severitySource: 'none', severityReason: 'no source rates it' };
+}
+
+/** Counts per severity, every severity present (the JSON summary's `vulnerabilities`). */
+export function countBySeverity(items: readonly { severity: Severity }[]): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const item of items) counts[item.severity]++;
   return counts;
 }

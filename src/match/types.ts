@@ -9,11 +9,37 @@ export type { Severity };
 export type VulnStatus = 'fixed' | 'unfixed' | 'wont-fix';
 
 export interface CvssScore {
-  /** Where the vector came from: the advisory id that carries it. */
+  /** Who scored it: the advisory id that carries the vector, or NVD's `source` (`nvd@nist.gov`, a CNA). */
   source: string;
+  /** `advisory` (an OSV record's `severity[]`) or `nvd` (the NVD record's metrics). */
+  from: 'advisory' | 'nvd';
+  /** NVD's Primary (its own analysis) or Secondary (the CNA's); absent for advisories. */
+  type?: 'Primary' | 'Secondary';
+  version: '4.0' | '3.1' | '3.0' | '2.0';
   vector: string;
-  /** Computed from the vector (base score for v3.x; the CVSS-B/BT/BE/BTE score for v4.0). */
+  /**
+   * v3.x and v4.0: computed from the vector (base score; CVSS-B/BT/BE/BTE for v4.0), never trusted
+   * from the feed. v2: NVD's published base score.
+   */
   score: number;
+}
+
+/** How a finding was matched: the distribution's data, an ecosystem's advisories, or NVD CPE configurations. */
+export type MatchedBy = 'distro' | 'ecosystem' | 'cpe';
+
+/** Who set the severity, in the order they are consulted (see match/severity.ts). */
+export type SeveritySource = 'distro' | 'advisory-cvss' | 'ghsa' | 'nvd-primary' | 'nvd-secondary' | 'none';
+
+/** P1 acts first. The rule is in match/priority.ts. */
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+
+/** The CISA KEV facts a finding carries. */
+export interface KevFacts {
+  dateAdded: string;
+  dueDate: string;
+  /** `Known` or `Unknown`. */
+  knownRansomwareCampaignUse: string;
+  requiredAction: string;
 }
 
 export interface Vulnerability {
@@ -30,9 +56,26 @@ export interface Vulnerability {
   fixedVersion?: string;
   status: VulnStatus;
   severity: Severity;
-  /** What the severity was taken from: `debian` (tracker urgency), `cvss`, `ghsa`... */
-  severitySource: string;
+  /** Which source set the severity (the first in the documented order that rates it). */
+  severitySource: SeveritySource;
+  /** Who, in words: `Debian security tracker urgency "low"`, `NVD (nvd@nist.gov) CVSS 3.1 9.8`... */
+  severityReason: string;
+  /** Every CVSS score known for it, each with who scored it. */
   cvss: CvssScore[];
+  /** The score behind the severity, or the first score in the same order when a rating set it (SARIF's security-severity). */
+  score?: number;
+  /** Weaknesses NVD names (`CWE-502`). */
+  cwes?: string[];
+  /** Present when CISA lists it as known exploited. */
+  kev?: KevFacts;
+  /** FIRST's EPSS probability of exploitation in the next 30 days, when known. */
+  epss?: { score: number; percentile: number; date: string };
+  priority: Priority;
+  /** Why that priority, in words. */
+  priorityReason: string;
+  matchedBy: MatchedBy;
+  /** For `cpe` matches: how sure the identification behind the match is. */
+  confidence?: 'high' | 'medium' | 'low';
   /** The feed of the advisory the finding is named after (`osv/npm`, `alpine-secdb/v3.10/main`). */
   dataSource: string;
   /** Every feed that contributed. */

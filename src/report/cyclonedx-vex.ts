@@ -2,15 +2,24 @@
 // the SBOM of ./cyclonedx.ts plus one entry per vulnerability id, whose `affects` point at the
 // packages' bom-refs. Findings suppressed by VEX or the ignore file can be written with their
 // analysis, so the document is also usable as VEX.
-import type { Vulnerability } from '../match/types.js';
+import type { CvssScore, Vulnerability } from '../match/types.js';
 import type { Suppression } from '../policy/apply.js';
 import type { Inventory } from '../model/inventory.js';
+import { severityFromScore } from '../match/cvss/index.js';
 import { toCycloneDx, type SbomOptions } from './cyclonedx.js';
 
-function method(vector: string): string {
-  if (vector.startsWith('CVSS:4.0/')) return 'CVSSv4';
-  if (vector.startsWith('CVSS:3.1/')) return 'CVSSv31';
-  return 'CVSSv3';
+const METHOD: Record<CvssScore['version'], string> = { '4.0': 'CVSSv4', '3.1': 'CVSSv31', '3.0': 'CVSSv3', '2.0': 'CVSSv2' };
+
+/** Who scored it: NVD's analysts or a CNA through NVD's record, or the advisory that carries the vector. */
+function scorer(c: CvssScore): { name: string; url?: string } {
+  if (c.from === 'advisory') return sourceOf(c.source);
+  return c.source === 'nvd@nist.gov' ? { name: 'NVD' } : { name: `${c.source} (via NVD)` };
+}
+
+/** A rating that is not a CVSS score: the distribution's or GitHub's. */
+function statedRating(v: Vulnerability): Record<string, unknown>[] {
+  if (v.severitySource !== 'distro' && v.severitySource !== 'ghsa') return [];
+  return [{ source: { name: v.severityReason }, severity: v.severity.toLowerCase(), method: 'other' }];
 }
 
 /** The naming authority of an identifier, for `source` / `references[].source`. */
@@ -25,8 +34,8 @@ function sourceOf(id: string): { name: string; url?: string } {
 function entry(id: string, findings: readonly Vulnerability[], suppressed: readonly Suppression[]): Record<string, unknown> {
   const first = findings[0] as Vulnerability;
   const ratings = [
-    ...first.cvss.map((c) => ({ source: sourceOf(c.source), score: c.score, severity: severityWord(first.severity, c.score), method: method(c.vector), vector: c.vector })),
-    ...(first.severitySource !== 'cvss' && first.severity !== 'UNKNOWN' ? [{ source: { name: first.severitySource }, severity: first.severity.toLowerCase(), method: 'other' }] : []),
+    ...first.cvss.map((c) => ({ source: scorer(c), score: c.score, severity: severityWord(c), method: METHOD[c.version], vector: c.vector })),
+    ...statedRating(first),
   ];
   const fixes = [...new Set(findings.flatMap((f) => (f.fixedVersion ? [`${f.packageName} ${f.fixedVersion}`] : [])))];
   const analysis = suppressed.find((s) => s.id === id && s.by === 'vex') ?? suppressed.find((s) => s.id === id && s.by === 'ignore-file');
@@ -44,9 +53,11 @@ function entry(id: string, findings: readonly Vulnerability[], suppressed: reado
   };
 }
 
-/** CycloneDX's lower-case rating words; v3/v4 scores of 0 are `none`. */
-function severityWord(severity: Vulnerability['severity'], score: number): string {
-  return score === 0 ? 'none' : severity === 'UNKNOWN' ? 'unknown' : severity.toLowerCase();
+/** CycloneDX's lower-case rating words, each score's own (v2 has no critical); scores of 0 are `none`. */
+function severityWord(c: CvssScore): string {
+  if (c.score === 0) return 'none';
+  if (c.version === '2.0') return c.score >= 7 ? 'high' : c.score >= 4 ? 'medium' : 'low';
+  return severityFromScore(c.score).toLowerCase();
 }
 
 /**

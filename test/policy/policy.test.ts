@@ -11,7 +11,7 @@ import { applyPolicy, parseIgnoreFile, parseSeverity, parseSeverityList, parseVe
 function vuln(id: string, severity: Vulnerability['severity'], extra: Partial<Vulnerability> = {}): Vulnerability {
   return {
     id, aliases: [], packageId: 'npm:lodash@4.17.15:app/package-lock.json', packageName: 'lodash', packageType: 'npm', purl: 'pkg:npm/lodash@4.17.15',
-    installedVersion: '4.17.15', fixedVersion: '4.17.21', status: 'fixed', severity, severitySource: 'cvss', cvss: [], dataSource: 'osv/npm', dataSources: ['osv/npm'], references: [], ...extra,
+    installedVersion: '4.17.15', fixedVersion: '4.17.21', status: 'fixed', severity, severitySource: 'advisory-cvss', severityReason: 'hand-written', cvss: [], priority: 'P3', priorityReason: 'hand-written', matchedBy: 'ecosystem', dataSource: 'osv/npm', dataSources: ['osv/npm'], references: [], ...extra,
   };
 }
 
