@@ -30,6 +30,8 @@ export interface ScanResult {
   policy?: PolicyResult;
   /** Database age warnings and the like, for the report. */
   notices: string[];
+  /** Notices the data sources' terms ask for (NVD's), for the report. */
+  attributions: string[];
 }
 
 export function parseScanners(text: string): Scanner[] {
@@ -44,7 +46,7 @@ export function parseScanners(text: string): Scanner[] {
  * Matches the inventory against the local database, building it first when there is none yet
  * (never with --offline: then the user is told to run `db update`).
  */
-async function matchInventory(inventory: InventoryResult, options: NonNullable<ScanOptions['db']>): Promise<{ match: MatchResult; notices: string[] }> {
+async function matchInventory(inventory: InventoryResult, options: NonNullable<ScanOptions['db']>): Promise<{ match: MatchResult; notices: string[]; attributions: string[] }> {
   const dbDir = resolveDbDir(options.dbDir);
   if (!existsSync(databasePath(dbDir))) {
     if (options.offline) throw new PlimsollError(`no vulnerability database in ${dbDir}, and --offline forbids building one: run 'plimsoll db update' (or 'db import FILE') first, or scan with --scanners config,secret`);
@@ -53,8 +55,8 @@ async function matchInventory(inventory: InventoryResult, options: NonNullable<S
   }
   const db = openDatabase(dbDir);
   try {
-    const notices = db.status(options.maxAgeDays !== undefined ? { maxAgeDays: options.maxAgeDays } : {}).warnings;
-    return { match: matchVulnerabilities({ ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages }, db), notices };
+    const status = db.status(options.maxAgeDays !== undefined ? { maxAgeDays: options.maxAgeDays } : {});
+    return { match: matchVulnerabilities({ ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages }, db), notices: status.warnings, attributions: status.notices };
   } finally {
     db.close();
   }
@@ -69,10 +71,11 @@ export async function scanResolved(image: ResolvedImage, options: ScanOptions = 
     extraRequests: groups.length > 0 ? hardeningRequests(image.config) : [],
   });
   const hardening = groups.length > 0 ? runHardening({ image, contents: inventory.contents, ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages, groups }) : undefined;
-  if (!scanners.includes('vuln')) return { inventory, ...(hardening ? { hardening } : {}), notices: [] };
-  const { match, notices } = await matchInventory(inventory, options.db ?? {});
-  const policy = applyPolicy(match.vulnerabilities, options.policy ?? {});
-  return { inventory, ...(hardening ? { hardening } : {}), match, policy, notices };
+  const findings = hardening?.findings ?? [];
+  if (!scanners.includes('vuln')) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
+  const { match, notices, attributions } = await matchInventory(inventory, options.db ?? {});
+  const policy = applyPolicy(match.vulnerabilities, options.policy ?? {}, findings);
+  return { inventory, ...(hardening ? { hardening } : {}), match, policy, notices, attributions };
 }
 
 /** The JSON report of one resolved image. */

@@ -12,13 +12,14 @@ import { mergeHits, type Hit } from './merge.js';
 import { evaluateAffected, type Compare, type RangeComparators } from './osv-range.js';
 import type { EnrichmentLookup } from './assess.js';
 import { byPriority } from './priority.js';
-import { distroRating, severityRank } from './severity.js';
+import { severityRank } from '../model/severity.js';
+import { distroRating } from './severity.js';
 import type { CoverageEntry, MatchResult, Vulnerability, VulnStatus } from './types.js';
 
 export type * from './types.js';
 export { evaluateAffected, evaluateRange, type AffectedVerdict, type RangeComparators } from './osv-range.js';
 export { cvssScore, cvss3BaseScore, cvss4Score, severityFromScore } from './cvss/index.js';
-export { countBySeverity, severityRank, SEVERITIES } from './severity.js';
+export { countBySeverity, severityRank, SEVERITIES } from '../model/severity.js';
 export { assignPriority, byPriority, EPSS_HIGH, EPSS_NOTABLE } from './priority.js';
 
 interface Target {

@@ -6,7 +6,8 @@ import type { Package } from '../model/package.js';
 import type { Advisory, OsvAffected } from '../vulndb/types.js';
 import type { Compare } from './osv-range.js';
 import { assess, type EnrichmentLookup } from './assess.js';
-import { advisoryCvss, severityRank, statedRating, type DistroRating } from './severity.js';
+import { severityRank } from '../model/severity.js';
+import { advisoryCvss, statedRating, type DistroRating } from './severity.js';
 import type { CvssScore, Vulnerability, VulnStatus } from './types.js';
 
 /** One advisory found to affect one package. */

@@ -7,8 +7,7 @@
 // A finding the distribution decided not to fix (`wont-fix`: judged minor for that release) drops
 // one level, KEV excepted. Within a level, findings with a fix come first (they can be acted on
 // now), then higher EPSS, then higher score.
-import type { Severity } from '../model/finding.js';
-import { severityRank } from './severity.js';
+import { severityRank } from '../model/severity.js';
 import type { Priority, Vulnerability } from './types.js';
 
 export const EPSS_HIGH = 0.1;
@@ -44,13 +43,12 @@ export function priorityRank(p: Priority): number {
 /** Most urgent first: priority, then fixable, then EPSS, then score, then severity, then id. */
 export function byPriority(a: Vulnerability, b: Vulnerability): number {
   const fixable = (v: Vulnerability): number => (v.fixedVersion !== undefined ? 0 : 1);
-  const sev = (s: Severity): number => severityRank(s);
   return (
     priorityRank(a.priority) - priorityRank(b.priority) ||
     fixable(a) - fixable(b) ||
     (b.epss?.score ?? -1) - (a.epss?.score ?? -1) ||
     (b.score ?? -1) - (a.score ?? -1) ||
-    sev(b.severity) - sev(a.severity) ||
+    severityRank(b.severity) - severityRank(a.severity) ||
     a.id.localeCompare(b.id)
   );
 }

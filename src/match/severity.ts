@@ -7,7 +7,7 @@
 //      preferring v4.0, then v3.1, v3.0 and v2 within each;
 //   4. UNKNOWN, only when none of these rates it.
 // Scores are computed from the vectors (v3.x, v4.0), not taken from the feed; v2 keeps NVD's score.
-import type { Severity } from '../model/finding.js';
+import type { Severity } from '../model/severity.js';
 import type { Advisory, NvdRecord, OsvAffected } from '../vulndb/types.js';
 import { cvssScore, severityFromScore } from './cvss/index.js';
 import type { CvssScore, SeveritySource } from './types.js';
@@ -16,17 +16,9 @@ const DEBIAN_URGENCY: Record<string, Severity> = { unimportant: 'LOW', low: 'LOW
 const UBUNTU_PRIORITY: Record<string, Severity> = { negligible: 'LOW', low: 'LOW', medium: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' };
 const GHSA_SEVERITY: Record<string, Severity> = { LOW: 'LOW', MODERATE: 'MEDIUM', MEDIUM: 'MEDIUM', HIGH: 'HIGH', CRITICAL: 'CRITICAL' };
 
-/** Every severity, highest first: the one home of their order. */
-export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
-
-const RANK: Record<Severity, number> = { UNKNOWN: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
-
-export function severityRank(s: Severity): number {
-  return RANK[s];
-}
-
 /** A distribution's rating, with the words it used. */
 export interface DistroRating {
+  source: 'debian' | 'ubuntu';
   severity: Severity;
   /** `Debian security tracker urgency "low"`. */
   reason: string;
@@ -37,12 +29,12 @@ export function distroRating(entry: OsvAffected, advisory: Advisory): DistroRati
   const urgency = entry.ecosystem_specific?.urgency;
   if (typeof urgency === 'string') {
     const severity = DEBIAN_URGENCY[urgency.replace(/\*+$/, '')];
-    if (severity) return { severity, reason: `Debian security tracker urgency "${urgency}"` };
+    if (severity) return { source: 'debian', severity, reason: `Debian security tracker urgency "${urgency}"` };
   }
   for (const s of [...(entry.severity ?? []), ...(advisory.severity ?? [])]) {
     if (s.type === 'Ubuntu') {
       const severity = UBUNTU_PRIORITY[s.score.toLowerCase()];
-      if (severity) return { severity, reason: `Ubuntu priority "${s.score}" (${advisory.id})` };
+      if (severity) return { source: 'ubuntu', severity, reason: `Ubuntu priority "${s.score}" (${advisory.id})` };
     }
   }
   return undefined;
@@ -116,17 +108,10 @@ export function resolveSeverity(inputs: SeverityInputs): ResolvedSeverity {
   // The score SARIF ranks by when a rating, not a vector, set the severity.
   const firstScore = (fromAdvisory ?? primary ?? secondary)?.score;
   const withScore = (resolved: Omit<ResolvedSeverity, 'score'>, score: number | undefined): ResolvedSeverity => (score === undefined ? resolved : { ...resolved, score });
-  if (inputs.distro) return withScore({ severity: inputs.distro.severity, severitySource: 'distro', severityReason: inputs.distro.reason }, firstScore);
-  if (fromAdvisory) return { severity: severityOf(fromAdvisory), severitySource: 'advisory-cvss', severityReason: `${fromAdvisory.source} ${describe(fromAdvisory)}`, score: fromAdvisory.score };
+  if (inputs.distro) return withScore({ severity: inputs.distro.severity, severitySource: inputs.distro.source, severityReason: inputs.distro.reason }, firstScore);
+  if (fromAdvisory) return { severity: severityOf(fromAdvisory), severitySource: 'advisory', severityReason: `${fromAdvisory.source} ${describe(fromAdvisory)}`, score: fromAdvisory.score };
   if (inputs.stated) return withScore({ severity: inputs.stated.severity, severitySource: 'ghsa', severityReason: `GitHub-reviewed severity of ${inputs.stated.advisory}` }, firstScore);
-  if (primary) return { severity: severityOf(primary), severitySource: 'nvd-primary', severityReason: `NVD (${primary.source}) ${describe(primary)}`, score: primary.score };
-  if (secondary) return { severity: severityOf(secondary), severitySource: 'nvd-secondary', severityReason: `NVD record, scored by ${secondary.source}: ${describe(secondary)}`, score: secondary.score };
+  if (primary) return { severity: severityOf(primary), severitySource: 'nvd', severityReason: `NVD (${primary.source}) ${describe(primary)}`, score: primary.score };
+  if (secondary) return { severity: severityOf(secondary), severitySource: 'cna', severityReason: `NVD record, scored by ${secondary.source}: ${describe(secondary)}`, score: secondary.score };
   return { severity: 'UNKNOWN', severitySource: 'none', severityReason: 'no source rates it' };
-}
-
-/** Counts per severity, every severity present (the JSON summary's `vulnerabilities`). */
-export function countBySeverity(items: readonly { severity: Severity }[]): Record<Severity, number> {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const item of items) counts[item.severity]++;
-  return counts;
 }

@@ -27,8 +27,12 @@ export interface CvssScore {
 /** How a finding was matched: the distribution's data, an ecosystem's advisories, or NVD CPE configurations. */
 export type MatchedBy = 'distro' | 'ecosystem' | 'cpe';
 
-/** Who set the severity, in the order they are consulted (see match/severity.ts). */
-export type SeveritySource = 'distro' | 'advisory-cvss' | 'ghsa' | 'nvd-primary' | 'nvd-secondary' | 'none';
+/**
+ * Who set the severity, in the order they are consulted (see match/severity.ts): the distribution
+ * (`debian`, `ubuntu`), `advisory` (a CVSS vector the matched advisory carries), `ghsa` (GitHub's
+ * reviewed rating), `nvd` (NVD's primary CVSS), `cna` (the CNA's CVSS in NVD's record), `none`.
+ */
+export type SeveritySource = 'debian' | 'ubuntu' | 'advisory' | 'ghsa' | 'nvd' | 'cna' | 'none';
 
 /** P1 acts first. The rule is in match/priority.ts. */
 export type Priority = 'P1' | 'P2' | 'P3' | 'P4';

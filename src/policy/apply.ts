@@ -2,7 +2,8 @@
 // (counted, by source, so the report can say so), --severity and --ignore-unfixed filter them,
 // and --fail-on turns what remains into the exit code.
 import type { Severity, Vulnerability } from '../match/types.js';
-import { severityRank } from '../match/severity.js';
+import type { Finding } from '../model/finding.js';
+import { findingFailures, vulnerabilityFailures, type FailOn, type PolicyFailure } from './fail-on.js';
 import type { IgnoreRule } from './ignore-file.js';
 import type { VexStatement } from './vex.js';
 
@@ -13,8 +14,8 @@ export interface PolicyOptions {
   ignoreUnfixed?: boolean;
   ignoreRules?: readonly IgnoreRule[];
   vex?: readonly VexStatement[];
-  /** Fail (exit 1) when a finding at or above this severity remains. */
-  failOn?: Severity;
+  /** Fail (exit 1) when a remaining finding meets any of these (`--fail-on`, `--fail-on-epss`). */
+  failOn?: FailOn;
   /** For ignore-rule expiry (default now). */
   now?: Date;
 }
@@ -38,6 +39,8 @@ export interface PolicyResult {
   /** Expired ignore entries, and the like: for the user to look at. */
   warnings: string[];
   failed: boolean;
+  /** What failed the gate and why, one entry per finding. */
+  failures: PolicyFailure[];
   /** 1 when --fail-on found something, else 0 (the DESIGN's exit codes). */
   exitCode: 0 | 1;
 }
@@ -82,7 +85,8 @@ function ruleCovers(rule: IgnoreRule, v: Vulnerability): boolean {
   return rule.package.startsWith('pkg:') ? productCovers(rule.package, v) : rule.package === v.packageName;
 }
 
-export function applyPolicy(vulnerabilities: readonly Vulnerability[], options: PolicyOptions = {}): PolicyResult {
+/** `findings`: the hardening findings, which fail on severity alone (of those --severity shows). */
+export function applyPolicy(vulnerabilities: readonly Vulnerability[], options: PolicyOptions = {}, findings: readonly Pick<Finding, 'id' | 'severity' | 'path'>[] = []): PolicyResult {
   const today = (options.now ?? new Date()).toISOString().slice(0, 10);
   const warnings: string[] = [];
   const activeRules = (options.ignoreRules ?? []).filter((rule) => {
@@ -116,7 +120,9 @@ export function applyPolicy(vulnerabilities: readonly Vulnerability[], options: 
   }
   const suppressedBy = { vex: 0, 'ignore-file': 0, severity: 0, unfixed: 0 };
   for (const s of suppressed) suppressedBy[s.by]++;
-  const failOn = options.failOn;
-  const failed = failOn !== undefined && kept.some((v) => severityRank(v.severity) >= severityRank(failOn));
-  return { vulnerabilities: kept, suppressed, suppressedBy, warnings, failed, exitCode: failed ? 1 : 0 };
+  const failOn = options.failOn ?? {};
+  const shownFindings = severities ? findings.filter((f) => severities.has(f.severity)) : findings;
+  const failures = [...vulnerabilityFailures(kept, failOn), ...findingFailures(shownFindings, failOn.severity)];
+  const failed = failures.length > 0;
+  return { vulnerabilities: kept, suppressed, suppressedBy, warnings, failed, failures, exitCode: failed ? 1 : 0 };
 }

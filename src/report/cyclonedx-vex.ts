@@ -18,7 +18,7 @@ function scorer(c: CvssScore): { name: string; url?: string } {
 
 /** A rating that is not a CVSS score: the distribution's or GitHub's. */
 function statedRating(v: Vulnerability): Record<string, unknown>[] {
-  if (v.severitySource !== 'distro' && v.severitySource !== 'ghsa') return [];
+  if (!['debian', 'ubuntu', 'ghsa'].includes(v.severitySource)) return [];
   return [{ source: { name: v.severityReason }, severity: v.severity.toLowerCase(), method: 'other' }];
 }
 

@@ -1,13 +1,5 @@
-import type { Finding, Severity } from '../model/finding.js';
-
-export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
-
-/** Counts of findings per severity, every severity present. */
-export function countBySeverity(findings: readonly { severity: Severity }[]): Record<Severity, number> {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of findings) counts[f.severity]++;
-  return counts;
-}
+import type { Finding } from '../model/finding.js';
+import { SEVERITIES, countBySeverity } from '../model/severity.js';
 
 /** One line per finding (`path:line  SEVERITY  ID  title`), then a summary line. */
 export function renderFindingsTable(findings: readonly Pick<Finding, 'path' | 'line' | 'severity' | 'id' | 'title'>[]): string {

@@ -4,12 +4,12 @@ import type { ResolvedImage } from '../image/types.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package, ScanWarning } from '../model/package.js';
 import type { HardeningResult } from '../hardening/run.js';
-import type { Coverage, Vulnerability } from '../match/types.js';
+import type { Coverage, Priority, Vulnerability } from '../match/types.js';
 import type { PolicyResult } from '../policy/apply.js';
 import type { ScanResult } from '../scan.js';
 import type { Finding } from '../model/finding.js';
 import { buildArtifact, type Artifact } from './artifact.js';
-import { countBySeverity } from './findings-table.js';
+import { countBySeverity } from '../model/severity.js';
 
 /** A package as the JSON contract spells it: locations name their layer by digest. */
 export interface ReportPackage extends Omit<Package, 'locations'> {
@@ -44,14 +44,20 @@ export interface Report {
   vulnerabilities?: ReportVulnerability[];
   /** What the matcher could and could not check, and why (never an empty list that looks clean). */
   coverage?: Coverage;
-  /** What the policy suppressed, by cause. */
-  policy?: { suppressedBy: PolicyResult['suppressedBy']; suppressed: PolicyResult['suppressed']; failed: boolean };
+  /** What the policy suppressed, by cause, and what failed the gate. */
+  policy?: { suppressedBy: PolicyResult['suppressedBy']; suppressed: PolicyResult['suppressed']; failed: boolean; failures: PolicyResult['failures'] };
+  /** Notices the data sources' terms ask for (NVD's). */
+  attributions?: string[];
   findings: ReportFinding[];
   warnings: ScanWarning[];
   summary: {
     packages: number;
     packagesByType: Record<string, number>;
+    /** By severity, UNKNOWN counted: what no source rates. */
     vulnerabilities?: Record<string, number>;
+    vulnerabilitiesByPriority?: Record<Priority, number>;
+    /** How many are in CISA's KEV catalog. */
+    knownExploited?: number;
     vulnerabilitiesByOrigin?: { base: number; own: number };
     findings: number;
     findingsBySeverity: Record<string, number>;
@@ -90,7 +96,13 @@ function originOf(layer: string | undefined, artifact: Artifact, hardening: Hard
   return index < hardening.baseImage.layers.base ? 'base' : 'own';
 }
 
-export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'inventory' | 'hardening' | 'match' | 'policy'> & { notices?: string[] }): Report {
+function countByPriority(vulnerabilities: readonly Vulnerability[]): Record<Priority, number> {
+  const counts: Record<Priority, number> = { P1: 0, P2: 0, P3: 0, P4: 0 };
+  for (const v of vulnerabilities) counts[v.priority]++;
+  return counts;
+}
+
+export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'inventory' | 'hardening' | 'match' | 'policy'> & { notices?: string[]; attributions?: string[] }): Report {
   const { inventory, hardening, match, policy } = scan;
   const warnings = [...inventory.warnings, ...(scan.notices ?? []).map((message) => ({ message })), ...(policy?.warnings ?? []).map((message) => ({ message }))];
   if (!inventory.os) warnings.unshift({ message: NO_OS_WARNING });
@@ -98,7 +110,7 @@ export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'invent
   for (const p of inventory.packages) packagesByType[p.type] = (packagesByType[p.type] ?? 0) + 1;
   const artifact = buildArtifact(image, inventory.contents, inventory.os);
   const findings = hardening?.findings ?? [];
-  const vulnerabilities = policy?.vulnerabilities.map((v): ReportVulnerability => {
+  const vulnerabilities = match && policy?.vulnerabilities.map((v): ReportVulnerability => {
     const origin = originOf(v.layer, artifact, hardening);
     return origin ? { ...v, origin } : v;
   });
@@ -114,9 +126,9 @@ export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'invent
         }
       : artifact,
     packages: inventory.packages.map(reportPackage),
-    ...(vulnerabilities && match && policy
-      ? { vulnerabilities, coverage: match.coverage, policy: { suppressedBy: policy.suppressedBy, suppressed: policy.suppressed, failed: policy.failed } }
-      : {}),
+    ...(vulnerabilities && match ? { vulnerabilities, coverage: match.coverage } : {}),
+    ...(policy ? { policy: { suppressedBy: policy.suppressedBy, suppressed: policy.suppressed, failed: policy.failed, failures: policy.failures } } : {}),
+    ...(scan.attributions?.length ? { attributions: scan.attributions } : {}),
     findings: findings.map(reportFinding),
     warnings,
     summary: {
@@ -125,6 +137,8 @@ export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'invent
       ...(vulnerabilities
         ? {
             vulnerabilities: countBySeverity(vulnerabilities),
+            vulnerabilitiesByPriority: countByPriority(vulnerabilities),
+            knownExploited: vulnerabilities.filter((v) => v.kev).length,
             ...(hardening ? { vulnerabilitiesByOrigin: { base: vulnerabilities.filter((v) => v.origin === 'base').length, own: vulnerabilities.filter((v) => v.origin === 'own').length } } : {}),
           }
         : {}),

@@ -21,10 +21,35 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { CRITICAL: 'error
 /** When no vector gives a score: a number inside GitHub's band for the rating. */
 const BAND_SCORE: Record<Severity, number> = { CRITICAL: 9.5, HIGH: 8.0, MEDIUM: 5.5, LOW: 2.0, UNKNOWN: 0.0 };
 
+/**
+ * GitHub ranks alerts by `security-severity` (9.0+ critical, 7.0+ high, 4.0+ medium, else low), so
+ * it must agree with the finding's severity: the score behind the severity when a CVSS score set
+ * it, or that score when it falls in the band of the rating that set it, else the band's own number.
+ */
+function scoreOf(v: Vulnerability): number {
+  const band = BAND_SCORE[v.severity];
+  if (v.score === undefined || v.severity === 'UNKNOWN') return band;
+  const inBand = v.score >= 9 ? 'CRITICAL' : v.score >= 7 ? 'HIGH' : v.score >= 4 ? 'MEDIUM' : 'LOW';
+  return inBand === v.severity ? v.score : band;
+}
+
 function securitySeverity(findings: readonly Vulnerability[]): string {
-  const scores = findings.flatMap((v) => v.cvss.map((c) => c.score));
-  const score = scores.length > 0 ? Math.max(...scores) : Math.max(...findings.map((v) => BAND_SCORE[v.severity]));
-  return score.toFixed(1);
+  return Math.max(...findings.map(scoreOf)).toFixed(1);
+}
+
+/** What the finding's priority rests on, for code scanning's result properties. */
+function priorityFacts(v: Vulnerability): Record<string, unknown> {
+  return {
+    priority: v.priority,
+    priorityReason: v.priorityReason,
+    severitySource: v.severitySource,
+    severityReason: v.severityReason,
+    ...(v.kev ? { kev: v.kev } : {}),
+    ...(v.epss ? { epss: v.epss } : {}),
+    ...(v.cwes ? { cwes: v.cwes } : {}),
+    matchedBy: v.matchedBy,
+    ...(v.confidence ? { confidence: v.confidence } : {}),
+  };
 }
 
 function rule(id: string, findings: readonly Vulnerability[]): Record<string, unknown> {
@@ -43,13 +68,14 @@ function rule(id: string, findings: readonly Vulnerability[]): Record<string, un
     ...(first.references[0] ? { helpUri: first.references[0] } : {}),
     help: { text: help.join('\n'), markdown: help.join('\n\n') },
     defaultConfiguration: { level: LEVEL[first.severity] },
-    properties: { 'security-severity': securitySeverity(findings), precision: 'very-high', tags: ['security', 'vulnerability', first.severity] },
+    properties: { 'security-severity': securitySeverity(findings), precision: first.matchedBy === 'cpe' ? 'medium' : 'very-high', tags: ['security', 'vulnerability', first.severity, ...(first.kev ? ['known-exploited'] : []), ...(first.cwes ?? []).map((c) => `external/cwe/${c.toLowerCase()}`)] },
   };
 }
 
 function message(v: Vulnerability, ref: string): string {
   const fix = v.fixedVersion ? `fixed in ${v.fixedVersion}` : `no fix (${v.status})`;
-  return `${v.id} in ${v.packageName} ${v.installedVersion} (${v.packageType}), ${fix}; severity ${v.severity}; image ${ref}`;
+  const exploited = v.kev ? '; known exploited (CISA KEV)' : '';
+  return `${v.id} in ${v.packageName} ${v.installedVersion} (${v.packageType}), ${fix}; severity ${v.severity} (${v.severityReason}); priority ${v.priority}${exploited}; image ${ref}`;
 }
 
 function findingRule(f: SarifFinding): Record<string, unknown> {
@@ -108,6 +134,7 @@ export function toSarif(input: SarifInput): Record<string, unknown> {
           ],
           // One alert per finding across scans, whatever the run order.
           partialFingerprints: { 'plimsoll/v1': `${v.id}:${v.packageId}` },
+          properties: priorityFacts(v),
         })).concat(findings.map((f) => findingResult(f, index.get(f.id), input.artifactRef))),
       },
     ],

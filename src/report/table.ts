@@ -1,6 +1,8 @@
 import type { Report } from './report.js';
 import { renderFindingsTable } from './findings-table.js';
-import { renderVulnerabilitiesTable } from './vulns-table.js';
+import { renderVulnerabilitiesTable, type VulnsTableOptions } from './vulns-table.js';
+
+export type TableOptions = VulnsTableOptions;
 
 function columns(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
@@ -37,7 +39,7 @@ function packageSection(report: Report): string[] {
   ]);
 }
 
-function vulnerabilitySection(report: Report, options: { color?: boolean }): string[] {
+function vulnerabilitySection(report: Report, options: TableOptions): string[] {
   if (!report.vulnerabilities || !report.coverage) return [];
   const policy = report.policy ? { policy: { suppressedBy: report.policy.suppressedBy, warnings: [] } } : {};
   const byOrigin = report.summary.vulnerabilitiesByOrigin;
@@ -53,7 +55,7 @@ function vulnerabilitySection(report: Report, options: { color?: boolean }): str
  * scanner did not run, its packages: with it they are in `--format json` and `plimsoll sbom`),
  * its hardening findings and the base-image recommendation.
  */
-export function renderReportTable(report: Report, options: { color?: boolean } = {}): string {
+export function renderReportTable(report: Report, options: TableOptions = {}): string {
   const a = report.artifact;
   const out = [...header(a), ...(report.vulnerabilities ? vulnerabilitySection(report, options) : packageSection(report))];
   if (report.findings.length > 0) {
@@ -63,5 +65,6 @@ export function renderReportTable(report: Report, options: { color?: boolean } =
   const counts = Object.entries(report.summary.packagesByType).map(([t, n]) => `${t} ${n}`).join(', ');
   out.push(`Packages: ${report.summary.packages}${counts ? ` (${counts})` : ''}`);
   for (const w of report.warnings) out.push(`Warning: ${w.path ? `${w.path}: ` : ''}${w.message}`);
+  for (const notice of report.attributions ?? []) out.push(notice);
   return `${out.join('\n')}\n`;
 }

@@ -1,9 +1,12 @@
-// The findings section of the table report: grouped by target (the OS package database, then each
-// lock file, binary or package directory), one row per finding, a summary line with counts by
-// severity, what was suppressed and by what, and what could not be checked and why.
-import { countBySeverity } from '../match/severity.js';
-import type { Coverage, Severity, Vulnerability } from '../match/types.js';
+// The findings section of the table report: one row per finding, most urgent first (priority,
+// see match/priority.ts), with KEV marked and EPSS shown; columns shrink to the terminal's width
+// so the table stays readable at 80 columns. Then counts by severity (UNKNOWN said aloud) and by
+// priority, what was suppressed and by what, and what could not be checked and why.
+import { byPriority } from '../match/priority.js';
+import type { Coverage, Priority, Severity, Vulnerability } from '../match/types.js';
+import { SEVERITIES, countBySeverity } from '../model/severity.js';
 import type { PolicyResult } from '../policy/apply.js';
+import { fitColumns, type Column } from './columns.js';
 
 export interface VulnsTableInput {
   vulnerabilities: readonly Vulnerability[];
@@ -12,38 +15,52 @@ export interface VulnsTableInput {
   policy?: Pick<PolicyResult, 'suppressedBy' | 'warnings'>;
 }
 
+export interface VulnsTableOptions {
+  /** ANSI colours, for a terminal. */
+  color?: boolean;
+  /** The terminal's width; without it the table is as wide as its content (titles cut at 70). */
+  width?: number;
+}
+
 const COLOURS: Record<Severity, string> = { CRITICAL: '\x1b[1;31m', HIGH: '\x1b[31m', MEDIUM: '\x1b[33m', LOW: '\x1b[34m', UNKNOWN: '\x1b[2m' };
 const RESET = '\x1b[0m';
-const ORDER: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
+const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4'];
+const LEGEND = 'P1 known exploited (CISA KEV) · P2 EPSS ≥ 10% or CRITICAL · P3 EPSS ≥ 1% or HIGH · P4 the rest';
 
-function columns(rows: string[][], colourCell?: (row: number, col: number, padded: string) => string): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r, ri) => r.map((c, ci) => (colourCell ? colourCell(ri, ci, c.padEnd(widths[ci] ?? 0)) : c.padEnd(widths[ci] ?? 0))).join('  ').trimEnd())
-    .join('\n');
+function epssText(v: Vulnerability): string {
+  if (!v.epss) return '-';
+  const pct = v.epss.score * 100;
+  return `${pct >= 10 ? pct.toFixed(0) : pct.toFixed(pct >= 1 ? 1 : 2)}%`;
 }
 
-function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
+const COLUMNS: Column<Vulnerability>[] = [
+  { header: 'PRI', cell: (v) => v.priority },
+  { header: 'SEVERITY', cell: (v) => v.severity },
+  { header: 'ID', cell: (v) => v.id, min: 14 },
+  { header: 'KEV', cell: (v) => (v.kev ? 'KEV' : '') },
+  { header: 'EPSS', cell: epssText },
+  { header: 'PACKAGE', cell: (v) => v.packageName, min: 10 },
+  { header: 'INSTALLED', cell: (v) => v.installedVersion, min: 8 },
+  { header: 'FIXED', cell: (v) => v.fixedVersion ?? `(${v.status})`, min: 8 },
+  { header: 'TITLE', cell: (v) => v.title ?? '', min: 0, max: 70, dropFirst: true },
+];
 
 /** The section as text; `color` only when writing to a terminal. */
-export function renderVulnerabilitiesTable(input: VulnsTableInput, options: { color?: boolean } = {}): string {
-  const out: string[] = ['Vulnerabilities', ''];
-  const byTarget = new Map<string, Vulnerability[]>();
-  for (const v of input.vulnerabilities) {
-    const target = v.path ?? v.packageType;
-    byTarget.set(target, [...(byTarget.get(target) ?? []), v]);
+export function renderVulnerabilitiesTable(input: VulnsTableInput, options: VulnsTableOptions = {}): string {
+  const sorted = [...input.vulnerabilities].sort(byPriority);
+  const out: string[] = [`Vulnerabilities (${sorted.length})`, ''];
+  if (sorted.length > 0) {
+    const colour = options.color ? (v: Vulnerability, header: string, cell: string): string => (header === 'SEVERITY' ? `${COLOURS[v.severity]}${cell}${RESET}` : header === 'KEV' && v.kev ? `${COLOURS.CRITICAL}${cell}${RESET}` : cell) : undefined;
+    out.push(...fitColumns(COLUMNS, sorted, { ...(options.width ? { width: options.width } : {}), ...(colour ? { colour } : {}) }), '');
   }
-  for (const [target, found] of byTarget) {
-    out.push(`${target} (${found.length})`);
-    const rows = [['  PACKAGE', 'INSTALLED', 'FIXED', 'SEVERITY', 'ID', 'TITLE'], ...found.map((v) => [`  ${v.packageName}`, v.installedVersion, v.fixedVersion ?? `(${v.status})`, v.severity, v.id, shorten(v.title ?? '', 70)])];
-    const severities = found.map((v) => v.severity);
-    out.push(columns(rows, options.color ? (r, c, cell) => (r > 0 && c === 3 ? `${COLOURS[severities[r - 1] ?? 'UNKNOWN']}${cell}${RESET}` : cell) : undefined));
-    out.push('');
+  const counts = countBySeverity(sorted);
+  out.push(`Total: ${sorted.length} (${SEVERITIES.map((s) => `${s}: ${counts[s]}`).join(', ')})`);
+  if (counts.UNKNOWN > 0) out.push(`Unrated: ${counts.UNKNOWN} rated by no source (no distribution, advisory or NVD severity)`);
+  if (sorted.length > 0) {
+    const byPri = Object.fromEntries(PRIORITIES.map((p) => [p, sorted.filter((v) => v.priority === p).length]));
+    const kev = sorted.filter((v) => v.kev).length;
+    out.push(`Priority: ${PRIORITIES.map((p) => `${p}: ${byPri[p]}`).join(', ')}; known exploited (KEV): ${kev}`, `  ${LEGEND}`);
   }
-  const counts = countBySeverity(input.vulnerabilities);
-  out.push(`Total: ${input.vulnerabilities.length} (${ORDER.map((s) => `${s}: ${counts[s]}`).join(', ')})`);
   const by = input.policy?.suppressedBy;
   if (by) {
     const parts = [['VEX', by.vex], ['ignore file', by['ignore-file']], ['--severity', by.severity], ['--ignore-unfixed', by.unfixed]].filter(([, n]) => Number(n) > 0);

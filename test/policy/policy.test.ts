@@ -11,7 +11,7 @@ import { applyPolicy, parseIgnoreFile, parseSeverity, parseSeverityList, parseVe
 function vuln(id: string, severity: Vulnerability['severity'], extra: Partial<Vulnerability> = {}): Vulnerability {
   return {
     id, aliases: [], packageId: 'npm:lodash@4.17.15:app/package-lock.json', packageName: 'lodash', packageType: 'npm', purl: 'pkg:npm/lodash@4.17.15',
-    installedVersion: '4.17.15', fixedVersion: '4.17.21', status: 'fixed', severity, severitySource: 'advisory-cvss', severityReason: 'hand-written', cvss: [], priority: 'P3', priorityReason: 'hand-written', matchedBy: 'ecosystem', dataSource: 'osv/npm', dataSources: ['osv/npm'], references: [], ...extra,
+    installedVersion: '4.17.15', fixedVersion: '4.17.21', status: 'fixed', severity, severitySource: 'advisory', severityReason: 'hand-written', cvss: [], priority: 'P3', priorityReason: 'hand-written', matchedBy: 'ecosystem', dataSource: 'osv/npm', dataSources: ['osv/npm'], references: [], ...extra,
   };
 }
 
@@ -42,10 +42,10 @@ describe('--severity and --ignore-unfixed', () => {
 
 describe('--fail-on', () => {
   it('exit 1 when a finding at or above the threshold remains, else 0', () => {
-    assert.equal(applyPolicy(findings, { failOn: 'CRITICAL' }).exitCode, 1);
-    assert.equal(applyPolicy(findings, { failOn: 'HIGH', severities: ['LOW', 'MEDIUM'] }).exitCode, 0);
-    assert.equal(applyPolicy(findings.slice(2), { failOn: 'HIGH' }).exitCode, 0);
-    assert.equal(applyPolicy(findings.slice(2), { failOn: 'MEDIUM' }).exitCode, 1);
+    assert.equal(applyPolicy(findings, { failOn: { severity: 'CRITICAL' } }).exitCode, 1);
+    assert.equal(applyPolicy(findings, { failOn: { severity: 'HIGH' }, severities: ['LOW', 'MEDIUM'] }).exitCode, 0);
+    assert.equal(applyPolicy(findings.slice(2), { failOn: { severity: 'HIGH' } }).exitCode, 0);
+    assert.equal(applyPolicy(findings.slice(2), { failOn: { severity: 'MEDIUM' } }).exitCode, 1);
     assert.equal(applyPolicy(findings).exitCode, 0);
   });
 });

@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { DOCKERFILE_RULES, lintDockerfileFile } from '../../dockerfile/index.js';
 import { renderFindingsTable } from '../../report/findings-table.js';
 import { toSarif } from '../../report/sarif.js';
-import { breaches, parseSeverity } from '../fail-on.js';
+import { findingFailures } from '../../policy/fail-on.js';
+import { parseSeverity } from '../../model/severity.js';
 import { writeOutput } from '../output.js';
 
 interface DockerfileOptions {
@@ -41,6 +42,6 @@ export function dockerfileCommand(): Command {
             ? `${JSON.stringify(toSarif({ vulnerabilities: [], findings, artifactRef: path }), null, 2)}\n`
             : renderFindingsTable(findings);
       await writeOutput(text, opts.output);
-      if (threshold && breaches(findings, threshold)) process.exitCode = 1;
+      if (findingFailures(findings, threshold).length > 0) process.exitCode = 1;
     });
 }

@@ -1,12 +1,11 @@
 import { Command, Option } from 'commander';
-import { parseSeverity, parseSeverityList, readIgnoreFile, readVexFile } from '../../policy/index.js';
+import { parseEpssThreshold, parseFailOn, parseSeverityList, readIgnoreFile, readVexFile, type PolicyFailure } from '../../policy/index.js';
 import { toCycloneDxWithVulnerabilities } from '../../report/cyclonedx-vex.js';
 import { toInventory } from '../../report/report.js';
 import { toSarif } from '../../report/sarif.js';
 import { renderReportTable } from '../../report/table.js';
 import { SCANNERS, parseScanners, type ScanOptions } from '../../scan.js';
 import { dbSettings } from '../../config.js';
-import { breaches } from '../fail-on.js';
 import { addImageOptions, type ImageCliOptions } from '../image-options.js';
 import { loadScan } from '../load-image.js';
 import { writeOutput } from '../output.js';
@@ -21,6 +20,7 @@ interface ImageOptions extends ImageCliOptions {
   ignoreFile?: string;
   vex?: string[];
   failOn?: string;
+  failOnEpss?: string;
 }
 
 function scanOptions(opts: ImageOptions): ScanOptions {
@@ -33,7 +33,7 @@ function scanOptions(opts: ImageOptions): ScanOptions {
       ignoreUnfixed: opts.ignoreUnfixed === true,
       ignoreRules: readIgnoreFile(opts.ignoreFile),
       vex: (opts.vex ?? []).flatMap((file) => readVexFile(file)),
-      ...(opts.failOn ? { failOn: parseSeverity(opts.failOn) } : {}),
+      failOn: { ...(opts.failOn ? parseFailOn(opts.failOn) : {}), ...(opts.failOnEpss ? { epss: parseEpssThreshold(opts.failOnEpss) } : {}) },
     },
   };
 }
@@ -51,7 +51,8 @@ export function imageCommand(): Command {
     .option('--ignore-unfixed', 'do not report vulnerabilities that have no fixed version')
     .option('--ignore-file <file>', 'ignore rules (default ./.plimsollignore when present; .yaml for the YAML form)')
     .option('--vex <file>', 'OpenVEX or CycloneDX VEX statements to apply; repeatable', (v: string, all: string[] = []) => [...all, v])
-    .option('--fail-on <severity>', 'exit 1 when a vulnerability or finding at or above this severity remains');
+    .option('--fail-on <severity|kev>', 'exit 1 when a vulnerability or finding at or above this severity remains, or (kev) a known-exploited vulnerability; comma-separated, any one fails')
+    .option('--fail-on-epss <probability>', 'exit 1 when a vulnerability with an EPSS score at or above this remains (0.1 or 10%)');
   return addImageOptions(command).action(async (ref: string, opts: ImageOptions) => {
     const options = scanOptions(opts);
     const { image, report, scan } = await loadScan(ref, opts, options);
@@ -65,9 +66,21 @@ export function imageCommand(): Command {
     else if (format === 'cyclonedx') {
       const suppressed = scan.policy?.suppressed ?? [];
       text = `${JSON.stringify(toCycloneDxWithVulnerabilities(toInventory(image, scan.inventory), vulnerabilities, { suppressed, suppressedFindings: scan.match?.vulnerabilities ?? [] }), null, 2)}\n`;
-    } else text = renderReportTable(report, { color: process.stdout.isTTY === true && !opts.output });
+    } else {
+      const terminal = process.stdout.isTTY === true && !opts.output;
+      text = renderReportTable(report, { color: terminal && !process.env.NO_COLOR, ...(terminal && process.stdout.columns ? { width: process.stdout.columns } : {}) });
+    }
     await writeOutput(text, opts.output);
-    const threshold = options.policy?.failOn;
-    if (scan.policy?.failed || (threshold && breaches(report.findings, threshold))) process.exitCode = 1;
+    if (scan.policy?.failed) {
+      process.stderr.write(failureSummary(scan.policy.failures));
+      process.exitCode = 1;
+    }
   });
+}
+
+/** Which findings failed the gate, on stderr, so a red CI job says why. */
+function failureSummary(failures: readonly PolicyFailure[]): string {
+  const shown = failures.slice(0, 5).map((f) => `${f.id} (${f.subject}: ${f.reason})`);
+  const more = failures.length > shown.length ? `, and ${failures.length - shown.length} more` : '';
+  return `plimsoll: policy failed: ${failures.length} finding${failures.length === 1 ? '' : 's'} met --fail-on: ${shown.join('; ')}${more}\n`;
 }
