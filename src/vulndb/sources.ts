@@ -4,7 +4,7 @@
 import { basename, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
-export type FeedKind = 'osv-zip' | 'alpine-secdb' | 'debian-list' | 'debian-tracker-json' | 'osv-dir' | 'nvd-dir' | 'kev';
+export type FeedKind = 'osv-zip' | 'alpine-secdb' | 'debian-list' | 'debian-tracker-json' | 'osv-dir' | 'nvd-dir' | 'kev' | 'epss';
 
 export interface Feed {
   /** Stable name used in status, messages and the download cache (`osv/Go`). */
@@ -43,6 +43,8 @@ export interface Endpoints {
   nvd?: string;
   /** The CISA KEV catalog file. */
   kev: string;
+  /** FIRST's EPSS scores of the day, gzipped CSV. */
+  epss: string;
 }
 
 export const PUBLIC_ENDPOINTS: Endpoints = {
@@ -51,6 +53,8 @@ export const PUBLIC_ENDPOINTS: Endpoints = {
   debianTrackerRepo: 'https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master',
   debianTracker: 'https://security-tracker.debian.org/tracker',
   kev: 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json',
+  // FIRST's published address; it redirects to the day's `epss_scores-YYYY-MM-DD.csv.gz`.
+  epss: 'https://epss.empiricalsecurity.com/epss_scores-current.csv.gz',
 };
 
 /** The mirror layout: one folder per upstream, each laid out as its upstream is. */
@@ -63,6 +67,8 @@ export function mirrorEndpoints(mirror: string): Endpoints {
     debianTracker: `${base}/debian-security-tracker`,
     ...(isUrl(mirror) ? {} : { nvd: `${base}/nvd` }),
     kev: `${base}/kev/known_exploited_vulnerabilities.json`,
+    // A fixed name, so an HTTP mirror needs no directory listing: the site copies the day's file there.
+    epss: `${base}/epss/epss_scores-current.csv.gz`,
   };
 }
 
@@ -119,6 +125,7 @@ export function feedsFor(endpoints: Endpoints): Feed[] {
   // Enrichment last: it describes CVEs, whatever ecosystem found them.
   if (endpoints.nvd) feeds.push({ name: 'nvd', kind: 'nvd-dir', ecosystem: 'CVE', location: endpoints.nvd });
   feeds.push({ name: 'kev', kind: 'kev', ecosystem: 'CVE', location: endpoints.kev });
+  feeds.push({ name: 'epss', kind: 'epss', ecosystem: 'CVE', location: endpoints.epss });
   return feeds;
 }
 

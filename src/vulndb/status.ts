@@ -1,5 +1,7 @@
 // `db status`: what the database holds and how old it is. The JSON form is the contract in
-// issue 6 (`path`, `schemaVersion`, `builtAt`, `sources[]`), with `ageDays` and `warnings` added.
+// issue 6 (`path`, `schemaVersion`, `builtAt`, `sources[]`), with `ageDays`, `dataDate`,
+// `dataAgeDays`, `warnings` and `notices` added. The table shows the same, the data date beside
+// the build date: a database built today from an old mirror holds old data.
 import { openDatabase } from './database.js';
 import { currentLock } from './lock.js';
 import { resolveDbDir, type DbOptions } from './options.js';
@@ -29,8 +31,8 @@ export function runDbStatus(options: DbOptions = {}): DbStatus {
 
 export function renderDbStatus(status: DbStatus, format = 'table'): string {
   if (format === 'json') return `${JSON.stringify(status, null, 2)}\n`;
-  const rows = status.sources.map((s) => [s.name, s.ecosystem, String(s.records), s.lastModified ?? '-', s.url]);
-  const header = ['SOURCE', 'ECOSYSTEM', 'RECORDS', 'LAST MODIFIED', 'URL'];
+  const rows = status.sources.map((s) => [s.name, s.ecosystem, String(s.records), s.dataDate ?? '-', s.lastModified ?? '-', s.url]);
+  const header = ['SOURCE', 'ECOSYSTEM', 'RECORDS', 'DATA DATE', 'LAST MODIFIED', 'URL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
   const total = status.sources.reduce((n, s) => n + s.records, 0);
@@ -38,8 +40,10 @@ export function renderDbStatus(status: DbStatus, format = 'table'): string {
     `Database:       ${status.path}`,
     `Schema version: ${status.schemaVersion}`,
     `Built at:       ${status.builtAt} (${status.ageDays} days ago)`,
+    `Data date:      ${status.dataDate === null ? 'not stated by any source' : `${status.dataDate} (${status.dataAgeDays} days ago)`}`,
     `Records:        ${total} from ${status.sources.length} sources`,
     ...status.warnings.map((w) => `WARNING: ${w}`),
+    ...status.notices,
     '',
     line(header),
     ...rows.map(line),

@@ -18,6 +18,7 @@ import { Progress, notice, resolveDbDir, resolveMirror, type DbOptions } from '.
 import { DB_FILE } from './schema.js';
 import { PUBLIC_ENDPOINTS, feedsFor, isUrl, mirrorEndpoints, privateFeeds, type Feed } from './sources.js';
 import { readKev } from './feeds/kev.js';
+import { readEpss } from './feeds/epss.js';
 import { readNvdDirectory } from './nvd/directory.js';
 import type { FeedItem, OsvRecord, SourceStatus } from './types.js';
 
@@ -169,6 +170,8 @@ function readFeed(feed: Feed, path: string, lastModified: string, counts: { with
       return readNvdDirectory(path);
     case 'kev':
       return readKev(path);
+    case 'epss':
+      return readEpss(path);
   }
 }
 
