@@ -37,11 +37,13 @@ for path in sorted(glob.glob(os.path.join(root, 'alpine-secdb', '*', '*.json')))
 for name in ('DSA', 'DLA'):
     with open(os.path.join(root, 'debian-security-tracker', 'data', name, 'list')) as f:
         counts['debian/' + name] = sum(1 for line in f if line.startswith('['))
+counts['nvd'] = len(glob.glob(os.path.join(root, 'nvd', 'CVE-*', 'CVE-*.json')))
+counts['kev'] = len(json.load(open(os.path.join(root, 'kev', 'known_exploited_vulnerabilities.json')))['vulnerabilities'])
 print(json.dumps({'counts': counts, 'ids': {k: sorted(v) for k, v in ids.items()}}))
 `;
 
 export interface MirrorTruth {
-  /** Records per feed: OSV entries less withdrawn, Alpine CVE entries per file, DSA/DLA advisories. */
+  /** Records per feed: OSV entries less withdrawn, Alpine CVE entries per file, DSA/DLA advisories, NVD files, KEV entries. */
   counts: Record<string, number>;
   /** For each requested `ecosystem|name`: the ids of the OSV records that affect it. */
   ids: Record<string, string[]>;

@@ -4,16 +4,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { openDatabase, renderDbStatus, runDbStatus, runDbUpdate } from '../../src/vulndb/index.js';
+import { SCHEMA_VERSION, openDatabase, renderDbStatus, runDbStatus, runDbUpdate } from '../../src/vulndb/index.js';
 
 let work: string;
 let dbDir: string;
+/** The hand-written record's date: fresh, so only the tests that move the clock see stale data. */
+const MODIFIED = new Date().toISOString();
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'plimsoll-vulndb-'));
   // A hand-written private feed: the quickest database to build.
   const feed = join(work, 'feed');
   mkdirSync(feed);
-  writeFileSync(join(feed, 'X-1.json'), JSON.stringify({ id: 'X-1', modified: '2026-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: 'x' } }] }));
+  writeFileSync(join(feed, 'X-1.json'), JSON.stringify({ id: 'X-1', modified: MODIFIED, affected: [{ package: { ecosystem: 'npm', name: 'x' } }] }));
   mkdirSync(join(work, 'empty-mirror'));
   dbDir = join(work, 'db');
   // offline is fine: nothing here needs the network.
@@ -24,14 +26,15 @@ after(() => rmSync(work, { recursive: true, force: true }));
 test('status --format json carries path, schemaVersion, builtAt and sources', () => {
   const status = JSON.parse(renderDbStatus(runDbStatus({ dbDir }), 'json')) as Record<string, unknown>;
   assert.equal(status.path, join(dbDir, 'plimsoll.db'));
-  assert.equal(status.schemaVersion, 1);
+  assert.equal(status.schemaVersion, SCHEMA_VERSION);
   assert.ok(Math.abs(Date.parse(String(status.builtAt)) - Date.now()) < 60_000);
   const [source, ...rest] = status.sources as Record<string, unknown>[];
   assert.deepEqual(rest, []);
-  assert.deepEqual({ ...source, lastModified: undefined }, { name: 'private/feed', ecosystem: 'private', url: join(work, 'feed'), records: 1, lastModified: undefined });
+  assert.deepEqual({ ...source, lastModified: undefined }, { name: 'private/feed', ecosystem: 'private', url: join(work, 'feed'), records: 1, lastModified: undefined, dataDate: MODIFIED });
+  assert.equal(status.dataDate, MODIFIED);
   assert.match(String(source?.lastModified), /^\d{4}-\d\d-\d\dT/);
   assert.deepEqual(status.warnings, []);
-  assert.match(renderDbStatus(runDbStatus({ dbDir })), /^Database: +.*plimsoll\.db\nSchema version: 1\n/);
+  assert.match(renderDbStatus(runDbStatus({ dbDir })), new RegExp(`^Database: +.*plimsoll\\.db\nSchema version: ${SCHEMA_VERSION}\n`));
 });
 
 test('a database older than the limit (3 days by default) gets a warning', () => {
@@ -39,10 +42,13 @@ test('a database older than the limit (3 days by default) gets a warning', () =>
   try {
     const built = Date.parse(db.builtAt);
     const day = 24 * 60 * 60 * 1000;
-    assert.deepEqual(db.status({ now: new Date(built + 3 * day - 1000) }).warnings, []);
+    const buildAge = (warnings: string[]): string[] => warnings.filter((w) => w.startsWith('vulnerability database is'));
+    assert.deepEqual(buildAge(db.status({ now: new Date(built + 3 * day - 1000) }).warnings), []);
     const old = db.status({ now: new Date(built + 4 * day) });
     assert.equal(old.ageDays, 4);
-    assert.match(old.warnings[0] ?? '', /vulnerability database is 4 days old .*run 'plimsoll db update'/);
+    assert.match(buildAge(old.warnings)[0] ?? '', /vulnerability database is 4 days old .*run 'plimsoll db update'/);
+    // The data is as old as the build here, so it is named too, by its own date.
+    assert.match(old.warnings[1] ?? '', /^1 of 1 sources hold data older than 3 days: private\/feed \(\d{4}-\d\d-\d\d, 4 days\)/);
     assert.deepEqual(db.status({ now: new Date(built + 4 * day), maxAgeDays: 7 }).warnings, []);
   } finally {
     db.close();
