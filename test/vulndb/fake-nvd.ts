@@ -24,6 +24,7 @@ export interface NvdRequest {
   rawQuery: string;
   params: URLSearchParams;
   apiKey: string | undefined;
+  /** 0 for a request held unanswered. */
   status: number;
 }
 

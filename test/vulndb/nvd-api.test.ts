@@ -145,10 +145,11 @@ describe('NVD API sync', { skip: noData }, () => {
     });
   });
 
-  test('a server without the API is a missing feed; a refused parameter is an error', LIMITS, async () => {
+  test('a server without the API is a missing feed; a refused parameter is an error; plain http only on loopback', LIMITS, async () => {
     reset();
     assert.deepEqual(await syncNvd(`${server.url}/elsewhere`, join(work, 'missing'), FAST), { state: 'missing' });
     await assert.rejects(syncNvd(server.apiUrl, join(work, 'badparam'), { ...FAST, pageSize: 5000 }), /answered HTTP 404 \(Invalid resultsPerPage\)$/);
+    await assert.rejects(syncNvd('http://nvd.example.org/rest/json/cves/2.0', join(work, 'plain'), FAST), /only https URLs \(or plain http on localhost/);
   });
 
   test('later syncs ask for changes in windows of at most 120 days up to now, and merge them', LIMITS, async () => {
