@@ -1,10 +1,12 @@
 // The feeds a database is built from, and where each one lives: the public endpoints by
 // default, or the same layout under one mirror base (a directory or an HTTP server), which is
-// how an air-gapped site serves them (see ../shared/vulndata for such a mirror).
+// how an air-gapped site serves them (see ../shared/vulndata for such a mirror). NVD is the one
+// feed that is an API rather than a file: an http(s) mirror serves it as a proxy of that API
+// under `<mirror>/nvd/rest/json/cves/2.0`, a directory mirror as one file per CVE under `nvd/`.
 import { basename, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
-export type FeedKind = 'osv-zip' | 'alpine-secdb' | 'debian-list' | 'debian-tracker-json' | 'osv-dir' | 'nvd-dir' | 'kev' | 'epss';
+export type FeedKind = 'osv-zip' | 'alpine-secdb' | 'debian-list' | 'debian-tracker-json' | 'osv-dir' | 'nvd-dir' | 'nvd-api' | 'kev' | 'epss';
 
 export interface Feed {
   /** Stable name used in status, messages and the download cache (`osv/Go`). */
@@ -39,8 +41,8 @@ export interface Endpoints {
   debianTrackerRepo: string;
   /** The tracker web site (`data/json`). */
   debianTracker: string;
-  /** NVD records one per file (`CVE-YYYY/CVE-….json`) in a directory mirror. */
-  nvd?: string;
+  /** The NVD CVE API 2.0 (an http(s) URL), or a directory of NVD records one per file (`CVE-YYYY/CVE-….json`). */
+  nvd: string;
   /** The CISA KEV catalog file. */
   kev: string;
   /** FIRST's EPSS scores of the day, gzipped CSV. */
@@ -52,6 +54,7 @@ export const PUBLIC_ENDPOINTS: Endpoints = {
   alpineSecdb: 'https://secdb.alpinelinux.org',
   debianTrackerRepo: 'https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master',
   debianTracker: 'https://security-tracker.debian.org/tracker',
+  nvd: 'https://services.nvd.nist.gov/rest/json/cves/2.0',
   kev: 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json',
   // FIRST's published address; it redirects to the day's `epss_scores-YYYY-MM-DD.csv.gz`.
   epss: 'https://epss.empiricalsecurity.com/epss_scores-current.csv.gz',
@@ -65,7 +68,7 @@ export function mirrorEndpoints(mirror: string): Endpoints {
     alpineSecdb: `${base}/alpine-secdb`,
     debianTrackerRepo: `${base}/debian-security-tracker`,
     debianTracker: `${base}/debian-security-tracker`,
-    ...(isUrl(mirror) ? {} : { nvd: `${base}/nvd` }),
+    nvd: isUrl(mirror) ? `${base}/nvd/rest/json/cves/2.0` : `${base}/nvd`,
     kev: `${base}/kev/known_exploited_vulnerabilities.json`,
     // A fixed name, so an HTTP mirror needs no directory listing: the site copies the day's file there.
     epss: `${base}/epss/epss_scores-current.csv.gz`,
@@ -123,7 +126,7 @@ export function feedsFor(endpoints: Endpoints): Feed[] {
   }
   feeds.push({ name: 'debian/tracker', kind: 'debian-tracker-json', ecosystem: 'Debian', location: join(endpoints.debianTracker, 'data', 'json') });
   // Enrichment last: it describes CVEs, whatever ecosystem found them.
-  if (endpoints.nvd) feeds.push({ name: 'nvd', kind: 'nvd-dir', ecosystem: 'CVE', location: endpoints.nvd });
+  feeds.push({ name: 'nvd', kind: isUrl(endpoints.nvd) ? 'nvd-api' : 'nvd-dir', ecosystem: 'CVE', location: endpoints.nvd });
   feeds.push({ name: 'kev', kind: 'kev', ecosystem: 'CVE', location: endpoints.kev });
   feeds.push({ name: 'epss', kind: 'epss', ecosystem: 'CVE', location: endpoints.epss });
   return feeds;

@@ -19,7 +19,9 @@ import { DB_FILE } from './schema.js';
 import { PUBLIC_ENDPOINTS, feedsFor, isUrl, mirrorEndpoints, privateFeeds, type Feed } from './sources.js';
 import { readKev } from './feeds/kev.js';
 import { readEpss } from './feeds/epss.js';
+import { readNvdCache } from './nvd/cache.js';
 import { readNvdDirectory } from './nvd/directory.js';
+import { syncNvd } from './nvd/sync.js';
 import type { FeedItem, OsvRecord, SourceStatus } from './types.js';
 
 export interface DbUpdateOptions extends DbOptions {
@@ -99,7 +101,10 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
     for (const feed of feeds) {
       lock.note(`reading feed ${feed.name} (${feed.location})`);
       progress.update(`fetching ${feed.name}`);
-      const fetched = await cache.fetch(feed, options.offline ?? false);
+      // NVD is an API, not a file: its own sync keeps a cache of it that survives interruptions.
+      const fetched = feed.kind === 'nvd-api'
+        ? await syncNvd(feed.location, dbDir, { offline: options.offline ?? false, progress: (text) => progress.update(text), note: (doing) => lock.note(doing) })
+        : await cache.fetch(feed, options.offline ?? false);
       if (fetched.state === 'missing') {
         if (feed.kind === 'osv-dir') throw new PlimsollError(`feed ${feed.name}: ${feed.location} does not exist`);
         missing.push(feed.name);
@@ -168,6 +173,8 @@ function readFeed(feed: Feed, path: string, lastModified: string, counts: { with
       return advisories(readDebianTracker(path, lastModified));
     case 'nvd-dir':
       return readNvdDirectory(path);
+    case 'nvd-api':
+      return readNvdCache(path);
     case 'kev':
       return readKev(path);
     case 'epss':

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
-import { openDatabase, runDbExport, runDbImport, runDbStatus, runDbUpdate } from '../../src/vulndb/index.js';
+import { SCHEMA_VERSION, openDatabase, runDbExport, runDbImport, runDbStatus, runDbUpdate } from '../../src/vulndb/index.js';
 import { MIRROR } from './mirror-truth.js';
 
 const noMirror = existsSync(join(MIRROR, 'osv')) ? undefined : `vulnerability mirror not found at ${MIRROR}`;
@@ -42,7 +42,7 @@ describe('export and import', { skip: noMirror }, () => {
     assert.deepEqual(execFileSync('tar', ['-tzf', exported], { encoding: 'utf8' }).trim().split('\n'), ['manifest.json', 'plimsoll.db']);
     const onDisk = JSON.parse(execFileSync('tar', ['-xzOf', exported, 'manifest.json'], { encoding: 'utf8' })) as typeof manifest;
     assert.equal(onDisk.sha256, original);
-    assert.equal(onDisk.schemaVersion, 1);
+    assert.equal(onDisk.schemaVersion, SCHEMA_VERSION);
     assert.deepEqual(onDisk.sources, runDbStatus({ dbDir: source }).sources);
 
     const target = join(work, 'target');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DigestMismatchError, InputError, PlimsollError } from '../../src/errors.js';
-import { openDatabase, runDbUpdate } from '../../src/vulndb/index.js';
+import { SCHEMA_VERSION, openDatabase, runDbUpdate } from '../../src/vulndb/index.js';
 import { DB_ANNOTATIONS, DB_ARTIFACT_TYPE, DB_LAYER_TYPE, pullDbFromRegistry, runDbPush } from '../../src/vulndb/oci.js';
 import { startServer, type FakeServer } from '../registry/fake-registry.js';
 import { needRegistry, registryEnv } from '../helpers/testbed.js';
@@ -80,7 +80,7 @@ describe('db push and db update --from oci://', { skip }, () => {
     assert.equal(manifest.layers.length, 1);
     assert.equal(manifest.layers[0]?.mediaType, DB_LAYER_TYPE);
     assert.equal(manifest.layers[0]?.digest, pushed.layer.digest);
-    assert.equal(manifest.annotations[DB_ANNOTATIONS.schemaVersion], '1');
+    assert.equal(manifest.annotations[DB_ANNOTATIONS.schemaVersion], String(SCHEMA_VERSION));
     assert.equal(manifest.annotations[DB_ANNOTATIONS.builtAt], pushed.manifest.builtAt);
     assert.equal(manifest.annotations[DB_ANNOTATIONS.sha256], `sha256:${original}`);
 
