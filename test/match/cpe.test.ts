@@ -236,7 +236,7 @@ describe('CPE matching against the mirror database', () => {
     });
     assert.match(result.vulnerabilities.find((v) => v.id === 'CVE-2021-4104')?.matchReason ?? '', /release line 1\.2/);
     assert.deepEqual(result.coverage.entries.map((e) => [e.ecosystem, e.packages, e.checked]), [['NVD CPE', 1, true]], 'not sent to the Maven look-up');
-    assert.match(result.coverage.entries[0]?.reason ?? '', /5 findings \(0 high, 4 medium, 1 low confidence\).*only 18 NVD records/);
+    assert.match(result.coverage.entries[0]?.reason ?? '', /1 of 1 packages affected, 5 findings \(0 high, 4 medium, 1 low confidence\).*only 18 NVD records/);
   });
 
   it('the same jar resolved (log4j:log4j) or installed as an OS package is never CPE-matched', () => {

@@ -153,7 +153,7 @@ export function matchCpe(packages: readonly Package[], index: CpeIndex, nvdRecor
   }
   const count = (c: Confidence): number => vulnerabilities.filter((v) => v.confidence === c).length;
   const reasons = [
-    `matched through NVD CPE configurations by name and version: ${vulnerabilities.length} findings (${count('high')} high, ${count('medium')} medium, ${count('low')} low confidence)`,
+    `matched through NVD CPE configurations by name and version: ${new Set(vulnerabilities.map((v) => v.packageId)).size} of ${packages.length} packages affected, ${vulnerabilities.length} findings (${count('high')} high, ${count('medium')} medium, ${count('low')} low confidence)`,
     ...(unknown.length > 0 ? [`${unknown.length} not known to NVD by name, so not checked: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}`] : []),
     ...(nvdRecords < SPARSE_NVD ? [`the database holds only ${nvdRecords} NVD records; findings are likely incomplete`] : []),
   ];
