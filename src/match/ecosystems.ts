@@ -36,6 +36,16 @@ export function isOsPackage(p: Package): boolean {
   return p.type === 'deb' || p.type === 'apk' || p.type === 'rpm';
 }
 
+/**
+ * Whether a package is matched through NVD CPE: it has no advisory ecosystem identity, because its
+ * type has no ecosystem or its analyzer could not establish its name there (`metadata.unresolved`:
+ * a jar without a groupId, whose Maven name would be a guess). Never an OS package: distributions
+ * backport fixes without changing versions, so upstream version ranges would be wrong for them.
+ */
+export function matchedByCpe(p: Package): boolean {
+  return !isOsPackage(p) && (p.metadata?.unresolved === true || languageEcosystem(p.type) === undefined);
+}
+
 /** A distribution release as the database names it, and how its packages are keyed. */
 export interface OsEcosystem {
   ecosystem: string;

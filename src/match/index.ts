@@ -2,12 +2,14 @@
 // ecosystem by source package (Debian, Ubuntu) or origin (Alpine); language packages in their
 // OSV ecosystem by normalised name. Language packages that a distribution package installed (recorded
 // on it as `languagePurl`) are left to the distribution's data: distributions backport fixes without
-// changing the upstream version.
+// changing the upstream version. Packages with no ecosystem identity (a jar without a groupId) are
+// matched through NVD's CPE configurations instead (cpe/), never OS packages.
 import type { OsInfo } from '../inventory/analyzer.js';
 import type { Package } from '../model/package.js';
 import { VersionError } from '../versions/index.js';
 import { normalizeName, type Advisory, type VulnDatabase } from '../vulndb/index.js';
-import { isOsPackage, languageEcosystem, osEcosystem } from './ecosystems.js';
+import { matchCpe } from './cpe/index.js';
+import { isOsPackage, languageEcosystem, matchedByCpe, osEcosystem, type LanguageEcosystem } from './ecosystems.js';
 import { mergeHits, type Hit } from './merge.js';
 import { evaluateAffected, type Compare, type RangeComparators } from './osv-range.js';
 import type { EnrichmentLookup } from './assess.js';
@@ -150,14 +152,12 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
       reason: "judged by the distribution's advisories for the OS package that installed them (recorded as its languagePurl), since distributions backport fixes without changing upstream versions",
     });
   }
-  const byType = new Map<string, Package[]>();
-  for (const p of inventory.packages) if (!isOsPackage(p)) byType.set(p.type, [...(byType.get(p.type) ?? []), p]);
-  for (const [type, own] of byType) {
-    const eco = languageEcosystem(own[0]?.type ?? 'npm');
-    if (!eco) {
-      entries.push({ target: type, packages: own.length, checked: false, reason: `no advisory ecosystem for ${type} packages` });
-      continue;
-    }
+  const byType = new Map<string, { eco: LanguageEcosystem; own: Package[] }>();
+  for (const p of inventory.packages) {
+    const eco = isOsPackage(p) || matchedByCpe(p) ? undefined : languageEcosystem(p.type);
+    if (eco) byType.set(p.type, { eco, own: [...(byType.get(p.type)?.own ?? []), p] });
+  }
+  for (const [type, { eco, own }] of byType) {
     const advisories = count(eco.ecosystem);
     if (advisories === 0) {
       entries.push({ target: type, ecosystem: eco.ecosystem, packages: own.length, checked: false, advisories, reason: `the vulnerability database has no advisories for ${eco.ecosystem}` });
@@ -165,6 +165,13 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
     }
     entries.push(checkedEntry(type, eco.ecosystem, own.length, advisories));
     vulnerabilities.push(...matchGroup(own, { ...eco, names: (p) => [p.name], version: (p) => p.version }, lookup, enrich, warnings));
+  }
+  const byCpe = inventory.packages.filter(matchedByCpe);
+  if (byCpe.length > 0) {
+    const nvdRecords = db.status().sources.filter((s) => s.name === 'nvd').reduce((n, s) => n + s.records, 0);
+    const cpe = matchCpe(byCpe, db, nvdRecords, enrich, warnings);
+    entries.push(cpe.entry);
+    vulnerabilities.push(...cpe.vulnerabilities);
   }
   const order = new Map(inventory.packages.map((p, i) => [p.id, i]));
   vulnerabilities.sort((a, b) => (order.get(a.packageId) ?? 0) - (order.get(b.packageId) ?? 0) || byPriority(a, b));

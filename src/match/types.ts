@@ -80,6 +80,8 @@ export interface Vulnerability {
   matchedBy: MatchedBy;
   /** For `cpe` matches: how sure the identification behind the match is. */
   confidence?: 'high' | 'medium' | 'low';
+  /** For `cpe` matches: the CPE that matched and what about the identification is guessed. */
+  matchReason?: string;
   /** The feed of the advisory the finding is named after (`osv/npm`, `alpine-secdb/v3.10/main`). */
   dataSource: string;
   /** Every feed that contributed. */

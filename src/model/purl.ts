@@ -169,7 +169,12 @@ export function golangPurl(modulePath: string, version: string): string {
   });
 }
 
-/** `pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.14.0`: groupId as namespace (case kept). */
+/** `pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.14.0`: groupId as namespace (case kept; the maven type requires one). */
 export function mavenPurl(groupId: string | undefined, artifactId: string, version: string): string {
   return formatPurl({ type: 'maven', ...(groupId ? { namespace: groupId } : {}), name: artifactId, version });
+}
+
+/** `pkg:generic/log4j-1.2@1.2.17`: a component no package ecosystem identifies (the spec's type for those). */
+export function genericPurl(name: string, version: string): string {
+  return formatPurl({ type: 'generic', name, version });
 }

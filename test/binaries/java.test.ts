@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PackageURL } from 'packageurl-js';
 import type { CapturedFile } from '../../src/image/files.js';
 import { openImage } from '../../src/image/open.js';
 import { DEFAULT_JAVA_LIMITS, javaArchiveAnalyzer, readJavaArchive } from '../../src/inventory/lang/java-archive.js';
@@ -85,6 +86,15 @@ describe('Java archives made with jar and zip', { skip: missing.length > 0 ? `mi
     const cli = result.packages.find((p) => p.name === 'commons-cli:commons-cli');
     assert.equal(cli?.metadata?.sha1, execFileSync('sha1sum', ['/usr/share/java/commons-cli.jar'], { encoding: 'utf8' }).split(' ')[0]);
     assert.match(cli?.purl ?? '', /^pkg:maven\/commons-cli\/commons-cli@/);
+    assert.equal(cli?.metadata?.unresolved, undefined);
+    // No groupId: no Maven purl (the maven type requires a namespace), a generic one that parses, and the flag CPE matching goes by.
+    const unresolved = result.packages.filter((p) => p.metadata?.unresolved === true);
+    assert.deepEqual(unresolved.map((p) => [p.purl, p.metadata?.vendorHint]).sort(), [
+      ['pkg:generic/aopalliance@1.0', undefined],
+      ['pkg:generic/atinject-jsr330-api@1.0.0', 'javax.inject'],
+    ]);
+    for (const p of unresolved) assert.equal(PackageURL.fromString(p.purl).toString(), p.purl);
+    for (const p of result.packages.filter((x) => x.metadata?.unresolved !== true)) assert.equal(PackageURL.fromString(p.purl).type, 'maven');
   });
 
   it('stops at the inflated-size budget with a warning naming the file (zip bomb)', () => {

@@ -1,5 +1,7 @@
 // Java archives (.jar .war .ear .par .jpi .hpi), nested ones at any depth (Spring Boot BOOT-INF/lib,
 // WAR WEB-INF/lib), each identified by its pom.properties, else its manifest, else its file name.
+// A Maven purl needs the groupId: a jar whose group stays unknown is `metadata.unresolved`, named
+// `pkg:generic/<name>@<version>`, and matched through NVD CPE instead of Maven's advisories.
 // Archives are read in memory under one budget per image file, so a zip bomb or an archive that
 // contains itself costs a warning, not the scan.
 import { createHash } from 'node:crypto';
@@ -7,10 +9,10 @@ import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { errorMessage } from '../../errors.js';
 import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
-import { mavenPurl } from '../../model/purl.js';
+import { genericPurl, mavenPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { ArchiveLimitError, readZipEntries, type ZipBudget, type ZipEntryBody } from './binary/zip.js';
-import { fileNameCoordinates, manifestCoordinates, parseManifest, pomCoordinates, type MavenCoordinates } from './java-metadata.js';
+import { fileNameCoordinates, manifestCoordinates, manifestVendorHint, parseManifest, pomCoordinates, type MavenCoordinates } from './java-metadata.js';
 import { OsIdentityRecorder } from './common/os-owner.js';
 
 const ARCHIVE = /\.(?:jar|war|ear|par|jpi|hpi)$/i;
@@ -40,16 +42,17 @@ function wanted(name: string): boolean {
   return name === MANIFEST || POM_PROPERTIES.test(name) || ARCHIVE.test(name);
 }
 
-function javaPackage(walk: Walk, path: string, sha1: string, coords: MavenCoordinates, identifiedBy: string): Package {
-  const name = coords.groupId ? `${coords.groupId}:${coords.artifactId}` : coords.artifactId;
+function javaPackage(walk: Walk, path: string, sha1: string, coords: MavenCoordinates, identifiedBy: string, vendorHint?: string): Package {
+  const { groupId, artifactId, version } = coords;
+  const name = groupId ? `${groupId}:${artifactId}` : artifactId;
   return {
-    id: packageId('maven', name, coords.version, path),
+    id: packageId('maven', name, version, path),
     name,
-    version: coords.version,
+    version,
     type: 'maven',
-    purl: mavenPurl(coords.groupId, coords.artifactId, coords.version),
+    purl: groupId ? mavenPurl(groupId, artifactId, version) : genericPurl(artifactId, version),
     locations: [{ path, layer: walk.file.layer }],
-    metadata: { sha1, identifiedBy },
+    metadata: { sha1, identifiedBy, ...(groupId ? {} : { unresolved: true, ...(vendorHint ? { vendorHint } : {}) }) },
   };
 }
 
@@ -61,14 +64,16 @@ function identify(walk: Walk, path: string, sha1: string, entries: ZipEntryBody[
     return;
   }
   const fileName = path.slice(path.lastIndexOf('/') + 1);
-  const manifest = entries.find((e) => e.name === MANIFEST);
-  const fromManifest = manifest && manifestCoordinates(parseManifest(manifest.body.toString('utf8')), fileName);
+  const manifestEntry = entries.find((e) => e.name === MANIFEST);
+  const manifest = manifestEntry && parseManifest(manifestEntry.body.toString('utf8'));
+  const hint = manifest && manifestVendorHint(manifest);
+  const fromManifest = manifest && manifestCoordinates(manifest, fileName);
   if (fromManifest) {
-    walk.packages.push(javaPackage(walk, path, sha1, fromManifest, 'manifest'));
+    walk.packages.push(javaPackage(walk, path, sha1, fromManifest, 'manifest', hint));
     return;
   }
   const fromName = fileNameCoordinates(fileName);
-  if (fromName.version) walk.packages.push(javaPackage(walk, path, sha1, { artifactId: fromName.artifactId, version: fromName.version }, 'filename'));
+  if (fromName.version) walk.packages.push(javaPackage(walk, path, sha1, { artifactId: fromName.artifactId, version: fromName.version }, 'filename', hint));
 }
 
 /** Reads one archive and, depth first, the archives inside it; `path` names nested ones as `outer.war!/WEB-INF/lib/x.jar`. */

@@ -68,3 +68,14 @@ export function manifestCoordinates(manifest: Map<string, string>, fileName: str
   const groupId = vendorId ?? (symbolicName?.endsWith(`.${artifactId}`) ? symbolicName.slice(0, -artifactId.length - 1) : undefined);
   return { ...(groupId ? { groupId } : {}), artifactId, version };
 }
+
+/**
+ * Who made the archive, in the manifest's words (`org.apache.log4j`, `"Apache Software Foundation"`):
+ * when the groupId stays unknown, this is what still points at a vendor (NVD CPE matching).
+ * Bundle-Vendor is left out: rebuilders write their own name there (Debian's jars say `Debian.org`).
+ */
+export function manifestVendorHint(manifest: Map<string, string>): string | undefined {
+  const said = [manifest.get('Bundle-SymbolicName')?.split(';')[0], manifest.get('Automatic-Module-Name'), manifest.get('Implementation-Vendor')];
+  const hint = said.map((s) => s?.trim()).filter(Boolean).join(' ');
+  return hint || undefined;
+}
