@@ -168,8 +168,7 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
   }
   const byCpe = inventory.packages.filter(matchedByCpe);
   if (byCpe.length > 0) {
-    const nvdRecords = db.status().sources.filter((s) => s.name === 'nvd').reduce((n, s) => n + s.records, 0);
-    const cpe = matchCpe(byCpe, db, nvdRecords, enrich, warnings);
+    const cpe = matchCpe(byCpe, db, db.nvdRecordCount(), enrich, warnings);
     entries.push(cpe.entry);
     vulnerabilities.push(...cpe.vulnerabilities);
   }

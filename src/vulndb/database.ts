@@ -27,6 +27,8 @@ export interface VulnDatabase {
   nvdRecordsFor(vendor: string, product: string): NvdRecord[];
   /** The vendors whose CPEs name this product (for a package whose vendor is not known). */
   vendorsOf(product: string): string[];
+  /** How many NVD records the database holds: how much CPE matching can know. */
+  nvdRecordCount(): number;
   status(options?: { maxAgeDays?: number; now?: Date }): DbStatus;
   close(): void;
 }
@@ -74,6 +76,7 @@ export function openDatabaseFile(path: string): VulnDatabase {
   const epssByCve = db.prepare('SELECT cve, score, percentile, date FROM epss WHERE cve = ?');
   const nvdByProduct = db.prepare('SELECT n.record FROM cpe_products p JOIN nvd n ON n.cve = p.cve WHERE p.vendor = ? AND p.product = ? ORDER BY p.cve').pluck();
   const vendorsByProduct = db.prepare('SELECT DISTINCT vendor FROM cpe_products WHERE product = ? ORDER BY vendor').pluck();
+  const nvdCount = db.prepare('SELECT count(*) FROM nvd').pluck();
   let sourceNames: Map<number, string>;
   try {
     sourceNames = new Map((db.prepare('SELECT id, name FROM sources').raw().all() as [number, string][]));
@@ -112,6 +115,7 @@ export function openDatabaseFile(path: string): VulnDatabase {
     },
     nvdRecordsFor: (vendor, product) => guard(() => (nvdByProduct.all(vendor, product) as string[]).map((r) => JSON.parse(r) as NvdRecord)),
     vendorsOf: (product) => guard(() => vendorsByProduct.all(product) as string[]),
+    nvdRecordCount: () => guard(() => nvdCount.get() as number),
     status(options = {}) {
       const rows = guard(() => sources.all() as SourceStatus[]);
       return describeStatus(path, schemaVersion, builtAt, rows, options);
