@@ -210,7 +210,7 @@ describe('CPE matching against the mirror database', () => {
     for (const v of found) {
       assert.equal(v.matchedBy, 'cpe', v.id);
       assert.equal(v.dataSource, 'nvd', v.id);
-      assert.equal(v.severitySource, 'nvd-primary', v.id);
+      assert.equal(v.severitySource, 'nvd', v.id);
       assert.equal(v.severity, nvdSeverity(v.id), v.id);
       assert.deepEqual(v.references, [`https://nvd.nist.gov/vuln/detail/${v.id}`]);
     }
