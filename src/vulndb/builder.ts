@@ -16,6 +16,8 @@ interface SourceCounts {
   advisories: number;
   cves: Record<Exclude<Table, 'advisories'>, Set<string>>;
   dataDate: string | null;
+  /** Whether the records' own `modified` dates say when the data is from. */
+  datedRecords: boolean;
 }
 
 export class DatabaseBuilder {
@@ -49,9 +51,10 @@ export class DatabaseBuilder {
     this.insertEpss = this.db.prepare('INSERT OR REPLACE INTO epss (cve, source_id, score, percentile, date) VALUES (?, ?, ?, ?, ?)');
   }
 
-  addSource(feed: Feed, url: string, lastModified: string | null): number {
+  /** `datedRecords: false` for feeds whose readers stamp records with the feed's own Last-Modified. */
+  addSource(feed: Feed, url: string, lastModified: string | null, datedRecords = true): number {
     const id = Number(this.insertSource.run(feed.name, feed.kind, feed.ecosystem, url, lastModified).lastInsertRowid);
-    this.expected.set(id, { name: feed.name, advisories: 0, cves: { nvd: new Set(), kev: new Set(), epss: new Set() }, dataDate: null });
+    this.expected.set(id, { name: feed.name, advisories: 0, cves: { nvd: new Set(), kev: new Set(), epss: new Set() }, dataDate: null, datedRecords });
     return id;
   }
 
@@ -62,7 +65,7 @@ export class DatabaseBuilder {
       case 'osv':
         this.addOsv(sourceId, item.record);
         source.advisories++;
-        source.dataDate = newestDate(source.dataDate, item.record.modified);
+        if (source.datedRecords) source.dataDate = newestDate(source.dataDate, item.record.modified);
         return;
       case 'nvd':
         this.addNvd(sourceId, item.record);

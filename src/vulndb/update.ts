@@ -110,7 +110,11 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
         missing.push(feed.name);
         continue;
       }
-      const sourceId = builder.addSource(feed, feed.location, fetched.lastModified);
+      // Alpine's secdb and the tracker's JSON carry no dates: a server's Last-Modified says when the
+      // data changed, a mirror file's mtime only when it was copied.
+      const datedRecords = feed.kind !== 'alpine-secdb' && feed.kind !== 'debian-tracker-json';
+      const sourceId = builder.addSource(feed, feed.location, fetched.lastModified, datedRecords);
+      if (!datedRecords && fetched.state !== 'local' && fetched.lastModified) builder.add(sourceId, { kind: 'data-date', date: fetched.lastModified });
       const counts = { withdrawn: 0 };
       let records = 0;
       try {

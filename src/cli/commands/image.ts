@@ -68,7 +68,9 @@ export function imageCommand(): Command {
       text = `${JSON.stringify(toCycloneDxWithVulnerabilities(toInventory(image, scan.inventory), vulnerabilities, { suppressed, suppressedFindings: scan.match?.vulnerabilities ?? [] }), null, 2)}\n`;
     } else {
       const terminal = process.stdout.isTTY === true && !opts.output;
-      text = renderReportTable(report, { color: terminal && !process.env.NO_COLOR, ...(terminal && process.stdout.columns ? { width: process.stdout.columns } : {}) });
+      // A pipe has no width of its own; COLUMNS, as shells and `less` users set it, gives one.
+      const width = opts.output ? undefined : (terminal ? process.stdout.columns : undefined) ?? (Number(process.env.COLUMNS) || undefined);
+      text = renderReportTable(report, { color: terminal && !process.env.NO_COLOR, ...(width ? { width } : {}) });
     }
     await writeOutput(text, opts.output);
     if (scan.policy?.failed) {
