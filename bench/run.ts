@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { imageBench } from './walk-bench.js';
 import { vulndbBench } from './vulndb.js';
+import { enrichmentBench } from './enrichment.js';
 import { hardeningBench } from './hardening.js';
 import { matchBench } from './match.js';
 import { versionsBench } from './versions.js';
@@ -14,6 +15,7 @@ const sections: [string, () => Promise<string> | string][] = [
   ['images', () => imageBench(runs)],
   ['hardening', () => hardeningBench(runs)],
   ['vulndb', () => vulndbBench(runs)],
+  ['enrichment', () => enrichmentBench(runs)],
   ['match', () => matchBench(runs)],
   ['versions', () => versionsBench(runs)],
 ];

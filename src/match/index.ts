@@ -12,7 +12,7 @@ import { matchCpe } from './cpe/index.js';
 import { isOsPackage, languageEcosystem, matchedByCpe, osEcosystem, type LanguageEcosystem } from './ecosystems.js';
 import { mergeHits, type Hit } from './merge.js';
 import { evaluateAffected, type Compare, type RangeComparators } from './osv-range.js';
-import type { EnrichmentLookup } from './assess.js';
+import { EnrichmentCache } from './enrichment-cache.js';
 import { byPriority } from './priority.js';
 import { severityRank } from '../model/severity.js';
 import { distroRating } from './severity.js';
@@ -74,8 +74,10 @@ function hitsFor(pkg: Package, target: Target, lookup: Lookup, warnings: Set<str
   return hits;
 }
 
-function matchGroup(packages: Package[], target: Target, lookup: Lookup, enrich: EnrichmentLookup, warnings: Set<string>): Vulnerability[] {
-  const found = packages.flatMap((pkg) => mergeHits(pkg, hitsFor(pkg, target, lookup, warnings), target.comparators.ecosystem as Compare, enrich, target.family));
+function matchGroup(packages: Package[], target: Target, lookup: Lookup, enrichment: EnrichmentCache, warnings: Set<string>): Vulnerability[] {
+  const hits = packages.map((pkg) => ({ pkg, hits: hitsFor(pkg, target, lookup, warnings) }));
+  enrichment.prefetch(hits.flatMap((h) => h.hits));
+  const found = hits.flatMap(({ pkg, hits: own }) => mergeHits(pkg, own, target.comparators.ecosystem as Compare, enrichment.lookup, target.family));
   const display = target.display;
   if (display) for (const v of found) if (v.fixedVersion !== undefined) v.fixedVersion = display(v.fixedVersion);
   return found;
@@ -122,12 +124,7 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
     }
     return found;
   };
-  const enrichments = new Map<string, ReturnType<EnrichmentLookup>>();
-  const enrich: EnrichmentLookup = (cve) => {
-    let found = enrichments.get(cve);
-    if (!found) enrichments.set(cve, (found = db.enrichment(cve)));
-    return found;
-  };
+  const enrichment = new EnrichmentCache(db);
   const warnings = new Set<string>();
   const entries: CoverageEntry[] = [];
   const vulnerabilities: Vulnerability[] = [];
@@ -141,7 +138,7 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
   if (osPackages.length > 0) {
     const { target, entry } = osTarget(inventory.os, osPackages, count);
     entries.push(entry);
-    if (target) vulnerabilities.push(...matchGroup(osPackages, target, lookup, enrich, warnings));
+    if (target) vulnerabilities.push(...matchGroup(osPackages, target, lookup, enrichment, warnings));
   }
   const osIdentities = osPackages.flatMap((p) => String(p.metadata?.languagePurl ?? '').split(' ').filter(Boolean));
   if (osIdentities.length > 0) {
@@ -164,11 +161,11 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
       continue;
     }
     entries.push(checkedEntry(type, eco.ecosystem, own.length, advisories));
-    vulnerabilities.push(...matchGroup(own, { ...eco, names: (p) => [p.name], version: (p) => p.version }, lookup, enrich, warnings));
+    vulnerabilities.push(...matchGroup(own, { ...eco, names: (p) => [p.name], version: (p) => p.version }, lookup, enrichment, warnings));
   }
   const byCpe = inventory.packages.filter(matchedByCpe);
   if (byCpe.length > 0) {
-    const cpe = matchCpe(byCpe, db, db.nvdRecordCount(), enrich, warnings);
+    const cpe = matchCpe(byCpe, db, db.nvdRecordCount(), enrichment.lookup, warnings);
     entries.push(cpe.entry);
     vulnerabilities.push(...cpe.vulnerabilities);
   }

@@ -23,6 +23,8 @@ export interface VulnDatabase {
   advisoryCount(ecosystem: string): number;
   /** What NVD, CISA KEV and EPSS say about one CVE (empty when none of them knows it). */
   enrichment(cve: string): CveEnrichment;
+  /** The same for many CVEs in one query (a scan's thousands), keyed by CVE; unknown ones are absent. */
+  enrichments(cves: Iterable<string>): Map<string, CveEnrichment>;
   /** The NVD records whose configurations name this vendor and product as vulnerable. */
   nvdRecordsFor(vendor: string, product: string): NvdRecord[];
   /** The vendors whose CPEs name this product (for a package whose vendor is not known). */
@@ -35,6 +37,8 @@ export interface VulnDatabase {
 
 /** [source id, advisory id, record JSON] */
 type Row = [number, string, string];
+/** [cve, NVD record JSON, KEV entry JSON, EPSS score, percentile, date] */
+type EnrichmentRow = [string, string | null, string | null, number | null, number | null, string | null];
 
 export function databasePath(dbDir: string): string {
   return join(dbDir, DB_FILE);
@@ -71,9 +75,24 @@ export function openDatabaseFile(path: string): VulnDatabase {
     .raw();
   const countByEcosystem = db.prepare('SELECT COUNT(DISTINCT advisory) FROM affected WHERE ecosystem = ?').pluck();
   const sources = db.prepare('SELECT name, ecosystem, url, records, last_modified AS lastModified, data_date AS dataDate FROM sources ORDER BY id');
-  const nvdByCve = db.prepare('SELECT record FROM nvd WHERE cve = ?').pluck();
-  const kevByCve = db.prepare('SELECT entry FROM kev WHERE cve = ?').pluck();
-  const epssByCve = db.prepare('SELECT cve, score, percentile, date FROM epss WHERE cve = ?');
+  // One statement for the three sources and any number of CVEs: a scan asks about thousands.
+  const enrichmentByCves = db
+    .prepare('SELECT j.value, n.record, k.entry, e.score, e.percentile, e.date FROM json_each(?) j LEFT JOIN nvd n ON n.cve = j.value LEFT JOIN kev k ON k.cve = j.value LEFT JOIN epss e ON e.cve = j.value')
+    .raw();
+  const enrichments = (cves: Iterable<string>): Map<string, CveEnrichment> =>
+    guard(() => {
+      const out = new Map<string, CveEnrichment>();
+      for (const row of enrichmentByCves.all(JSON.stringify([...new Set(cves)])) as EnrichmentRow[]) {
+        const [cve, nvd, kev, score, percentile, date] = row;
+        const found: CveEnrichment = {
+          ...(nvd ? { nvd: JSON.parse(nvd) as NvdRecord } : {}),
+          ...(kev ? { kev: JSON.parse(kev) as KevEntry } : {}),
+          ...(score !== null && percentile !== null && date !== null ? { epss: { cve, score, percentile, date } satisfies EpssScore } : {}),
+        };
+        if (found.nvd || found.kev || found.epss) out.set(cve, found);
+      }
+      return out;
+    });
   const nvdByProduct = db.prepare('SELECT n.record FROM cpe_products p JOIN nvd n ON n.cve = p.cve WHERE p.vendor = ? AND p.product = ? ORDER BY p.cve').pluck();
   const vendorsByProduct = db.prepare('SELECT DISTINCT vendor FROM cpe_products WHERE product = ? ORDER BY vendor').pluck();
   const nvdCount = db.prepare('SELECT count(*) FROM nvd').pluck();
@@ -101,18 +120,8 @@ export function openDatabaseFile(path: string): VulnDatabase {
     advisoriesFor: (ecosystem, name) => query(() => byPackage.all(ecosystem, normalizeName(ecosystem, name)) as Row[]),
     advisoriesById: (id) => query(() => byId.all({ id }) as Row[]),
     advisoryCount: (ecosystem) => guard(() => countByEcosystem.get(ecosystem) as number),
-    enrichment(cve) {
-      return guard(() => {
-        const nvd = nvdByCve.get(cve) as string | undefined;
-        const kev = kevByCve.get(cve) as string | undefined;
-        const epss = epssByCve.get(cve) as EpssScore | undefined;
-        return {
-          ...(nvd ? { nvd: JSON.parse(nvd) as NvdRecord } : {}),
-          ...(kev ? { kev: JSON.parse(kev) as KevEntry } : {}),
-          ...(epss ? { epss: { ...epss } } : {}),
-        };
-      });
-    },
+    enrichment: (cve) => enrichments([cve]).get(cve) ?? {},
+    enrichments,
     nvdRecordsFor: (vendor, product) => guard(() => (nvdByProduct.all(vendor, product) as string[]).map((r) => JSON.parse(r) as NvdRecord)),
     vendorsOf: (product) => guard(() => vendorsByProduct.all(product) as string[]),
     nvdRecordCount: () => guard(() => nvdCount.get() as number),
