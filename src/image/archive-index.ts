@@ -82,8 +82,10 @@ export class ArchiveIndex {
     }
   }
 
-  stream(member: ArchiveMember): Readable {
-    if (member.size === 0) return Readable.from([]);
-    return createReadStream(this.file, { start: member.offset, end: member.offset + member.size - 1, highWaterMark: 1024 * 1024 });
+  /** A member's body, at most `limit` bytes of it. */
+  stream(member: ArchiveMember, limit = member.size): Readable {
+    const length = Math.min(member.size, limit);
+    if (length <= 0) return Readable.from([]);
+    return createReadStream(this.file, { start: member.offset, end: member.offset + length - 1, highWaterMark: 1024 * 1024 });
   }
 }

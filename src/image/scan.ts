@@ -3,6 +3,7 @@ import { readHardLinkBodies, readLayer, type LayerContent } from './layer-reader
 import { MergedFilesystem } from './merged-fs.js';
 import { readRootfs } from './sources/rootfs.js';
 import type { ResolvedImage } from './types.js';
+import { verify } from './verify.js';
 
 export const DEFAULT_MAX_LAYER_SIZE = 10 * 1024 ** 3;
 /** Layers read at once: downloads overlap, and gunzip runs on libuv's pool beside tar parsing. */
@@ -76,12 +77,16 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
   const contents = await mapBounded(image.layers, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY, async (layer, i) => {
     const what = `${image.ref}: layer ${layer.digest}`;
     const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what });
+    // Hashed as the layer streamed past: what containerd compares with the config before it unpacks.
+    if (layer.diffId !== undefined) verify(image, content.diffId === layer.diffId, `${what}: uncompressed digest ${content.diffId ?? '?'} does not match the config's diff ID ${layer.diffId}`);
+    if (layer.size !== undefined) verify(image, content.blobBytes === layer.size, `${what}: blob is ${content.blobBytes ?? '?'} bytes, but its descriptor says ${layer.size}`);
     // Rare: a wanted hard link to a file nothing wanted; its bytes sit under the target's name, read again.
     if (content.linksAwaitingBodies) await readHardLinkBodies(await layer.open(), content, { maxLayerSize, what });
     options.onLayer?.(content);
     return content;
   });
   const fs = new MergedFilesystem(refs[0] ?? { index: 0, digest: '' });
+  fs.warnings.push(...(image.warnings ?? []));
   for (const content of contents) {
     fs.apply(content);
     fs.warnings.push(...content.warnings);
