@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { VerifyingStream, verifyBytes } from './digest.js';
 import { parseManifest, selectPlatform, type Descriptor, type ImageManifest } from './manifest.js';
+import { CONFIG_SHAPE, checkShape } from './json-shape.js';
 import type { ImageConfigFile, LayerBlob, Platform, ResolvedImage } from './types.js';
 import { verify, verifyDiffIdCount, type Verification } from './verify.js';
 
@@ -51,13 +52,13 @@ export function platformOf(config: ImageConfigFile): Platform | undefined {
 }
 
 export function parseConfig(bytes: Buffer, what: string): ImageConfigFile {
+  let json: unknown;
   try {
-    const config = JSON.parse(bytes.toString('utf8')) as ImageConfigFile;
-    if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new Error('not an object');
-    return config;
+    json = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new InputError(`${what}: image config is not valid JSON`);
   }
+  return checkShape<ImageConfigFile>(json, CONFIG_SHAPE, 'config', `${what}: image config`);
 }
 
 /** Follows an index to the manifest for the platform, verifies every JSON object, and exposes the layers. */

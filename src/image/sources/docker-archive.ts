@@ -2,6 +2,7 @@ import { InputError, PlimsollError } from '../../errors.js';
 import { ArchiveIndex, type ArchiveMember } from '../archive-index.js';
 import { MAX_JSON_BLOB, parseConfig, platformOf, verified } from '../assemble.js';
 import { VerifyingStream, digestOf } from '../digest.js';
+import { DOCKER_ARCHIVE_SHAPE, checkShape } from '../json-shape.js';
 import { MediaType } from '../manifest.js';
 import { parseDockerReference } from '../reference.js';
 import type { LayerBlob, ResolvedImage, SourceOptions } from '../types.js';
@@ -50,9 +51,9 @@ function parseArchiveManifest(bytes: Buffer, what: string): ArchiveManifestEntry
   } catch {
     throw new InputError(`${what}: manifest.json is not valid JSON`);
   }
-  const valid = (e: ArchiveManifestEntry): boolean => typeof e?.Config === 'string' && Array.isArray(e.Layers) && e.Layers.every((l) => typeof l === 'string');
-  if (!Array.isArray(json) || json.length === 0 || !json.every(valid)) throw new InputError(`${what}: manifest.json is not a docker save manifest`);
-  return json as ArchiveManifestEntry[];
+  const entries = checkShape<ArchiveManifestEntry[]>(json, DOCKER_ARCHIVE_SHAPE, 'manifest.json', `${what}: not a docker save manifest`);
+  if (entries.length === 0) throw new InputError(`${what}: manifest.json lists no images`);
+  return entries;
 }
 
 /**
