@@ -41,14 +41,15 @@ export function shapeProblem(value: unknown, shape: Shape, path: string): string
       if (v !== null) work.push([v, s.nullable, p]);
     } else if ('array' in s) {
       if (!Array.isArray(v)) return `${p} is ${kind(v)}, expected an array`;
-      v.forEach((item, i) => work.push([item, s.array, `${p}[${i}]`]));
+      // Pushed last to first, so the first problem found is the first in the document.
+      for (let i = v.length - 1; i >= 0; i--) work.push([v[i], s.array, `${p}[${i}]`]);
     } else if (!isObject(v)) {
       return `${p} is ${kind(v)}, expected an object`;
     } else if ('record' in s) {
-      for (const [k, item] of Object.entries(v)) work.push([item, s.record, `${p}.${k}`]);
+      for (const [k, item] of Object.entries(v).reverse()) work.push([item, s.record, `${p}.${k}`]);
     } else {
       for (const name of s.required ?? []) if (!(name in v)) return `${p}.${name} is missing`;
-      for (const [name, field] of Object.entries(s.fields)) if (v[name] !== undefined) work.push([v[name], field, `${p}.${name}`]);
+      for (const [name, field] of Object.entries(s.fields).reverse()) if (v[name] !== undefined) work.push([v[name], field, `${p}.${name}`]);
     }
   }
   return undefined;

@@ -168,6 +168,27 @@ export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLaye
 }
 
 /**
+ * Reads a layer again for the bodies of the entries `pick` wants (files found wanted only once the
+ * layers were merged): each kept body (reduced by its request) is handed to `onBody`.
+ */
+export async function readBodies(
+  blob: Readable,
+  ref: LayerRef,
+  options: Omit<ReadLayerOptions, 'requests'>,
+  pick: (info: FileInfo) => Want | undefined,
+  onBody: (info: FileInfo, body: Buffer) => void,
+): Promise<ScanWarning[]> {
+  const warnings: ScanWarning[] = [];
+  await walkTar(blob, options, { ref, whiteouts: [], opaqueDirs: [], warnings: [] }, async (info, body) => {
+    const want = info.type === 'file' ? pick(info) : undefined;
+    if (!want) return;
+    const kept = keepBody({ entries: [], warnings }, info, want, await body(want.limit));
+    if (kept.body) onBody(info, kept.body);
+  });
+  return warnings;
+}
+
+/**
  * The second pass for {@link LayerContent.linksAwaitingBodies}: reads the layer again and gives each
  * waiting hard link its target's bytes, as its own body (reduced by its own request).
  */

@@ -1,5 +1,5 @@
-import type { FileRequest, LayerRef } from './files.js';
-import { readHardLinkBodies, readLayer, type LayerContent } from './layer-reader.js';
+import type { FileInfo, FileRequest, LayerRef } from './files.js';
+import { readBodies, readHardLinkBodies, readLayer, wanted, type LayerContent, type Want } from './layer-reader.js';
 import { MergedFilesystem } from './merged-fs.js';
 import { readRootfs } from './sources/rootfs.js';
 import type { ResolvedImage } from './types.js';
@@ -58,6 +58,28 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 /**
+ * Rare: a file some request wants under a name that reaches it through a symlink (a package database
+ * in a symlinked directory) was read without its body; read those layers again for just those files.
+ */
+async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requests: readonly FileRequest[], options: { maxLayerSize: number }): Promise<void> {
+  const byLayer = new Map<number, Map<string, Want>>();
+  for (const { layer, path, want } of fs.bodiesWantedThroughLinks((info) => wanted(requests, info))) {
+    const paths = byLayer.get(layer) ?? new Map<string, Want>();
+    paths.set(path, want);
+    byLayer.set(layer, paths);
+  }
+  const refs = layerRefs(image);
+  for (const [index, paths] of byLayer) {
+    const layer = image.layers[index];
+    if (!layer) continue;
+    const what = `${image.ref}: layer ${layer.digest}`;
+    const landed = (info: FileInfo): string => fs.landsOn(info.path);
+    const warnings = await readBodies(await layer.open(), refs[index] as LayerRef, { ...options, what }, (info) => paths.get(landed(info)), (info, body) => fs.setBody(landed(info), body));
+    fs.warnings.push(...warnings);
+  }
+}
+
+/**
  * Reads every layer (a few at a time, each as a stream) into per-layer
  * contents, then applies them bottom-up into the merged view.
  */
@@ -91,6 +113,7 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
     fs.apply(content);
     fs.warnings.push(...content.warnings);
   }
+  await readLinkedBodies(image, fs, requests, { maxLayerSize });
   const layers = contents.map((c, i) => ({
     ...c.ref,
     mediaType: image.layers[i]?.mediaType ?? '',
