@@ -11,6 +11,7 @@ export interface ImageCliOptions {
   passwordStdin?: boolean;
   insecure?: boolean;
   offline?: boolean;
+  insecureSkipVerify?: boolean;
   maxLayerSize?: string;
   quiet?: boolean;
 }
@@ -24,6 +25,7 @@ export function addImageOptions(command: Command): Command {
     .option('--password-stdin', 'read the registry password from standard input')
     .option('--insecure', 'do not verify registry TLS certificates')
     .option('--offline', 'never use the network; fail if something would need it')
+    .option('--insecure-skip-verify', 'scan an image whose diff IDs or descriptor sizes do not match (a warning instead of an error)')
     .option('--max-layer-size <bytes>', 'largest uncompressed layer to read (decompression bomb guard)', String(10 * 1024 ** 3));
 }
 
@@ -51,6 +53,7 @@ export async function sourceOptions(opts: ImageCliOptions, bar?: DownloadBar): P
     ...(password !== undefined ? { password } : {}),
     insecure: opts.insecure === true,
     offline: opts.offline === true,
+    ...(opts.insecureSkipVerify ? { skipVerify: true } : {}),
     ...(bar ? { onProgress: bar.update } : {}),
   };
 }

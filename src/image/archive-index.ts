@@ -1,8 +1,10 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { normalizeImagePath } from './paths.js';
+import { openRegularFile } from './regular-file.js';
+import { FileSource, TarError, readTar } from './tar.js';
 
 /** One member of a tar archive on disk: where its body starts and how long it is. */
 export interface ArchiveMember {
@@ -13,51 +15,14 @@ export interface ArchiveMember {
   linkName?: string;
 }
 
-const BLOCK = 512;
+/** Members an image archive may hold: a few per layer; more is not an image. */
+const MAX_MEMBERS = 100_000;
 
-function cString(buf: Buffer, start: number, length: number): string {
-  const end = buf.indexOf(0, start);
-  return buf.toString('utf8', start, end >= start && end < start + length ? end : start + length);
-}
-
-/** Tar numeric fields: octal text, or base-256 when the high bit is set (GNU, for sizes ≥ 8 GiB). */
-function tarNumber(buf: Buffer, start: number, length: number): number {
-  const first = buf[start] ?? 0;
-  if (first & 0x80) {
-    let value = first & 0x7f;
-    for (let i = start + 1; i < start + length; i++) value = value * 256 + (buf[i] ?? 0);
-    return value;
-  }
-  const text = cString(buf, start, length).trim();
-  return text === '' ? 0 : parseInt(text, 8);
-}
-
-function checksumOk(header: Buffer): boolean {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : (header[i] ?? 0);
-  return sum === tarNumber(header, 148, 8);
-}
-
-function parsePax(body: Buffer): Record<string, string> {
-  const records: Record<string, string> = {};
-  let pos = 0;
-  while (pos < body.length) {
-    const space = body.indexOf(0x20, pos);
-    if (space < 0) break;
-    const length = parseInt(body.toString('utf8', pos, space), 10);
-    if (!Number.isFinite(length) || length <= 0 || pos + length > body.length) break;
-    const record = body.toString('utf8', space + 1, pos + length - 1);
-    const eq = record.indexOf('=');
-    if (eq > 0) records[record.slice(0, eq)] = record.slice(eq + 1);
-    pos += length;
-  }
-  return records;
-}
+const TYPES: Record<string, ArchiveMember['type']> = { '0': 'file', '7': 'file', '5': 'dir', '2': 'symlink', '1': 'hardlink' };
 
 /**
  * Reads only the headers of an uncompressed tar file (seeking over bodies), so
- * an image archive's blobs can be streamed in place. Handles ustar prefixes,
- * PAX `path`/`linkpath`/`size` records and GNU long names.
+ * an image archive's blobs can be streamed in place; read as container runtimes read tar.
  */
 export class ArchiveIndex {
   private constructor(
@@ -66,52 +31,22 @@ export class ArchiveIndex {
   ) {}
 
   static async open(file: string, what: string): Promise<ArchiveIndex> {
-    let handle: FileHandle;
+    const opened = await openRegularFile(file, what);
+    if (!opened) throw new InputError(`${what}: ${file} does not exist`);
+    const { handle, size } = opened;
     try {
-      handle = await open(file, 'r');
-    } catch (err) {
-      throw new InputError(`${what}: cannot open ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
-    try {
-      const { size: fileSize } = await handle.stat();
       const members = new Map<string, ArchiveMember>();
-      const header = Buffer.alloc(BLOCK);
-      let pos = 0;
-      let pending: { path?: string; linkpath?: string; size?: number } = {};
-      while (pos + BLOCK <= fileSize) {
-        await handle.read(header, 0, BLOCK, pos);
-        if (header.every((b) => b === 0)) break;
-        if (!checksumOk(header)) throw new InputError(`${what}: not a tar archive (bad header at offset ${pos})`);
-        const typeflag = String.fromCharCode(header[156] ?? 48);
-        const size = pending.size ?? tarNumber(header, 124, 12);
-        const bodyStart = pos + BLOCK;
-        if (bodyStart + size > fileSize) throw new InputError(`${what}: archive is truncated`);
-        const next = bodyStart + Math.ceil(size / BLOCK) * BLOCK;
-        if (typeflag === 'x' || typeflag === 'L' || typeflag === 'K') {
-          if (size > 1024 * 1024) throw new InputError(`${what}: oversized tar extension header`);
-          const body = Buffer.alloc(size);
-          await handle.read(body, 0, size, bodyStart);
-          if (typeflag === 'x') {
-            const pax = parsePax(body);
-            pending = { ...pending, path: pax.path ?? pending.path, linkpath: pax.linkpath ?? pending.linkpath, size: pax.size ? Number(pax.size) : pending.size };
-          } else if (typeflag === 'L') pending.path = cString(body, 0, size);
-          else pending.linkpath = cString(body, 0, size);
-          pos = next;
-          continue;
+      const source = new FileSource(handle, size);
+      try {
+        for await (const { header, offset } of readTar(source, () => undefined)) {
+          if (members.size >= MAX_MEMBERS) throw new InputError(`${what}: more than ${MAX_MEMBERS} archive members; not an image archive`);
+          const name = normalizeImagePath(header.name);
+          const type = TYPES[header.typeflag] ?? 'other';
+          members.set(name, { name, offset, size: header.size, type, ...(header.linkname ? { linkName: header.linkname } : {}) });
         }
-        if (typeflag === 'g') {
-          pos = next;
-          continue;
-        }
-        const magic = header.toString('latin1', 257, 262);
-        const prefix = magic === 'ustar' ? cString(header, 345, 155) : '';
-        const rawName = pending.path ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
-        const linkName = pending.linkpath ?? cString(header, 157, 100);
-        const name = normalizeImagePath(rawName);
-        const type = typeflag === '0' || typeflag === '\0' || typeflag === '7' ? 'file' : typeflag === '5' ? 'dir' : typeflag === '2' ? 'symlink' : typeflag === '1' ? 'hardlink' : 'other';
-        members.set(name, { name, offset: bodyStart, size, type, ...(linkName ? { linkName } : {}) });
-        pending = {};
-        pos = next;
+      } catch (err) {
+        if (err instanceof TarError) throw new InputError(`${what}: not a valid tar archive (${err.message})`);
+        throw err;
       }
       return new ArchiveIndex(file, members);
     } finally {
@@ -147,8 +82,10 @@ export class ArchiveIndex {
     }
   }
 
-  stream(member: ArchiveMember): Readable {
-    if (member.size === 0) return Readable.from([]);
-    return createReadStream(this.file, { start: member.offset, end: member.offset + member.size - 1, highWaterMark: 1024 * 1024 });
+  /** A member's body, at most `limit` bytes of it. */
+  stream(member: ArchiveMember, limit = member.size): Readable {
+    const length = Math.min(member.size, limit);
+    if (length <= 0) return Readable.from([]);
+    return createReadStream(this.file, { start: member.offset, end: member.offset + length - 1, highWaterMark: 1024 * 1024 });
   }
 }

@@ -2,7 +2,9 @@ import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { VerifyingStream, verifyBytes } from './digest.js';
 import { parseManifest, selectPlatform, type Descriptor, type ImageManifest } from './manifest.js';
+import { CONFIG_SHAPE, checkShape } from './json-shape.js';
 import type { ImageConfigFile, LayerBlob, Platform, ResolvedImage } from './types.js';
+import { verify, verifyDiffIdCount, type Verification } from './verify.js';
 
 /** Largest manifest or config Plimsoll reads into memory (they are JSON of a few KB). */
 export const MAX_JSON_BLOB = 16 * 1024 * 1024;
@@ -26,7 +28,15 @@ export interface AssembleArgs {
   root: Descriptor;
   store: BlobStore;
   platform?: Platform;
+  skipVerify?: boolean;
+  /** The root descriptor's size is not known (a registry reference by digest). */
+  rootSizeUnknown?: boolean;
   close(): Promise<void>;
+}
+
+/** A descriptor's size must be the blob's (containerd checks it on every read). */
+export function verifySize(image: Verification, bytes: number, desc: Descriptor, what: string): void {
+  verify(image, bytes === desc.size, `${what}: blob ${desc.digest} is ${bytes} bytes, but its descriptor says ${desc.size}`);
 }
 
 /** Pipes `source` into `check`, carrying the source's errors over (pipe() alone drops them). */
@@ -42,23 +52,25 @@ export function platformOf(config: ImageConfigFile): Platform | undefined {
 }
 
 export function parseConfig(bytes: Buffer, what: string): ImageConfigFile {
+  let json: unknown;
   try {
-    const config = JSON.parse(bytes.toString('utf8')) as ImageConfigFile;
-    if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new Error('not an object');
-    return config;
+    json = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new InputError(`${what}: image config is not valid JSON`);
   }
+  return checkShape<ImageConfigFile>(json, CONFIG_SHAPE, 'config', `${what}: image config`);
 }
 
 /** Follows an index to the manifest for the platform, verifies every JSON object, and exposes the layers. */
 export async function assembleImage(args: AssembleArgs): Promise<ResolvedImage> {
   const { store, what } = args;
+  const verification: Verification = { skipVerify: args.skipVerify === true, warnings: [] };
   let desc = args.root;
   let manifest: ImageManifest | undefined;
   for (let depth = 0; depth < 4 && !manifest; depth++) {
     const { bytes, contentType } = await store.readManifest(desc);
     verifyBytes(bytes, desc.digest, `${what}: manifest`);
+    if (depth > 0 || !args.rootSizeUnknown) verifySize(verification, bytes.length, desc, `${what}: manifest`);
     const parsed = parseManifest(bytes, `${what}: manifest ${desc.digest}`, contentType ?? desc.mediaType);
     if (parsed.kind === 'index') desc = selectPlatform(parsed, args.platform, what);
     else manifest = parsed;
@@ -66,8 +78,10 @@ export async function assembleImage(args: AssembleArgs): Promise<ResolvedImage> 
   if (!manifest) throw new InputError(`${what}: image indexes nested too deeply`);
   const configBytes = await store.readBlob(manifest.config);
   verifyBytes(configBytes, manifest.config.digest, `${what}: config`);
+  verifySize(verification, configBytes.length, manifest.config, `${what}: config`);
   const config = parseConfig(configBytes, what);
   const diffIds = config.rootfs?.diff_ids ?? [];
+  verifyDiffIdCount(verification, what, diffIds, manifest.layers.length);
   const layers: LayerBlob[] = manifest.layers.map((layer, i) => ({
     digest: layer.digest,
     diffId: diffIds[i],
@@ -76,6 +90,7 @@ export async function assembleImage(args: AssembleArgs): Promise<ResolvedImage> 
     open: async () => verified(await store.openBlob(layer), new VerifyingStream(layer.digest, `${what}: layer ${layer.digest}`, layer.size)),
   }));
   return {
+    ...verification,
     ref: args.ref,
     transport: args.transport,
     digest: args.root.digest,

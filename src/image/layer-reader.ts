@@ -1,9 +1,10 @@
-import type { Readable, Writable } from 'node:stream';
-import { extract as tarExtract, type Header } from 'tar-stream';
+import { createHash, type Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
 import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
 import type { FileInfo, FileRequest, FileType, LayerRef } from './files.js';
 import { basename, dirname, normalizeImagePath } from './paths.js';
+import { StreamSource, TarError, readTar, type TarEnd, type TarHeader } from './tar.js';
 import type { ScanWarning } from '../model/package.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
@@ -24,6 +25,10 @@ export interface LayerContent {
   compression: Compression;
   /** Uncompressed bytes read. */
   tarBytes: number;
+  /** sha256 of the uncompressed tar, computed as it streamed past (absent for `dir:`). */
+  diffId?: string;
+  /** Bytes of the blob as stored (absent for `dir:`). */
+  blobBytes?: number;
   warnings: ScanWarning[];
   /**
    * Hard links some request wants whose target (earlier in this layer) was read without keeping its
@@ -38,15 +43,16 @@ export interface AwaitingLink {
   want: Want;
 }
 
-const TYPES: Partial<Record<Header['type'], FileType>> = {
-  file: 'file',
-  'contiguous-file': 'file',
-  directory: 'dir',
-  symlink: 'symlink',
-  link: 'hardlink',
-  'character-device': 'char',
-  'block-device': 'block',
-  fifo: 'fifo',
+/** Tar type flags of the entries a filesystem holds; others (GNU sparse, vendor extensions) are skipped. */
+const TYPES: Partial<Record<string, FileType>> = {
+  '0': 'file',
+  '7': 'file',
+  '1': 'hardlink',
+  '2': 'symlink',
+  '3': 'char',
+  '4': 'block',
+  '5': 'dir',
+  '6': 'fifo',
 };
 
 const WHITEOUT_PREFIX = '.wh.';
@@ -94,30 +100,20 @@ export function classifyEntry(
   return 'whiteout';
 }
 
-function headerToInfo(header: Header): FileInfo | undefined {
-  const type = TYPES[header.type ?? 'file'];
+function headerToInfo(header: TarHeader): FileInfo | undefined {
+  const type = TYPES[header.typeflag];
   if (!type) return undefined;
   const info: FileInfo = {
     path: normalizeImagePath(header.name),
     type,
-    mode: (header.mode ?? 0) & 0o7777,
-    size: type === 'file' ? (header.size ?? 0) : 0,
+    mode: header.mode & 0o7777,
+    size: type === 'file' ? header.size : 0,
     uid: header.uid,
     gid: header.gid,
   };
   if (type === 'symlink' && header.linkname) info.linkTarget = header.linkname;
   if (type === 'hardlink' && header.linkname) info.linkTarget = normalizeImagePath(header.linkname);
   return info;
-}
-
-async function readBody(entry: Readable, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of entry as AsyncIterable<Buffer>) {
-    length += chunk.length;
-    if (length <= limit) chunks.push(chunk);
-  }
-  return length <= limit ? Buffer.concat(chunks, length) : undefined;
 }
 
 export interface ReadLayerOptions {
@@ -132,6 +128,7 @@ export interface ReadLayerOptions {
 function layerError(err: unknown, what: string): Error {
   if (err instanceof DigestMismatchError || err instanceof InputError) return err;
   const message = errorMessage(err);
+  if (err instanceof TarError) return new InputError(`${what}: not a valid tar archive (${message})`);
   if (/unexpected end of file|incorrect header check|invalid (block|distance|stored|code)|zstd/i.test(message)) {
     return new InputError(`${what}: corrupt or truncated compressed data (${message})`);
   }
@@ -165,7 +162,30 @@ export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLaye
   });
   content.compression = walk.compression;
   content.tarBytes = walk.tarBytes;
+  content.diffId = walk.diffId;
+  content.blobBytes = walk.blobBytes;
   return content;
+}
+
+/**
+ * Reads a layer again for the bodies of the entries `pick` wants (files found wanted only once the
+ * layers were merged): each kept body (reduced by its request) is handed to `onBody`.
+ */
+export async function readBodies(
+  blob: Readable,
+  ref: LayerRef,
+  options: Omit<ReadLayerOptions, 'requests'>,
+  pick: (info: FileInfo) => Want | undefined,
+  onBody: (info: FileInfo, body: Buffer) => void,
+): Promise<ScanWarning[]> {
+  const warnings: ScanWarning[] = [];
+  await walkTar(blob, options, { ref, whiteouts: [], opaqueDirs: [], warnings: [] }, async (info, body) => {
+    const want = info.type === 'file' ? pick(info) : undefined;
+    if (!want) return;
+    const kept = keepBody({ entries: [], warnings }, info, want, await body(want.limit));
+    if (kept.body) onBody(info, kept.body);
+  });
+  return warnings;
 }
 
 /**
@@ -177,13 +197,16 @@ export async function readHardLinkBodies(blob: Readable, content: LayerContent, 
   const byTarget = new Map<string, AwaitingLink[]>();
   for (const w of waiting) {
     const target = w.link.linkTarget as string;
-    byTarget.set(target, [...(byTarget.get(target) ?? []), w]);
+    const links = byTarget.get(target);
+    if (links) links.push(w);
+    else byTarget.set(target, [w]);
   }
   const bodies = new Map<FileInfo, Buffer>();
-  await walkTar(blob, options, { whiteouts: [], opaqueDirs: [] }, async (info, body) => {
+  // Warnings about the tar itself were given by the first pass.
+  await walkTar(blob, options, { ref: content.ref, whiteouts: [], opaqueDirs: [], warnings: [] }, async (info, body) => {
     const links = info.type === 'file' ? byTarget.get(info.path) : undefined;
     if (!links) return;
-    const bytes = await body(Math.max(...links.map((l) => l.want.limit)));
+    const bytes = await body(links.reduce((max, l) => Math.max(max, l.want.limit), 0));
     for (const { link, want } of links) {
       const kept = keepBody({ entries: [], warnings: content.warnings }, { ...link, mode: info.mode, size: info.size }, want, bytes && bytes.length <= want.limit ? bytes : undefined);
       if (kept.body) bodies.set(link, kept.body);
@@ -196,52 +219,86 @@ export async function readHardLinkBodies(blob: Readable, content: LayerContent, 
   delete content.linksAwaitingBodies;
 }
 
+/** What a walk over a layer learned besides its entries. */
+export interface TarWalk {
+  tarBytes: number;
+  compression: Compression;
+  /** sha256 of the uncompressed tar: what the config's `rootfs.diff_ids` must hold. */
+  diffId: string;
+  /** Bytes of the blob as stored. */
+  blobBytes: number;
+}
+
+const END_WARNINGS: Partial<Record<TarEnd, string>> = {
+  'no-marker': 'the tar has no end-of-archive marker; read to its end, as container runtimes do',
+  'one-zero-block': 'the tar ends after one zero block instead of two; read as container runtimes do',
+  unpadded: "the tar ends right after the last entry's data (no padding, no end-of-archive marker); read as container runtimes do",
+};
+
+/** Counts the bytes that pass, hashing them when asked, without holding any. */
+async function* metered(source: AsyncIterable<Buffer>, meter: { bytes: number }, hash?: Hash): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    meter.bytes += chunk.length;
+    hash?.update(chunk);
+    yield chunk;
+  }
+}
+
 /**
- * Streams one layer blob (decompressed by its magic, size-limited) through tar, calling `onEntry` for
- * every indexable entry; the callback may read the body (up to a limit) or leave it to be skipped.
+ * Streams one layer blob (decompressed by its magic, size-limited) through tar as container runtimes
+ * read it, calling `onEntry` for every indexable entry; the callback may read the body (up to a
+ * limit) or leave it to be skipped. The tar is hashed on the way (its diff ID) and read to the end,
+ * past the end-of-archive marker, so the blob's digest is checked too.
  */
 async function walkTar(
   blob: Readable,
   options: Omit<ReadLayerOptions, 'requests'>,
-  content: Pick<LayerContent, 'whiteouts' | 'opaqueDirs'>,
+  content: Pick<LayerContent, 'whiteouts' | 'opaqueDirs' | 'warnings'> & { ref: LayerRef },
   onEntry: (info: FileInfo, body: (limit: number) => Promise<Buffer | undefined>) => Promise<void>,
-): Promise<{ tarBytes: number; compression: Compression }> {
+): Promise<TarWalk> {
   const what = options.what;
-  const extract = tarExtract();
-  const fail = (err: unknown): void => {
-    extract.destroy(layerError(err, what));
-  };
   const stages: Readable[] = [blob];
+  const fail = (err: unknown): void => {
+    for (const stage of stages) stage.destroy(err instanceof Error ? err : new Error(String(err)));
+  };
   let compression: Compression;
   try {
     compression = detectCompression(await peek(blob, 4));
   } catch (err) {
     throw layerError(err, what);
   }
+  const blobMeter = { bytes: 0 };
+  const stored = Readable.from(metered(blob, blobMeter));
+  stages.push(stored);
   const decoder = decoderFor(compression);
-  if (decoder) stages.push(blob.pipe(decoder));
+  if (decoder) stages.push(stored.pipe(decoder));
   const limiter = new SizeLimit(options.maxLayerSize, what);
   stages.push((stages.at(-1) as Readable).pipe(limiter));
   for (const stage of stages) stage.on('error', fail);
-  limiter.pipe(extract as unknown as Writable);
-
+  const hash = createHash('sha256');
+  const tarMeter = { bytes: 0 };
+  const source = new StreamSource(metered(limiter, tarMeter, hash)[Symbol.asyncIterator]());
+  const warn = (message: string): void => {
+    content.warnings.push({ message: `layer ${content.ref.digest}: ${message}` });
+  };
   try {
-    for await (const entry of extract) {
-      const info = headerToInfo(entry.header);
-      if (!info || classifyEntry(info, content) !== 'file') {
-        entry.resume();
-        continue;
-      }
-      let consumed = false;
-      await onEntry(info, (limit) => {
-        consumed = true;
-        return readBody(entry as unknown as Readable, limit);
-      });
-      if (!consumed) entry.resume();
+    let end: TarEnd = 'marker';
+    let v7 = false;
+    for await (const member of readTar(source, (e) => (end = e))) {
+      v7 ||= member.header.format === 'v7';
+      const info = headerToInfo(member.header);
+      if (!info || classifyEntry(info, content) !== 'file') continue;
+      await onEntry(info, (limit) => member.body(limit));
     }
+    if (v7) warn('old V7-format tar headers (read as container runtimes do)');
+    const endWarning = END_WARNINGS[end];
+    if (endWarning) warn(endWarning);
+    // Runtimes stop at the marker: what follows is not in the filesystem, but it is in the digests.
+    const after = await source.drain();
+    if (after.nonZero > 0) warn(`${after.bytes} bytes after the end-of-archive marker ignored, as container runtimes ignore them`);
   } catch (err) {
-    for (const stage of stages) stage.destroy();
+    fail(err);
     throw layerError(err, what);
   }
-  return { tarBytes: limiter.bytes, compression };
+  return { tarBytes: tarMeter.bytes, compression, diffId: `sha256:${hash.digest('hex')}`, blobBytes: blobMeter.bytes };
 }

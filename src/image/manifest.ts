@@ -1,4 +1,5 @@
 import { InputError, PlimsollError } from '../errors.js';
+import { INDEX_SHAPE, MANIFEST_SHAPE, checkShape } from './json-shape.js';
 import type { Platform } from './types.js';
 
 export const MediaType = {
@@ -38,11 +39,6 @@ export interface ImageIndex {
   annotations?: Record<string, string>;
 }
 
-function isDescriptor(value: unknown): value is Descriptor {
-  const d = value as Descriptor;
-  return typeof d === 'object' && d !== null && typeof d.digest === 'string' && typeof d.size === 'number';
-}
-
 /**
  * Parses a manifest or index. The kind comes from `mediaType` in the body, else
  * from the transport's content type, else from the shape (OCI allows an absent
@@ -61,17 +57,13 @@ export function parseManifest(bytes: Buffer, what: string, contentType?: string)
   const isIndex =
     mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList || (!mediaType && Array.isArray(json.manifests));
   if (isIndex) {
-    const manifests = json.manifests;
-    if (!Array.isArray(manifests) || !manifests.every(isDescriptor)) throw new InputError(`${what}: index has no valid "manifests"`);
-    return { kind: 'index', mediaType: mediaType || MediaType.ociIndex, manifests, annotations: json.annotations as Record<string, string> };
+    const index = checkShape<Omit<ImageIndex, 'kind'>>(json, INDEX_SHAPE, 'index', what);
+    return { kind: 'index', mediaType: mediaType || MediaType.ociIndex, manifests: index.manifests, annotations: index.annotations as Record<string, string> };
   }
   const isManifest = mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest || (!mediaType && 'config' in json);
   if (!isManifest) throw new InputError(`${what}: unsupported manifest media type "${mediaType || 'none'}"`);
-  const { config, layers } = json;
-  if (!isDescriptor(config) || !Array.isArray(layers) || !layers.every(isDescriptor)) {
-    throw new InputError(`${what}: manifest lacks a valid config or layers`);
-  }
-  return { kind: 'manifest', mediaType: mediaType || MediaType.ociManifest, config, layers, annotations: json.annotations as Record<string, string> };
+  const { config, layers, annotations } = checkShape<Omit<ImageManifest, 'kind'>>(json, MANIFEST_SHAPE, 'manifest', what);
+  return { kind: 'manifest', mediaType: mediaType || MediaType.ociManifest, config, layers, annotations: annotations as Record<string, string> };
 }
 
 export function formatPlatform(p: Partial<Platform> | undefined): string {

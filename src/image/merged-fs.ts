@@ -1,10 +1,12 @@
-import type { CapturedFile, ImageFilesystem, IndexedFile, LayerRef } from './files.js';
+import type { CapturedFile, FileInfo, ImageFilesystem, IndexedFile, LayerRef } from './files.js';
 import type { LayerContent, LayerEntry } from './layer-reader.js';
 import { basename, dirname, normalizeImagePath, resolveLinkTarget } from './paths.js';
 import type { ScanWarning } from '../model/package.js';
 
 /** Linux's limit on symlinks followed in one lookup (ELOOP). */
 const MAX_SYMLINK_HOPS = 40;
+/** Files checked for a wanted alias name (bounds the work a forest of symlinks can cause). */
+const MAX_ALIAS_CHECKS = 1_000_000;
 
 interface Node {
   file: IndexedFile;
@@ -148,6 +150,59 @@ export class MergedFilesystem implements ImageFilesystem {
     }
   }
 
+  /**
+   * Files whose bodies no request kept under their own path but some request wants under a name that
+   * reaches them through a symlink (`lib/apk/db -> /x` and `x/installed`; `var/lib/dpkg/status ->
+   * ../../elsewhere/status`): the layer that wrote each and its path, to be read again. Aliases are
+   * looked for one symlink deep, within a budget of checks.
+   */
+  bodiesWantedThroughLinks<W>(want: (info: FileInfo) => W | undefined): { layer: number; path: string; want: W }[] {
+    const found = new Map<Node, { layer: number; path: string; want: W }>();
+    let budget = MAX_ALIAS_CHECKS;
+    const consider = (node: Node, alias: string): void => {
+      if (node.file.type !== 'file' || node.body || found.has(node) || budget-- <= 0) return;
+      // Wanted under its own name too: its body was dropped on purpose (reduced, too large).
+      if (want(node.file) !== undefined) return;
+      const w = want({ ...node.file, path: alias });
+      if (w !== undefined) found.set(node, { layer: node.file.layer.index, path: node.file.path, want: w });
+    };
+    const all: Node[] = [this.root];
+    while (all.length > 0 && budget > 0) {
+      const node = all.pop() as Node;
+      if (node.children) for (const child of node.children.values()) all.push(child);
+      if (node.file.type !== 'symlink') continue;
+      const target = this.lookup(node.file.path, true);
+      if (!target || target === this.root) continue;
+      if (!target.children) {
+        consider(target, node.file.path);
+        continue;
+      }
+      // A symlinked directory: every file below its target has a name below the link too.
+      const below: Node[] = [target];
+      while (below.length > 0 && budget > 0) {
+        const dir = below.pop() as Node;
+        for (const child of dir.children?.values() ?? []) {
+          if (child.children) below.push(child);
+          else consider(child, `${node.file.path}${child.file.path.slice(target.file.path.length)}`);
+        }
+      }
+    }
+    return [...found.values()];
+  }
+
+  /** The merged path a layer's tar entry lands on (its parents' symlinks followed). */
+  landsOn(path: string): string {
+    const parent = this.lookup(dirname(path), true);
+    const dir = parent?.file.path ?? dirname(path);
+    return dir ? `${dir}/${basename(path)}` : basename(path);
+  }
+
+  /** Gives a file the body read for it by a later pass. */
+  setBody(path: string, body: Buffer): void {
+    const node = this.lookup(path, false);
+    if (node?.file.type === 'file') node.body = body;
+  }
+
   read(path: string): CapturedFile | undefined {
     const node = this.lookup(path, true);
     return node?.body ? { ...node.file, body: node.body } : undefined;
@@ -162,7 +217,8 @@ export class MergedFilesystem implements ImageFilesystem {
         const file = { ...node.file, body: node.body };
         if (!filter || filter(file)) out.push(file);
       }
-      if (node.children) stack.push(...node.children.values());
+      // One push per child: spreading a directory of 125,000 entries overflows the call stack.
+      if (node.children) for (const child of node.children.values()) stack.push(child);
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }

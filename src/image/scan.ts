@@ -1,8 +1,9 @@
-import type { FileRequest, LayerRef } from './files.js';
-import { readHardLinkBodies, readLayer, type LayerContent } from './layer-reader.js';
+import type { FileInfo, FileRequest, LayerRef } from './files.js';
+import { readBodies, readHardLinkBodies, readLayer, wanted, type LayerContent, type Want } from './layer-reader.js';
 import { MergedFilesystem } from './merged-fs.js';
 import { readRootfs } from './sources/rootfs.js';
 import type { ResolvedImage } from './types.js';
+import { verify } from './verify.js';
 
 export const DEFAULT_MAX_LAYER_SIZE = 10 * 1024 ** 3;
 /** Layers read at once: downloads overlap, and gunzip runs on libuv's pool beside tar parsing. */
@@ -57,6 +58,28 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 /**
+ * Rare: a file some request wants under a name that reaches it through a symlink (a package database
+ * in a symlinked directory) was read without its body; read those layers again for just those files.
+ */
+async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requests: readonly FileRequest[], options: { maxLayerSize: number }): Promise<void> {
+  const byLayer = new Map<number, Map<string, Want>>();
+  for (const { layer, path, want } of fs.bodiesWantedThroughLinks((info) => wanted(requests, info))) {
+    const paths = byLayer.get(layer) ?? new Map<string, Want>();
+    paths.set(path, want);
+    byLayer.set(layer, paths);
+  }
+  const refs = layerRefs(image);
+  for (const [index, paths] of byLayer) {
+    const layer = image.layers[index];
+    if (!layer) continue;
+    const what = `${image.ref}: layer ${layer.digest}`;
+    const landed = (info: FileInfo): string => fs.landsOn(info.path);
+    const warnings = await readBodies(await layer.open(), refs[index] as LayerRef, { ...options, what }, (info) => paths.get(landed(info)), (info, body) => fs.setBody(landed(info), body));
+    fs.warnings.push(...warnings);
+  }
+}
+
+/**
  * Reads every layer (a few at a time, each as a stream) into per-layer
  * contents, then applies them bottom-up into the merged view.
  */
@@ -76,16 +99,21 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
   const contents = await mapBounded(image.layers, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY, async (layer, i) => {
     const what = `${image.ref}: layer ${layer.digest}`;
     const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what });
+    // Hashed as the layer streamed past: what containerd compares with the config before it unpacks.
+    if (layer.diffId !== undefined) verify(image, content.diffId === layer.diffId, `${what}: uncompressed digest ${content.diffId ?? '?'} does not match the config's diff ID ${layer.diffId}`);
+    if (layer.size !== undefined) verify(image, content.blobBytes === layer.size, `${what}: blob is ${content.blobBytes ?? '?'} bytes, but its descriptor says ${layer.size}`);
     // Rare: a wanted hard link to a file nothing wanted; its bytes sit under the target's name, read again.
     if (content.linksAwaitingBodies) await readHardLinkBodies(await layer.open(), content, { maxLayerSize, what });
     options.onLayer?.(content);
     return content;
   });
   const fs = new MergedFilesystem(refs[0] ?? { index: 0, digest: '' });
+  fs.warnings.push(...(image.warnings ?? []));
   for (const content of contents) {
     fs.apply(content);
     fs.warnings.push(...content.warnings);
   }
+  await readLinkedBodies(image, fs, requests, { maxLayerSize });
   const layers = contents.map((c, i) => ({
     ...c.ref,
     mediaType: image.layers[i]?.mediaType ?? '',

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Verification } from './verify.js';
 
 /** The OCI image configuration (subset Plimsoll reads; unknown fields are kept). */
 export interface ImageConfigFile {
@@ -56,7 +57,7 @@ export interface LayerBlob {
 }
 
 /** An image resolved by a source: what the later stages need, nothing more. */
-export interface ResolvedImage {
+export interface ResolvedImage extends Verification {
   /** The reference as the user wrote it. */
   ref: string;
   /** Transport name: oci, oci-archive, docker-archive, dir, docker. */
@@ -89,6 +90,8 @@ export interface SourceOptions {
   offline?: boolean;
   /** Where to find docker's config.json (default: $DOCKER_CONFIG or ~/.docker). */
   dockerConfigDir?: string;
+  /** Keep failed runtime checks (diff IDs, descriptor sizes) as warnings instead of errors. */
+  skipVerify?: boolean;
   /** Progress callback for downloads: bytes received so far of a blob. */
   onProgress?: (event: DownloadProgress) => void;
 }

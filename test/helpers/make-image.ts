@@ -41,6 +41,8 @@ export interface LayoutLayer {
   mediaType?: string;
   /** Digest written in the manifest (defaults to the blob's real digest). */
   digest?: string;
+  /** Size written in the manifest (defaults to the blob's real size). */
+  size?: number;
 }
 
 /** Writes an OCI layout with one image tagged `tag`; returns its directory. */
@@ -66,7 +68,7 @@ export function writeLayout(layers: LayoutLayer[], options: { tag?: string; conf
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...put(config) },
     layers: layers.map((l) => {
       const stored = put(l.blob);
-      return { mediaType: l.mediaType ?? 'application/vnd.oci.image.layer.v1.tar+gzip', size: stored.size, digest: l.digest ?? stored.digest };
+      return { mediaType: l.mediaType ?? 'application/vnd.oci.image.layer.v1.tar+gzip', size: l.size ?? stored.size, digest: l.digest ?? stored.digest };
     }),
     ...(options.annotations ? { annotations: options.annotations } : {}),
   });

@@ -2,9 +2,11 @@ import { InputError, PlimsollError } from '../../errors.js';
 import { ArchiveIndex, type ArchiveMember } from '../archive-index.js';
 import { MAX_JSON_BLOB, parseConfig, platformOf, verified } from '../assemble.js';
 import { VerifyingStream, digestOf } from '../digest.js';
+import { DOCKER_ARCHIVE_SHAPE, checkShape } from '../json-shape.js';
 import { MediaType } from '../manifest.js';
 import { parseDockerReference } from '../reference.js';
 import type { LayerBlob, ResolvedImage, SourceOptions } from '../types.js';
+import { verifyDiffIdCount, type Verification } from '../verify.js';
 
 interface ArchiveManifestEntry {
   Config: string;
@@ -49,9 +51,9 @@ function parseArchiveManifest(bytes: Buffer, what: string): ArchiveManifestEntry
   } catch {
     throw new InputError(`${what}: manifest.json is not valid JSON`);
   }
-  const valid = (e: ArchiveManifestEntry): boolean => typeof e?.Config === 'string' && Array.isArray(e.Layers) && e.Layers.every((l) => typeof l === 'string');
-  if (!Array.isArray(json) || json.length === 0 || !json.every(valid)) throw new InputError(`${what}: manifest.json is not a docker save manifest`);
-  return json as ArchiveManifestEntry[];
+  const entries = checkShape<ArchiveManifestEntry[]>(json, DOCKER_ARCHIVE_SHAPE, 'manifest.json', `${what}: not a docker save manifest`);
+  if (entries.length === 0) throw new InputError(`${what}: manifest.json lists no images`);
+  return entries;
 }
 
 /**
@@ -68,8 +70,9 @@ function derivedManifest(config: { digest: string; size: number }, layers: { dig
 }
 
 /** A `docker save` tarball (legacy `<id>/layer.tar` or OCI-blob layout), read in place. */
-export async function openDockerArchive(path: string, name: string | undefined, ref: string, _options: SourceOptions): Promise<ResolvedImage> {
+export async function openDockerArchive(path: string, name: string | undefined, ref: string, options: SourceOptions): Promise<ResolvedImage> {
   const what = ref;
+  const verification: Verification = { skipVerify: options.skipVerify === true, warnings: [] };
   const archive = await ArchiveIndex.open(path, what);
   const manifestMember = archive.find('manifest.json');
   if (!manifestMember) throw new InputError(`${what}: not a docker-archive (no manifest.json)`);
@@ -86,16 +89,17 @@ export async function openDockerArchive(path: string, name: string | undefined, 
   if (namedConfig && namedConfig !== configDigest) throw new InputError(`${what}: config ${entry.Config}: digest mismatch: expected ${namedConfig}, got ${configDigest}`);
   const config = parseConfig(configBytes, what);
   const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== entry.Layers.length) throw new InputError(`${what}: config lists ${diffIds.length} diff IDs for ${entry.Layers.length} layers`);
+  verifyDiffIdCount(verification, what, diffIds, entry.Layers.length);
 
   const layers: LayerBlob[] = entry.Layers.map((file, i) => {
     const layerMember = member(file);
-    const diffId = diffIds[i] as string;
+    const diffId = diffIds[i];
     // Named blobs are checked against their name; legacy layer.tar files are plain tars, so their digest is the diff ID.
     const expected = digestFromName(file) ?? diffId;
+    if (!expected) throw new InputError(`${what}: layer ${file} has no diff ID in the config and no digest in its name`);
     return {
-      digest: diffId,
-      diffId,
+      digest: diffId ?? expected,
+      ...(diffId ? { diffId } : {}),
       mediaType: MediaType.dockerLayerTar,
       size: layerMember.size,
       open: async () => verified(archive.stream(layerMember), new VerifyingStream(expected, `${what}: layer ${file}`, layerMember.size)),
@@ -103,6 +107,7 @@ export async function openDockerArchive(path: string, name: string | undefined, 
   });
   const manifestDigest = digestOf(derivedManifest({ digest: configDigest, size: configBytes.length }, layers.map((l) => ({ digest: l.digest, size: l.size ?? 0 }))));
   return {
+    ...verification,
     ref,
     transport: 'docker-archive',
     digest: manifestDigest,

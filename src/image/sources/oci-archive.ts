@@ -11,9 +11,9 @@ export async function openOciArchive(path: string, tag: string | undefined, ref:
         const member = archive.find(name);
         return member ? archive.read(member, limit, ref) : undefined;
       },
-      async openFile(name) {
+      async openFile(name, limit) {
         const member = archive.find(name);
-        return member ? archive.stream(member) : undefined;
+        return member ? archive.stream(member, limit) : undefined;
       },
     },
     { ref, transport: 'oci-archive', tag, what: ref, options, close: async () => undefined },

@@ -1,11 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { InputError, PlimsollError } from '../../errors.js';
 import { MAX_JSON_BLOB, assembleImage, type BlobStore } from '../assemble.js';
 import { parseDigest } from '../digest.js';
 import { parseManifest, type Descriptor } from '../manifest.js';
+import { openRegularFile } from '../regular-file.js';
 import type { ResolvedImage, SourceOptions } from '../types.js';
 
 /** Blob read size: fewer, larger reads keep the decompressor busy. */
@@ -16,7 +16,8 @@ const REF_NAME = 'org.opencontainers.image.ref.name';
 export interface LayoutReader {
   /** Reads a small file of the layout (index.json, oci-layout, manifests, configs); undefined when absent. */
   readFile(path: string, limit: number): Promise<Buffer | undefined>;
-  openFile(path: string): Promise<Readable | undefined>;
+  /** Streams a blob, at most `limit` bytes of it (its descriptor's size: nothing past it is read). */
+  openFile(path: string, limit: number): Promise<Readable | undefined>;
 }
 
 export function blobPath(digest: string, what: string): string {
@@ -60,35 +61,36 @@ export async function resolveLayout(
     readManifest: async (desc) => ({ bytes: await readBlob(desc) }),
     readBlob,
     openBlob: async (desc) => {
-      const stream = await reader.openFile(blobPath(desc.digest, what));
+      const stream = await reader.openFile(blobPath(desc.digest, what), desc.size);
       if (!stream) throw new InputError(`${what}: blob ${desc.digest} is missing`);
       return stream;
     },
   };
-  return assembleImage({ ref: args.ref, transport: args.transport, what, root, store, platform: args.options.platform, close: args.close });
+  return assembleImage({ ref: args.ref, transport: args.transport, what, root, store, platform: args.options.platform, skipVerify: args.options.skipVerify === true, close: args.close });
 }
 
 function directoryReader(dir: string, what: string): LayoutReader {
   return {
     async readFile(path, limit) {
-      const file = join(dir, path);
+      const opened = await openRegularFile(join(dir, path), what);
+      if (!opened) return undefined;
       try {
-        const info = await stat(file);
-        if (info.size > limit) throw new InputError(`${what}: ${path} is too large (${info.size} bytes)`);
-        return await readFile(file);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw err;
+        if (opened.size > limit) throw new InputError(`${what}: ${path} is too large (${opened.size} bytes)`);
+        const body = Buffer.alloc(opened.size);
+        const { bytesRead } = await opened.handle.read(body, 0, opened.size, 0);
+        return body.subarray(0, bytesRead);
+      } finally {
+        await opened.handle.close();
       }
     },
-    async openFile(path) {
-      const file = join(dir, path);
-      try {
-        await stat(file);
-      } catch {
-        return undefined;
+    async openFile(path, limit) {
+      const opened = await openRegularFile(join(dir, path), what);
+      if (!opened) return undefined;
+      if (limit <= 0 || opened.size === 0) {
+        await opened.handle.close();
+        return Readable.from([]);
       }
-      return createReadStream(file, { highWaterMark: READ_CHUNK });
+      return opened.handle.createReadStream({ start: 0, end: limit - 1, highWaterMark: READ_CHUNK });
     },
   };
 }

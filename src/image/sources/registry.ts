@@ -44,6 +44,8 @@ export async function openRegistryImage(ref: DockerReference, refText: string, o
       root,
       store,
       platform: options.platform,
+      ...(options.skipVerify ? { skipVerify: true } : {}),
+      ...(ref.digest ? { rootSizeUnknown: true } : {}),
       close: async () => client.close(),
     });
   } catch (err) {

@@ -4,8 +4,11 @@ import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { apkPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
+import { missingDatabase } from './missing-database.js';
 
 const INSTALLED = 'lib/apk/db/installed';
+/** Distributions whose packages only apk records. */
+const APK_FAMILIES = new Set(['alpine', 'wolfi', 'chainguard']);
 
 export interface ApkEntry {
   name?: string;
@@ -90,6 +93,7 @@ function readDatabase(file: CapturedFile, ctx: AnalyzerContext, warnings: ScanWa
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   const file = ctx.fs.read(INSTALLED);
+  if (!file && APK_FAMILIES.has(ctx.os?.family ?? '')) warnings.push(missingDatabase(ctx.fs, INSTALLED, 'apk'));
   return { packages: file ? readDatabase(file, ctx, warnings) : [], warnings };
 }
 

@@ -3,6 +3,7 @@ import type { CapturedFile, FileInfo, ImageFilesystem, LayerRef } from '../../im
 import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { debPurl } from '../../model/purl.js';
+import { missingDatabase } from './missing-database.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 
 const STATUS = 'var/lib/dpkg/status';
@@ -167,6 +168,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const distroless = fs
     .captured((f) => isStatusFile(f.path) && f.path !== STATUS && !f.path.endsWith('.md5sums'))
     .sort((a, b) => (a.path < b.path ? -1 : 1));
+  if (!status && distroless.length === 0 && (ctx.os?.family === 'debian' || ctx.os?.family === 'ubuntu')) warnings.push(missingDatabase(fs, STATUS, 'dpkg'));
   for (const file of distroless) {
     // status.d also holds files that are not control paragraphs (`<pkg>.md5sums`, sometimes others).
     if (!file.body.subarray(0, 8).toString('latin1').startsWith('Package:')) continue;

@@ -1,0 +1,311 @@
+// Tar read the way Go's archive/tar reads it (containerd and Docker unpack layers with it): the
+// scanner must see exactly the entries a runtime sees, no more (data after the end-of-archive
+// marker) and no fewer (V7 headers, a missing marker or padding).
+import type { FileHandle } from 'node:fs/promises';
+
+export const BLOCK = 512;
+/** Go's maxSpecialFileSize: the largest PAX or GNU long-name body. */
+export const MAX_SPECIAL_FILE = 1 << 20;
+/** Extension bytes that may accumulate before one entry (Go has no such bound; a chain of PAX headers must not grow memory). */
+const MAX_PENDING_EXTENSIONS = 4 * MAX_SPECIAL_FILE;
+
+/** Malformed tar, in archive/tar's terms: the reader refuses the archive from here on. */
+export class TarError extends Error {}
+
+export type TarFormat = 'v7' | 'ustar' | 'gnu' | 'star';
+
+export interface TarHeader {
+  name: string;
+  /** The type flag character; `0` for regular files (V7's NUL is normalised, as Go does). */
+  typeflag: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Bytes of body that follow the header (0 for header-only types). */
+  size: number;
+  linkname: string;
+  format: TarFormat;
+}
+
+/** How the archive ended, when it is not the two zero blocks writers put there. */
+export type TarEnd = 'marker' | 'one-zero-block' | 'no-marker' | 'unpadded';
+
+/** Sequential bytes: a stream, or a file read by offset (where skipping is a seek). */
+export interface ByteSource {
+  /** Exactly `n` bytes, or fewer only at the end of the input. */
+  read(n: number): Promise<Buffer>;
+  /** Skips up to `n` bytes; returns how many there were. */
+  skip(n: number): Promise<number>;
+  /** Bytes consumed so far. */
+  readonly offset: number;
+}
+
+/** A ByteSource over a stream's chunks. */
+export class StreamSource implements ByteSource {
+  private buffered: Buffer = Buffer.alloc(0);
+  private ended = false;
+  offset = 0;
+  constructor(private readonly chunks: AsyncIterator<Buffer>) {}
+
+  private async fill(): Promise<boolean> {
+    if (this.ended) return false;
+    const next = await this.chunks.next();
+    if (next.done) {
+      this.ended = true;
+      return false;
+    }
+    this.buffered = this.buffered.length === 0 ? next.value : Buffer.concat([this.buffered, next.value]);
+    return true;
+  }
+
+  async read(n: number): Promise<Buffer> {
+    while (this.buffered.length < n && (await this.fill()));
+    const out = this.buffered.subarray(0, n);
+    this.buffered = this.buffered.subarray(out.length);
+    this.offset += out.length;
+    return out;
+  }
+
+  async skip(n: number): Promise<number> {
+    let skipped = 0;
+    while (skipped < n) {
+      if (this.buffered.length === 0 && !(await this.fill())) break;
+      const take = Math.min(n - skipped, this.buffered.length);
+      this.buffered = this.buffered.subarray(take);
+      skipped += take;
+    }
+    this.offset += skipped;
+    return skipped;
+  }
+
+  /** Reads to the end; returns how many of the bytes were not zero. */
+  async drain(): Promise<{ bytes: number; nonZero: number }> {
+    let bytes = 0;
+    let nonZero = 0;
+    for (;;) {
+      if (this.buffered.length === 0 && !(await this.fill())) break;
+      bytes += this.buffered.length;
+      for (const b of this.buffered) if (b !== 0) nonZero++;
+      this.buffered = Buffer.alloc(0);
+    }
+    this.offset += bytes;
+    return { bytes, nonZero };
+  }
+}
+
+/** A ByteSource over a file on disk: skipping seeks, so an archive's bodies are never read. */
+export class FileSource implements ByteSource {
+  offset = 0;
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly size: number,
+  ) {}
+
+  async read(n: number): Promise<Buffer> {
+    const length = Math.max(0, Math.min(n, this.size - this.offset));
+    const buf = Buffer.alloc(length);
+    if (length > 0) await this.handle.read(buf, 0, length, this.offset);
+    this.offset += length;
+    return buf;
+  }
+
+  skip(n: number): Promise<number> {
+    const skipped = Math.max(0, Math.min(n, this.size - this.offset));
+    this.offset += skipped;
+    return Promise.resolve(skipped);
+  }
+}
+
+function isZero(block: Buffer): boolean {
+  for (const b of block) if (b !== 0) return false;
+  return true;
+}
+
+/** A NUL-terminated string field. */
+function field(block: Buffer, start: number, length: number): string {
+  const end = block.indexOf(0, start);
+  return block.toString('utf8', start, end >= start && end < start + length ? end : start + length);
+}
+
+/** Octal text, trimmed of spaces and NULs (Go's parseOctal); NaN when malformed. */
+function octal(block: Buffer, start: number, length: number): number {
+  let text = block.toString('latin1', start, start + length).replace(/^[ \0]+|[ \0]+$/g, '');
+  if (text === '') return 0;
+  text = text.split('\0')[0] ?? '';
+  return /^[0-7]+$/.test(text) ? parseInt(text, 8) : NaN;
+}
+
+/** Go's parseNumeric: base-256 (two's complement) when the high bit is set, else octal; NaN when it does not fit. */
+function numeric(block: Buffer, start: number, length: number): number {
+  const first = block[start] ?? 0;
+  if (!(first & 0x80)) return octal(block, start, length);
+  const inv = first & 0x40 ? 0xff : 0;
+  let x = 0n;
+  for (let i = 0; i < length; i++) {
+    let c = (block[start + i] ?? 0) ^ inv;
+    if (i === 0) c &= 0x7f;
+    x = (x << 8n) | BigInt(c);
+  }
+  const value = inv ? -x - 1n : x;
+  return value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER) ? NaN : Number(value);
+}
+
+/** The format of a header block, or undefined when its checksum (unsigned or signed, as Go allows) is wrong. */
+function formatOf(block: Buffer): TarFormat | undefined {
+  const stored = octal(block, 148, 8);
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    const b = i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
+    unsigned += b;
+    signed += b < 128 ? b : b - 256;
+  }
+  if (Number.isNaN(stored) || (stored !== unsigned && stored !== signed)) return undefined;
+  const magic = block.toString('latin1', 257, 263);
+  if (magic === 'ustar\0') return block.toString('latin1', 508, 512) === 'tar\0' ? 'star' : 'ustar';
+  if (magic === 'ustar ' && block.toString('latin1', 263, 265) === ' \0') return 'gnu';
+  return 'v7';
+}
+
+/** Types whose header's size field carries no body (Go's isHeaderOnlyType). */
+const HEADER_ONLY = new Set(['1', '2', '3', '4', '5', '6']);
+
+function decodeHeader(block: Buffer, offset: number): TarHeader {
+  const format = formatOf(block);
+  if (!format) throw new TarError(`invalid tar header at offset ${offset} (bad checksum)`);
+  const numbers = [numeric(block, 100, 8), numeric(block, 108, 8), numeric(block, 116, 8), numeric(block, 124, 12), numeric(block, 136, 12)];
+  if (format !== 'v7') numbers.push(numeric(block, 329, 8), numeric(block, 337, 8));
+  if (numbers.some(Number.isNaN)) throw new TarError(`invalid tar header at offset ${offset} (malformed number)`);
+  const [mode, uid, gid, size] = numbers as [number, number, number, number];
+  let name = field(block, 0, 100);
+  const prefix = format === 'ustar' ? field(block, 345, 155) : format === 'star' ? field(block, 345, 131) : '';
+  if (prefix) name = `${prefix}/${name}`;
+  const flag = String.fromCharCode(block[156] ?? 0);
+  return { name, typeflag: flag, mode, uid, gid, size, linkname: field(block, 157, 100), format };
+}
+
+/** PAX records (`LEN key=value\n`, LEN counting bytes), validated as Go's parsePAXRecord does. */
+export function parsePax(body: Buffer, offset: number): Map<string, string> {
+  const records = new Map<string, string>();
+  const bad = (): TarError => new TarError(`invalid PAX header at offset ${offset}`);
+  let pos = 0;
+  while (pos < body.length) {
+    const space = body.indexOf(0x20, pos);
+    if (space < 0) throw bad();
+    const lengthText = body.toString('latin1', pos, space);
+    const length = /^[+-]?\d+$/.test(lengthText) ? Number(lengthText) : NaN;
+    const end = pos + length;
+    if (!(length >= 5) || end > body.length || end <= space + 1 || body[end - 1] !== 0x0a) throw bad();
+    const record = body.toString('utf8', space + 1, end - 1);
+    const eq = record.indexOf('=');
+    if (eq <= 0) throw bad();
+    const key = record.slice(0, eq);
+    const value = record.slice(eq + 1);
+    if (key.includes('\0') || (['path', 'linkpath', 'uname', 'gname'].includes(key) && value.includes('\0'))) throw bad();
+    records.set(key, value);
+    pos = end;
+  }
+  return records;
+}
+
+/** One entry: its header, where its body starts, and a way to read the body (up to a limit). */
+export interface TarMember {
+  header: TarHeader;
+  /** Offset of the body in the uncompressed archive. */
+  offset: number;
+  /** The body, or undefined (and skipped) when larger than `limit`. */
+  body(limit: number): Promise<Buffer | undefined>;
+}
+
+/**
+ * Yields the entries of a tar archive as archive/tar's Reader.Next does: extension headers (PAX `x`,
+ * GNU `L`/`K`) merged into the entry they precede, PAX global headers (`g`) skipped (containerd
+ * ignores them), and reading stopped at the end-of-archive marker. `onEnd` learns how the archive
+ * ended; what follows the marker is the caller's to drain.
+ */
+export async function* readTar(source: ByteSource, onEnd: (end: TarEnd) => void): AsyncGenerator<TarMember> {
+  let unread = 0;
+  let padding = 0;
+  let pax = new Map<string, string>();
+  let longName: string | undefined;
+  let longLink: string | undefined;
+  let pending = 0;
+  const truncated = (): TarError => new TarError(`truncated tar archive at offset ${source.offset}`);
+  const special = async (size: number, offset: number): Promise<Buffer> => {
+    if (size > MAX_SPECIAL_FILE) throw new TarError(`tar extension header at offset ${offset} is larger than ${MAX_SPECIAL_FILE} bytes`);
+    pending += size;
+    if (pending > MAX_PENDING_EXTENSIONS) throw new TarError(`too many tar extension headers before offset ${offset}`);
+    const body = await source.read(size);
+    if (body.length < size) throw truncated();
+    unread = 0;
+    return body;
+  };
+  for (;;) {
+    if (unread > 0 && (await source.skip(unread)) < unread) throw truncated();
+    unread = 0;
+    // A short padding is an end, as in Go's tryReadFull (umoci 0.4.7 writes layers that end here).
+    if (padding > 0 && (await source.skip(padding)) < padding) return onEnd('unpadded');
+    const offset = source.offset;
+    const block = await source.read(BLOCK);
+    if (block.length === 0) return onEnd('no-marker');
+    if (block.length < BLOCK) throw truncated();
+    if (isZero(block)) {
+      const second = await source.read(BLOCK);
+      if (second.length === 0) return onEnd('one-zero-block');
+      if (second.length < BLOCK) throw truncated();
+      if (!isZero(second)) throw new TarError(`zero block in mid-stream at offset ${offset}, followed by more data (runtimes reject such a layer)`);
+      return onEnd('marker');
+    }
+    const header = decodeHeader(block, offset);
+    const bodySize = HEADER_ONLY.has(header.typeflag) ? 0 : header.size;
+    if (bodySize < 0) throw new TarError(`invalid tar header at offset ${offset} (negative size)`);
+    unread = bodySize;
+    padding = (BLOCK - (bodySize % BLOCK)) % BLOCK;
+    if (header.typeflag === 'x' || header.typeflag === 'g') {
+      const records = parsePax(await special(bodySize, offset), offset);
+      if (header.typeflag === 'x') for (const [k, v] of records) pax.set(k, v);
+      continue;
+    }
+    if (header.typeflag === 'L' || header.typeflag === 'K') {
+      const body = await special(bodySize, offset);
+      const end = body.indexOf(0);
+      const text = body.toString('utf8', 0, end < 0 ? body.length : end);
+      if (header.typeflag === 'L') longName = text;
+      else longLink = text;
+      continue;
+    }
+    // Merge the extensions; an empty PAX value keeps the header's own.
+    for (const [key, value] of pax) {
+      if (value === '') continue;
+      if (key === 'path') header.name = value;
+      else if (key === 'linkpath') header.linkname = value;
+      else if (key === 'size' || key === 'uid' || key === 'gid') {
+        const n = /^[+-]?\d+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(n)) throw new TarError(`invalid PAX ${key} "${value.slice(0, 40)}" at offset ${offset}`);
+        if (key === 'size') header.size = n;
+        else header[key] = n;
+      }
+    }
+    if (longName !== undefined) header.name = longName;
+    if (longLink !== undefined) header.linkname = longLink;
+    pax = new Map();
+    longName = longLink = undefined;
+    pending = 0;
+    if (header.typeflag === '\0') header.typeflag = header.name.endsWith('/') ? '5' : '0';
+    const size = HEADER_ONLY.has(header.typeflag) ? 0 : header.size;
+    if (size < 0) throw new TarError(`invalid tar header at offset ${offset} (negative size)`);
+    unread = size;
+    padding = (BLOCK - (size % BLOCK)) % BLOCK;
+    yield {
+      header: { ...header, size },
+      offset: source.offset,
+      body: async (limit) => {
+        if (unread !== size || size > limit) return undefined;
+        const bytes = await source.read(size);
+        if (bytes.length < size) throw truncated();
+        unread = 0;
+        return bytes;
+      },
+    };
+  }
+}
