@@ -1,6 +1,7 @@
 // What every finding carries besides the match itself, whichever matcher found it: the severity
 // and who says so, every CVSS score with its scorer, NVD's CWEs, the KEV listing, EPSS, and the
 // priority those give.
+import type { Package } from '../model/package.js';
 import type { CveEnrichment } from '../vulndb/types.js';
 import { assignPriority } from './priority.js';
 import { nvdCvss, resolveSeverity, type SeverityInputs } from './severity.js';
@@ -8,6 +9,19 @@ import type { KevFacts, Vulnerability } from './types.js';
 
 /** A finding before it is assessed. */
 export type MatchedVulnerability = Omit<Vulnerability, 'severity' | 'severitySource' | 'severityReason' | 'cvss' | 'score' | 'cwes' | 'kev' | 'epss' | 'priority' | 'priorityReason'>;
+
+/** What a finding says of the package it is in, whichever matcher found it. */
+export function packageFacts(pkg: Package): Pick<Vulnerability, 'packageId' | 'packageName' | 'packageType' | 'purl' | 'installedVersion' | 'layer' | 'path'> {
+  const location = pkg.locations[0];
+  return {
+    packageId: pkg.id,
+    packageName: pkg.name,
+    packageType: pkg.type,
+    purl: pkg.purl,
+    installedVersion: pkg.version,
+    ...(location ? { layer: location.layer.digest, path: location.path } : {}),
+  };
+}
 
 /** Looks up enrichment by CVE id (cached by the caller: many packages share a CVE). */
 export type EnrichmentLookup = (cve: string) => CveEnrichment;

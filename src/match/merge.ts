@@ -5,7 +5,7 @@
 import type { Package } from '../model/package.js';
 import type { Advisory, OsvAffected } from '../vulndb/types.js';
 import type { Compare } from './osv-range.js';
-import { assess, type EnrichmentLookup } from './assess.js';
+import { assess, packageFacts, type EnrichmentLookup } from './assess.js';
 import { severityRank } from '../model/severity.js';
 import { advisoryCvss, statedRating, type DistroRating } from './severity.js';
 import type { CvssScore, Vulnerability, VulnStatus } from './types.js';
@@ -97,21 +97,15 @@ function finding(pkg: Package, group: Unit[], compare: Compare, family: string |
   })[0];
 
   const named = advisories.find((a) => a.id === id) ?? advisories[0];
-  const location = pkg.locations[0];
   return assess({
     id,
     aliases: ids.filter((x) => x !== id).sort(),
-    packageId: pkg.id,
-    packageName: pkg.name,
-    packageType: pkg.type,
-    purl: pkg.purl,
-    installedVersion: pkg.version,
+    ...packageFacts(pkg),
     ...(fixed !== undefined ? { fixedVersion: fixed } : {}),
     status,
     matchedBy: family ? 'distro' : 'ecosystem',
     dataSource: named?.source ?? '',
     dataSources: [...new Set(advisories.map((a) => a.source))].sort(),
-    ...(location ? { layer: location.layer.digest, path: location.path } : {}),
     ...(title(advisories) ? { title: title(advisories) } : {}),
     references: [...new Set(advisories.flatMap((a) => (a.references ?? []).map((r) => r.url)))],
   }, { ...(distro ? { distro } : {}), advisory: cvss, ...(stated ? { stated } : {}) }, lookup);

@@ -6,24 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { CLI, assertOneLineError, plimsoll } from '../helpers/cli.js';
 import { gzLayer, tarBytes, writeLayout } from '../helpers/make-image.js';
-
-const CLI = join(import.meta.dirname, '../../src/cli.ts');
-
-function plimsoll(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Exit 2, exactly one line on stderr that names `mentions`, and no stack frames. */
-function assertOneLineError(r: ReturnType<typeof plimsoll>, ...mentions: (string | RegExp)[]): void {
-  assert.equal(r.status, 2, `exit code (stderr: ${r.stderr})`);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one line: ${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-  for (const m of mentions) assert.match(lines[0] as string, typeof m === 'string' ? new RegExp(m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : m);
-  assert.equal(r.stdout, '', 'no partial result on stdout');
-}
 
 describe('bad inputs give a one-line error and exit 2', () => {
   it('a layer blob whose bytes do not match its digest', async () => {

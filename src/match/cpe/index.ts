@@ -6,7 +6,7 @@
 import type { Package } from '../../model/package.js';
 import { VersionError } from '../../versions/index.js';
 import type { CpeMatch, NvdRecord } from '../../vulndb/types.js';
-import { assess, type EnrichmentLookup } from '../assess.js';
+import { assess, packageFacts, type EnrichmentLookup } from '../assess.js';
 import { languageEcosystem } from '../ecosystems.js';
 import type { Compare } from '../osv-range.js';
 import type { CoverageEntry, Vulnerability } from '../types.js';
@@ -78,7 +78,6 @@ function judge(record: NvdRecord, candidate: CpeCandidate, compare: Compare): Ve
 
 function finding(pkg: Package, v: Verdict, compare: Compare, lookup: EnrichmentLookup): Vulnerability {
   const fixed = fixedVersion(v.matched, compare);
-  const location = pkg.locations[0];
   const first = v.matched[0];
   const subject = `${v.candidate.vendor}:${v.candidate.product} ${pkg.version}`;
   const headline = first ? `${subject} matches ${first.criteria}${bounds(first)}` : subject;
@@ -87,11 +86,7 @@ function finding(pkg: Package, v: Verdict, compare: Compare, lookup: EnrichmentL
     {
       id: v.record.id,
       aliases: [],
-      packageId: pkg.id,
-      packageName: pkg.name,
-      packageType: pkg.type,
-      purl: pkg.purl,
-      installedVersion: pkg.version,
+      ...packageFacts(pkg),
       ...(fixed !== undefined ? { fixedVersion: fixed } : {}),
       status: fixed !== undefined ? 'fixed' : 'unfixed',
       matchedBy: 'cpe',
@@ -99,7 +94,6 @@ function finding(pkg: Package, v: Verdict, compare: Compare, lookup: EnrichmentL
       matchReason: v.doubts.length > 0 ? `${headline}; ${v.doubts.join('; ')}` : `${headline}; vendor, product and version stated by the package`,
       dataSource: 'nvd',
       dataSources: ['nvd'],
-      ...(location ? { layer: location.layer.digest, path: location.path } : {}),
       ...(t ? { title: t } : {}),
       references: [`https://nvd.nist.gov/vuln/detail/${v.record.id}`],
     },
