@@ -204,6 +204,33 @@ export function detectOs(fs: ImageFilesystem, now: Date = new Date()): OsInfo | 
   if (release?.eol) {
     info.eolDate = release.eol;
     info.eol = now.toISOString().slice(0, 10) > release.eol;
+  } else if (!release && olderThanTable(info.family, info.version)) {
+    // Alpine 3.7 predates the table: it ended before the oldest release listed, so it is end-of-life, not unknown.
+    info.eol = true;
   }
   return info;
+}
+
+const numericParts = (version: string): number[] | undefined => (/^\d+(?:\.\d+)*$/.test(version) ? version.split('.').map(Number) : undefined);
+
+function compareParts(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Whether a numeric release sorts below every release the table has for its family (and the oldest of those has ended). */
+function olderThanTable(family: string, version: string): boolean {
+  const table = releases()[family];
+  const own = numericParts(version);
+  if (!table || !own) return false;
+  const listed = Object.entries(table).flatMap(([key, entry]) => {
+    const parts = numericParts(key);
+    return parts ? [{ parts, entry }] : [];
+  });
+  const oldest = listed.sort((a, b) => compareParts(a.parts, b.parts))[0];
+  // Compare on the oldest key's depth: alpine 3.7.3 against 3.10 is 3.7 against 3.10.
+  return oldest !== undefined && oldest.entry.eol !== undefined && compareParts(own.slice(0, oldest.parts.length), oldest.parts) < 0;
 }

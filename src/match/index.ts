@@ -59,6 +59,7 @@ function hitsFor(pkg: Package, target: Target, lookup: Lookup, warnings: Set<str
         try {
           const verdict = evaluateAffected(entry, version, comparators);
           if (!verdict.affected) continue;
+          if (verdict.emptyEvent) warnings.add(`${advisory.id}: a range ends in an empty "fixed" event; read as no fix, so every version from the introduced one on is affected`);
           matched.push(entry);
           if (verdict.fixed !== undefined && (fixed === undefined || comparators.ecosystem(verdict.fixed, fixed) < 0)) fixed = verdict.fixed;
         } catch (err) {

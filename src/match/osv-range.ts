@@ -19,16 +19,21 @@ export interface AffectedVerdict {
   affected: boolean;
   /** The lowest `fixed` event above the version, in a range that affects it. */
   fixed?: string;
+  /** A `fixed` or `last_affected` event with an empty version was read as no fix (real GitHub data has them). */
+  emptyEvent?: true;
 }
 
 type Bound = { kind: 'introduced' | 'fixed' | 'last_affected'; version: string };
 
 function bound(event: OsvEvent): Bound | undefined {
   if (event.introduced !== undefined) return { kind: 'introduced', version: event.introduced };
-  if (event.fixed !== undefined) return { kind: 'fixed', version: event.fixed };
-  if (event.last_affected !== undefined) return { kind: 'last_affected', version: event.last_affected };
+  if (event.fixed) return { kind: 'fixed', version: event.fixed };
+  if (event.last_affected) return { kind: 'last_affected', version: event.last_affected };
   return undefined;
 }
+
+/** `{"fixed": ""}`: GitHub wrote this where no fix exists; it closes nothing. */
+const isEmptyEvent = (event: OsvEvent): boolean => event.fixed === '' || event.last_affected === '';
 
 /** `0` sorts before every version; the comparator throws VersionError for a version the ecosystem rejects. */
 function compareBounds(compare: Compare, a: string, b: string): number {
@@ -53,7 +58,8 @@ export function evaluateRange(range: OsvRange, version: string, compare: Compare
   }
   if (!affected) return { affected };
   const fixed = bounds.find((b) => b.kind === 'fixed' && compare(version, b.version) < 0)?.version;
-  return fixed === undefined ? { affected } : { affected, fixed };
+  const empty = range.events.some(isEmptyEvent) ? { emptyEvent: true as const } : {};
+  return fixed === undefined ? { affected, ...empty } : { affected, fixed, ...empty };
 }
 
 /**
@@ -64,13 +70,15 @@ export function evaluateRange(range: OsvRange, version: string, compare: Compare
 export function evaluateAffected(entry: OsvAffected, version: string, comparators: RangeComparators): AffectedVerdict {
   let affected = entry.versions?.includes(version) ?? false;
   let fixed: string | undefined;
+  let emptyEvent = false;
   for (const range of entry.ranges ?? []) {
     const compare = range.type === 'SEMVER' ? comparators.semver : range.type === 'ECOSYSTEM' ? comparators.ecosystem : undefined;
     if (!compare) continue;
     const verdict = evaluateRange(range, version, compare);
     if (!verdict.affected) continue;
     affected = true;
+    emptyEvent ||= verdict.emptyEvent === true;
     if (verdict.fixed !== undefined && (fixed === undefined || compare(verdict.fixed, fixed) < 0)) fixed = verdict.fixed;
   }
-  return fixed === undefined ? { affected } : { affected, fixed };
+  return { affected, ...(fixed === undefined ? {} : { fixed }), ...(emptyEvent ? { emptyEvent: true as const } : {}) };
 }

@@ -33,5 +33,15 @@ describe('Alpine 3.7 from alpine-more/', { skip: existsSync(MINIROOTFS) ? undefi
     assert.equal(finding.fixedVersion, '1.1.18-r4');
     assert.equal(finding.status, 'fixed');
     assert.match(finding.dataSource, /alpine/i);
+    // The secdb carries no severity: NVD's primary CVSS 3.1 does (CVE-2019-14697 is in the mirror's nvd/).
+    assert.deepEqual([finding.severity, finding.severitySource], ['CRITICAL', 'nvd']);
+  });
+
+  it('3.7 predates the release table: reported end-of-life, not unknown', async () => {
+    const blob = readFileSync(MINIROOTFS);
+    const layout = writeLayout([{ blob, tar: gunzipSync(blob) }], { tag: '3.7.3' });
+    const report = await scanImage(`oci:${layout}:3.7.3`, { scanners: ['config'] });
+    assert.equal(report.artifact.os?.eol, true);
+    assert.ok(report.findings.some((f) => f.id === 'PLM-EOL-OS' && f.severity === 'HIGH'));
   });
 });

@@ -55,6 +55,22 @@ describe('python: lock files', () => {
     assert.ok(packages.every((p) => p.locations[0]?.path === 'app/requirements.txt'));
   });
 
+  it('pip freeze redirected by Windows PowerShell (UTF-16LE, byte-order mark, CRLF) and other encodings read the same', async () => {
+    const text = read('pip-freeze/requirements.txt');
+    const crlf = text.replace(/\n/g, '\r\n');
+    const le = Buffer.from(crlf, 'utf16le');
+    const encodings: Record<string, Buffer> = {
+      'a/requirements.txt': Buffer.concat([Buffer.from([0xff, 0xfe]), le]),
+      'b/requirements.txt': le,
+      'c/requirements.txt': Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(le).swap16()]),
+      'd/requirements.txt': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(crlf)]),
+    };
+    const { packages, warnings } = await analyzeFiles(pythonAnalyzer, encodings);
+    assert.deepEqual(warnings, []);
+    const expected = text.trim().split('\n').length;
+    for (const dir of ['a/', 'b/', 'c/', 'd/']) assert.equal(packages.filter((p) => p.locations[0]?.path.startsWith(dir)).length, expected, dir);
+  });
+
   it('handwritten requirements: only == and === pins, extras, markers and hashes allowed', async () => {
     const { packages } = await analyzeFiles(pythonAnalyzer, { 'app/requirements-prod.txt': read('handwritten-requirements/requirements-prod.txt') });
     assert.deepEqual(pins(packages), ['django==4.2.7', 'requests==2.31.0', 'zope-interface==6.1']);

@@ -34,7 +34,7 @@ describe('detectOs on the testbed images (truth: os.tsv)', { skip: needTestbed()
 
 // Hand-written os-release fixtures: the distributions no testbed image has, with the fields their
 // images ship (values as published by each distribution).
-const HAND_WRITTEN: [string, FixtureFiles, { family: string; version: string; codename?: string; eolDate?: string }][] = [
+const HAND_WRITTEN: [string, FixtureFiles, { family: string; version: string; codename?: string; eolDate?: string; eol?: boolean }][] = [
   ['ubuntu 22.04', { 'etc/os-release': 'NAME="Ubuntu"\nVERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nVERSION_CODENAME=jammy\nID=ubuntu\nID_LIKE=debian\n' }, { family: 'ubuntu', version: '22.04', codename: 'jammy', eolDate: '2027-04-30' }],
   ['wolfi', { 'etc/os-release': 'ID=wolfi\nNAME="Wolfi"\nPRETTY_NAME="Wolfi"\nVERSION_ID="20230201"\nHOME_URL="https://wolfi.dev"\n' }, { family: 'wolfi', version: '20230201' }],
   ['chainguard', { 'etc/os-release': 'ID=chainguard\nNAME="Chainguard"\nPRETTY_NAME="Chainguard"\nVERSION_ID="20230214"\n' }, { family: 'chainguard', version: '20230214' }],
@@ -59,7 +59,11 @@ const HAND_WRITTEN: [string, FixtureFiles, { family: string; version: string; co
   ['debian 13 trixie', { 'etc/os-release': 'PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nVERSION_ID="13"\nVERSION_CODENAME=trixie\nID=debian\n', 'etc/debian_version': '13.2\n' }, { family: 'debian', version: '13.2', codename: 'trixie', eolDate: '2030-06-30' }],
   ['debian 10 without os-release', { 'etc/debian_version': '10.13\n' }, { family: 'debian', version: '10.13', codename: 'buster', eolDate: '2024-06-30' }],
   ['alpine without os-release', { 'etc/alpine-release': '3.18.4\n' }, { family: 'alpine', version: '3.18.4', eolDate: '2025-05-09' }],
-  ['centos 6 redhat-release only', { 'etc/redhat-release': 'CentOS release 6.10 (Final)\n' }, { family: 'centos', version: '6.10', codename: 'Final' }],
+  // Older than every release the table lists: end-of-life, with no date to give.
+  ['centos 6 redhat-release only', { 'etc/redhat-release': 'CentOS release 6.10 (Final)\n' }, { family: 'centos', version: '6.10', codename: 'Final', eol: true }],
+  ['alpine 3.7, before the table', { 'etc/os-release': 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.7.3\n', 'etc/alpine-release': '3.7.3\n' }, { family: 'alpine', version: '3.7.3', eol: true }],
+  ['debian 7 wheezy, before the table', { 'etc/debian_version': '7.11\n' }, { family: 'debian', version: '7.11', eol: true }],
+  ['alpine 3.99, after the table: not known', { 'etc/alpine-release': '3.99.0\n' }, { family: 'alpine', version: '3.99.0' }],
   ['amazon linux AMI system-release only', { 'etc/system-release': 'Amazon Linux AMI release 2018.03\n' }, { family: 'amazon', version: '2018.03' }],
 ];
 
@@ -72,7 +76,7 @@ describe('detectOs on hand-written release files', () => {
       assert.equal(os.version, expected.version);
       assert.equal(os.codename, expected.codename);
       assert.equal(os.eolDate, expected.eolDate);
-      assert.equal(os.eol, expected.eolDate === undefined ? undefined : expected.eolDate < '2026-11-30');
+      assert.equal(os.eol, expected.eol ?? (expected.eolDate === undefined ? undefined : expected.eolDate < '2026-11-30'));
     });
   }
 

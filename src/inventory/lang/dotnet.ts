@@ -1,4 +1,5 @@
-// .NET: `*.deps.json` (what a published app loads: its `libraries` of type "package") and NuGet's
+// .NET: `*.deps.json` (what a published app loads: its `libraries` of type "package", and the runtime a
+// self-contained app bundles, type "runtimepack", keyed `runtimepack.<NuGet id>/<version>`) and NuGet's
 // `packages.lock.json` (per target framework; each id@version once). Projects are the app's own code.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import type { Package, ScanWarning } from '../../model/package.js';
@@ -15,7 +16,9 @@ function isPackagesLock(path: string): boolean {
   return path === 'packages.lock.json' || path.endsWith('/packages.lock.json');
 }
 
-/** `libraries` keys are `Id/Version`. */
+const RUNTIME_PACK = 'runtimepack.';
+
+/** `libraries` keys are `Id/Version` (`runtimepack.Id/Version` for a bundled runtime, which NuGet publishes as `Id`). */
 function readDepsJson(doc: JsonObject, file: CapturedFile, warnings: ScanWarning[]): [string, string][] {
   if (!isObject(doc.libraries)) {
     warnings.push({ path: file.path, message: 'deps.json has no "libraries"; skipped' });
@@ -23,8 +26,11 @@ function readDepsJson(doc: JsonObject, file: CapturedFile, warnings: ScanWarning
   }
   return Object.entries(doc.libraries).flatMap(([key, lib]) => {
     const slash = key.lastIndexOf('/');
-    if (!isObject(lib) || lib.type !== 'package' || slash <= 0) return [];
-    return [[key.slice(0, slash), key.slice(slash + 1)] as [string, string]];
+    if (!isObject(lib) || slash <= 0) return [];
+    const id = key.slice(0, slash);
+    if (lib.type === 'package') return [[id, key.slice(slash + 1)] as [string, string]];
+    if (lib.type === 'runtimepack' && id.startsWith(RUNTIME_PACK)) return [[id.slice(RUNTIME_PACK.length), key.slice(slash + 1)] as [string, string]];
+    return [];
   });
 }
 

@@ -16,8 +16,19 @@ export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * A text file's contents: UTF-8, or UTF-16 (Windows PowerShell's `pip freeze >` writes UTF-16LE with a
+ * byte-order mark), with or without the mark; without one, ASCII text in UTF-16 shows as a NUL in
+ * every other byte.
+ */
 export function text(file: CapturedFile): string {
-  return file.body.toString('utf8').replace(/^\uFEFF/, '');
+  const body = file.body;
+  const [b0, b1] = [body[0], body[1]];
+  if (b0 === 0xff && b1 === 0xfe) return body.subarray(2).toString('utf16le');
+  if (b0 === 0xfe && b1 === 0xff) return Buffer.from(body.subarray(2)).swap16().toString('utf16le');
+  if (body.length >= 2 && body.length % 2 === 0 && b0 !== 0 && b1 === 0) return body.toString('utf16le');
+  if (body.length >= 2 && body.length % 2 === 0 && b0 === 0 && b1 !== 0) return Buffer.from(body).swap16().toString('utf16le');
+  return body.toString('utf8').replace(/^\uFEFF/, '');
 }
 
 /** The parsed document, or undefined (with a warning naming the file) when it does not parse. */

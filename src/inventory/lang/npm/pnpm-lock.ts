@@ -12,9 +12,13 @@ function pnpmKey(key: string, v5: boolean): { name: string; version: string } | 
     if (slash <= 0) return undefined;
     return { name: bare.slice(0, slash), version: bare.slice(slash + 1).replace(/_.*$/, '') };
   }
-  const at = bare.lastIndexOf('@');
+  // The first `@` after a scope's: what follows may be a URL or path that has its own `@`.
+  const at = bare.indexOf('@', 1);
   return at > 0 ? { name: bare.slice(0, at), version: bare.slice(at + 1) } : undefined;
 }
+
+/** Not a registry version: a tarball URL, `file:` tarball or directory, git source (pnpm writes the real version in the entry, when it knows one). */
+const isSource = (version: string): boolean => /^(?:file:|link:|https?:|git[+:]|github:)/.test(version);
 
 /** `version` values in importers and snapshots: a plain version, `1.0.0(peer@2)`, or a `link:`/`file:` target. */
 function depKey(name: string, value: unknown): string | undefined {
@@ -56,12 +60,16 @@ export function readPnpmLock(lock: JsonObject, path: string, warnings: ScanWarni
   const out: LockedPackage[] = [];
   for (const [key, entry] of Object.entries(lock.packages)) {
     const id = pnpmKey(key, v5);
-    // Non-registry packages (`file:`, git tarballs) carry their real version in the entry.
-    const real = isObject(entry) && str(entry.name) && entry.version !== undefined ? { name: str(entry.name) as string, version: String(entry.version) } : id;
+    // Non-registry packages (`file:`, tarball URLs, git) carry their real version in the entry: with
+    // their `name` before v9, under the key's name from v9 on.
+    const name = (isObject(entry) ? str(entry.name) : undefined) ?? id?.name;
+    const real = isObject(entry) && name && entry.version !== undefined ? { name, version: String(entry.version) } : id;
     if (!real) {
       warnings.push({ path, message: `package key ${key} names no version; skipped` });
       continue;
     }
+    // A local directory (`file:../lib`) has no version in the lock: it is the project's own code, not a dependency release.
+    if (isSource(real.version)) continue;
     const isDev = dev ? dev.has(key.replace(/\(.*$/, '')) : isObject(entry) && entry.dev === true;
     out.push({ ...real, dev: isDev });
   }

@@ -1,5 +1,5 @@
 // yarn.lock: yarn 1's own format, and Berry's (yarn 2+) YAML with a `__metadata` entry.
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { errorMessage } from '../../../errors.js';
 import type { ScanWarning } from '../../../model/package.js';
 import { isObject, str } from '../common/parse.js';
@@ -93,12 +93,25 @@ function roots(app: AppManifest, fields: readonly string[], berry: boolean): str
   return fields.flatMap((f) => dependencyEntries(app, f)).flatMap(([n, range]) => [`${n}@${range}`, ...(berry ? [`${n}@npm:${range}`] : [])]);
 }
 
+/** Yarn's own parser accepts a repeated key (a hand-resolved merge conflict, say), the last value winning: so do we, with a warning. */
+function parseBerryYaml(text: string, path: string, warnings: ScanWarning[]): unknown {
+  let doc = parseDocument(text);
+  const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
+  if (duplicates.length > 0) {
+    warnings.push({ path, message: `${duplicates.length} repeated key${duplicates.length === 1 ? '' : 's'} in yarn.lock (${duplicates[0]?.message.split('\n')[0] ?? ''}); the last value of each is used, as yarn does` });
+    doc = parseDocument(text, { uniqueKeys: false });
+  }
+  const [error] = doc.errors;
+  if (error) throw error;
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
 export function readYarnLock(text: string, path: string, app: AppManifest, warnings: ScanWarning[]): LockedPackage[] {
   let entries: YarnEntry[];
   const berry = /^__metadata:/m.test(text);
   try {
     if (berry) {
-      const doc: unknown = parseYaml(text, { maxAliasCount: 100 });
+      const doc: unknown = parseBerryYaml(text, path, warnings);
       if (!isObject(doc)) throw new Error('not a mapping');
       entries = parseBerry(doc);
     } else {
