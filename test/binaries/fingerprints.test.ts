@@ -13,7 +13,9 @@ import { openImage } from '../../src/image/open.js';
 import { fingerprint } from '../../src/inventory/lang/binary/fingerprint.js';
 import { inventoryImage } from '../../src/inventory/run.js';
 import type { Package } from '../../src/model/package.js';
+import type { NvdRecord } from '../../src/vulndb/types.js';
 import { cpeCandidates } from '../../src/match/cpe/candidates.js';
+import { matchCpe } from '../../src/match/cpe/index.js';
 import { matchedByCpe } from '../../src/match/ecosystems.js';
 import { TESTBED } from '../helpers/testbed.js';
 
@@ -227,5 +229,23 @@ describe('CPE candidates stated by a classifier', () => {
       { part: 'a', vendor: 'haxx', product: 'libcurl', version: '7.88.1', doubts: [] },
     ]);
     assert.equal(cpeCandidates({ ...pkg, metadata: {} }, index)[0]?.vendor, 'someone', 'without it, the guesses as before');
+  });
+
+  it('a fingerprinted libcurl matches an NVD configuration under either stated pair at high confidence (hand-written record shaped like CVE-2023-38545)', () => {
+    const record: NvdRecord = {
+      id: 'CVE-0000-0002',
+      published: '',
+      lastModified: '',
+      cvss: [],
+      cwes: [],
+      configurations: [{ nodes: [{ operator: 'OR', cpeMatch: [{ criteria: 'cpe:2.3:a:haxx:curl:*:*:*:*:*:*:*:*', vulnerable: true, versionStartIncluding: '7.69.0', versionEndExcluding: '8.4.0' }] }] }],
+    };
+    const index = { vendorsOf: (): string[] => [], nvdRecordsFor: (vendor: string, product: string) => (`${vendor}:${product}` === 'haxx:curl' ? [record] : []) };
+    const libcurl: Package = { id: 'libcurl', name: 'libcurl', version: '7.88.1', type: 'binary', purl: 'pkg:generic/libcurl@7.88.1', locations: [], metadata: { cpe: 'haxx:curl haxx:libcurl' } };
+    const result = matchCpe([libcurl, { ...libcurl, id: 'new', version: '8.4.0' }], index, 1, () => ({}), new Set());
+    assert.deepEqual(
+      result.vulnerabilities.map((v) => [v.id, v.packageId, v.confidence, v.fixedVersion]),
+      [['CVE-0000-0002', 'libcurl', 'high', '8.4.0']],
+    );
   });
 });
