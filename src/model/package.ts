@@ -1,6 +1,7 @@
 import type { LayerRef } from '../image/files.js';
 
-export type PackageType = 'deb' | 'apk' | 'rpm' | 'npm' | 'pypi' | 'golang' | 'maven' | 'gem' | 'cargo' | 'composer' | 'nuget';
+/** `binary`: a runtime or library identified by its own bytes (no package manager records it). */
+export type PackageType = 'deb' | 'apk' | 'rpm' | 'npm' | 'pypi' | 'golang' | 'maven' | 'gem' | 'cargo' | 'composer' | 'nuget' | 'binary';
 
 export interface PackageLocation {
   /** Path of the file that records the package (database, manifest, binary). */

@@ -7,6 +7,9 @@
 //     with no hint, or none NVD knows, every vendor NVD has for the product, which is a doubt.
 // Doubts make the confidence: a dropped suffix that is not the version's own release line, a
 // vendor not stated, a version read from a file name.
+// The hook for analyzers that know the CPE: `metadata.cpe`, space-separated `vendor:product` pairs
+// (a binary fingerprint's classifier states them), replaces the guesses; those candidates carry no
+// doubt, since vendor, product and version are all stated.
 import type { Package } from '../../model/package.js';
 import type { CpeTarget } from './configuration.js';
 
@@ -40,8 +43,19 @@ function hintWords(pkg: Package): Set<string> {
   return new Set(String(pkg.metadata?.vendorHint ?? '').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
 }
 
+/** The pairs `metadata.cpe` states, if any. */
+function statedCpes(pkg: Package): { vendor: string; product: string }[] {
+  return String(pkg.metadata?.cpe ?? '')
+    .split(' ')
+    .map((pair) => pair.split(':'))
+    .filter((parts): parts is [string, string] => parts.length === 2 && parts.every(Boolean))
+    .map(([vendor, product]) => ({ vendor, product }));
+}
+
 /** Every vendor:product pair NVD knows that the package may be, each with its doubts. */
 export function cpeCandidates(pkg: Package, index: CpeVendors): CpeCandidate[] {
+  const stated = statedCpes(pkg);
+  if (stated.length > 0) return stated.map(({ vendor, product }) => ({ part: 'a', vendor, product, version: pkg.version, doubts: [] }));
   const words = hintWords(pkg);
   const versionDoubt = pkg.metadata?.identifiedBy === 'filename' ? [`version ${pkg.version} read from the file name`] : [];
   const out: CpeCandidate[] = [];

@@ -42,7 +42,7 @@ export function elfBinaryAnalyzer(name: string, what: string, part: 'go' | 'rust
       const warnings: ScanWarning[] = [];
       const osIdentities = new OsIdentityRecorder(ctx);
       for (const file of ctx.fs.captured(maybeBinary)) {
-        const facts = readExecutableFacts(file.body);
+        const facts = readExecutableFacts(file);
         if (!facts) continue;
         const error = facts.errors[part];
         if (error) warnings.push({ path: file.path, message: `${what} not readable: ${error}` });
