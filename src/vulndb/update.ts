@@ -112,9 +112,9 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
         missing.push(feed.name);
         continue;
       }
-      // Alpine's secdb, the tracker's JSON and Maven repositories carry no dates: a server's Last-Modified
+      // Alpine's secdb, the tracker's JSON and a Maven repository carry no dates (the indexer's file does): a server's Last-Modified
       // says when the data changed, a mirror file's mtime only when it was copied.
-      const datedRecords = !['alpine-secdb', 'debian-tracker-json', 'maven-repo', 'maven-index'].includes(feed.kind);
+      const datedRecords = !['alpine-secdb', 'debian-tracker-json', 'maven-repo'].includes(feed.kind);
       const sourceId = builder.addSource(feed, feed.location, fetched.lastModified, datedRecords);
       if (!datedRecords && fetched.state !== 'local' && fetched.lastModified) builder.add(sourceId, { kind: 'data-date', date: fetched.lastModified });
       const counts = { withdrawn: 0, skipped: 0 };
