@@ -5,6 +5,7 @@ import { vulndbBench } from './vulndb.js';
 import { enrichmentBench } from './enrichment.js';
 import { hardeningBench } from './hardening.js';
 import { matchBench } from './match.js';
+import { mavenIndexBench } from './maven-index.js';
 import { versionsBench } from './versions.js';
 import { needTestbed } from '../test/helpers/testbed.js';
 
@@ -17,6 +18,7 @@ const sections: [string, () => Promise<string> | string][] = [
   ['vulndb', () => vulndbBench(runs)],
   ['enrichment', () => enrichmentBench(runs)],
   ['match', () => matchBench(runs)],
+  ['maven-index', () => mavenIndexBench(runs)],
   ['versions', () => versionsBench(runs)],
 ];
 

@@ -13,7 +13,7 @@ export interface PlimsollConfig {
     dir?: string;
     /** Feed mirror, a directory or URL (`--mirror`, `PLIMSOLL_DB_MIRROR`). */
     mirror?: string;
-    /** Private feeds, `osv-dir:PATH` each, added to any `--source`. */
+    /** Private feeds, `osv-dir:PATH` or `maven-repo:PATH|URL` each, added to any `--source`. */
     sources?: string[];
     /** `db status` and scans warn past this age. */
     maxAgeDays?: number;
@@ -33,7 +33,7 @@ function checked(value: unknown, file: string): PlimsollConfig {
   if (typeof db !== 'object' || db === null || Array.isArray(db)) throw bad('"db" must be a mapping');
   const { dir, mirror, sources, maxAgeDays } = db as Record<string, unknown>;
   for (const [key, v] of Object.entries({ dir, mirror })) if (v !== undefined && typeof v !== 'string') throw bad(`db.${key} must be a string`);
-  if (sources !== undefined && (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string'))) throw bad('db.sources must be a list of strings (osv-dir:PATH)');
+  if (sources !== undefined && (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string'))) throw bad('db.sources must be a list of strings (osv-dir:PATH, maven-repo:PATH|URL)');
   if (maxAgeDays !== undefined && (typeof maxAgeDays !== 'number' || maxAgeDays < 0)) throw bad('db.maxAgeDays must be a number of days');
   return { db: db as PlimsollConfig['db'] };
 }

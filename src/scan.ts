@@ -8,7 +8,7 @@ import { inventoryImage, type InventoryResult } from './inventory/run.js';
 import { matchVulnerabilities, type MatchResult } from './match/index.js';
 import { applyPolicy, type PolicyOptions, type PolicyResult } from './policy/index.js';
 import { buildReport, type Report } from './report/report.js';
-import { databasePath, openDatabase, resolveDbDir, runDbUpdate } from './vulndb/index.js';
+import { databasePath, openDatabase, resolveDbDir, runDbUpdate, type VulnDatabase } from './vulndb/index.js';
 
 /** What `plimsoll image --scanners` chooses between. */
 export const SCANNERS = ['vuln', 'config', 'secret'] as const;
@@ -43,39 +43,42 @@ export function parseScanners(text: string): Scanner[] {
 }
 
 /**
- * Matches the inventory against the local database, building it first when there is none yet
- * (never with --offline: then the user is told to run `db update`).
+ * Opens the local database, building it first when there is none yet (never with --offline: then
+ * the user is told to run `db update`). It is opened before the image is read, since the inventory
+ * identifies jars by its SHA-1 index.
  */
-async function matchInventory(inventory: InventoryResult, options: NonNullable<ScanOptions['db']>): Promise<{ match: MatchResult; notices: string[]; attributions: string[] }> {
+async function openScanDatabase(options: NonNullable<ScanOptions['db']>): Promise<VulnDatabase> {
   const dbDir = resolveDbDir(options.dbDir);
   if (!existsSync(databasePath(dbDir))) {
     if (options.offline) throw new PlimsollError(`no vulnerability database in ${dbDir}, and --offline forbids building one: run 'plimsoll db update' (or 'db import FILE') first, or scan with --scanners config,secret`);
     if (!options.quiet) process.stderr.write(`plimsoll: no vulnerability database in ${dbDir} yet; building it (plimsoll db update)\n`);
     await runDbUpdate({ dbDir, ...(options.mirror ? { mirror: options.mirror } : {}), ...(options.sources ? { sources: options.sources } : {}), quiet: options.quiet });
   }
-  const db = openDatabase(dbDir);
-  try {
-    const status = db.status(options.maxAgeDays !== undefined ? { maxAgeDays: options.maxAgeDays } : {});
-    return { match: matchVulnerabilities({ ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages }, db), notices: status.warnings, attributions: status.notices };
-  } finally {
-    db.close();
-  }
+  return openDatabase(dbDir);
 }
 
 /** Reads a resolved image once: inventory, hardening, vulnerabilities, policy. */
 export async function scanResolved(image: ResolvedImage, options: ScanOptions = {}): Promise<ScanResult> {
   const scanners = options.scanners ?? SCANNERS;
   const groups: CheckGroup[] = scanners.filter((s): s is CheckGroup => s === 'config' || s === 'secret');
-  const inventory = await inventoryImage(image, {
-    ...(options.maxLayerSize ? { maxLayerSize: options.maxLayerSize } : {}),
-    extraRequests: groups.length > 0 ? hardeningRequests(image.config) : [],
-  });
-  const hardening = groups.length > 0 ? runHardening({ image, contents: inventory.contents, ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages, groups }) : undefined;
-  const findings = hardening?.findings ?? [];
-  if (!scanners.includes('vuln')) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
-  const { match, notices, attributions } = await matchInventory(inventory, options.db ?? {});
-  const policy = applyPolicy(match.vulnerabilities, options.policy ?? {}, findings);
-  return { inventory, ...(hardening ? { hardening } : {}), match, policy, notices, attributions };
+  const db = scanners.includes('vuln') ? await openScanDatabase(options.db ?? {}) : undefined;
+  try {
+    const inventory = await inventoryImage(image, {
+      ...(options.maxLayerSize ? { maxLayerSize: options.maxLayerSize } : {}),
+      extraRequests: groups.length > 0 ? hardeningRequests(image.config) : [],
+      ...(db ? { artifactIndex: db } : {}),
+    });
+    const hardening = groups.length > 0 ? runHardening({ image, contents: inventory.contents, ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages, groups }) : undefined;
+    const findings = hardening?.findings ?? [];
+    if (!db) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
+    const maxAgeDays = options.db?.maxAgeDays;
+    const status = db.status(maxAgeDays !== undefined ? { maxAgeDays } : {});
+    const match = matchVulnerabilities({ ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages }, db);
+    const policy = applyPolicy(match.vulnerabilities, options.policy ?? {}, findings);
+    return { inventory, ...(hardening ? { hardening } : {}), match, policy, notices: status.warnings, attributions: status.notices };
+  } finally {
+    db?.close();
+  }
 }
 
 /** The JSON report of one resolved image. */

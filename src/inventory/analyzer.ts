@@ -1,5 +1,14 @@
 import type { FileInfo, FileRequest, ImageFilesystem } from '../image/files.js';
+import type { MavenArtifact } from '../model/maven.js';
 import type { Package, ScanWarning } from '../model/package.js';
+
+/**
+ * What a built vulnerability database knows of artifacts by their hash (its SHA-1 index). A scan
+ * passes its database; an inventory alone (`plimsoll sbom`) has none and identifies without it.
+ */
+export interface ArtifactIndex {
+  mavenBySha1(sha1: string): MavenArtifact[];
+}
 
 /** What the OS detection found (`artifact.os` in the report). */
 export interface OsInfo {
@@ -22,6 +31,7 @@ export interface AnalyzerContext {
   ownedFiles: Map<string, string>;
   /** Packages found by the analyzers that ran before (OS first); later analyzers may annotate them. */
   packages?: Package[];
+  artifactIndex?: ArtifactIndex;
 }
 
 export interface AnalyzerResult {

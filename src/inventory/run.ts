@@ -3,7 +3,7 @@ import type { FileRequest } from '../image/files.js';
 import { readImage, type ImageContents, type ReadImageOptions } from '../image/scan.js';
 import type { ResolvedImage } from '../image/types.js';
 import type { Package, ScanWarning } from '../model/package.js';
-import type { Analyzer, AnalyzerContext, OsInfo } from './analyzer.js';
+import type { Analyzer, AnalyzerContext, ArtifactIndex, OsInfo } from './analyzer.js';
 import { ALL_ANALYZERS } from './analyzers.js';
 import { detectOs, osFilesWanted } from './distro.js';
 
@@ -46,12 +46,13 @@ export async function runAnalyzers(ctx: AnalyzerContext, analyzers: readonly Ana
 /** Reads the image once and inventories it: OS, OS packages, then application packages. */
 export async function inventoryImage(
   image: ResolvedImage,
-  options: Omit<ReadImageOptions, 'requests'> & { analyzers?: readonly Analyzer[]; extraRequests?: readonly FileRequest[] } = {},
+  options: Omit<ReadImageOptions, 'requests'> & { analyzers?: readonly Analyzer[]; extraRequests?: readonly FileRequest[]; artifactIndex?: ArtifactIndex } = {},
 ): Promise<InventoryResult> {
   const analyzers = options.analyzers ?? ALL_ANALYZERS;
   // Later stages (hardening) add their requests so the layers are still read only once.
   const contents = await readImage(image, { ...options, requests: [...fileRequests(analyzers), ...(options.extraRequests ?? [])] });
   const os = detectOs(contents.fs);
-  const { packages, warnings } = await runAnalyzers({ fs: contents.fs, ownedFiles: new Map(), ...(os ? { os } : {}) }, analyzers);
+  const ctx: AnalyzerContext = { fs: contents.fs, ownedFiles: new Map(), ...(os ? { os } : {}), ...(options.artifactIndex ? { artifactIndex: options.artifactIndex } : {}) };
+  const { packages, warnings } = await runAnalyzers(ctx, analyzers);
   return { contents, ...(os ? { os } : {}), packages, warnings: [...contents.fs.warnings, ...warnings] };
 }

@@ -8,13 +8,15 @@ import type { Feed } from './sources.js';
 import { SCHEMA, SCHEMA_VERSION, normalizeName } from './schema.js';
 import type { FeedItem, NvdRecord, OsvRecord } from './types.js';
 
-type Table = 'advisories' | 'nvd' | 'kev' | 'epss';
+type Table = 'advisories' | 'nvd' | 'kev' | 'epss' | 'maven_sha1';
 
 interface SourceCounts {
   name: string;
   /** Items read, by the table they went to (enrichment is one row per CVE, so those count CVEs). */
   advisories: number;
-  cves: Record<Exclude<Table, 'advisories'>, Set<string>>;
+  cves: Record<Exclude<Table, 'advisories' | 'maven_sha1'>, Set<string>>;
+  /** Maven artifacts read (one SHA-1 index row each). */
+  artifacts: number;
   dataDate: string | null;
   /** Whether the records' own `modified` dates say when the data is from. */
   datedRecords: boolean;
@@ -30,6 +32,7 @@ export class DatabaseBuilder {
   private readonly insertCpeProduct: Database.Statement;
   private readonly insertKev: Database.Statement;
   private readonly insertEpss: Database.Statement;
+  private readonly insertMavenSha1: Database.Statement;
   private readonly expected = new Map<number, SourceCounts>();
 
   constructor(readonly path: string) {
@@ -49,12 +52,14 @@ export class DatabaseBuilder {
     this.insertCpeProduct = this.db.prepare('INSERT OR IGNORE INTO cpe_products (vendor, product, cve) VALUES (?, ?, ?)');
     this.insertKev = this.db.prepare('INSERT OR REPLACE INTO kev (cve, source_id, entry) VALUES (?, ?, ?)');
     this.insertEpss = this.db.prepare('INSERT OR REPLACE INTO epss (cve, source_id, score, percentile, date) VALUES (?, ?, ?, ?, ?)');
+    // The same artifact from two repositories (Debian's and a site's) stays the first one's.
+    this.insertMavenSha1 = this.db.prepare('INSERT OR IGNORE INTO maven_sha1 (sha1, group_id, artifact_id, version, source_id) VALUES (?, ?, ?, ?, ?)');
   }
 
   /** `datedRecords: false` for feeds whose readers stamp records with the feed's own Last-Modified. */
   addSource(feed: Feed, url: string, lastModified: string | null, datedRecords = true): number {
     const id = Number(this.insertSource.run(feed.name, feed.kind, feed.ecosystem, url, lastModified).lastInsertRowid);
-    this.expected.set(id, { name: feed.name, advisories: 0, cves: { nvd: new Set(), kev: new Set(), epss: new Set() }, dataDate: null, datedRecords });
+    this.expected.set(id, { name: feed.name, advisories: 0, cves: { nvd: new Set(), kev: new Set(), epss: new Set() }, artifacts: 0, dataDate: null, datedRecords });
     return id;
   }
 
@@ -83,14 +88,20 @@ export class DatabaseBuilder {
       case 'data-date':
         source.dataDate = newestDate(source.dataDate, item.date);
         return;
+      case 'maven-artifact': {
+        const { groupId, artifactId, version } = item.artifact;
+        this.insertMavenSha1.run(item.sha1, groupId, artifactId, version, sourceId);
+        source.artifacts++;
+        return;
+      }
     }
   }
 
-  /** How many items of a source were stored so far (advisories, or CVEs for enrichment feeds). */
+  /** How many items of a source were stored so far (advisories, CVEs for enrichment feeds, or Maven artifacts). */
   count(sourceId: number): number {
     const source = this.expected.get(sourceId);
     if (!source) return 0;
-    return source.advisories + source.cves.nvd.size + source.cves.kev.size + source.cves.epss.size;
+    return source.advisories + source.cves.nvd.size + source.cves.kev.size + source.cves.epss.size + source.artifacts;
   }
 
   /** The newest date the source's data states so far (see data-date.ts). */
@@ -134,13 +145,13 @@ export class DatabaseBuilder {
 
     const integrity = this.db.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') throw new Error(`integrity check of the new database failed: ${String(integrity)}`);
-    for (const table of ['advisories', 'nvd', 'kev', 'epss'] as const) {
+    for (const table of ['advisories', 'nvd', 'kev', 'epss', 'maven_sha1'] as const) {
       const counts = this.db.prepare(`SELECT source_id AS id, count(*) AS n FROM ${table} GROUP BY source_id`).all() as { id: number; n: number }[];
       const stored = new Map(counts.map((row) => [row.id, row.n]));
       for (const [id, source] of this.expected) {
         const n = stored.get(id) ?? 0;
-        const read = table === 'advisories' ? source.advisories : source.cves[table].size;
-        // An enrichment row a later source replaced belongs to that source now.
+        const read = table === 'advisories' ? source.advisories : table === 'maven_sha1' ? source.artifacts : source.cves[table].size;
+        // An enrichment row a later source replaced belongs to that source now; an artifact an earlier source had stays its.
         if (table === 'advisories' ? n !== read : n > read) throw new Error(`${source.name}: ${n} ${table} rows stored, ${read} read`);
       }
     }

@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, PlimsollError, errorMessage } from '../errors.js';
 import { DB_FILE, SCHEMA_VERSION, normalizeName } from './schema.js';
+import type { MavenArtifact } from '../model/maven.js';
 import type { Advisory, CveEnrichment, DbStatus, EpssScore, KevEntry, NvdRecord, SourceStatus } from './types.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 3;
@@ -31,6 +32,8 @@ export interface VulnDatabase {
   vendorsOf(product: string): string[];
   /** How many NVD records the database holds: how much CPE matching can know. */
   nvdRecordCount(): number;
+  /** The Maven artifacts whose file has this SHA-1 (lower-case hex), from the repositories the database was built with. */
+  mavenBySha1(sha1: string): MavenArtifact[];
   status(options?: { maxAgeDays?: number; now?: Date }): DbStatus;
   close(): void;
 }
@@ -96,6 +99,7 @@ export function openDatabaseFile(path: string): VulnDatabase {
   const nvdByProduct = db.prepare('SELECT n.record FROM cpe_products p JOIN nvd n ON n.cve = p.cve WHERE p.vendor = ? AND p.product = ? ORDER BY p.cve').pluck();
   const vendorsByProduct = db.prepare('SELECT DISTINCT vendor FROM cpe_products WHERE product = ? ORDER BY vendor').pluck();
   const nvdCount = db.prepare('SELECT count(*) FROM nvd').pluck();
+  const mavenBySha1 = db.prepare('SELECT group_id AS groupId, artifact_id AS artifactId, version FROM maven_sha1 WHERE sha1 = ? ORDER BY group_id, artifact_id, version');
   let sourceNames: Map<number, string>;
   try {
     sourceNames = new Map((db.prepare('SELECT id, name FROM sources').raw().all() as [number, string][]));
@@ -125,6 +129,7 @@ export function openDatabaseFile(path: string): VulnDatabase {
     nvdRecordsFor: (vendor, product) => guard(() => (nvdByProduct.all(vendor, product) as string[]).map((r) => JSON.parse(r) as NvdRecord)),
     vendorsOf: (product) => guard(() => vendorsByProduct.all(product) as string[]),
     nvdRecordCount: () => guard(() => nvdCount.get() as number),
+    mavenBySha1: (sha1) => guard(() => mavenBySha1.all(sha1) as MavenArtifact[]),
     status(options = {}) {
       const rows = guard(() => sources.all() as SourceStatus[]);
       return describeStatus(path, schemaVersion, builtAt, rows, options);

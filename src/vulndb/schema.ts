@@ -1,6 +1,6 @@
 // The on-disk layout of the vulnerability database. Bump SCHEMA_VERSION on any change: an older
 // or newer file is refused with a message rather than misread.
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const DB_FILE = 'plimsoll.db';
 
@@ -35,6 +35,9 @@ CREATE TABLE epss (cve TEXT PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES s
 -- The CPE matcher's look-up: which CVEs' configurations name this vendor:product.
 CREATE TABLE cpe_products (vendor TEXT NOT NULL, product TEXT NOT NULL, cve TEXT NOT NULL, PRIMARY KEY (vendor, product, cve)) WITHOUT ROWID;
 CREATE INDEX cpe_products_by_product ON cpe_products (product);
+-- The Java analyzer's look-up: which Maven artifacts a jar with this SHA-1 is (several when a
+-- repository publishes one file under more than one group, as Debian's does for jsr305).
+CREATE TABLE maven_sha1 (sha1 TEXT NOT NULL, group_id TEXT NOT NULL, artifact_id TEXT NOT NULL, version TEXT NOT NULL, source_id INTEGER NOT NULL REFERENCES sources(id), PRIMARY KEY (sha1, group_id, artifact_id, version)) WITHOUT ROWID;
 `;
 
 /**

@@ -6,7 +6,7 @@
 import { basename, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
-export type FeedKind = 'osv-zip' | 'alpine-secdb' | 'debian-list' | 'debian-tracker-json' | 'osv-dir' | 'nvd-dir' | 'nvd-api' | 'kev' | 'epss';
+export type FeedKind = 'osv-zip' | 'alpine-secdb' | 'debian-list' | 'debian-tracker-json' | 'osv-dir' | 'nvd-dir' | 'nvd-api' | 'kev' | 'epss' | 'maven-repo' | 'maven-index';
 
 export interface Feed {
   /** Stable name used in status, messages and the download cache (`osv/Go`). */
@@ -132,15 +132,38 @@ export function feedsFor(endpoints: Endpoints): Feed[] {
   return feeds;
 }
 
+/** Where a Maven repository publishes its indexer file (Central: https://repo.maven.apache.org/maven2/.index/). */
+export const MAVEN_INDEX_PATH = '.index/nexus-maven-repository-index.gz';
+
 /**
- * Private feeds from `--source osv-dir:PATH` (repeatable): a directory of OSV records or a zip
- * of them. Unlike the public feeds, a private feed that is missing is an error.
+ * Private feeds from `--source` (repeatable): `osv-dir:PATH`, a directory of OSV records or a zip of
+ * them; `maven-repo:PATH|URL`, a Maven repository for the SHA-1 index: a directory is walked, a
+ * `.gz` file or URL is read as the Maven indexer's file, and any other URL is a repository whose
+ * published index (`.index/nexus-maven-repository-index.gz`) is downloaded, since a web server
+ * lists no directories. Unlike the public feeds, a private feed that is missing is an error.
  */
 export function privateFeeds(specs: string[]): Feed[] {
   return specs.map((spec) => {
-    const match = /^osv-dir:(.+)$/.exec(spec);
-    if (!match?.[1]) throw new InputError(`${spec}: unknown source; expected osv-dir:PATH`);
-    const location = resolve(match[1]);
-    return { name: `private/${basename(location)}`, kind: 'osv-dir', ecosystem: 'private', location };
+    const match = /^(osv-dir|maven-repo):(.+)$/.exec(spec);
+    const where = match?.[2];
+    if (!where) throw new InputError(`${spec}: unknown source; expected osv-dir:PATH or maven-repo:PATH|URL`);
+    if (match[1] === 'osv-dir') {
+      const location = resolve(where);
+      return { name: `private/${basename(location)}`, kind: 'osv-dir', ecosystem: 'private', location };
+    }
+    const url = isUrl(where);
+    const location = url ? checkedUrl(where).replace(/\/+$/, '') : resolve(where);
+    const index = location.endsWith('.gz');
+    return {
+      name: `maven-repo/${basename(location.replace(/\/\.index\/[^/]+$/, '')) || 'repository'}`,
+      kind: index || url ? 'maven-index' : 'maven-repo',
+      ecosystem: 'Maven',
+      location: url && !index ? `${location}/${MAVEN_INDEX_PATH}` : location,
+    };
   });
+}
+
+/** Feeds a site named itself: missing is an error, not a gap in a mirror. */
+export function isPrivateFeed(feed: Feed): boolean {
+  return feed.kind === 'osv-dir' || feed.kind === 'maven-repo' || feed.kind === 'maven-index';
 }

@@ -1,5 +1,6 @@
 // The advisory model: the OSV schema (https://ossf.github.io/osv-schema/), which every feed is
 // converted into, so the matcher reads one shape whatever the source.
+import type { MavenArtifact } from '../model/maven.js';
 
 export interface OsvEvent {
   introduced?: string;
@@ -183,7 +184,9 @@ export type FeedItem =
   | { kind: 'kev'; entry: KevEntry }
   | { kind: 'epss'; score: EpssScore }
   /** The date the feed's data is from, when the feed states it (a catalog's release, EPSS's score_date). */
-  | { kind: 'data-date'; date: string };
+  | { kind: 'data-date'; date: string }
+  /** One artifact of a Maven repository and the SHA-1 of its file (the scan identifies jars by it). */
+  | { kind: 'maven-artifact'; sha1: string; artifact: MavenArtifact };
 
 /** Everything the enrichment sources know about one CVE. */
 export interface CveEnrichment {

@@ -16,7 +16,9 @@ import { readOsvZip } from './feeds/osv-zip.js';
 import { UpdateLock, processAlive, type LockInfo } from './lock.js';
 import { Progress, notice, resolveDbDir, resolveMirror, type DbOptions } from './options.js';
 import { DB_FILE } from './schema.js';
-import { PUBLIC_ENDPOINTS, feedsFor, isUrl, mirrorEndpoints, privateFeeds, type Feed } from './sources.js';
+import { PUBLIC_ENDPOINTS, feedsFor, isPrivateFeed, isUrl, mirrorEndpoints, privateFeeds, type Feed } from './sources.js';
+import { readMavenIndex } from './feeds/maven-index.js';
+import { readMavenRepository } from './feeds/maven-repo.js';
 import { readKev } from './feeds/kev.js';
 import { readEpss } from './feeds/epss.js';
 import { readNvdCache } from './nvd/cache.js';
@@ -25,7 +27,7 @@ import { syncNvd } from './nvd/sync.js';
 import type { FeedItem, OsvRecord, SourceStatus } from './types.js';
 
 export interface DbUpdateOptions extends DbOptions {
-  /** Private feeds, `osv-dir:PATH` each. */
+  /** Private feeds, `osv-dir:PATH` or `maven-repo:PATH|URL` each. */
   sources?: string[];
 }
 
@@ -106,16 +108,16 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
         ? await syncNvd(feed.location, dbDir, { offline: options.offline ?? false, progress: (text) => progress.update(text), note: (doing) => lock.note(doing) })
         : await cache.fetch(feed, options.offline ?? false);
       if (fetched.state === 'missing') {
-        if (feed.kind === 'osv-dir') throw new PlimsollError(`feed ${feed.name}: ${feed.location} does not exist`);
+        if (isPrivateFeed(feed)) throw new PlimsollError(`feed ${feed.name}: ${feed.location} does not exist`);
         missing.push(feed.name);
         continue;
       }
-      // Alpine's secdb and the tracker's JSON carry no dates: a server's Last-Modified says when the
-      // data changed, a mirror file's mtime only when it was copied.
-      const datedRecords = feed.kind !== 'alpine-secdb' && feed.kind !== 'debian-tracker-json';
+      // Alpine's secdb, the tracker's JSON and a Maven repository carry no dates (the indexer's file does): a server's Last-Modified
+      // says when the data changed, a mirror file's mtime only when it was copied.
+      const datedRecords = !['alpine-secdb', 'debian-tracker-json', 'maven-repo'].includes(feed.kind);
       const sourceId = builder.addSource(feed, feed.location, fetched.lastModified, datedRecords);
       if (!datedRecords && fetched.state !== 'local' && fetched.lastModified) builder.add(sourceId, { kind: 'data-date', date: fetched.lastModified });
-      const counts = { withdrawn: 0 };
+      const counts = { withdrawn: 0, skipped: 0 };
       let records = 0;
       try {
         for await (const item of readFeed(feed, fetched.path, fetched.lastModified ?? '', counts)) {
@@ -130,7 +132,7 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
         if (fetched.state !== 'local') await cache.discard(feed);
         throw new PlimsollError(`feed ${feed.name} (${feed.location}): ${errorMessage(err)}; the previous database was kept`);
       }
-      progress.line(`${feed.name}: ${records} records${counts.withdrawn ? ` (${counts.withdrawn} withdrawn, dropped)` : ''}${fetched.state === 'not-modified' ? ' (unchanged)' : ''}`);
+      progress.line(`${feed.name}: ${records} records${counts.withdrawn ? ` (${counts.withdrawn} withdrawn, dropped)` : ''}${counts.skipped ? ` (${counts.skipped} artifacts skipped: a dangling link, or a pom naming other coordinates than its path)` : ''}${fetched.state === 'not-modified' ? ' (unchanged)' : ''}`);
       sources.push({ name: feed.name, ecosystem: feed.ecosystem, url: feed.location, records, lastModified: fetched.lastModified, dataDate: builder.dataDate(sourceId), withdrawn: counts.withdrawn, fetch: fetched.state });
     }
     if (sources.length === 0) {
@@ -163,7 +165,7 @@ async function* advisories(records: AsyncGenerator<OsvRecord>): AsyncGenerator<F
   for await (const record of records) yield { kind: 'osv', record };
 }
 
-function readFeed(feed: Feed, path: string, lastModified: string, counts: { withdrawn: number }): AsyncGenerator<FeedItem> {
+function readFeed(feed: Feed, path: string, lastModified: string, counts: { withdrawn: number; skipped: number }): AsyncGenerator<FeedItem> {
   switch (feed.kind) {
     case 'osv-zip':
       return advisories(readOsvZip(path, counts));
@@ -183,6 +185,10 @@ function readFeed(feed: Feed, path: string, lastModified: string, counts: { with
       return readKev(path);
     case 'epss':
       return readEpss(path);
+    case 'maven-repo':
+      return readMavenRepository(path, counts);
+    case 'maven-index':
+      return readMavenIndex(path);
   }
 }
 

@@ -48,7 +48,7 @@ describe('plimsoll configuration file', () => {
     writeFileSync(broken, 'db:\n  sources: osv-dir:/x\n');
     const r = plimsoll(['db', 'status'], broken);
     assert.equal(r.status, 2);
-    assert.equal(r.stderr.trim(), `plimsoll: ${broken}: db.sources must be a list of strings (osv-dir:PATH)`);
+    assert.equal(r.stderr.trim(), `plimsoll: ${broken}: db.sources must be a list of strings (osv-dir:PATH, maven-repo:PATH|URL)`);
     const missing = plimsoll(['db', 'status'], join(work, 'nope.yaml'));
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /nope\.yaml: cannot read the configuration \(ENOENT\)/);

@@ -48,7 +48,7 @@ export function dbCommand(): Command {
     .description('download the feeds (or read a mirror, or pull a published database) and build the database; the previous one stays until the new one is complete')
     .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
     .option('--mirror <dir|url>', 'read the feeds from a mirror laid out like ../shared/vulndata (or PLIMSOLL_DB_MIRROR)')
-    .option('--source <source>', 'also read a private feed: osv-dir:PATH (a directory or zip of OSV records); repeatable', (v: string, all: string[] = []) => [...all, v])
+    .option('--source <source>', 'also read a private feed: osv-dir:PATH (a directory or zip of OSV records) or maven-repo:PATH|URL (a Maven repository or its indexer file, for the SHA-1 index of jars); repeatable', (v: string, all: string[] = []) => [...all, v])
     .option('--from <oci://REGISTRY/REPO:TAG>', 'install a database published with db push instead of building one')
     .option('--offline', 'refuse to download anything')
     .option('-q, --quiet', 'no progress output')

@@ -1,23 +1,51 @@
 // Java archives (.jar .war .ear .par .jpi .hpi), nested ones at any depth (Spring Boot BOOT-INF/lib,
-// WAR WEB-INF/lib), each identified by its pom.properties, else its manifest, else its file name.
-// A Maven purl needs the groupId: a jar whose group stays unknown is `metadata.unresolved`, named
-// `pkg:generic/<name>@<version>`, and matched through NVD CPE instead of Maven's advisories.
+// WAR WEB-INF/lib), each identified by the first of these that names it, recorded as
+// `metadata.identifiedBy` with a `confidence`: its pom.properties; its SHA-1 in the database's
+// index (a scan's, never an inventory alone); its path in a Maven repository layout inside the
+// image (/usr/share/maven-repo, ~/.m2/repository, or a symlink from there); its pom.xml; a Jenkins
+// plugin's manifest; the manifest; the file name. A Maven purl needs the groupId: a jar whose group
+// stays unknown is `metadata.unresolved`, named `pkg:generic/<name>@<version>`, and matched through
+// NVD CPE instead of Maven's advisories.
 // Archives are read in memory under one budget per image file, so a zip bomb or an archive that
 // contains itself costs a warning, not the scan.
 import { createHash } from 'node:crypto';
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { errorMessage } from '../../errors.js';
+import { repositoryPathArtifact, type Confidence, type MavenCoordinates } from '../../model/maven.js';
 import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
+import { pomXmlCoordinates } from '../../model/pom.js';
 import { genericPurl, mavenPurl } from '../../model/purl.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
+import type { Analyzer, AnalyzerContext, AnalyzerResult, ArtifactIndex } from '../analyzer.js';
 import { ArchiveLimitError, readZipEntries, type ZipBudget, type ZipEntryBody } from './binary/zip.js';
-import { fileNameCoordinates, manifestCoordinates, manifestVendorHint, parseManifest, pomCoordinates, type MavenCoordinates } from './java-metadata.js';
+import { fileNameCoordinates, jenkinsCoordinates, manifestCoordinates, manifestVendorHint, parseManifest, pomCoordinates, sbtFileNameCoordinates } from './java-metadata.js';
 import { OsIdentityRecorder } from './common/os-owner.js';
 
 const ARCHIVE = /\.(?:jar|war|ear|par|jpi|hpi)$/i;
 const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
+const POM_XML = /^META-INF\/maven\/([^/]+)\/([^/]+)\/pom\.xml$/;
 const MANIFEST = 'META-INF/MANIFEST.MF';
+const JENKINS_PLUGIN = /\.(?:hpi|jpi)$/i;
+/** Maven repository layouts an image may hold: Debian's system repository and a user's local one. */
+const REPOSITORY = /^usr\/share\/maven-repo\/(.+)$|(?:^|\/)\.m2\/repository\/(.+)$/;
+
+/** How a jar was identified, in the order they are tried (`metadata.identifiedBy`). */
+export type IdentifiedBy = 'pom.properties' | 'sha1' | 'maven-repo-path' | 'pom.xml' | 'jenkins-manifest' | 'manifest' | 'filename';
+
+interface Identification {
+  coords: MavenCoordinates;
+  identifiedBy: IdentifiedBy;
+  confidence: Confidence;
+  /** Other artifacts the same SHA-1 is published as (one file under several groups). */
+  alsoKnownAs?: string;
+}
+
+/** What identifies a top-level image file besides its bytes. */
+export interface JavaContext {
+  index?: ArtifactIndex;
+  /** The file's own path and the paths of symlinks to it, for the Maven repository layouts. */
+  paths?: string[];
+}
 
 export interface JavaLimits {
   /** Archives inside archives, below the image file. */
@@ -34,16 +62,17 @@ interface Walk {
   file: CapturedFile;
   budget: ZipBudget;
   limits: JavaLimits;
+  context: JavaContext;
   packages: Package[];
   warnings: ScanWarning[];
 }
 
 function wanted(name: string): boolean {
-  return name === MANIFEST || POM_PROPERTIES.test(name) || ARCHIVE.test(name);
+  return name === MANIFEST || POM_PROPERTIES.test(name) || POM_XML.test(name) || ARCHIVE.test(name);
 }
 
-function javaPackage(walk: Walk, path: string, sha1: string, coords: MavenCoordinates, identifiedBy: string, vendorHint?: string): Package {
-  const { groupId, artifactId, version } = coords;
+function javaPackage(walk: Walk, path: string, sha1: string, found: Identification, vendorHint?: string): Package {
+  const { groupId, artifactId, version } = found.coords;
   const name = groupId ? `${groupId}:${artifactId}` : artifactId;
   return {
     id: packageId('maven', name, version, path),
@@ -52,28 +81,76 @@ function javaPackage(walk: Walk, path: string, sha1: string, coords: MavenCoordi
     type: 'maven',
     purl: groupId ? mavenPurl(groupId, artifactId, version) : genericPurl(artifactId, version),
     locations: [{ path, layer: walk.file.layer }],
-    metadata: { sha1, identifiedBy, ...(groupId ? {} : { unresolved: true, ...(vendorHint ? { vendorHint } : {}) }) },
+    metadata: {
+      sha1,
+      identifiedBy: found.identifiedBy,
+      // Without a group the name is the file's, and only CPE matching can use it.
+      confidence: groupId ? found.confidence : 'low',
+      ...(found.alsoKnownAs ? { alsoKnownAs: found.alsoKnownAs } : {}),
+      ...(groupId ? {} : { unresolved: true, ...(vendorHint ? { vendorHint } : {}) }),
+    },
   };
 }
 
-/** Every pom.properties (a shaded jar carries those of what it embeds), else the manifest, else the name. */
-function identify(walk: Walk, path: string, sha1: string, entries: ZipEntryBody[]): void {
+/** The index's artifacts for this SHA-1: the one whose artifactId the file name carries first, the rest named as aliases. */
+function bySha1(index: ArtifactIndex | undefined, sha1: string, fileName: string): Identification | undefined {
+  const found = index?.mavenBySha1(sha1) ?? [];
+  if (found.length === 0) return undefined;
+  const named = fileNameCoordinates(fileName).artifactId;
+  const [best, ...others] = [...found].sort((a, b) => Number(b.artifactId === named) - Number(a.artifactId === named));
+  if (!best) return undefined;
+  return {
+    coords: best,
+    identifiedBy: 'sha1',
+    confidence: others.length === 0 ? 'high' : 'medium',
+    ...(others.length > 0 ? { alsoKnownAs: others.map((o) => `${o.groupId}:${o.artifactId}:${o.version}`).join(' ') } : {}),
+  };
+}
+
+/** Coordinates from a Maven repository path of the file or of a symlink to it. */
+function byRepositoryPath(paths: string[] | undefined): Identification | undefined {
+  for (const path of paths ?? []) {
+    const m = REPOSITORY.exec(path);
+    const coords = repositoryPathArtifact(m?.[1] ?? m?.[2] ?? '');
+    if (coords) return { coords, identifiedBy: 'maven-repo-path', confidence: 'high' };
+  }
+  return undefined;
+}
+
+/** pom.xml under META-INF/maven/<g>/<a>/: its own or its parent's groupId, else the directory's. */
+function byPomXml(entries: ZipEntryBody[]): Identification | undefined {
+  for (const entry of entries) {
+    const dirs = POM_XML.exec(entry.name);
+    const pom = dirs && pomXmlCoordinates(entry.body.toString('utf8'));
+    if (!dirs || !pom?.version) continue;
+    return { coords: { groupId: pom.groupId ?? dirs[1] ?? '', artifactId: pom.artifactId, version: pom.version }, identifiedBy: 'pom.xml', confidence: 'high' };
+  }
+  return undefined;
+}
+
+/** Every pom.properties (a shaded jar carries those of what it embeds); else the first of the other ways that names the jar. */
+function identify(walk: Walk, path: string, sha1: string, entries: ZipEntryBody[], paths?: string[]): void {
   const poms = entries.filter((e) => POM_PROPERTIES.test(e.name)).flatMap((e) => pomCoordinates(e.body.toString('utf8')) ?? []);
   if (poms.length > 0) {
-    for (const coords of poms) walk.packages.push(javaPackage(walk, path, sha1, coords, 'pom.properties'));
+    for (const coords of poms) walk.packages.push(javaPackage(walk, path, sha1, { coords, identifiedBy: 'pom.properties', confidence: 'high' }));
     return;
   }
   const fileName = path.slice(path.lastIndexOf('/') + 1);
   const manifestEntry = entries.find((e) => e.name === MANIFEST);
   const manifest = manifestEntry && parseManifest(manifestEntry.body.toString('utf8'));
-  const hint = manifest && manifestVendorHint(manifest);
+  const jenkins = manifest && JENKINS_PLUGIN.test(fileName) ? jenkinsCoordinates(manifest) : undefined;
   const fromManifest = manifest && manifestCoordinates(manifest, fileName);
-  if (fromManifest) {
-    walk.packages.push(javaPackage(walk, path, sha1, fromManifest, 'manifest', hint));
-    return;
-  }
   const fromName = fileNameCoordinates(fileName);
-  if (fromName.version) walk.packages.push(javaPackage(walk, path, sha1, { artifactId: fromName.artifactId, version: fromName.version }, 'filename', hint));
+  const sbt = sbtFileNameCoordinates(fileName);
+  const found =
+    bySha1(walk.context.index, sha1, fileName) ??
+    byRepositoryPath(paths) ??
+    byPomXml(entries) ??
+    (jenkins ? { coords: jenkins, identifiedBy: 'jenkins-manifest', confidence: 'high' } : undefined) ??
+    (fromManifest ? { coords: fromManifest, identifiedBy: 'manifest', confidence: 'medium' } : undefined) ??
+    (sbt ? { coords: sbt, identifiedBy: 'filename', confidence: 'low' } : undefined) ??
+    (fromName.version ? { coords: { artifactId: fromName.artifactId, version: fromName.version }, identifiedBy: 'filename', confidence: 'low' } : undefined);
+  if (found) walk.packages.push(javaPackage(walk, path, sha1, found, manifest && manifestVendorHint(manifest)));
 }
 
 /** Reads one archive and, depth first, the archives inside it; `path` names nested ones as `outer.war!/WEB-INF/lib/x.jar`. */
@@ -89,15 +166,15 @@ async function walkArchive(walk: Walk, body: Buffer, path: string, depth: number
     if (err instanceof ArchiveLimitError) return warn(`${path}: archive limit reached (${err.message}); possible zip bomb, rest of the archive skipped`);
     return warn(`${path}: unreadable archive (${errorMessage(err)})`);
   }
-  identify(walk, path, sha1, entries);
+  identify(walk, path, sha1, entries, depth === 0 ? walk.context.paths : undefined);
   for (const nested of entries.filter((e) => ARCHIVE.test(e.name))) {
     await walkArchive(walk, nested.body, `${path}!/${nested.name}`, depth + 1);
   }
 }
 
 /** The Java packages of one image file, and the warnings its archives gave. */
-export async function readJavaArchive(file: CapturedFile, limits: JavaLimits = DEFAULT_JAVA_LIMITS): Promise<AnalyzerResult> {
-  const walk: Walk = { file, budget: { entries: limits.maxEntries, bytes: limits.maxInflated }, limits, packages: [], warnings: [] };
+export async function readJavaArchive(file: CapturedFile, limits: JavaLimits = DEFAULT_JAVA_LIMITS, context: JavaContext = {}): Promise<AnalyzerResult> {
+  const walk: Walk = { file, budget: { entries: limits.maxEntries, bytes: limits.maxInflated }, limits, context, packages: [], warnings: [] };
   await walkArchive(walk, file.body, file.path, 0);
   return { packages: walk.packages, warnings: walk.warnings };
 }
@@ -106,12 +183,25 @@ function isJavaArchive(info: FileInfo): boolean {
   return info.type === 'file' && ARCHIVE.test(info.path);
 }
 
+/** Image files under a Maven repository layout, by the path of the file they are or link to. */
+function repositoryPaths(ctx: AnalyzerContext): Map<string, string[]> {
+  const byTarget = new Map<string, string[]>();
+  for (const entry of ctx.fs.entries()) {
+    if ((entry.type !== 'file' && entry.type !== 'symlink') || !ARCHIVE.test(entry.path) || !REPOSITORY.test(entry.path)) continue;
+    const target = entry.type === 'file' ? entry.path : ctx.fs.resolve(entry.path)?.path;
+    if (target) byTarget.set(target, [...(byTarget.get(target) ?? []), entry.path]);
+  }
+  return byTarget;
+}
+
 async function analyze(ctx: AnalyzerContext): Promise<AnalyzerResult> {
   const packages: Package[] = [];
   const warnings: ScanWarning[] = [];
   const osIdentities = new OsIdentityRecorder(ctx);
+  const inRepository = repositoryPaths(ctx);
   for (const file of ctx.fs.captured(isJavaArchive)) {
-    const result = await readJavaArchive(file);
+    const paths = inRepository.get(file.path);
+    const result = await readJavaArchive(file, DEFAULT_JAVA_LIMITS, { ...(ctx.artifactIndex ? { index: ctx.artifactIndex } : {}), ...(paths ? { paths } : {}) });
     packages.push(...osIdentities.keep(file.path, result.packages));
     warnings.push(...result.warnings);
   }

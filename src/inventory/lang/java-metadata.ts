@@ -1,10 +1,6 @@
-// What identifies a Java archive: Maven's pom.properties, the JAR manifest, and the file name.
-
-export interface MavenCoordinates {
-  groupId?: string;
-  artifactId: string;
-  version: string;
-}
+// What identifies a Java archive: Maven's pom.properties, the JAR manifest (Jenkins plugins'
+// included), and the file name.
+import type { MavenCoordinates } from '../../model/maven.js';
 
 /** `key=value` / `key: value` lines of a Java properties file (comments with # or !). */
 export function parseProperties(text: string): Map<string, string> {
@@ -52,10 +48,15 @@ export function fileNameCoordinates(fileName: string): { artifactId: string; ver
   return m?.[1] && m[2] ? { artifactId: m[1], version: m[2] } : { artifactId: base };
 }
 
+/** A dotted module or bundle name that ends in `.<artifactId>` names the group before it (`com.fasterxml.jackson.core.jackson-annotations`). */
+function groupBefore(name: string | undefined, artifactId: string): string | undefined {
+  return name?.endsWith(`.${artifactId}`) ? name.slice(0, -artifactId.length - 1) : undefined;
+}
+
 /**
  * Coordinates from the manifest (Implementation-* first, then OSGi Bundle-*) when it has a version;
- * the artifactId is the file name's, as Maven names jars `<artifactId>-<version>.jar`. A Bundle-SymbolicName that ends in `.<artifactId>` gives the groupId
- * (`com.fasterxml.jackson.core.jackson-annotations`).
+ * the artifactId is the file name's, as Maven names jars `<artifactId>-<version>.jar`. The groupId is
+ * Implementation-Vendor-Id, else what Bundle-SymbolicName or Automatic-Module-Name says before `.<artifactId>`.
  */
 export function manifestCoordinates(manifest: Map<string, string>, fileName: string): MavenCoordinates | undefined {
   const fromName = fileNameCoordinates(fileName);
@@ -64,9 +65,28 @@ export function manifestCoordinates(manifest: Map<string, string>, fileName: str
   if (!version) return undefined;
   const artifactId = fromName.artifactId || manifest.get('Implementation-Title') || symbolicName;
   if (!artifactId) return undefined;
-  const vendorId = manifest.get('Implementation-Vendor-Id');
-  const groupId = vendorId ?? (symbolicName?.endsWith(`.${artifactId}`) ? symbolicName.slice(0, -artifactId.length - 1) : undefined);
+  const groupId = manifest.get('Implementation-Vendor-Id') ?? groupBefore(symbolicName, artifactId) ?? groupBefore(manifest.get('Automatic-Module-Name'), artifactId);
   return { ...(groupId ? { groupId } : {}), artifactId, version };
+}
+
+/** A Jenkins plugin's own manifest fields: `Group-Id`, `Short-Name` (the artifactId) and `Plugin-Version` (`2.6 (private-…)` for a local build). */
+export function jenkinsCoordinates(manifest: Map<string, string>): MavenCoordinates | undefined {
+  const artifactId = manifest.get('Short-Name');
+  const version = manifest.get('Plugin-Version')?.split(/\s/)[0];
+  if (!artifactId || !version) return undefined;
+  const groupId = manifest.get('Group-Id');
+  return { ...(groupId ? { groupId } : {}), artifactId, version };
+}
+
+/**
+ * sbt-native-packager names the jars it bundles `<groupId>.<artifactId>-<version>.jar`
+ * (`org.typelevel.cats-core_2.13-2.9.0.jar`): a name of two or more dotted lower-case segments before an
+ * artifactId (with its Scala suffix `_2.13`) gives the group. Plain names (`log4j-1.2-1.2.17.jar`) give none.
+ */
+export function sbtFileNameCoordinates(fileName: string): MavenCoordinates | undefined {
+  const { artifactId: name, version } = fileNameCoordinates(fileName);
+  const m = /^([a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)+)\.([A-Za-z][\w-]*?(?:_\d+(?:\.\d+)?)?)$/.exec(name);
+  return version && m?.[1] && m[2] ? { groupId: m[1], artifactId: m[2], version } : undefined;
 }
 
 /**
