@@ -35,10 +35,12 @@ describe('adversarial corpus through the CLI', { skip: needTestbed() ?? (existsS
         if (c.expect.message) assert.match(stderr[0] as string, c.expect.message);
         return;
       }
-      const report = JSON.parse(r.stdout) as { packages: { name: string; version: string }[]; warnings: { message: string }[] };
+      const report = JSON.parse(r.stdout) as { packages: { name: string; version: string; type: string }[]; warnings: { message: string }[] };
       const have = new Set(report.packages.map((p) => `${p.name}@${p.version}`));
       for (const p of c.expect.packages ?? []) assert.ok(have.has(p), `lists ${p}`);
       if (c.expect.packageCount !== undefined) assert.equal(report.packages.length, c.expect.packageCount, 'package count');
+      const ofType = c.expect.ofType;
+      if (ofType) assert.equal(report.packages.filter((p) => p.type === ofType.type).length, ofType.count, `${ofType.type} packages`);
       if (c.expect.message) assert.ok(report.warnings.some((w) => c.expect.message?.test(w.message)), `a warning matches ${c.expect.message}: ${JSON.stringify(report.warnings)}`);
     });
   }

@@ -26,7 +26,7 @@ const skip = missing.length > 0 ? `missing: ${missing.join(', ')} (apt liblog4j1
 
 interface JsonReport {
   packages: (Package & { metadata: Record<string, unknown> })[];
-  vulnerabilities: { id: string; aliases: string[]; packageId: string; matchedBy?: string; dataSource: string; severity: string }[];
+  vulnerabilities: { id: string; aliases: string[]; packageId: string; matchedBy?: string; dataSource: string; severity: string; status: string }[];
 }
 
 describe('a WAR of Debian jars without Maven metadata, identified by SHA-1', { skip }, () => {
