@@ -26,6 +26,12 @@ function dirNode(path: string, layer: LayerRef): Node {
 export class MergedFilesystem implements ImageFilesystem {
   private readonly root: Node;
   readonly warnings: ScanWarning[] = [];
+  /**
+   * Directories already resolved, with the symlink hops it took: a database listing a million paths
+   * under a directory reached through a 40-hop chain follows the chain once, not once per path.
+   * Cleared whenever the tree changes.
+   */
+  private readonly dirs = new Map<string, { node: Node; hops: number } | undefined>();
 
   constructor(rootLayer: LayerRef) {
     this.root = dirNode('', rootLayer);
@@ -33,9 +39,11 @@ export class MergedFilesystem implements ImageFilesystem {
 
   /** Applies one layer: its whiteouts and opaque markers hide lower content, then its entries are written in tar order. */
   apply(layer: LayerContent): void {
+    this.dirs.clear();
     for (const dir of layer.opaqueDirs) {
       const node = this.lookup(dir, true);
       node?.children?.clear();
+      this.dirs.clear();
     }
     for (const path of layer.whiteouts) {
       const parent = this.lookup(dirname(path), true);
@@ -45,6 +53,7 @@ export class MergedFilesystem implements ImageFilesystem {
   }
 
   private write(entry: LayerEntry, layer: LayerRef): void {
+    if (this.dirs.size > 0) this.dirs.clear();
     const parent = this.ensureDir(dirname(entry.path), layer);
     if (!parent) {
       this.warnings.push({ path: entry.path, message: 'skipped: too many levels of symbolic links in its directory' });
@@ -107,17 +116,36 @@ export class MergedFilesystem implements ImageFilesystem {
     return node;
   }
 
-  /** Walks `path` from the root, following symlinks in the parents (and the last part when `followLast`). */
-  private lookup(path: string, followLast: boolean): Node | undefined {
-    let pending = normalizeImagePath(path).split('/').filter(Boolean);
+  /** Finds `path`, following symlinks in the parents (and the last part when `followLast`); `hops` were spent getting here. */
+  private lookup(path: string, followLast: boolean, hops = 0): Node | undefined {
+    const normal = normalizeImagePath(path);
+    if (normal === '') return this.root;
+    const dir = this.directory(dirname(normal));
+    const child = dir?.node.children?.get(basename(normal));
+    if (!dir || !child) return undefined;
+    if (child.file.type !== 'symlink' || !followLast) return child;
+    const spent = hops + dir.hops + 1;
+    if (spent > MAX_SYMLINK_HOPS) return undefined;
+    return this.lookup(resolveLinkTarget(dir.node.file.path, child.file.linkTarget ?? ''), true, spent);
+  }
+
+  /** The node a directory path leads to, every symlink in it followed (memoised in `dirs`). */
+  private directory(path: string): { node: Node; hops: number } | undefined {
+    if (this.dirs.has(path)) return this.dirs.get(path);
+    let pending = path === '' ? [] : path.split('/');
     let node = this.root;
     let hops = 0;
-    while (pending.length > 0) {
+    let found: { node: Node; hops: number } | undefined;
+    for (;;) {
+      if (pending.length === 0) {
+        found = { node, hops };
+        break;
+      }
       const name = pending.shift() as string;
       const child = node.children?.get(name);
-      if (!child) return undefined;
-      if (child.file.type === 'symlink' && (pending.length > 0 || followLast)) {
-        if (++hops > MAX_SYMLINK_HOPS) return undefined;
+      if (!child) break;
+      if (child.file.type === 'symlink') {
+        if (++hops > MAX_SYMLINK_HOPS) break;
         const target = resolveLinkTarget(node.file.path, child.file.linkTarget ?? '');
         pending = [...target.split('/').filter(Boolean), ...pending];
         node = this.root;
@@ -125,7 +153,8 @@ export class MergedFilesystem implements ImageFilesystem {
       }
       node = child;
     }
-    return node;
+    this.dirs.set(path, found);
+    return found;
   }
 
   get(path: string): IndexedFile | undefined {
