@@ -1,3 +1,4 @@
+import { bodyBytes, type Body } from './body-store.js';
 import type { CapturedFile, FileInfo, ImageFilesystem, IndexedFile, LayerRef } from './files.js';
 import type { LayerContent, LayerEntry } from './layer-reader.js';
 import { basename, dirname, normalizeImagePath, resolveLinkTarget } from './paths.js';
@@ -10,12 +11,18 @@ const MAX_ALIAS_CHECKS = 1_000_000;
 
 interface Node {
   file: IndexedFile;
-  body?: Buffer;
+  body?: Body;
   children?: Map<string, Node>;
 }
 
 function dirNode(path: string, layer: LayerRef): Node {
   return { file: { path, type: 'dir', mode: 0o755, size: 0, layer }, children: new Map() };
+}
+
+/** A captured file whose body, when spilled to disk, is read back each time it is used and never held by the file. */
+function capturedFile(file: IndexedFile, body: Body): CapturedFile {
+  if (Buffer.isBuffer(body)) return { ...file, body };
+  return Object.defineProperty({ ...file }, 'body', { get: () => bodyBytes(body), enumerable: true }) as CapturedFile;
 }
 
 /**
@@ -227,14 +234,14 @@ export class MergedFilesystem implements ImageFilesystem {
   }
 
   /** Gives a file the body read for it by a later pass. */
-  setBody(path: string, body: Buffer): void {
+  setBody(path: string, body: Body): void {
     const node = this.lookup(path, false);
     if (node?.file.type === 'file') node.body = body;
   }
 
   read(path: string): CapturedFile | undefined {
     const node = this.lookup(path, true);
-    return node?.body ? { ...node.file, body: node.body } : undefined;
+    return node?.body ? capturedFile(node.file, node.body) : undefined;
   }
 
   captured(filter?: (file: CapturedFile) => boolean): CapturedFile[] {
@@ -243,7 +250,7 @@ export class MergedFilesystem implements ImageFilesystem {
     while (stack.length > 0) {
       const node = stack.pop() as Node;
       if (node.body) {
-        const file = { ...node.file, body: node.body };
+        const file = capturedFile(node.file, node.body);
         if (!filter || filter(file)) out.push(file);
       }
       // One push per child: spreading a directory of 125,000 entries overflows the call stack.
