@@ -98,7 +98,7 @@ export function readYarnLock(text: string, path: string, app: AppManifest, warni
   const berry = /^__metadata:/m.test(text);
   try {
     if (berry) {
-      const doc: unknown = parseYaml(text, { maxAliasCount: 100 });
+      const doc: unknown = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
       if (!isObject(doc)) throw new Error('not a mapping');
       entries = parseBerry(doc);
     } else {
