@@ -6,6 +6,7 @@ import { enrichmentBench } from './enrichment.js';
 import { hardeningBench } from './hardening.js';
 import { matchBench } from './match.js';
 import { versionsBench } from './versions.js';
+import { memoryBench } from './memory.js';
 import { needTestbed } from '../test/helpers/testbed.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
@@ -18,6 +19,8 @@ const sections: [string, () => Promise<string> | string][] = [
   ['enrichment', () => enrichmentBench(runs)],
   ['match', () => matchBench(runs)],
   ['versions', () => versionsBench(runs)],
+  // Peak RSS of the built CLI on generated layouts (one run each: they take minutes to write and read).
+  ['memory', () => memoryBench()],
 ];
 
 const missing = needTestbed();

@@ -96,9 +96,9 @@ describe('bounded work', () => {
       ]),
     );
     try {
-      const started = performance.now();
-      const ownedFiles = new Map<string, string>();
       const contents = await inventoryImage(image, { analyzers: [dpkgAnalyzer] });
+      const ownedFiles = new Map<string, string>();
+      const started = performance.now();
       await dpkgAnalyzer.analyze({ fs: contents.contents.fs, ownedFiles });
       const seconds = (performance.now() - started) / 1000;
       assert.equal(ownedFiles.get('data/f7'), contents.packages[0]?.id, 'the path is owned where the chain leads');
