@@ -13,14 +13,22 @@ function isBinary(body: Buffer): boolean {
   return body.subarray(0, 8192).includes(0);
 }
 
-/** The entry's secrets, with its text (read back from disk when its body was spilled). */
+/** A copy that does not share the file's text: V8 substrings keep their whole parent string alive. */
+const own = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
+const ownOptional = (s: string | undefined): string | undefined => (s === undefined ? undefined : own(s));
+
+/**
+ * The entry's secrets, with its text (read back from disk when its body was spilled); what a match
+ * keeps is copied, so a finding holds a few bytes of its file, not the whole text.
+ */
 function scanEntry(entry: LayerEntry): { matches: RuleMatch[]; text: string } {
   const none = { matches: [], text: '' };
   if (!entry.body || !isSecretCandidate(entry) || isExamplePath(entry.path)) return none;
   const body = bodyBytes(entry.body);
   if (isBinary(body)) return none;
   const text = body.toString('utf8');
-  return { matches: scanText(text, entry.path), text };
+  const matches = scanText(text, entry.path).map((m) => ({ ...m, secret: own(m.secret), key: ownOptional(m.key), detail: ownOptional(m.detail) }));
+  return { matches, text };
 }
 
 const within = (path: string, dir: string): boolean => dir === '' || path === dir || path.startsWith(`${dir}/`);
@@ -45,7 +53,7 @@ function lineOf(text: string, offset: number): number {
 }
 
 function evidence(match: RuleMatch, text: string): string {
-  if (match.rule.id === 'PLM-SECRET-PRIVATE-KEY') return `${text.slice(match.start, text.indexOf('-----', match.start + 11) + 5)} (body masked)`;
+  if (match.rule.id === 'PLM-SECRET-PRIVATE-KEY') return own(`${text.slice(match.start, text.indexOf('-----', match.start + 11) + 5)} (body masked)`);
   return maskedEvidence(match.secret, match.key);
 }
 
