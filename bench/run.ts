@@ -7,6 +7,7 @@ import { hardeningBench } from './hardening.js';
 import { matchBench } from './match.js';
 import { mavenIndexBench } from './maven-index.js';
 import { versionsBench } from './versions.js';
+import { memoryBench } from './memory.js';
 import { needTestbed } from '../test/helpers/testbed.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
@@ -20,6 +21,8 @@ const sections: [string, () => Promise<string> | string][] = [
   ['match', () => matchBench(runs)],
   ['maven-index', () => mavenIndexBench(runs)],
   ['versions', () => versionsBench(runs)],
+  // Peak RSS of the built CLI on generated layouts (one run each: they take minutes to write and read).
+  ['memory', () => memoryBench()],
 ];
 
 const missing = needTestbed();

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
+import type { Body, BodyStore } from './body-store.js';
 import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
 import type { FileInfo, FileRequest, FileType, LayerRef } from './files.js';
 import { basename, dirname, normalizeImagePath } from './paths.js';
@@ -11,7 +12,7 @@ export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
 
 /** One tar entry of a layer, with its body when a request wanted it. */
 export interface LayerEntry extends FileInfo {
-  body?: Buffer;
+  body?: Body;
 }
 
 /** What one layer writes and deletes, before merging with the others. */
@@ -77,11 +78,14 @@ export function wanted(requests: readonly FileRequest[], info: FileInfo): Want |
   return want && reducers.size === 1 && reduce ? { ...want, reduce } : want;
 }
 
-/** Records an entry with its body as wanted: reduced when a reducer applies, skipped with a warning when too large. */
-export function keepBody(content: Pick<LayerContent, 'entries' | 'warnings'>, info: FileInfo, want: Want, body: Buffer | undefined): LayerEntry {
+/**
+ * Records an entry with its body as wanted: reduced when a reducer applies, skipped with a warning when
+ * too large, and handed to `store` (which may spill it to disk) when one is given.
+ */
+export function keepBody(content: Pick<LayerContent, 'entries' | 'warnings'>, info: FileInfo, want: Want, body: Buffer | undefined, store?: BodyStore): LayerEntry {
   if (!body) content.warnings.push({ path: info.path, message: `skipped: larger than ${want.limit} bytes` });
   const kept = body && want.reduce ? want.reduce(info, body) : body;
-  const entry = kept ? { ...info, body: kept } : info;
+  const entry = kept ? { ...info, body: store ? store.keep(kept) : kept } : info;
   content.entries.push(entry);
   return entry;
 }
@@ -122,6 +126,8 @@ export interface ReadLayerOptions {
   maxLayerSize: number;
   /** Names the input in error messages. */
   what: string;
+  /** Where kept bodies go (in memory when absent). */
+  bodies?: BodyStore;
 }
 
 /** Explains a low-level failure in words that name the layer. */
@@ -156,7 +162,7 @@ export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLaye
     }
     const want = info.type === 'file' ? wanted(options.requests, info) : undefined;
     let entry: LayerEntry = info;
-    if (want) entry = keepBody(content, info, want, await body(want.limit));
+    if (want) entry = keepBody(content, info, want, await body(want.limit), options.bodies);
     else content.entries.push(info);
     if (entry.type === 'file') files?.set(entry.path, entry);
   });
@@ -176,13 +182,13 @@ export async function readBodies(
   ref: LayerRef,
   options: Omit<ReadLayerOptions, 'requests'>,
   pick: (info: FileInfo) => Want | undefined,
-  onBody: (info: FileInfo, body: Buffer) => void,
+  onBody: (info: FileInfo, body: Body) => void,
 ): Promise<ScanWarning[]> {
   const warnings: ScanWarning[] = [];
   await walkTar(blob, options, { ref, whiteouts: [], opaqueDirs: [], warnings: [] }, async (info, body) => {
     const want = info.type === 'file' ? pick(info) : undefined;
     if (!want) return;
-    const kept = keepBody({ entries: [], warnings }, info, want, await body(want.limit));
+    const kept = keepBody({ entries: [], warnings }, info, want, await body(want.limit), options.bodies);
     if (kept.body) onBody(info, kept.body);
   });
   return warnings;
@@ -201,14 +207,14 @@ export async function readHardLinkBodies(blob: Readable, content: LayerContent, 
     if (links) links.push(w);
     else byTarget.set(target, [w]);
   }
-  const bodies = new Map<FileInfo, Buffer>();
+  const bodies = new Map<FileInfo, Body>();
   // Warnings about the tar itself were given by the first pass.
   await walkTar(blob, options, { ref: content.ref, whiteouts: [], opaqueDirs: [], warnings: [] }, async (info, body) => {
     const links = info.type === 'file' ? byTarget.get(info.path) : undefined;
     if (!links) return;
     const bytes = await body(links.reduce((max, l) => Math.max(max, l.want.limit), 0));
     for (const { link, want } of links) {
-      const kept = keepBody({ entries: [], warnings: content.warnings }, { ...link, mode: info.mode, size: info.size }, want, bytes && bytes.length <= want.limit ? bytes : undefined);
+      const kept = keepBody({ entries: [], warnings: content.warnings }, { ...link, mode: info.mode, size: info.size }, want, bytes && bytes.length <= want.limit ? bytes : undefined, options.bodies);
       if (kept.body) bodies.set(link, kept.body);
     }
   });

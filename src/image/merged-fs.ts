@@ -1,3 +1,4 @@
+import { bodyBytes, type Body } from './body-store.js';
 import type { CapturedFile, FileInfo, ImageFilesystem, IndexedFile, LayerRef } from './files.js';
 import type { LayerContent, LayerEntry } from './layer-reader.js';
 import { basename, dirname, normalizeImagePath, resolveLinkTarget } from './paths.js';
@@ -10,12 +11,18 @@ const MAX_ALIAS_CHECKS = 1_000_000;
 
 interface Node {
   file: IndexedFile;
-  body?: Buffer;
+  body?: Body;
   children?: Map<string, Node>;
 }
 
 function dirNode(path: string, layer: LayerRef): Node {
   return { file: { path, type: 'dir', mode: 0o755, size: 0, layer }, children: new Map() };
+}
+
+/** A captured file whose body, when spilled to disk, is read back each time it is used and never held by the file. */
+function capturedFile(file: IndexedFile, body: Body): CapturedFile {
+  if (Buffer.isBuffer(body)) return { ...file, body };
+  return Object.defineProperty({ ...file }, 'body', { get: () => bodyBytes(body), enumerable: true }) as CapturedFile;
 }
 
 /**
@@ -26,6 +33,12 @@ function dirNode(path: string, layer: LayerRef): Node {
 export class MergedFilesystem implements ImageFilesystem {
   private readonly root: Node;
   readonly warnings: ScanWarning[] = [];
+  /**
+   * Directories already resolved, with the symlink hops it took: a database listing a million paths
+   * under a directory reached through a 40-hop chain follows the chain once, not once per path.
+   * Cleared whenever the tree changes.
+   */
+  private readonly dirs = new Map<string, { node: Node; hops: number } | undefined>();
 
   constructor(rootLayer: LayerRef) {
     this.root = dirNode('', rootLayer);
@@ -33,9 +46,11 @@ export class MergedFilesystem implements ImageFilesystem {
 
   /** Applies one layer: its whiteouts and opaque markers hide lower content, then its entries are written in tar order. */
   apply(layer: LayerContent): void {
+    this.dirs.clear();
     for (const dir of layer.opaqueDirs) {
       const node = this.lookup(dir, true);
       node?.children?.clear();
+      this.dirs.clear();
     }
     for (const path of layer.whiteouts) {
       const parent = this.lookup(dirname(path), true);
@@ -45,6 +60,7 @@ export class MergedFilesystem implements ImageFilesystem {
   }
 
   private write(entry: LayerEntry, layer: LayerRef): void {
+    if (this.dirs.size > 0) this.dirs.clear();
     const parent = this.ensureDir(dirname(entry.path), layer);
     if (!parent) {
       this.warnings.push({ path: entry.path, message: 'skipped: too many levels of symbolic links in its directory' });
@@ -107,17 +123,36 @@ export class MergedFilesystem implements ImageFilesystem {
     return node;
   }
 
-  /** Walks `path` from the root, following symlinks in the parents (and the last part when `followLast`). */
-  private lookup(path: string, followLast: boolean): Node | undefined {
-    let pending = normalizeImagePath(path).split('/').filter(Boolean);
+  /** Finds `path`, following symlinks in the parents (and the last part when `followLast`); `hops` were spent getting here. */
+  private lookup(path: string, followLast: boolean, hops = 0): Node | undefined {
+    const normal = normalizeImagePath(path);
+    if (normal === '') return this.root;
+    const dir = this.directory(dirname(normal));
+    const child = dir?.node.children?.get(basename(normal));
+    if (!dir || !child) return undefined;
+    if (child.file.type !== 'symlink' || !followLast) return child;
+    const spent = hops + dir.hops + 1;
+    if (spent > MAX_SYMLINK_HOPS) return undefined;
+    return this.lookup(resolveLinkTarget(dir.node.file.path, child.file.linkTarget ?? ''), true, spent);
+  }
+
+  /** The node a directory path leads to, every symlink in it followed (memoised in `dirs`). */
+  private directory(path: string): { node: Node; hops: number } | undefined {
+    if (this.dirs.has(path)) return this.dirs.get(path);
+    let pending = path === '' ? [] : path.split('/');
     let node = this.root;
     let hops = 0;
-    while (pending.length > 0) {
+    let found: { node: Node; hops: number } | undefined;
+    for (;;) {
+      if (pending.length === 0) {
+        found = { node, hops };
+        break;
+      }
       const name = pending.shift() as string;
       const child = node.children?.get(name);
-      if (!child) return undefined;
-      if (child.file.type === 'symlink' && (pending.length > 0 || followLast)) {
-        if (++hops > MAX_SYMLINK_HOPS) return undefined;
+      if (!child) break;
+      if (child.file.type === 'symlink') {
+        if (++hops > MAX_SYMLINK_HOPS) break;
         const target = resolveLinkTarget(node.file.path, child.file.linkTarget ?? '');
         pending = [...target.split('/').filter(Boolean), ...pending];
         node = this.root;
@@ -125,7 +160,8 @@ export class MergedFilesystem implements ImageFilesystem {
       }
       node = child;
     }
-    return node;
+    this.dirs.set(path, found);
+    return found;
   }
 
   get(path: string): IndexedFile | undefined {
@@ -198,14 +234,14 @@ export class MergedFilesystem implements ImageFilesystem {
   }
 
   /** Gives a file the body read for it by a later pass. */
-  setBody(path: string, body: Buffer): void {
+  setBody(path: string, body: Body): void {
     const node = this.lookup(path, false);
     if (node?.file.type === 'file') node.body = body;
   }
 
   read(path: string): CapturedFile | undefined {
     const node = this.lookup(path, true);
-    return node?.body ? { ...node.file, body: node.body } : undefined;
+    return node?.body ? capturedFile(node.file, node.body) : undefined;
   }
 
   captured(filter?: (file: CapturedFile) => boolean): CapturedFile[] {
@@ -214,7 +250,7 @@ export class MergedFilesystem implements ImageFilesystem {
     while (stack.length > 0) {
       const node = stack.pop() as Node;
       if (node.body) {
-        const file = { ...node.file, body: node.body };
+        const file = capturedFile(node.file, node.body);
         if (!filter || filter(file)) out.push(file);
       }
       // One push per child: spreading a directory of 125,000 entries overflows the call stack.

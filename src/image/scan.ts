@@ -1,3 +1,4 @@
+import { BodyStore } from './body-store.js';
 import type { FileInfo, FileRequest, LayerRef } from './files.js';
 import { readBodies, readHardLinkBodies, readLayer, wanted, type LayerContent, type Want } from './layer-reader.js';
 import { MergedFilesystem } from './merged-fs.js';
@@ -61,7 +62,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
  * Rare: a file some request wants under a name that reaches it through a symlink (a package database
  * in a symlinked directory) was read without its body; read those layers again for just those files.
  */
-async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requests: readonly FileRequest[], options: { maxLayerSize: number }): Promise<void> {
+async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requests: readonly FileRequest[], options: { maxLayerSize: number; bodies: BodyStore }): Promise<void> {
   const byLayer = new Map<number, Map<string, Want>>();
   for (const { layer, path, want } of fs.bodiesWantedThroughLinks((info) => wanted(requests, info))) {
     const paths = byLayer.get(layer) ?? new Map<string, Want>();
@@ -85,9 +86,10 @@ async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requ
  */
 export async function readImage(image: ResolvedImage, options: ReadImageOptions = {}): Promise<ImageContents> {
   const requests = options.requests ?? [];
+  const bodies = new BodyStore();
   if (image.rootfs !== undefined) {
     const ref: LayerRef = { index: 0, digest: '' };
-    const content = await readRootfs(image.rootfs, ref, requests);
+    const content = await readRootfs(image.rootfs, ref, requests, bodies);
     options.onLayer?.(content);
     const fs = new MergedFilesystem(ref);
     fs.apply(content);
@@ -98,12 +100,12 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
   const maxLayerSize = options.maxLayerSize ?? DEFAULT_MAX_LAYER_SIZE;
   const contents = await mapBounded(image.layers, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY, async (layer, i) => {
     const what = `${image.ref}: layer ${layer.digest}`;
-    const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what });
+    const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what, bodies });
     // Hashed as the layer streamed past: what containerd compares with the config before it unpacks.
     if (layer.diffId !== undefined) verify(image, content.diffId === layer.diffId, `${what}: uncompressed digest ${content.diffId ?? '?'} does not match the config's diff ID ${layer.diffId}`);
     if (layer.size !== undefined) verify(image, content.blobBytes === layer.size, `${what}: blob is ${content.blobBytes ?? '?'} bytes, but its descriptor says ${layer.size}`);
     // Rare: a wanted hard link to a file nothing wanted; its bytes sit under the target's name, read again.
-    if (content.linksAwaitingBodies) await readHardLinkBodies(await layer.open(), content, { maxLayerSize, what });
+    if (content.linksAwaitingBodies) await readHardLinkBodies(await layer.open(), content, { maxLayerSize, what, bodies });
     options.onLayer?.(content);
     return content;
   });
@@ -113,7 +115,7 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
     fs.apply(content);
     fs.warnings.push(...content.warnings);
   }
-  await readLinkedBodies(image, fs, requests, { maxLayerSize });
+  await readLinkedBodies(image, fs, requests, { maxLayerSize, bodies });
   const layers = contents.map((c, i) => ({
     ...c.ref,
     mediaType: image.layers[i]?.mediaType ?? '',

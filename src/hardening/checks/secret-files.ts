@@ -1,5 +1,6 @@
 // Secrets in files of every layer, not only the merged view: a key written in one layer and deleted in a
 // later one is still in the image, so it is reported with the layer that holds it and the one that deleted it.
+import { bodyBytes } from '../../image/body-store.js';
 import type { LayerRef } from '../../image/files.js';
 import type { LayerContent, LayerEntry } from '../../image/layer-reader.js';
 import type { Check, CheckFinding } from '../check.js';
@@ -12,9 +13,22 @@ function isBinary(body: Buffer): boolean {
   return body.subarray(0, 8192).includes(0);
 }
 
-function scanEntry(entry: LayerEntry): RuleMatch[] {
-  if (!entry.body || !isSecretCandidate(entry) || isExamplePath(entry.path) || isBinary(entry.body)) return [];
-  return scanText(entry.body.toString('utf8'), entry.path);
+/** A copy that does not share the file's text: V8 substrings keep their whole parent string alive. */
+const own = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
+const ownOptional = (s: string | undefined): string | undefined => (s === undefined ? undefined : own(s));
+
+/**
+ * The entry's secrets, with its text (read back from disk when its body was spilled); what a match
+ * keeps is copied, so a finding holds a few bytes of its file, not the whole text.
+ */
+function scanEntry(entry: LayerEntry): { matches: RuleMatch[]; text: string } {
+  const none = { matches: [], text: '' };
+  if (!entry.body || !isSecretCandidate(entry) || isExamplePath(entry.path)) return none;
+  const body = bodyBytes(entry.body);
+  if (isBinary(body)) return none;
+  const text = body.toString('utf8');
+  const matches = scanText(text, entry.path).map((m) => ({ ...m, secret: own(m.secret), key: ownOptional(m.key), detail: ownOptional(m.detail) }));
+  return { matches, text };
 }
 
 const within = (path: string, dir: string): boolean => dir === '' || path === dir || path.startsWith(`${dir}/`);
@@ -24,7 +38,7 @@ function removedIn(layers: readonly LayerContent[], from: number, path: string, 
   for (const layer of layers.slice(from + 1)) {
     const rewrite = layer.entries.find((e) => e.path === path);
     if (rewrite) {
-      if (scanEntry(rewrite).some((m) => m.rule === match.rule && m.secret === match.secret)) continue;
+      if (scanEntry(rewrite).matches.some((m) => m.rule === match.rule && m.secret === match.secret)) continue;
       return layer.ref;
     }
     if (layer.whiteouts.some((w) => within(path, w)) || layer.opaqueDirs.some((d) => within(path, d))) return layer.ref;
@@ -39,7 +53,7 @@ function lineOf(text: string, offset: number): number {
 }
 
 function evidence(match: RuleMatch, text: string): string {
-  if (match.rule.id === 'PLM-SECRET-PRIVATE-KEY') return `${text.slice(match.start, text.indexOf('-----', match.start + 11) + 5)} (body masked)`;
+  if (match.rule.id === 'PLM-SECRET-PRIVATE-KEY') return own(`${text.slice(match.start, text.indexOf('-----', match.start + 11) + 5)} (body masked)`);
   return maskedEvidence(match.secret, match.key);
 }
 
@@ -53,9 +67,8 @@ export const secretFilesCheck: Check = {
     const reported = new Map<string, number>();
     layers.forEach((layer, i) => {
       for (const entry of layer.entries) {
-        const matches = scanEntry(entry);
+        const { matches, text } = scanEntry(entry);
         if (matches.length === 0) continue;
-        const text = (entry.body as Buffer).toString('utf8');
         for (const match of matches) {
           const key = `${entry.path}\0${match.rule.id}\0${match.secret}`;
           if ((reported.get(key) ?? -1) > i) continue;

@@ -1,10 +1,11 @@
 // Rust: Cargo.lock (every format version: `[[package]]` tables). Crates without a `source` are the
 // workspace's own members and path dependencies: the project's code, not a dependency, so not reported.
-import type { FileInfo } from '../../image/files.js';
+import type { CapturedFile, FileInfo } from '../../image/files.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { cargoPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { langPackage } from './common/package.js';
+import { perFile } from './common/per-file.js';
 import { isObject, parseTomlFile, str } from './common/parse.js';
 
 /** A project's Cargo.lock; crate sources unpacked in a registry (`.cargo/registry/src`, Debian's /usr/share/cargo/registry) carry their own. */
@@ -16,23 +17,29 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   const packages: Package[] = [];
   for (const file of ctx.fs.captured((f) => isCargoLock(f.path) && !ctx.ownedFiles.has(f.path))) {
-    const lock = parseTomlFile(file, warnings);
-    if (!lock) continue;
-    if (!Array.isArray(lock.package)) {
-      warnings.push({ path: file.path, message: 'Cargo.lock has no [[package]] entries; skipped' });
-      continue;
-    }
-    for (const entry of lock.package.filter(isObject)) {
-      const name = str(entry.name);
-      const version = str(entry.version);
-      const source = str(entry.source);
-      if (!name || !version || !source) continue;
-      // Crates from git or another registry say where from: the crates.io advisories may not apply.
-      const metadata = source.startsWith('registry+') ? undefined : { source };
-      packages.push(langPackage({ type: 'cargo', name, version, purl: cargoPurl(name, version), file, metadata }));
-    }
+    packages.push(...perFile(file, warnings, () => readCargoLock(file, warnings)));
   }
   return { packages, warnings };
+}
+
+function readCargoLock(file: CapturedFile, warnings: ScanWarning[]): Package[] {
+  const lock = parseTomlFile(file, warnings);
+  if (!lock) return [];
+  if (!Array.isArray(lock.package)) {
+    warnings.push({ path: file.path, message: 'Cargo.lock has no [[package]] entries; skipped' });
+    return [];
+  }
+  const packages: Package[] = [];
+  for (const entry of lock.package.filter(isObject)) {
+    const name = str(entry.name);
+    const version = str(entry.version);
+    const source = str(entry.source);
+    if (!name || !version || !source) continue;
+    // Crates from git or another registry say where from: the crates.io advisories may not apply.
+    const metadata = source.startsWith('registry+') ? undefined : { source };
+    packages.push(langPackage({ type: 'cargo', name, version, purl: cargoPurl(name, version), file, metadata }));
+  }
+  return packages;
 }
 
 export const cargoLockAnalyzer: Analyzer = {

@@ -6,6 +6,7 @@ import type { Package, ScanWarning } from '../../model/package.js';
 import { composerPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { langPackage } from './common/package.js';
+import { perFile } from './common/per-file.js';
 import { isObject, parseJsonFile, parseJsonValue, str, type JsonObject } from './common/parse.js';
 
 const INSTALLED = 'vendor/composer/installed.json';
@@ -59,13 +60,21 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const installedDirs = new Set<string>();
   for (const file of ctx.fs.captured((f) => isInstalled(f.path) && !ctx.ownedFiles.has(f.path))) {
     installedDirs.add(file.path.slice(0, file.path.length - INSTALLED.length));
-    const doc = parseJsonValue(file, warnings);
-    if (doc !== undefined) packages.push(...readInstalled(doc, file, warnings));
+    packages.push(
+      ...perFile(file, warnings, () => {
+        const doc = parseJsonValue(file, warnings);
+        return doc === undefined ? [] : readInstalled(doc, file, warnings);
+      }),
+    );
   }
   for (const file of ctx.fs.captured((f) => isLock(f.path) && !ctx.ownedFiles.has(f.path))) {
     if (installedDirs.has(file.path.slice(0, file.path.length - 'composer.lock'.length))) continue;
-    const lock = parseJsonFile(file, warnings);
-    if (lock) packages.push(...readLock(lock, file, warnings));
+    packages.push(
+      ...perFile(file, warnings, () => {
+        const lock = parseJsonFile(file, warnings);
+        return lock ? readLock(lock, file, warnings) : [];
+      }),
+    );
   }
   return { packages, warnings };
 }

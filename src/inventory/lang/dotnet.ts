@@ -6,6 +6,7 @@ import type { Package, ScanWarning } from '../../model/package.js';
 import { nugetPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { langPackage } from './common/package.js';
+import { perFile } from './common/per-file.js';
 import { isObject, parseJsonFile, str, type JsonObject } from './common/parse.js';
 
 function isDepsJson(path: string): boolean {
@@ -53,9 +54,11 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   const packages: Package[] = [];
   for (const file of ctx.fs.captured((f) => (isDepsJson(f.path) || isPackagesLock(f.path)) && !ctx.ownedFiles.has(f.path))) {
-    const doc = parseJsonFile(file, warnings);
-    if (!doc) continue;
-    const found = isDepsJson(file.path) ? readDepsJson(doc, file, warnings) : readPackagesLock(doc, file, warnings);
+    const found = perFile(file, warnings, () => {
+      const doc = parseJsonFile(file, warnings);
+      if (!doc) return [];
+      return [...(isDepsJson(file.path) ? readDepsJson(doc, file, warnings) : readPackagesLock(doc, file, warnings))];
+    });
     // NuGet ids are case-insensitive: one package per id@version whatever the spelling or framework.
     const seen = new Set<string>();
     for (const [id, version] of found) {

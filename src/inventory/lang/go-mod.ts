@@ -4,6 +4,7 @@ import type { CapturedFile, FileInfo } from '../../image/files.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { goPackage } from './go-binary.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
+import { perFile } from './common/per-file.js';
 
 export interface GoModRequire {
   path: string;
@@ -108,9 +109,13 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   // A go.mod an OS package installs (Debian's golang-*-dev sources) describes that package's build, not the image.
   for (const file of ctx.fs.captured((f) => isProjectGoMod(f.path) && !ctx.ownedFiles.has(f.path))) {
-    const { mod, problems } = parseGoMod(file.body.toString('utf8'));
-    for (const problem of problems) warnings.push({ path: file.path, message: `go.mod: ${problem}` });
-    packages.push(...modulePackages(file, mod));
+    packages.push(
+      ...perFile(file, warnings, () => {
+        const { mod, problems } = parseGoMod(file.body.toString('utf8'));
+        for (const problem of problems) warnings.push({ path: file.path, message: `go.mod: ${problem}` });
+        return modulePackages(file, mod);
+      }),
+    );
   }
   return { packages, warnings };
 }

@@ -6,8 +6,9 @@
 // plugin's manifest; the manifest; the file name. A Maven purl needs the groupId: a jar whose group
 // stays unknown is `metadata.unresolved`, named `pkg:generic/<name>@<version>`, and matched through
 // NVD CPE instead of Maven's advisories.
-// Archives are read in memory under one budget per image file, so a zip bomb or an archive that
-// contains itself costs a warning, not the scan.
+// Archives are read in memory under one budget per scan (a budget per file would let many small zip
+// bombs multiply it), and one archive's wanted entries are held only up to a cap, so a zip bomb, an
+// archive that contains itself or a huge MANIFEST.MF costs a warning, not the scan.
 import { createHash } from 'node:crypto';
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { errorMessage } from '../../errors.js';
@@ -20,6 +21,7 @@ import type { Analyzer, AnalyzerContext, AnalyzerResult, ArtifactIndex } from '.
 import { ArchiveLimitError, readZipEntries, type ZipBudget, type ZipEntryBody } from './binary/zip.js';
 import { fileNameCoordinates, jenkinsCoordinates, manifestCoordinates, manifestVendorHint, parseManifest, pomCoordinates, sbtFileNameCoordinates } from './java-metadata.js';
 import { OsIdentityRecorder } from './common/os-owner.js';
+import { perFileAsync } from './common/per-file.js';
 
 const ARCHIVE = /\.(?:jar|war|ear|par|jpi|hpi)$/i;
 const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
@@ -50,13 +52,20 @@ export interface JavaContext {
 export interface JavaLimits {
   /** Archives inside archives, below the image file. */
   maxDepth: number;
-  /** Entries listed over the whole tree of one image file. */
+  /** Entries listed over every archive of a scan. */
   maxEntries: number;
-  /** Bytes inflated over the whole tree of one image file. */
+  /** Bytes inflated over every archive of a scan. */
   maxInflated: number;
+  /** Bytes of one archive's wanted entries (metadata, nested archives) held in memory at once. */
+  maxHeld: number;
 }
 
-export const DEFAULT_JAVA_LIMITS: JavaLimits = { maxDepth: 8, maxEntries: 200_000, maxInflated: 512 * 1024 * 1024 };
+export const DEFAULT_JAVA_LIMITS: JavaLimits = { maxDepth: 8, maxEntries: 1_000_000, maxInflated: 1024 * 1024 * 1024, maxHeld: 64 * 1024 * 1024 };
+
+/** A fresh budget for one scan. */
+export function javaBudget(limits: JavaLimits = DEFAULT_JAVA_LIMITS): ZipBudget {
+  return { entries: limits.maxEntries, bytes: limits.maxInflated };
+}
 
 interface Walk {
   file: CapturedFile;
@@ -160,11 +169,17 @@ async function walkArchive(walk: Walk, body: Buffer, path: string, depth: number
   if (depth > walk.limits.maxDepth) return warn(`${path}: archives nested more than ${walk.limits.maxDepth} deep (a recursive archive?); not read`);
   const sha1 = createHash('sha1').update(body).digest('hex');
   let entries: ZipEntryBody[];
+  // This archive draws on the scan's budget, but may hold at most maxHeld of it at once.
+  const held = Math.min(walk.budget.bytes, walk.limits.maxHeld);
+  const local: ZipBudget = { entries: walk.budget.entries, bytes: held };
   try {
-    entries = await readZipEntries(body, wanted, walk.budget);
+    entries = await readZipEntries(body, wanted, local);
   } catch (err) {
     if (err instanceof ArchiveLimitError) return warn(`${path}: archive limit reached (${err.message}); possible zip bomb, rest of the archive skipped`);
     return warn(`${path}: unreadable archive (${errorMessage(err)})`);
+  } finally {
+    walk.budget.entries = local.entries;
+    walk.budget.bytes -= held - local.bytes;
   }
   identify(walk, path, sha1, entries, depth === 0 ? walk.context.paths : undefined);
   for (const nested of entries.filter((e) => ARCHIVE.test(e.name))) {
@@ -172,9 +187,9 @@ async function walkArchive(walk: Walk, body: Buffer, path: string, depth: number
   }
 }
 
-/** The Java packages of one image file, and the warnings its archives gave. */
-export async function readJavaArchive(file: CapturedFile, limits: JavaLimits = DEFAULT_JAVA_LIMITS, context: JavaContext = {}): Promise<AnalyzerResult> {
-  const walk: Walk = { file, budget: { entries: limits.maxEntries, bytes: limits.maxInflated }, limits, context, packages: [], warnings: [] };
+/** The Java packages of one image file, and the warnings its archives gave; `budget` is the scan's, shared by its files. */
+export async function readJavaArchive(file: CapturedFile, limits: JavaLimits = DEFAULT_JAVA_LIMITS, context: JavaContext = {}, budget: ZipBudget = javaBudget(limits)): Promise<AnalyzerResult> {
+  const walk: Walk = { file, budget, limits, context, packages: [], warnings: [] };
   await walkArchive(walk, file.body, file.path, 0);
   return { packages: walk.packages, warnings: walk.warnings };
 }
@@ -199,9 +214,12 @@ async function analyze(ctx: AnalyzerContext): Promise<AnalyzerResult> {
   const warnings: ScanWarning[] = [];
   const osIdentities = new OsIdentityRecorder(ctx);
   const inRepository = repositoryPaths(ctx);
+  const budget = javaBudget();
   for (const file of ctx.fs.captured(isJavaArchive)) {
     const paths = inRepository.get(file.path);
-    const result = await readJavaArchive(file, DEFAULT_JAVA_LIMITS, { ...(ctx.artifactIndex ? { index: ctx.artifactIndex } : {}), ...(paths ? { paths } : {}) });
+    const context: JavaContext = { ...(ctx.artifactIndex ? { index: ctx.artifactIndex } : {}), ...(paths ? { paths } : {}) };
+    const [result] = await perFileAsync(file, warnings, async () => [await readJavaArchive(file, DEFAULT_JAVA_LIMITS, context, budget)]);
+    if (!result) continue;
     packages.push(...osIdentities.keep(file.path, result.packages));
     warnings.push(...result.warnings);
   }

@@ -14,6 +14,7 @@ import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { OsIdentityRecorder } from './common/os-owner.js';
 import { langPackage } from './common/package.js';
 import { parseJsonFile, parseYamlFile, str, text } from './common/parse.js';
+import { perFile } from './common/per-file.js';
 import { appDirOf, isInstalledManifest, readInstalled } from './npm/installed.js';
 import { readPackageLock } from './npm/package-lock.js';
 import { readPnpmLock } from './npm/pnpm-lock.js';
@@ -69,7 +70,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const installedFiles: CapturedFile[] = [];
   for (const file of ctx.fs.captured((f) => isInstalledManifest(f.path))) {
     if (!recorder.isOwned(file.path)) installedFiles.push(file);
-    else recordOwned(recorder, file, warnings);
+    else perFile(file, warnings, () => [recordOwned(recorder, file, warnings)]);
   }
   recorder.flush();
   const appsWithTree = new Set<string>();
@@ -88,7 +89,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
       if (reported.has(appDir)) continue;
       reported.add(appDir);
       const seen = new Map<string, Package>();
-      for (const entry of readLock(ctx, file, warnings)) {
+      for (const entry of perFile(file, warnings, () => readLock(ctx, file, warnings))) {
         const key = `${entry.name}@${entry.version}`;
         const known = seen.get(key);
         // Copies at several install paths count once; the package is dev-only when every copy is.

@@ -8,6 +8,7 @@ import { pep503Name, pypiPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { OsIdentityRecorder } from './common/os-owner.js';
 import { langPackage } from './common/package.js';
+import { perFile } from './common/per-file.js';
 import { parseJsonFile, parseTomlFile, text } from './common/parse.js';
 import { readPipfileLock, readPoetryLock, readRequirements, readUvLock, type LockedDistribution } from './python/locks.js';
 import { distributionPath, isInstalledMetadata, parseCoreMetadata } from './python/metadata.js';
@@ -50,7 +51,8 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const recorder = new OsIdentityRecorder(ctx);
   const seen = new Set<string>();
   for (const file of ctx.fs.captured((f) => isInstalledMetadata(f.path))) {
-    const meta = parseCoreMetadata(text(file));
+    const [meta] = perFile(file, warnings, () => [parseCoreMetadata(text(file))]);
+    if (!meta) continue;
     if (!meta.name || !meta.version) {
       warnings.push({ path: file.path, message: `Python metadata has no ${meta.name ? 'Version' : 'Name'}; skipped` });
       continue;
@@ -70,7 +72,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
   for (const file of ctx.fs.captured((f) => isLockFile(f.path) && !ctx.ownedFiles.has(f.path))) {
     const unique = new Set<string>();
-    for (const d of readLock(file, warnings)) {
+    for (const d of perFile(file, warnings, () => readLock(file, warnings))) {
       const key = `${pep503Name(d.name)}@${d.version}`;
       if (unique.has(key)) continue;
       unique.add(key);

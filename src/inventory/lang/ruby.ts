@@ -6,6 +6,7 @@ import { gemPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { OsIdentityRecorder } from './common/os-owner.js';
 import { langPackage } from './common/package.js';
+import { perFile } from './common/per-file.js';
 import { text } from './common/parse.js';
 
 export interface GemIdentity {
@@ -81,7 +82,9 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const packages: Package[] = [];
   const recorder = new OsIdentityRecorder(ctx);
   for (const file of ctx.fs.captured((f) => isGemspec(f.path))) {
-    const gem = parseGemspec(text(file));
+    const [read] = perFile(file, warnings, () => [{ gem: parseGemspec(text(file)) }]);
+    if (!read) continue;
+    const { gem } = read;
     if (!gem) {
       warnings.push({ path: file.path, message: 'gemspec has no name or version; skipped' });
       continue;
@@ -92,7 +95,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   recorder.flush();
   for (const file of ctx.fs.captured((f) => isGemfileLock(f.path) && !ctx.ownedFiles.has(f.path))) {
     const source = text(file);
-    const gems = parseGemfileLock(source);
+    const gems = perFile(file, warnings, () => parseGemfileLock(source));
     if (gems.length === 0 && !/^(GEM|GIT|PATH|PLATFORMS|DEPENDENCIES)$/m.test(source)) {
       warnings.push({ path: file.path, message: 'not a Gemfile.lock (no GEM, GIT, PATH or DEPENDENCIES section); skipped' });
       continue;

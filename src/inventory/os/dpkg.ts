@@ -14,13 +14,28 @@ const DOC = 'usr/share/doc/';
 /** One control paragraph: field names as written, values with continuation lines joined by '\n'. */
 export type Paragraph = Map<string, string>;
 
-/** Splits deb822 text into paragraphs (lines without a colon are ignored, as dpkg does with junk). */
-export function parseDeb822(text: string): Paragraph[] {
-  const paragraphs: Paragraph[] = [];
+/** Bytes decoded at a time: a database of any size is read a window at a time, never as one string. */
+const WINDOW = 1024 * 1024;
+
+/** The lines of a file, decoded a window at a time (each window ends at a newline). */
+export function* linesOf(body: Buffer): Generator<string> {
+  for (let start = 0; start < body.length; ) {
+    const newline = body.indexOf(0x0a, Math.min(start + WINDOW, body.length) - 1);
+    const end = newline < 0 ? body.length : newline + 1;
+    const lines = body.toString('utf8', start, end).split('\n');
+    if (end === newline + 1) lines.pop();
+    yield* lines;
+    start = end;
+  }
+}
+
+/** Splits deb822 lines into paragraphs, one at a time (lines without a colon are ignored, as dpkg does with junk). */
+export function* deb822Paragraphs(lines: Iterable<string>): Generator<Paragraph> {
   let current: Paragraph | undefined;
   let lastKey: string | undefined;
-  for (const line of text.split('\n')) {
+  for (const line of lines) {
     if (line.trim() === '') {
+      if (current) yield current;
       current = undefined;
       lastKey = undefined;
       continue;
@@ -31,14 +46,16 @@ export function parseDeb822(text: string): Paragraph[] {
     }
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    if (!current) {
-      current = new Map();
-      paragraphs.push(current);
-    }
+    current ??= new Map();
     lastKey = line.slice(0, colon);
     current.set(lastKey, line.slice(colon + 1).trim());
   }
-  return paragraphs;
+  if (current) yield current;
+}
+
+/** Splits deb822 text into paragraphs. */
+export function parseDeb822(text: string): Paragraph[] {
+  return [...deb822Paragraphs(text.split('\n'))];
 }
 
 function isStatusFile(path: string): boolean {
@@ -90,33 +107,38 @@ function sourceOf(paragraph: Paragraph, name: string, version: string): { source
  * paragraphs have no Status and count as installed. Incomplete paragraphs become warnings.
  */
 function readDatabase(file: CapturedFile, distroless: boolean, warnings: ScanWarning[]): DebEntry[] {
-  const text = file.body.toString('utf8');
-  if (text.trim() === '') {
+  const body = file.body;
+  const entries: DebEntry[] = [];
+  // One paragraph ahead, to know which is the last (a file cut short truncates only that one).
+  const paragraphs = deb822Paragraphs(linesOf(body));
+  const advance = (): Paragraph | undefined => paragraphs.next().value ?? undefined;
+  let next = advance();
+  if (!next && body.every((b) => b <= 0x20)) {
     warnings.push({ path: file.path, message: 'dpkg database is empty: no packages recorded' });
     return [];
   }
-  const entries: DebEntry[] = [];
-  const paragraphs = parseDeb822(text);
-  paragraphs.forEach((paragraph, i) => {
+  for (let i = 0; next; i++) {
+    const paragraph = next;
+    next = advance();
     const name = paragraph.get('Package');
     const status = paragraph.get('Status');
     const version = paragraph.get('Version');
     const arch = paragraph.get('Architecture');
     if (!name || !version || !arch || (!distroless && !status)) {
       const what = name ? `package ${name}` : `paragraph ${i + 1}`;
-      const truncated = i === paragraphs.length - 1 && !text.endsWith('\n');
+      const truncated = !next && body[body.length - 1] !== 0x0a;
       warnings.push({
         path: file.path,
         message: `${what}: ${truncated ? 'truncated' : 'incomplete'} entry (missing ${[!name && 'Package', !version && 'Version', !arch && 'Architecture', !distroless && !status && 'Status'].filter(Boolean).join(', ')}); skipped`,
       });
-      return;
+      continue;
     }
     if (status) {
       const [want, , state] = status.split(/\s+/);
-      if ((want !== 'install' && want !== 'hold') || state !== 'installed') return;
+      if ((want !== 'install' && want !== 'hold') || state !== 'installed') continue;
     }
     entries.push({ name, version, arch, ...sourceOf(paragraph, name, version), file });
-  });
+  }
   return entries;
 }
 
@@ -124,7 +146,7 @@ function readDatabase(file: CapturedFile, distroless: boolean, warnings: ScanWar
 function ownedPaths(file: CapturedFile): string[] {
   const md5 = file.path.endsWith('.md5sums');
   const paths: string[] = [];
-  for (const line of file.body.toString('utf8').split('\n')) {
+  for (const line of linesOf(file.body)) {
     const path = (md5 ? line.replace(/^[0-9a-f]+\s+/, '') : line).replace(/^\/+/, '').replace(/\/+$/, '');
     if (path !== '' && path !== '.') paths.push(path);
   }
@@ -203,5 +225,7 @@ export const dpkgAnalyzer: Analyzer = {
   wants(info: FileInfo): boolean {
     return isStatusFile(info.path) || isInfoFile(info.path) || isCopyright(info.path);
   },
+  // A status file is parsed a window at a time, so one past the default 64 MiB (an archive mirror's worth) is still read.
+  maxFileSize: 256 * 1024 * 1024,
   analyze: async (ctx) => analyze(ctx),
 };

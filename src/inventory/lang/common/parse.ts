@@ -63,5 +63,5 @@ export function parseTomlFile(file: CapturedFile, warnings: ScanWarning[]): Json
 
 export function parseYamlFile(file: CapturedFile, warnings: ScanWarning[]): JsonObject | undefined {
   // Lock files are data: aliases are few, so a handful more is a hostile file.
-  return parseObject(file, 'YAML', warnings, (t) => parseYaml(t, { maxAliasCount: 100, uniqueKeys: false }));
+  return parseObject(file, 'YAML', warnings, (t) => parseYaml(t, { maxAliasCount: 100, uniqueKeys: false, logLevel: 'error' }));
 }

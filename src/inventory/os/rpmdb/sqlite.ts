@@ -8,6 +8,8 @@ import type { BlobScan } from './blobs.js';
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 /** A truncated file is padded back to its stated size only up to this much (the analyzer's size limit). */
 const MAX_IMAGE = 256 * 1024 * 1024;
+/** Rows listed at most: far above any real system, and a bound on the work of a hostile one. */
+const MAX_ROWS = 1_000_000;
 
 export function isSqlite(body: Buffer): boolean {
   return body.length >= MAGIC.length && body.subarray(0, MAGIC.length).equals(MAGIC);
@@ -52,8 +54,12 @@ export function readSqlite(body: Buffer): BlobScan {
   }
   const blobs: Buffer[] = [];
   try {
+    // Schema code (views, triggers) may call no function with side effects.
+    db.pragma('trusted_schema = OFF');
+    const packages = notATable(db, 'Packages');
+    if (packages) return { blobs, problems: [...problems, packages] };
     const rowIds = new Set<unknown>();
-    if (!collect(db, 'SELECT hnum FROM Packages', rowIds, problems)) collect(db, 'SELECT DISTINCT hnum FROM Name', rowIds, problems);
+    if (!collect(db, 'SELECT hnum FROM Packages', rowIds, problems) && !notATable(db, 'Name')) collect(db, 'SELECT DISTINCT hnum FROM Name', rowIds, problems);
     const read = db.prepare('SELECT blob FROM Packages WHERE hnum = ?').pluck();
     let unreadable = 0;
     let firstReason = '';
@@ -76,11 +82,29 @@ export function readSqlite(body: Buffer): BlobScan {
   return { blobs, problems };
 }
 
-/** Adds the query's single column to `into`; false (with a problem) when it broke off. */
+/**
+ * Why rpm's table `name` cannot be queried safely, or undefined when it is a plain table. better-sqlite3
+ * has no progress handler to stop a runaway query, so a view (a recursive one never ends) or a virtual
+ * table is refused by its schema entry before any query touches it.
+ */
+function notATable(db: Database.Database, name: string): string | undefined {
+  const entry = db.prepare('SELECT type, sql FROM sqlite_master WHERE name = ? COLLATE NOCASE').get(name) as { type: string; sql: string | null } | undefined;
+  if (!entry) return `no ${name} table`;
+  if (entry.type !== 'table' || /^\s*create\s+virtual\b/i.test(entry.sql ?? '')) return `${name} is a ${entry.type === 'table' ? 'virtual table' : entry.type}, not a table; not read`;
+  return undefined;
+}
+
+/** Adds the query's single column to `into` (at most MAX_ROWS values); false (with a problem) when it broke off. */
 function collect(db: Database.Database, sql: string, into: Set<unknown>, problems: string[]): boolean {
   const before = into.size;
   try {
-    for (const value of db.prepare(sql).pluck().iterate()) into.add(value);
+    for (const value of db.prepare(sql).pluck().iterate()) {
+      if (into.size - before >= MAX_ROWS) {
+        problems.push(`\`${sql}\` stopped after ${MAX_ROWS} rows`);
+        return true;
+      }
+      into.add(value);
+    }
     return true;
   } catch (err) {
     problems.push(`\`${sql}\` stopped after ${into.size - before} rows: ${errorMessage(err)}`);
