@@ -9,14 +9,24 @@ import { matchVulnerabilities, type MatchResult } from './match/index.js';
 import { applyPolicy, type PolicyOptions, type PolicyResult } from './policy/index.js';
 import { buildReport, type Report } from './report/report.js';
 import { databasePath, openDatabase, resolveDbDir, runDbUpdate } from './vulndb/index.js';
+import { isOsPackage } from './match/ecosystems.js';
+import { pathSkipper, type SkipPaths } from './skip-paths.js';
 
 /** What `plimsoll image --scanners` chooses between. */
 export const SCANNERS = ['vuln', 'config', 'secret'] as const;
 export type Scanner = (typeof SCANNERS)[number];
 
+/** What `--pkg-types` chooses between, as Trivy names them: OS packages, and language packages. */
+export const PKG_TYPES = ['os', 'library'] as const;
+export type PkgType = (typeof PKG_TYPES)[number];
+
 export interface ScanOptions {
   scanners?: readonly Scanner[];
   maxLayerSize?: number;
+  /** Image paths the inventory and the hardening pass never see (`--skip-dirs`, `--skip-files`). */
+  skip?: SkipPaths;
+  /** Which packages are listed and matched (default both). */
+  pkgTypes?: readonly PkgType[];
   /** The vulnerability database: where it is, and how to build it when it is missing. */
   db?: { dbDir?: string; mirror?: string; sources?: string[]; offline?: boolean; quiet?: boolean; maxAgeDays?: number };
   policy?: PolicyOptions;
@@ -40,6 +50,14 @@ export function parseScanners(text: string): Scanner[] {
     if (!(SCANNERS as readonly string[]).includes(name)) throw new PlimsollError(`--scanners: unknown scanner "${name}" (known: ${SCANNERS.join(', ')})`);
   }
   return names as Scanner[];
+}
+
+export function parsePkgTypes(text: string): PkgType[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(PKG_TYPES as readonly string[]).includes(name)) throw new PlimsollError(`--pkg-types: unknown package type "${name}" (known: ${PKG_TYPES.join(', ')})`);
+  }
+  return names as PkgType[];
 }
 
 /**
@@ -66,11 +84,16 @@ async function matchInventory(inventory: InventoryResult, options: NonNullable<S
 export async function scanResolved(image: ResolvedImage, options: ScanOptions = {}): Promise<ScanResult> {
   const scanners = options.scanners ?? SCANNERS;
   const groups: CheckGroup[] = scanners.filter((s): s is CheckGroup => s === 'config' || s === 'secret');
-  const inventory = await inventoryImage(image, {
+  const skip = options.skip ? pathSkipper(options.skip) : undefined;
+  const everything = await inventoryImage(image, {
     ...(options.maxLayerSize ? { maxLayerSize: options.maxLayerSize } : {}),
+    ...(skip ? { skip } : {}),
     extraRequests: groups.length > 0 ? hardeningRequests(image.config) : [],
   });
-  const hardening = groups.length > 0 ? runHardening({ image, contents: inventory.contents, ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages, groups }) : undefined;
+  // The attack surface counts every package; --pkg-types narrows only what is listed and matched.
+  const hardening = groups.length > 0 ? runHardening({ image, contents: everything.contents, ...(everything.os ? { os: everything.os } : {}), packages: everything.packages, groups }) : undefined;
+  const pkgTypes = options.pkgTypes;
+  const inventory = pkgTypes ? { ...everything, packages: everything.packages.filter((p) => pkgTypes.includes(isOsPackage(p) ? 'os' : 'library')) } : everything;
   const findings = hardening?.findings ?? [];
   if (!scanners.includes('vuln')) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
   const { match, notices, attributions } = await matchInventory(inventory, options.db ?? {});
