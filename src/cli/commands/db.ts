@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Option } from 'commander';
+import { Command } from '../env.js';
 import { pullDbFromRegistry, renderDbStatus, renderDbUpdate, runDbExport, runDbImport, runDbPush, runDbStatus, runDbUpdate } from '../../vulndb/index.js';
 import { PlimsollError } from '../../errors.js';
 import { writeOutput } from '../output.js';

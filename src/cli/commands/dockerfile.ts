@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Option } from 'commander';
+import { Command } from '../env.js';
 import { DOCKERFILE_RULES, lintDockerfileFile } from '../../dockerfile/index.js';
 import { renderFindingsTable } from '../../report/findings-table.js';
 import { toSarif } from '../../report/sarif.js';
