@@ -67,9 +67,11 @@ export function parsePkgTypes(text: string): PkgType[] {
 async function matchInventory(inventory: InventoryResult, options: NonNullable<ScanOptions['db']>): Promise<{ match: MatchResult; notices: string[]; attributions: string[] }> {
   const dbDir = resolveDbDir(options.dbDir);
   if (!existsSync(databasePath(dbDir))) {
-    if (options.offline) throw new PlimsollError(`no vulnerability database in ${dbDir}, and --offline forbids building one: run 'plimsoll db update' (or 'db import FILE') first, or scan with --scanners config,secret`);
+    // A mirror directory needs no network, so --offline may build from it.
+    const localMirror = options.mirror !== undefined && !/^https?:\/\//i.test(options.mirror);
+    if (options.offline && !localMirror) throw new PlimsollError(`no vulnerability database in ${dbDir}, and --offline forbids downloading one: build it from a feed mirror with 'plimsoll db update --mirror DIR' (or install an exported one with 'plimsoll db import FILE'), or scan with --scanners config,secret`);
     if (!options.quiet) process.stderr.write(`plimsoll: no vulnerability database in ${dbDir} yet; building it (plimsoll db update)\n`);
-    await runDbUpdate({ dbDir, ...(options.mirror ? { mirror: options.mirror } : {}), ...(options.sources ? { sources: options.sources } : {}), quiet: options.quiet });
+    await runDbUpdate({ dbDir, ...(options.mirror ? { mirror: options.mirror } : {}), ...(options.sources ? { sources: options.sources } : {}), quiet: options.quiet, offline: options.offline === true });
   }
   const db = openDatabase(dbDir);
   try {
