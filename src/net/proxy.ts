@@ -84,7 +84,7 @@ class TunnelAgent extends https.Agent {
     connect.once('connect', (res, socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        callback(Object.assign(new Error(`proxy ${this.proxy.host} refused to connect to ${target} (HTTP ${res.statusCode})`), { code: 'EPROXY' }));
+        callback(new Error(`proxy ${this.proxy.host} refused to connect to ${target} (HTTP ${res.statusCode})`));
         return;
       }
       callback(null, tls.connect({ ...options, socket, servername: options.servername ?? options.host }));
