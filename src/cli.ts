@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { PlimsollError, errorMessage } from './errors.js';
 import { filesCommand } from './cli/commands/files.js';
@@ -7,6 +7,8 @@ import { imageCommand } from './cli/commands/image.js';
 import { sbomCommand } from './cli/commands/sbom.js';
 import { dbCommand } from './cli/commands/db.js';
 import { dockerfileCommand } from './cli/commands/dockerfile.js';
+import { armDeadline } from './cli/deadline.js';
+import { Command } from './cli/env.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -23,6 +25,10 @@ async function main(argv: string[]): Promise<number> {
     .addCommand(filesCommand())
     .addCommand(dbCommand());
   for (const command of program.commands) command.exitOverride();
+  program.hook('preAction', (_, action) => {
+    const { timeout } = action.opts<{ timeout?: string }>();
+    if (timeout !== undefined) armDeadline(timeout);
+  });
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

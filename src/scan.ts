@@ -9,14 +9,24 @@ import { matchVulnerabilities, type MatchResult } from './match/index.js';
 import { applyPolicy, type PolicyOptions, type PolicyResult } from './policy/index.js';
 import { buildReport, type Report } from './report/report.js';
 import { databasePath, openDatabase, resolveDbDir, runDbUpdate, type VulnDatabase } from './vulndb/index.js';
+import { isOsPackage } from './match/ecosystems.js';
+import { pathSkipper, type SkipPaths } from './skip-paths.js';
 
 /** What `plimsoll image --scanners` chooses between. */
 export const SCANNERS = ['vuln', 'config', 'secret'] as const;
 export type Scanner = (typeof SCANNERS)[number];
 
+/** What `--pkg-types` chooses between, as Trivy names them: OS packages, and language packages. */
+export const PKG_TYPES = ['os', 'library'] as const;
+export type PkgType = (typeof PKG_TYPES)[number];
+
 export interface ScanOptions {
   scanners?: readonly Scanner[];
   maxLayerSize?: number;
+  /** Image paths the inventory and the hardening pass never see (`--skip-dirs`, `--skip-files`). */
+  skip?: SkipPaths;
+  /** Which packages are listed and matched (default both). */
+  pkgTypes?: readonly PkgType[];
   /** The vulnerability database: where it is, and how to build it when it is missing. */
   db?: { dbDir?: string; mirror?: string; sources?: string[]; offline?: boolean; quiet?: boolean; maxAgeDays?: number };
   policy?: PolicyOptions;
@@ -42,6 +52,14 @@ export function parseScanners(text: string): Scanner[] {
   return names as Scanner[];
 }
 
+export function parsePkgTypes(text: string): PkgType[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(PKG_TYPES as readonly string[]).includes(name)) throw new PlimsollError(`--pkg-types: unknown package type "${name}" (known: ${PKG_TYPES.join(', ')})`);
+  }
+  return names as PkgType[];
+}
+
 /**
  * Opens the local database, building it first when there is none yet (never with --offline: then
  * the user is told to run `db update`). It is opened before the image is read, since the inventory
@@ -50,9 +68,11 @@ export function parseScanners(text: string): Scanner[] {
 async function openScanDatabase(options: NonNullable<ScanOptions['db']>): Promise<VulnDatabase> {
   const dbDir = resolveDbDir(options.dbDir);
   if (!existsSync(databasePath(dbDir))) {
-    if (options.offline) throw new PlimsollError(`no vulnerability database in ${dbDir}, and --offline forbids building one: run 'plimsoll db update' (or 'db import FILE') first, or scan with --scanners config,secret`);
+    // A mirror directory needs no network, so --offline may build from it.
+    const localMirror = options.mirror !== undefined && !/^https?:\/\//i.test(options.mirror);
+    if (options.offline && !localMirror) throw new PlimsollError(`no vulnerability database in ${dbDir}, and --offline forbids downloading one: build it from a feed mirror with 'plimsoll db update --mirror DIR' (or install an exported one with 'plimsoll db import FILE'), or scan with --scanners config,secret`);
     if (!options.quiet) process.stderr.write(`plimsoll: no vulnerability database in ${dbDir} yet; building it (plimsoll db update)\n`);
-    await runDbUpdate({ dbDir, ...(options.mirror ? { mirror: options.mirror } : {}), ...(options.sources ? { sources: options.sources } : {}), quiet: options.quiet });
+    await runDbUpdate({ dbDir, ...(options.mirror ? { mirror: options.mirror } : {}), ...(options.sources ? { sources: options.sources } : {}), quiet: options.quiet, offline: options.offline === true });
   }
   return openDatabase(dbDir);
 }
@@ -61,14 +81,19 @@ async function openScanDatabase(options: NonNullable<ScanOptions['db']>): Promis
 export async function scanResolved(image: ResolvedImage, options: ScanOptions = {}): Promise<ScanResult> {
   const scanners = options.scanners ?? SCANNERS;
   const groups: CheckGroup[] = scanners.filter((s): s is CheckGroup => s === 'config' || s === 'secret');
+  const skip = options.skip ? pathSkipper(options.skip) : undefined;
   const db = scanners.includes('vuln') ? await openScanDatabase(options.db ?? {}) : undefined;
   try {
-    const inventory = await inventoryImage(image, {
+    const everything = await inventoryImage(image, {
       ...(options.maxLayerSize ? { maxLayerSize: options.maxLayerSize } : {}),
+      ...(skip ? { skip } : {}),
       extraRequests: groups.length > 0 ? hardeningRequests(image.config) : [],
       ...(db ? { artifactIndex: db } : {}),
     });
-    const hardening = groups.length > 0 ? runHardening({ image, contents: inventory.contents, ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages, groups }) : undefined;
+    // The attack surface counts every package; --pkg-types narrows only what is listed and matched.
+    const hardening = groups.length > 0 ? runHardening({ image, contents: everything.contents, ...(everything.os ? { os: everything.os } : {}), packages: everything.packages, groups }) : undefined;
+    const pkgTypes = options.pkgTypes;
+    const inventory = pkgTypes ? { ...everything, packages: everything.packages.filter((p) => pkgTypes.includes(isOsPackage(p) ? 'os' : 'library')) } : everything;
     const findings = hardening?.findings ?? [];
     if (!db) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
     const maxAgeDays = options.db?.maxAgeDays;

@@ -1,4 +1,5 @@
-import { Option, type Command } from 'commander';
+import { Option } from 'commander';
+import type { Command } from './env.js';
 import { PlimsollError } from '../errors.js';
 import { parsePlatform } from '../image/manifest.js';
 import type { SourceOptions } from '../image/types.js';
@@ -14,7 +15,14 @@ export interface ImageCliOptions {
   insecureSkipVerify?: boolean;
   maxLayerSize?: string;
   quiet?: boolean;
+  input?: string;
+  skipDirs?: string[];
+  skipFiles?: string[];
+  timeout?: string;
 }
+
+/** Comma-separated and repeatable, as Trivy takes its lists. */
+const globs = (value: string, all: string[] = []): string[] => [...all, ...value.split(',').map((g) => g.trim()).filter(Boolean)];
 
 /** Options every command that reads an image takes. */
 export function addImageOptions(command: Command): Command {
@@ -26,7 +34,11 @@ export function addImageOptions(command: Command): Command {
     .option('--insecure', 'do not verify registry TLS certificates')
     .option('--offline', 'never use the network; fail if something would need it')
     .option('--insecure-skip-verify', 'scan an image whose diff IDs or descriptor sizes do not match (a warning instead of an error)')
-    .option('--max-layer-size <bytes>', 'largest uncompressed layer to read (decompression bomb guard)', String(10 * 1024 ** 3));
+    .option('--max-layer-size <bytes>', 'largest uncompressed layer to read (decompression bomb guard)', String(10 * 1024 ** 3))
+    .option('--input <file>', 'an image archive (docker save or OCI), its type told by its content; instead of REF')
+    .option('--skip-dirs <globs>', 'image directories to leave out of the inventory and the hardening pass (comma-separated, repeatable; * ? **)', globs)
+    .option('--skip-files <globs>', 'image files to leave out of the inventory and the hardening pass (comma-separated, repeatable; * ? **)', globs)
+    .option('--timeout <duration>', 'give up after this long (30s, 5m, 1h): one line, exit 2; stalled registry or feed requests are retried sooner');
 }
 
 async function readStdin(): Promise<string> {

@@ -1,23 +1,34 @@
 import { openImage } from '../image/open.js';
-import { readImage, type ImageContents } from '../image/scan.js';
+import { readImage, type ImageContents, type ReadImageOptions } from '../image/scan.js';
 import type { ResolvedImage } from '../image/types.js';
 import { inventoryImage, type InventoryResult } from '../inventory/run.js';
 import type { Report } from '../report/report.js';
 import { buildReport } from '../report/report.js';
 import { scanResolved, type ScanOptions, type ScanResult } from '../scan.js';
+import { pathSkipper, type SkipPaths } from '../skip-paths.js';
 import { downloadBar, parseByteSize, sourceOptions, type ImageCliOptions } from './image-options.js';
+import { imageReference } from './input.js';
+
+/** How layers are read: the bomb guard, and what --skip-dirs and --skip-files leave out. */
+type Reading = Pick<ReadImageOptions, 'skip'> & { maxLayerSize: number };
+
+function skipPaths(opts: ImageCliOptions): SkipPaths {
+  return { ...(opts.skipDirs ? { dirs: opts.skipDirs } : {}), ...(opts.skipFiles ? { files: opts.skipFiles } : {}) };
+}
 
 /**
- * Opens the reference, runs `work` on it with progress on a terminal, and
+ * Opens the reference (or --input), runs `work` on it with progress on a terminal, and
  * always releases the source.
  */
-async function withImage<T>(ref: string, opts: ImageCliOptions, work: (image: ResolvedImage, maxLayerSize: number) => Promise<T>): Promise<{ image: ResolvedImage } & T> {
+async function withImage<T>(ref: string | undefined, opts: ImageCliOptions, work: (image: ResolvedImage, reading: Reading) => Promise<T>): Promise<{ image: ResolvedImage } & T> {
   const bar = downloadBar(opts);
   const maxLayerSize = parseByteSize(opts.maxLayerSize ?? '10GiB', '--max-layer-size');
-  const image = await openImage(ref, await sourceOptions(opts, bar));
+  // A bad pattern is refused before anything is opened.
+  const skip = pathSkipper(skipPaths(opts));
+  const image = await openImage(await imageReference(ref, opts.input), await sourceOptions(opts, bar));
   if (image.transport === 'docker') bar?.expect(image.layers);
   try {
-    return { image, ...(await work(image, maxLayerSize)) };
+    return { image, ...(await work(image, { maxLayerSize, ...(skip ? { skip } : {}) })) };
   } finally {
     bar?.finish();
     await image.close();
@@ -25,19 +36,19 @@ async function withImage<T>(ref: string, opts: ImageCliOptions, work: (image: Re
 }
 
 /** Reads every layer into the merged view (no analyzers). */
-export function loadImage(ref: string, opts: ImageCliOptions): Promise<{ image: ResolvedImage; contents: ImageContents }> {
-  return withImage(ref, opts, async (image, maxLayerSize) => ({ contents: await readImage(image, { maxLayerSize }) }));
+export function loadImage(ref: string | undefined, opts: ImageCliOptions): Promise<{ image: ResolvedImage; contents: ImageContents }> {
+  return withImage(ref, opts, async (image, reading) => ({ contents: await readImage(image, reading) }));
 }
 
 /** Reads every layer once and inventories the image. */
-export function loadInventory(ref: string, opts: ImageCliOptions): Promise<{ image: ResolvedImage; inventory: InventoryResult }> {
-  return withImage(ref, opts, async (image, maxLayerSize) => ({ inventory: await inventoryImage(image, { maxLayerSize }) }));
+export function loadInventory(ref: string | undefined, opts: ImageCliOptions): Promise<{ image: ResolvedImage; inventory: InventoryResult }> {
+  return withImage(ref, opts, async (image, reading) => ({ inventory: await inventoryImage(image, reading) }));
 }
 
 /** The whole scan of `plimsoll image`: the report, and what it was built from (for the other formats). */
-export function loadScan(ref: string, opts: ImageCliOptions, options: ScanOptions): Promise<{ image: ResolvedImage; report: Report; scan: ScanResult }> {
-  return withImage(ref, opts, async (image, maxLayerSize) => {
-    const scan = await scanResolved(image, { ...options, maxLayerSize });
+export function loadScan(ref: string | undefined, opts: ImageCliOptions, options: ScanOptions): Promise<{ image: ResolvedImage; report: Report; scan: ScanResult }> {
+  return withImage(ref, opts, async (image, { maxLayerSize }) => {
+    const scan = await scanResolved(image, { ...options, maxLayerSize, skip: skipPaths(opts) });
     return { scan, report: buildReport(image, scan) };
   });
 }

@@ -16,6 +16,8 @@ export interface ReadImageOptions {
   concurrency?: number;
   /** Called as each layer finishes (for progress). */
   onLayer?: (layer: LayerContent) => void;
+  /** Paths left out of the image altogether (`--skip-dirs`, `--skip-files`): no body read, no entry kept. */
+  skip?: (path: string) => boolean;
 }
 
 export interface LayerSummary extends LayerRef {
@@ -85,11 +87,17 @@ async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requ
  * contents, then applies them bottom-up into the merged view.
  */
 export async function readImage(image: ResolvedImage, options: ReadImageOptions = {}): Promise<ImageContents> {
-  const requests = options.requests ?? [];
+  const skip = options.skip;
+  // A skipped path is neither read nor kept: as if the image did not hold it.
+  const requests = skip ? (options.requests ?? []).map((r) => ({ ...r, wants: (info: FileInfo) => !skip(info.path) && r.wants(info) })) : (options.requests ?? []);
+  const dropSkipped = (content: LayerContent): void => {
+    if (skip) content.entries = content.entries.filter((e) => !skip(e.path));
+  };
   const bodies = new BodyStore();
   if (image.rootfs !== undefined) {
     const ref: LayerRef = { index: 0, digest: '' };
     const content = await readRootfs(image.rootfs, ref, requests, bodies);
+    dropSkipped(content);
     options.onLayer?.(content);
     const fs = new MergedFilesystem(ref);
     fs.apply(content);
@@ -106,6 +114,7 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
     if (layer.size !== undefined) verify(image, content.blobBytes === layer.size, `${what}: blob is ${content.blobBytes ?? '?'} bytes, but its descriptor says ${layer.size}`);
     // Rare: a wanted hard link to a file nothing wanted; its bytes sit under the target's name, read again.
     if (content.linksAwaitingBodies) await readHardLinkBodies(await layer.open(), content, { maxLayerSize, what, bodies });
+    dropSkipped(content);
     options.onLayer?.(content);
     return content;
   });

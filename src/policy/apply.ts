@@ -1,6 +1,7 @@
 // What the user asked to see and to fail on: VEX statements and the ignore file suppress findings
 // (counted, by source, so the report can say so), --severity and --ignore-unfixed filter them,
-// and --fail-on turns what remains into the exit code.
+// and --fail-on turns what remains into the exit code. Hardening findings pass through the same
+// stage (--severity alone applies to them), so the CLI and scanImage() show and count the same.
 import type { Severity, Vulnerability } from '../match/types.js';
 import type { Finding } from '../model/finding.js';
 import { findingFailures, vulnerabilityFailures, type FailOn, type PolicyFailure } from './fail-on.js';
@@ -31,11 +32,27 @@ export interface Suppression {
   vexStatus?: 'not_affected' | 'fixed';
 }
 
-export interface PolicyResult {
+/** A hardening finding --severity left out (nothing else suppresses those). */
+export interface FindingSuppression {
+  id: string;
+  path?: string;
+  by: 'severity';
+  detail: string;
+}
+
+/** The hardening-finding fields the policy reads. */
+export type PolicyFinding = Pick<Finding, 'id' | 'severity' | 'path'>;
+
+export interface PolicyResult<F extends PolicyFinding = Finding> {
   vulnerabilities: Vulnerability[];
   suppressed: Suppression[];
   /** Counts of `suppressed` by what suppressed them. */
   suppressedBy: Record<Suppression['by'], number>;
+  /** The hardening findings that remain. */
+  findings: F[];
+  suppressedFindings: FindingSuppression[];
+  /** Counts of `suppressedFindings` by what suppressed them. */
+  findingsSuppressedBy: Record<FindingSuppression['by'], number>;
   /** Expired ignore entries, and the like: for the user to look at. */
   warnings: string[];
   failed: boolean;
@@ -85,8 +102,8 @@ function ruleCovers(rule: IgnoreRule, v: Vulnerability): boolean {
   return rule.package.startsWith('pkg:') ? productCovers(rule.package, v) : rule.package === v.packageName;
 }
 
-/** `findings`: the hardening findings, which fail on severity alone (of those --severity shows). */
-export function applyPolicy(vulnerabilities: readonly Vulnerability[], options: PolicyOptions = {}, findings: readonly Pick<Finding, 'id' | 'severity' | 'path'>[] = []): PolicyResult {
+/** `findings`: the hardening findings, kept or left out by --severity, and failing on what is kept. */
+export function applyPolicy<F extends PolicyFinding = Finding>(vulnerabilities: readonly Vulnerability[], options: PolicyOptions = {}, findings: readonly F[] = []): PolicyResult<F> {
   const today = (options.now ?? new Date()).toISOString().slice(0, 10);
   const warnings: string[] = [];
   const activeRules = (options.ignoreRules ?? []).filter((rule) => {
@@ -120,9 +137,25 @@ export function applyPolicy(vulnerabilities: readonly Vulnerability[], options: 
   }
   const suppressedBy = { vex: 0, 'ignore-file': 0, severity: 0, unfixed: 0 };
   for (const s of suppressed) suppressedBy[s.by]++;
+  const shownFindings: F[] = [];
+  const suppressedFindings: FindingSuppression[] = [];
+  for (const f of findings) {
+    if (severities && !severities.has(f.severity)) suppressedFindings.push({ id: f.id, ...(f.path ? { path: f.path } : {}), by: 'severity', detail: `severity ${f.severity} not selected` });
+    else shownFindings.push(f);
+  }
   const failOn = options.failOn ?? {};
-  const shownFindings = severities ? findings.filter((f) => severities.has(f.severity)) : findings;
-  const failures = [...vulnerabilityFailures(kept, failOn), ...findingFailures(shownFindings, failOn.severity)];
+  const failures = [...vulnerabilityFailures(kept, failOn), ...findingFailures(shownFindings, failOn.any ? 'UNKNOWN' : failOn.severity)];
   const failed = failures.length > 0;
-  return { vulnerabilities: kept, suppressed, suppressedBy, warnings, failed, failures, exitCode: failed ? 1 : 0 };
+  return {
+    vulnerabilities: kept,
+    suppressed,
+    suppressedBy,
+    findings: shownFindings,
+    suppressedFindings,
+    findingsSuppressedBy: { severity: suppressedFindings.length },
+    warnings,
+    failed,
+    failures,
+    exitCode: failed ? 1 : 0,
+  };
 }

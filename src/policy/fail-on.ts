@@ -13,6 +13,8 @@ export interface FailOn {
   kev?: boolean;
   /** Fail on a vulnerability whose EPSS score is at or above this probability (0-1). */
   epss?: number;
+  /** Fail on anything that remains, as Trivy's `--exit-code` does without `--fail-on`. */
+  any?: boolean;
 }
 
 /** One finding that failed the gate, and the condition it met. */
@@ -47,7 +49,8 @@ export function parseEpssThreshold(text: string, option = '--fail-on-epss'): num
 export function vulnerabilityFailures(vulnerabilities: readonly Vulnerability[], failOn: FailOn): PolicyFailure[] {
   return vulnerabilities.flatMap((v) => {
     const reasons: string[] = [];
-    if (failOn.severity && atOrAbove(v.severity, failOn.severity)) reasons.push(`severity ${v.severity}`);
+    if (failOn.any) reasons.push('reported');
+    else if (failOn.severity && atOrAbove(v.severity, failOn.severity)) reasons.push(`severity ${v.severity}`);
     if (failOn.kev && v.kev) reasons.push('known exploited (CISA KEV)');
     if (failOn.epss !== undefined && v.epss && v.epss.score >= failOn.epss) reasons.push(`EPSS ${v.epss.score} >= ${failOn.epss}`);
     return reasons.length > 0 ? [{ id: v.id, subject: `${v.packageName} ${v.installedVersion}`, reason: reasons.join(', ') }] : [];

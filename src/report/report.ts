@@ -45,7 +45,7 @@ export interface Report {
   /** What the matcher could and could not check, and why (never an empty list that looks clean). */
   coverage?: Coverage;
   /** What the policy suppressed, by cause, and what failed the gate. */
-  policy?: { suppressedBy: PolicyResult['suppressedBy']; suppressed: PolicyResult['suppressed']; failed: boolean; failures: PolicyResult['failures'] };
+  policy?: Pick<PolicyResult, 'suppressedBy' | 'suppressed' | 'findingsSuppressedBy' | 'suppressedFindings' | 'failed' | 'failures'>;
   /** Notices the data sources' terms ask for (NVD's). */
   attributions?: string[];
   findings: ReportFinding[];
@@ -61,6 +61,8 @@ export interface Report {
     vulnerabilitiesByOrigin?: { base: number; own: number };
     findings: number;
     findingsBySeverity: Record<string, number>;
+    /** What the policy left out, by cause: the counts above are what is shown. */
+    suppressed?: { vulnerabilities: PolicyResult['suppressedBy']; findings: PolicyResult['findingsSuppressedBy'] };
   };
 }
 
@@ -109,7 +111,8 @@ export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'invent
   const packagesByType: Record<string, number> = {};
   for (const p of inventory.packages) packagesByType[p.type] = (packagesByType[p.type] ?? 0) + 1;
   const artifact = buildArtifact(image, inventory.contents, inventory.os);
-  const findings = hardening?.findings ?? [];
+  // What the policy kept (--severity applies to hardening findings too); all of them without a policy.
+  const findings = policy?.findings ?? hardening?.findings ?? [];
   const vulnerabilities = match && policy?.vulnerabilities.map((v): ReportVulnerability => {
     const origin = originOf(v.layer, artifact, hardening);
     return origin ? { ...v, origin } : v;
@@ -127,7 +130,18 @@ export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'invent
       : artifact,
     packages: inventory.packages.map(reportPackage),
     ...(vulnerabilities && match ? { vulnerabilities, coverage: match.coverage } : {}),
-    ...(policy ? { policy: { suppressedBy: policy.suppressedBy, suppressed: policy.suppressed, failed: policy.failed, failures: policy.failures } } : {}),
+    ...(policy
+      ? {
+          policy: {
+            suppressedBy: policy.suppressedBy,
+            suppressed: policy.suppressed,
+            findingsSuppressedBy: policy.findingsSuppressedBy,
+            suppressedFindings: policy.suppressedFindings,
+            failed: policy.failed,
+            failures: policy.failures,
+          },
+        }
+      : {}),
     ...(scan.attributions?.length ? { attributions: scan.attributions } : {}),
     findings: findings.map(reportFinding),
     warnings,
@@ -144,6 +158,7 @@ export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'invent
         : {}),
       findings: findings.length,
       findingsBySeverity: countBySeverity(findings),
+      ...(policy ? { suppressed: { vulnerabilities: policy.suppressedBy, findings: policy.findingsSuppressedBy } } : {}),
     },
   };
 }

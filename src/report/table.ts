@@ -2,7 +2,10 @@ import type { Report } from './report.js';
 import { renderFindingsTable } from './findings-table.js';
 import { renderVulnerabilitiesTable, type VulnsTableOptions } from './vulns-table.js';
 
-export type TableOptions = VulnsTableOptions;
+export interface TableOptions extends VulnsTableOptions {
+  /** List every package as well as the vulnerabilities (`--list-all-pkgs`). */
+  listPackages?: boolean;
+}
 
 function columns(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
@@ -51,15 +54,19 @@ function vulnerabilitySection(report: Report, options: TableOptions): string[] {
 }
 
 /**
- * The human-readable report: what the image is, its vulnerabilities (or, when the vulnerability
- * scanner did not run, its packages: with it they are in `--format json` and `plimsoll sbom`),
- * its hardening findings and the base-image recommendation.
+ * The human-readable report: what the image is, its packages (when the vulnerability scanner did
+ * not run, or with `listPackages`; they are always in `--format json` and `plimsoll sbom`), its
+ * vulnerabilities, its hardening findings and the base-image recommendation.
  */
 export function renderReportTable(report: Report, options: TableOptions = {}): string {
   const a = report.artifact;
-  const out = [...header(a), ...(report.vulnerabilities ? vulnerabilitySection(report, options) : packageSection(report))];
-  if (report.findings.length > 0) {
-    out.push('Hardening findings', renderFindingsTable(report.findings).trimEnd(), '');
+  const packages = !report.vulnerabilities || options.listPackages ? packageSection(report) : [];
+  const out = [...header(a), ...packages, ...(report.vulnerabilities ? vulnerabilitySection(report, options) : [])];
+  const hidden = report.policy?.findingsSuppressedBy.severity ?? 0;
+  if (report.findings.length > 0 || hidden > 0) {
+    out.push(`Hardening findings (${report.findings.length})`, '', renderFindingsTable(report.findings, options).trimEnd());
+    if (hidden > 0) out.push(`Suppressed: ${hidden} by --severity`);
+    out.push('');
   }
   if (a.recommendation) out.push(`Recommendation: ${a.recommendation}`, '');
   const counts = Object.entries(report.summary.packagesByType).map(([t, n]) => `${t} ${n}`).join(', ');

@@ -24,6 +24,11 @@ export interface VulnsTableOptions {
 
 const COLOURS: Record<Severity, string> = { CRITICAL: '\x1b[1;31m', HIGH: '\x1b[31m', MEDIUM: '\x1b[33m', LOW: '\x1b[34m', UNKNOWN: '\x1b[2m' };
 const RESET = '\x1b[0m';
+
+/** A cell in its severity's colour, for every table that shows severities. */
+export function inSeverityColour(severity: Severity, cell: string): string {
+  return `${COLOURS[severity]}${cell}${RESET}`;
+}
 const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4'];
 const LEGEND = 'P1 known exploited (CISA KEV) · P2 EPSS ≥ 10% or CRITICAL · P3 EPSS ≥ 1% or HIGH · P4 the rest';
 
@@ -50,7 +55,7 @@ export function renderVulnerabilitiesTable(input: VulnsTableInput, options: Vuln
   const sorted = [...input.vulnerabilities].sort(byPriority);
   const out: string[] = [`Vulnerabilities (${sorted.length})`, ''];
   if (sorted.length > 0) {
-    const colour = options.color ? (v: Vulnerability, header: string, cell: string): string => (header === 'SEVERITY' ? `${COLOURS[v.severity]}${cell}${RESET}` : header === 'KEV' && v.kev ? `${COLOURS.CRITICAL}${cell}${RESET}` : cell) : undefined;
+    const colour = options.color ? (v: Vulnerability, header: string, cell: string): string => (header === 'SEVERITY' ? inSeverityColour(v.severity, cell) : header === 'KEV' && v.kev ? `${COLOURS.CRITICAL}${cell}${RESET}` : cell) : undefined;
     out.push(...fitColumns(COLUMNS, sorted, { ...(options.width ? { width: options.width } : {}), ...(colour ? { colour } : {}) }), '');
   }
   const counts = countBySeverity(sorted);

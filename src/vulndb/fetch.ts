@@ -3,11 +3,12 @@
 // so an unchanged feed is not downloaded again.
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { PlimsollError, errorMessage } from '../errors.js';
+import { requestIdleTimeout } from '../net/idle-timeout.js';
+import { proxiedRequest } from '../net/proxy.js';
 import { checkedUrl, isUrl, type Feed } from './sources.js';
 
 export type FetchResult =
@@ -22,7 +23,6 @@ interface CacheEntry {
 }
 
 const MAX_REDIRECTS = 5;
-const TIMEOUT_MS = 60_000;
 
 /** The download cache: `<dbDir>/feeds/<feed name>` plus `state.json` with each file's validators. */
 export class FeedCache {
@@ -130,9 +130,9 @@ function httpDate(value: string | undefined): string | null {
 
 function get(url: string, headers: Record<string, string>, redirects: number): Promise<http.IncomingMessage> {
   checkedUrl(url);
-  const client = url.startsWith('https:') ? https : http;
   return new Promise((resolvePromise, reject) => {
-    const req = client.get(url, { headers }, (res) => {
+    const req = proxiedRequest(new URL(url), { headers });
+    req.on('response', (res) => {
       const location = res.headers.location;
       if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && location) {
         res.resume();
@@ -143,7 +143,8 @@ function get(url: string, headers: Record<string, string>, redirects: number): P
       }
       resolvePromise(res);
     });
-    req.setTimeout(TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)));
+    req.setTimeout(requestIdleTimeout(), () => req.destroy(new Error(`no answer in ${requestIdleTimeout() / 1000} s`)));
     req.on('error', reject);
+    req.end();
   });
 }

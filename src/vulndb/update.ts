@@ -136,7 +136,7 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
       sources.push({ name: feed.name, ecosystem: feed.ecosystem, url: feed.location, records, lastModified: fetched.lastModified, dataDate: builder.dataDate(sourceId), withdrawn: counts.withdrawn, fetch: fetched.state });
     }
     if (sources.length === 0) {
-      throw new PlimsollError(`no feed found at ${feeds[0]?.location.replace(/\/osv\/.*$/, '') ?? 'the configured sources'}; is it a mirror laid out like ../shared/vulndata?`);
+      throw new PlimsollError(`no feed found at ${feeds[0]?.location.replace(/\/osv\/.*$/, '') ?? 'the configured sources'}; a mirror holds osv/<Ecosystem>/all.zip, alpine-secdb/v3.N/main.json, debian-security-tracker/data/{DSA,DLA}/list (plimsoll db update --help)`);
     }
     lock.note('checking the new database');
     const builtAt = new Date().toISOString();

@@ -76,7 +76,7 @@ describe('plimsoll image: inventory, vulnerabilities, hardening, policy', { skip
     const fresh = mkdtempSync(join(tmpdir(), 'plimsoll-cli-fresh-'));
     const offline = plimsoll(['image', APP, '--db-dir', fresh, '--offline', '--format', 'json']);
     assert.equal(offline.status, 2);
-    assert.match(offline.stderr, /^plimsoll: no vulnerability database in .*--offline forbids building one/);
+    assert.match(offline.stderr, /^plimsoll: no vulnerability database in .*--offline forbids downloading one: build it from a feed mirror with 'plimsoll db update --mirror DIR'/);
     assert.equal(offline.stderr.trimEnd().split('\n').length, 1);
     const built = plimsoll(['image', `oci:${TESTBED}/oci/alpine-3.20:3.20.3`, '--db-dir', fresh, '--format', 'json', '--scanners', 'vuln'], { PLIMSOLL_DB_MIRROR: join(SHARED, 'vulndata') });
     assert.equal(built.status, 0, built.stderr);

@@ -48,6 +48,31 @@ describe('--fail-on', () => {
     assert.equal(applyPolicy(findings.slice(2), { failOn: { severity: 'MEDIUM' } }).exitCode, 1);
     assert.equal(applyPolicy(findings).exitCode, 0);
   });
+  it('any (--exit-code without --fail-on): whatever remains after --severity fails, and nothing else', () => {
+    assert.equal(applyPolicy(findings, { failOn: { any: true }, severities: ['CRITICAL'] }).failures.length, 1);
+    assert.equal(applyPolicy(findings.slice(0, 1), { failOn: { any: true }, severities: ['CRITICAL'] }).failed, false);
+    const hardening = [{ id: 'PLM-SETUID', severity: 'MEDIUM' as const, path: 'usr/bin/su' }];
+    assert.equal(applyPolicy([], { failOn: { any: true } }, hardening).failed, true);
+    assert.equal(applyPolicy([], { failOn: { any: true }, severities: ['HIGH'] }, hardening).failed, false);
+  });
+});
+
+describe('hardening findings in the same stage', () => {
+  const hardening = [
+    { id: 'PLM-ROOT-USER', severity: 'HIGH' as const },
+    { id: 'PLM-SETUID', severity: 'MEDIUM' as const, path: 'usr/bin/su' },
+    { id: 'PLM-NO-HEALTHCHECK', severity: 'LOW' as const },
+  ];
+  it('--severity keeps the listed ones and counts the rest as suppressed by severity, each named', () => {
+    const r = applyPolicy([], { severities: ['HIGH'] }, hardening);
+    assert.deepEqual(r.findings.map((f) => f.id), ['PLM-ROOT-USER']);
+    assert.deepEqual(r.findingsSuppressedBy, { severity: 2 });
+    assert.deepEqual(r.suppressedFindings.map((s) => [s.id, s.path, s.by]), [['PLM-SETUID', 'usr/bin/su', 'severity'], ['PLM-NO-HEALTHCHECK', undefined, 'severity']]);
+  });
+  it('--fail-on applies to the kept ones only, so failed agrees with what is shown', () => {
+    assert.equal(applyPolicy([], { severities: ['LOW'], failOn: { severity: 'MEDIUM' } }, hardening).failed, false);
+    assert.deepEqual(applyPolicy([], { failOn: { severity: 'MEDIUM' } }, hardening).failures.map((f) => f.id), ['PLM-ROOT-USER', 'PLM-SETUID']);
+  });
 });
 
 describe('ignore file', () => {

@@ -37,7 +37,7 @@ describe('bounded work', () => {
     const limits = { ...DEFAULT_JAVA_LIMITS, maxInflated: 12 * 1024 * 1024 };
     const budget = javaBudget(limits);
     const results = [];
-    for (let i = 0; i < 3; i++) results.push(await readJavaArchive(captured(`opt/bomb-${i}.jar`, bomb), limits, budget));
+    for (let i = 0; i < 3; i++) results.push(await readJavaArchive(captured(`opt/bomb-${i}.jar`, bomb), limits, {}, budget));
     const limited = results.map((r) => r.warnings.some((w) => /archive limit reached/.test(w.message)));
     assert.deepEqual(limited, [false, false, true]);
   });

@@ -1,6 +1,9 @@
-import { Command, Option } from 'commander';
+import { Option } from 'commander';
+import { Command } from '../env.js';
 import { pullDbFromRegistry, renderDbStatus, renderDbUpdate, runDbExport, runDbImport, runDbPush, runDbStatus, runDbUpdate } from '../../vulndb/index.js';
-import { PlimsollError } from '../../errors.js';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InputError, PlimsollError } from '../../errors.js';
 import { writeOutput } from '../output.js';
 import { sourceOptions, type ImageCliOptions } from '../image-options.js';
 import { dbSettings } from '../../config.js';
@@ -47,7 +50,7 @@ export function dbCommand(): Command {
     .command('update')
     .description('download the feeds (or read a mirror, or pull a published database) and build the database; the previous one stays until the new one is complete')
     .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
-    .option('--mirror <dir|url>', 'read the feeds from a mirror laid out like ../shared/vulndata (or PLIMSOLL_DB_MIRROR)')
+    .option('--mirror <dir|url>', 'read the feeds from a mirror directory or URL holding osv/<Ecosystem>/all.zip, alpine-secdb/v3.N/main.json, debian-security-tracker/data/{DSA,DLA}/list, kev/, epss/, nvd/ (or PLIMSOLL_DB_MIRROR)')
     .option('--source <source>', 'also read a private feed: osv-dir:PATH (a directory or zip of OSV records) or maven-repo:PATH|URL (a Maven repository or its indexer file, for the SHA-1 index of jars); repeatable', (v: string, all: string[] = []) => [...all, v])
     .option('--from <oci://REGISTRY/REPO:TAG>', 'install a database published with db push instead of building one')
     .option('--offline', 'refuse to download anything')
@@ -80,6 +83,8 @@ export function dbCommand(): Command {
     .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
     .option('-q, --quiet', 'no progress output')
     .action(async (file: string, opts: DbCliOptions) => {
+      // Checked here: the exporter's write stream fails outside any promise a caller could catch.
+      if (!existsSync(dirname(resolve(file)))) throw new InputError(`db export ${file}: directory ${dirname(resolve(file))} does not exist; create it first`);
       const manifest = await runDbExport(file, { dbDir: dbSettings(opts).dbDir, quiet: opts.quiet });
       if (!opts.quiet) process.stderr.write(`plimsoll: exported to ${file} (sha256 ${manifest.sha256})\n`);
     });

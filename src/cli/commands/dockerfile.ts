@@ -1,5 +1,7 @@
-import { Command, Option } from 'commander';
-import { DOCKERFILE_RULES, lintDockerfileFile } from '../../dockerfile/index.js';
+import { Option } from 'commander';
+import { Command } from '../env.js';
+import { DOCKERFILE_RULES } from '../../dockerfile/index.js';
+import { lintTarget } from '../dockerfiles.js';
 import { renderFindingsTable } from '../../report/findings-table.js';
 import { toSarif } from '../../report/sarif.js';
 import { findingFailures } from '../../policy/fail-on.js';
@@ -20,7 +22,7 @@ const list = (text: string | undefined): string[] | undefined => text?.split(','
 export function dockerfileCommand(): Command {
   return new Command('dockerfile')
     .description('lint a Dockerfile (rules PLD001...; suppress one with "# plimsoll ignore=PLD003" above the instruction)')
-    .argument('[path]', 'the Dockerfile', 'Dockerfile')
+    .argument('[path]', 'the Dockerfile, a directory (every Dockerfile in it, recursively), or - for standard input', 'Dockerfile')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .option('-o, --output <file>', 'write the result to a file instead of stdout')
     .option('--only <ids>', 'run only these rules (comma-separated)')
@@ -34,7 +36,7 @@ export function dockerfileCommand(): Command {
         return;
       }
       const threshold = opts.failOn ? parseSeverity(opts.failOn, '--fail-on') : undefined;
-      const { findings } = await lintDockerfileFile(path, { ...(opts.only ? { only: list(opts.only) } : {}), ...(opts.skip ? { skip: list(opts.skip) } : {}) });
+      const findings = await lintTarget(path, { ...(opts.only ? { only: list(opts.only) } : {}), ...(opts.skip ? { skip: list(opts.skip) } : {}) });
       const text =
         opts.format === 'json'
           ? `${JSON.stringify({ schemaVersion: 1, findings }, null, 2)}\n`

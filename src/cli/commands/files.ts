@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Option } from 'commander';
+import { Command } from '../env.js';
 import { fileRows, renderFilesTable } from '../../report/files.js';
 import { addImageOptions, type ImageCliOptions } from '../image-options.js';
 import { loadImage } from '../load-image.js';
@@ -12,11 +13,11 @@ interface FilesOptions extends ImageCliOptions {
 export function filesCommand(): Command {
   const command = new Command('files')
     .description('list the merged filesystem of an image, with the layer that wrote each path')
-    .argument('<ref>', 'image reference (oci:, oci-archive:, docker-archive:, dir:, docker:// or REPO:TAG)')
+    .argument('[ref]', 'image reference (oci:, oci-archive:, docker-archive:, dir:, docker:// or REPO:TAG), or --input FILE')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('-o, --output <file>', 'write the result to a file instead of stdout')
     .option('-q, --quiet', 'no progress output');
-  return addImageOptions(command).action(async (ref: string, opts: FilesOptions) => {
+  return addImageOptions(command).action(async (ref: string | undefined, opts: FilesOptions) => {
     const { contents } = await loadImage(ref, opts);
     const rows = fileRows(contents.fs);
     await writeOutput(opts.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : renderFilesTable(rows), opts.output);

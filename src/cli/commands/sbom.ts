@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Option } from 'commander';
+import { Command } from '../env.js';
 import { toCycloneDx } from '../../report/cyclonedx.js';
 import { buildReport, toInventory } from '../../report/report.js';
 import { toSpdx } from '../../report/spdx.js';
@@ -14,11 +15,11 @@ interface SbomOptions extends ImageCliOptions {
 export function sbomCommand(): Command {
   const command = new Command('sbom')
     .description('write the inventory of an image as an SBOM (CycloneDX 1.6, SPDX 2.3) or as the JSON report')
-    .argument('<ref>', 'image reference (oci:, oci-archive:, docker-archive:, dir:, docker:// or REPO:TAG)')
+    .argument('[ref]', 'image reference (oci:, oci-archive:, docker-archive:, dir:, docker:// or REPO:TAG), or --input FILE')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['cyclonedx', 'spdx', 'json']).default('cyclonedx'))
     .option('-o, --output <file>', 'write the SBOM to a file instead of stdout')
     .option('-q, --quiet', 'no progress output');
-  return addImageOptions(command).action(async (ref: string, opts: SbomOptions) => {
+  return addImageOptions(command).action(async (ref: string | undefined, opts: SbomOptions) => {
     const { image, inventory } = await loadInventory(ref, opts);
     const document =
       opts.format === 'json' ? buildReport(image, { inventory }) : opts.format === 'spdx' ? toSpdx(toInventory(image, inventory)) : toCycloneDx(toInventory(image, inventory));

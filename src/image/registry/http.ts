@@ -3,6 +3,8 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError, PlimsollError } from '../../errors.js';
+import { requestIdleTimeout } from '../../net/idle-timeout.js';
+import { ProxyRouter } from '../../net/proxy.js';
 
 /** A network failure; `code` is the system or TLS error code (EPROTO, ECONNREFUSED...). */
 export class NetworkError extends PlimsollError {
@@ -35,7 +37,6 @@ export interface RequestInit {
 /** Bounds of the retry loop: 1 try + 4 retries, exponential back-off, Retry-After honoured up to a minute. */
 export const RETRY = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8000, maxRetryAfterMs: 60_000 };
 const MAX_REDIRECTS = 5;
-const IDLE_TIMEOUT_MS = 60_000;
 /** Enough sockets per host for the layer stage's parallel downloads plus manifest requests. */
 const MAX_SOCKETS = 16;
 const USER_AGENT = 'plimsoll';
@@ -102,6 +103,8 @@ function networkError(what: string, url: URL, err: unknown, attempts: number): N
 export class HttpClient {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   private readonly httpsAgent: https.Agent;
+  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY. */
+  private readonly proxies: ProxyRouter;
 
   constructor(
     /** Prefix of error messages: the reference being read. */
@@ -109,6 +112,7 @@ export class HttpClient {
     insecure = false,
   ) {
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, rejectUnauthorized: !insecure });
+    this.proxies = new ProxyRouter({ maxSockets: MAX_SOCKETS, rejectUnauthorized: !insecure });
   }
 
   /** Sends a request, following redirects; returns the final response whatever its status. */
@@ -158,13 +162,8 @@ export class HttpClient {
 
   private once(url: URL, init: RequestInit): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-      const secure = url.protocol === 'https:';
-      const req = (secure ? https : http).request(url, {
-        method: init.method,
-        headers: { 'user-agent': USER_AGENT, ...init.headers },
-        agent: secure ? this.httpsAgent : this.httpAgent,
-      });
-      req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      const req = this.proxies.request(url, { method: init.method, headers: { 'user-agent': USER_AGENT, ...init.headers } }, { http: this.httpAgent, https: this.httpsAgent });
+      req.setTimeout(requestIdleTimeout(), () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.on('response', (body) => resolve({ status: body.statusCode ?? 0, headers: body.headers, body }));
       const payload = init.body;
@@ -184,6 +183,7 @@ export class HttpClient {
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    this.proxies.destroy();
   }
 }
 

@@ -3,6 +3,7 @@
 // or busy (403, 429, 5xx) and on broken connections, and the answer checked for the API's shape.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PlimsollError, errorMessage } from '../../errors.js';
+import { proxiedFetch } from '../../net/proxy.js';
 import { isObject } from '../feeds/osv-record.js';
 import { checkedUrl } from '../sources.js';
 import { RateLimiter } from './rate-limit.js';
@@ -63,7 +64,7 @@ export class NvdClient {
       let failure: string;
       let retryAfterMs: number | undefined;
       try {
-        const res = await fetch(target, { headers, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs ?? TIMEOUT_MS) });
+        const res = await proxiedFetch(target, { headers, signal: AbortSignal.timeout(this.options.timeoutMs ?? TIMEOUT_MS) });
         if (res.status === 200) return parsePage(await readBody(res), target);
         await res.body?.cancel();
         const message = res.headers.get('message');
