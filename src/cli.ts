@@ -7,6 +7,7 @@ import { imageCommand } from './cli/commands/image.js';
 import { sbomCommand } from './cli/commands/sbom.js';
 import { dbCommand } from './cli/commands/db.js';
 import { dockerfileCommand } from './cli/commands/dockerfile.js';
+import { serverCommand } from './cli/commands/server.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -21,7 +22,8 @@ async function main(argv: string[]): Promise<number> {
     .addCommand(sbomCommand())
     .addCommand(dockerfileCommand())
     .addCommand(filesCommand())
-    .addCommand(dbCommand());
+    .addCommand(dbCommand())
+    .addCommand(serverCommand());
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -20,7 +20,18 @@ export interface ScanOptions {
   /** The vulnerability database: where it is, and how to build it when it is missing. */
   db?: { dbDir?: string; mirror?: string; sources?: string[]; offline?: boolean; quiet?: boolean; maxAgeDays?: number };
   policy?: PolicyOptions;
+  /** Match through a Plimsoll server instead of the local database (`image --server`): it gets the inventory, never the image. */
+  remote?: RemoteMatch;
 }
+
+/** What matching gives a scan, wherever it ran. */
+export interface MatchOutcome {
+  match: MatchResult;
+  notices: string[];
+  attributions: string[];
+}
+
+export type RemoteMatch = (image: ResolvedImage, inventory: InventoryResult) => Promise<MatchOutcome>;
 
 /** Everything one scan found, before it is shaped into the report. */
 export interface ScanResult {
@@ -46,7 +57,7 @@ export function parseScanners(text: string): Scanner[] {
  * Matches the inventory against the local database, building it first when there is none yet
  * (never with --offline: then the user is told to run `db update`).
  */
-async function matchInventory(inventory: InventoryResult, options: NonNullable<ScanOptions['db']>): Promise<{ match: MatchResult; notices: string[]; attributions: string[] }> {
+async function matchInventory(inventory: InventoryResult, options: NonNullable<ScanOptions['db']>): Promise<MatchOutcome> {
   const dbDir = resolveDbDir(options.dbDir);
   if (!existsSync(databasePath(dbDir))) {
     if (options.offline) throw new PlimsollError(`no vulnerability database in ${dbDir}, and --offline forbids building one: run 'plimsoll db update' (or 'db import FILE') first, or scan with --scanners config,secret`);
@@ -73,7 +84,7 @@ export async function scanResolved(image: ResolvedImage, options: ScanOptions = 
   const hardening = groups.length > 0 ? runHardening({ image, contents: inventory.contents, ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages, groups }) : undefined;
   const findings = hardening?.findings ?? [];
   if (!scanners.includes('vuln')) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
-  const { match, notices, attributions } = await matchInventory(inventory, options.db ?? {});
+  const { match, notices, attributions } = options.remote ? await options.remote(image, inventory) : await matchInventory(inventory, options.db ?? {});
   const policy = applyPolicy(match.vulnerabilities, options.policy ?? {}, findings);
   return { inventory, ...(hardening ? { hardening } : {}), match, policy, notices, attributions };
 }

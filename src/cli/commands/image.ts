@@ -9,6 +9,8 @@ import { dbSettings } from '../../config.js';
 import { addImageOptions, type ImageCliOptions } from '../image-options.js';
 import { loadScan } from '../load-image.js';
 import { writeOutput } from '../output.js';
+import { PlimsollError } from '../../errors.js';
+import { serverMatcher } from '../../server/client.js';
 
 interface ImageOptions extends ImageCliOptions {
   format?: 'json' | 'table' | 'sarif' | 'cyclonedx';
@@ -21,6 +23,16 @@ interface ImageOptions extends ImageCliOptions {
   vex?: string[];
   failOn?: string;
   failOnEpss?: string;
+  server?: string;
+  token?: string;
+}
+
+/** The server's token: --token, else PLIMSOLL_SERVER_TOKEN (which keeps it out of the process list). */
+function serverToken(opts: ImageOptions): string {
+  const token = opts.token ?? process.env.PLIMSOLL_SERVER_TOKEN;
+  if (!token) throw new PlimsollError('--server needs --token (or PLIMSOLL_SERVER_TOKEN)');
+  if (opts.offline) throw new PlimsollError('--server sends the inventory to the server, which --offline forbids');
+  return token;
 }
 
 function scanOptions(opts: ImageOptions): ScanOptions {
@@ -28,6 +40,7 @@ function scanOptions(opts: ImageOptions): ScanOptions {
   return {
     scanners: parseScanners(opts.scanners),
     db: { ...dbSettings(opts), offline: opts.offline === true, quiet: opts.quiet === true },
+    ...(opts.server ? { remote: serverMatcher(opts.server, serverToken(opts)) } : {}),
     policy: {
       ...(severities ? { severities } : {}),
       ignoreUnfixed: opts.ignoreUnfixed === true,
@@ -52,7 +65,9 @@ export function imageCommand(): Command {
     .option('--ignore-file <file>', 'ignore rules (default ./.plimsollignore when present; .yaml for the YAML form)')
     .option('--vex <file>', 'OpenVEX or CycloneDX VEX statements to apply; repeatable', (v: string, all: string[] = []) => [...all, v])
     .option('--fail-on <severity|kev>', 'exit 1 when a vulnerability or finding at or above this severity remains, or (kev) a known-exploited vulnerability; comma-separated, any one fails')
-    .option('--fail-on-epss <probability>', 'exit 1 when a vulnerability with an EPSS score at or above this remains (0.1 or 10%)');
+    .option('--fail-on-epss <probability>', 'exit 1 when a vulnerability with an EPSS score at or above this remains (0.1 or 10%)')
+    .option('--server <url>', 'match on a Plimsoll server instead of the local database: only the SBOM (package metadata, layer digests) is sent, never files or secrets')
+    .option('--token <token>', 'API token for --server, with the submit scope (or PLIMSOLL_SERVER_TOKEN)');
   return addImageOptions(command).action(async (ref: string, opts: ImageOptions) => {
     const options = scanOptions(opts);
     const { image, report, scan } = await loadScan(ref, opts, options);
