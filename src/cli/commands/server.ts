@@ -48,7 +48,9 @@ function tokenCommand(): Command {
     .option('--project <name>', 'the project (tenant) the token belongs to; created if new. Required for submit and read')
     .requiredOption('--scope <list>', 'submit, read, admin (comma-separated); admin reaches the server-wide /admin endpoints')
     .option('--description <text>', 'what the token is for')
-    .action(async (opts: { dataDir?: string; project?: string; scope: string; description?: string }) => {
+    .action(async (_opts: unknown, command: Command) => {
+      // With the globals: commander gives `--data-dir` to `server`, which has the same option, wherever it is written.
+      const opts = command.optsWithGlobals<{ dataDir?: string; project?: string; scope: string; description?: string }>();
       const { token: text, record } = newToken({ ...(opts.project ? { project: opts.project } : {}), scopes: parseScopes(opts.scope), ...(opts.description ? { description: opts.description } : {}) });
       const store = SqliteStore.open(opts.dataDir ?? defaultDataDir());
       try {
