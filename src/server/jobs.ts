@@ -73,9 +73,12 @@ export interface JobContext {
   notify: (events: FindingEvent[]) => Promise<void>;
 }
 
-/** Every stored inventory matched again against the database as it is now. */
+/** Every stored inventory matched again against the database as it is now on disk (a `db update` or `db import` run beside the server included). */
 export function queueRematch(ctx: JobContext): Job {
-  return ctx.jobs.enqueue('rematch', async () => ({ ...(await rematchAll(ctx.store, ctx.database, ctx.notify)) }));
+  return ctx.jobs.enqueue('rematch', async () => {
+    ctx.database.reload();
+    return { ...(await rematchAll(ctx.store, ctx.database, ctx.notify)) };
+  });
 }
 
 /** A database update, then a rematch against the new database; a failed update fails the job and keeps the previous database. */

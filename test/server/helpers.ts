@@ -99,13 +99,13 @@ export async function makeFixture(records: OsvRecord[]): Promise<Fixture> {
   return fixture;
 }
 
-export async function startTestServer(fixture: Fixture, webhooks: WebhookTarget[] = []): Promise<RunningServer> {
+export async function startTestServer(fixture: Fixture, webhooks: WebhookTarget[] = [], dbUpdateIntervalMs = 0): Promise<RunningServer> {
   return startServer({
     dataDir: join(fixture.work, 'data'),
     db: { dbDir: fixture.dbDir, mirror: fixture.mirror, sources: [`osv-dir:${fixture.feed}`], offline: true },
     host: '127.0.0.1',
     port: 0,
-    dbUpdateIntervalMs: 0,
+    dbUpdateIntervalMs,
     webhooks,
     logLevel: 'silent',
   });
