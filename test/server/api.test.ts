@@ -107,6 +107,16 @@ describe('bad input: a 4xx with a one-line JSON error', () => {
     });
   }
 
+  it('an SBOM far above the 64 KiB limit of other bodies is taken (1,000 packages)', async () => {
+    const sbom = sampleSbom('registry.example/big:1.0', `sha256:${'d'.repeat(64)}`) as { components: Record<string, unknown>[] };
+    for (let i = 0; i < 1000; i++) sbom.components.push({ type: 'library', 'bom-ref': `npm:pkg-${i}@1.0.0`, name: `pkg-${i}`, version: '1.0.0', purl: `pkg:npm/pkg-${i}@1.0.0` });
+    assert.ok(JSON.stringify(sbom).length > 64 * 1024);
+    const r = await api(server, 'POST', '/api/v1/projects/team-a/images', token, sbom);
+    assert.equal(r.status, 200, r.text.slice(0, 200));
+    const images = (await api(server, 'GET', '/api/v1/projects/team-a/images', token)).body.images as { ref: string; packages: number }[];
+    assert.equal(images.find((i) => i.ref === 'registry.example/big:1.0')?.packages, 1003);
+  });
+
   it('a body over the limit is refused with 413 before it is read', async () => {
     const big = JSON.stringify({ bomFormat: 'CycloneDX', pad: 'x'.repeat(33 * 1024 * 1024) });
     const r = await api(server, 'POST', '/api/v1/projects/team-a/images', token, big);
