@@ -47,6 +47,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
     clearInterval(timer);
+    await app.close();
+    database.close();
     await store.close();
     throw err;
   }
