@@ -9,6 +9,7 @@ import { dbCommand } from './cli/commands/db.js';
 import { dockerfileCommand } from './cli/commands/dockerfile.js';
 import { armDeadline } from './cli/deadline.js';
 import { Command } from './cli/env.js';
+import { serverCommand } from './cli/commands/server.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -23,7 +24,8 @@ async function main(argv: string[]): Promise<number> {
     .addCommand(sbomCommand())
     .addCommand(dockerfileCommand())
     .addCommand(filesCommand())
-    .addCommand(dbCommand());
+    .addCommand(dbCommand())
+    .addCommand(serverCommand());
   for (const command of program.commands) command.exitOverride();
   program.hook('preAction', (_, action) => {
     const { timeout } = action.opts<{ timeout?: string }>();

@@ -30,7 +30,18 @@ export interface ScanOptions {
   /** The vulnerability database: where it is, and how to build it when it is missing. */
   db?: { dbDir?: string; mirror?: string; sources?: string[]; offline?: boolean; quiet?: boolean; maxAgeDays?: number };
   policy?: PolicyOptions;
+  /** Match through a Plimsoll server instead of the local database (`image --server`): it gets the inventory, never the image. */
+  remote?: RemoteMatch;
 }
+
+/** What matching gives a scan, wherever it ran. */
+export interface MatchOutcome {
+  match: MatchResult;
+  notices: string[];
+  attributions: string[];
+}
+
+export type RemoteMatch = (image: ResolvedImage, inventory: InventoryResult) => Promise<MatchOutcome>;
 
 /** Everything one scan found, before it is shaped into the report. */
 export interface ScanResult {
@@ -77,12 +88,21 @@ async function openScanDatabase(options: NonNullable<ScanOptions['db']>): Promis
   return openDatabase(dbDir);
 }
 
+/** The inventory against the local database, with the database's age warnings and attributions. */
+function matchLocally(inventory: InventoryResult, db: VulnDatabase | undefined, maxAgeDays: number | undefined): MatchOutcome {
+  if (!db) throw new Error('no database open for a local match');
+  const status = db.status(maxAgeDays !== undefined ? { maxAgeDays } : {});
+  const match = matchVulnerabilities({ ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages }, db);
+  return { match, notices: status.warnings, attributions: status.notices };
+}
+
 /** Reads a resolved image once: inventory, hardening, vulnerabilities, policy. */
 export async function scanResolved(image: ResolvedImage, options: ScanOptions = {}): Promise<ScanResult> {
   const scanners = options.scanners ?? SCANNERS;
   const groups: CheckGroup[] = scanners.filter((s): s is CheckGroup => s === 'config' || s === 'secret');
   const skip = options.skip ? pathSkipper(options.skip) : undefined;
-  const db = scanners.includes('vuln') ? await openScanDatabase(options.db ?? {}) : undefined;
+  // A server matches remotely: no local database (its SHA-1 index then stays unused, as in `sbom`).
+  const db = scanners.includes('vuln') && !options.remote ? await openScanDatabase(options.db ?? {}) : undefined;
   try {
     const everything = await inventoryImage(image, {
       ...(options.maxLayerSize ? { maxLayerSize: options.maxLayerSize } : {}),
@@ -95,12 +115,10 @@ export async function scanResolved(image: ResolvedImage, options: ScanOptions = 
     const pkgTypes = options.pkgTypes;
     const inventory = pkgTypes ? { ...everything, packages: everything.packages.filter((p) => pkgTypes.includes(isOsPackage(p) ? 'os' : 'library')) } : everything;
     const findings = hardening?.findings ?? [];
-    if (!db) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
-    const maxAgeDays = options.db?.maxAgeDays;
-    const status = db.status(maxAgeDays !== undefined ? { maxAgeDays } : {});
-    const match = matchVulnerabilities({ ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages }, db);
+    if (!scanners.includes('vuln')) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
+    const { match, notices, attributions } = options.remote ? await options.remote(image, inventory) : matchLocally(inventory, db, options.db?.maxAgeDays);
     const policy = applyPolicy(match.vulnerabilities, options.policy ?? {}, findings);
-    return { inventory, ...(hardening ? { hardening } : {}), match, policy, notices: status.warnings, attributions: status.notices };
+    return { inventory, ...(hardening ? { hardening } : {}), match, policy, notices, attributions };
   } finally {
     db?.close();
   }

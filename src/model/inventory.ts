@@ -13,6 +13,8 @@ export interface ArtifactInfo {
   /** Manifest digest, when the source has one. */
   digest?: string;
   platform?: Platform;
+  /** The image's layer digests, bottom-up (none for `dir:`). */
+  layers?: string[];
 }
 
 export interface Inventory {

@@ -60,6 +60,11 @@ export function toCycloneDx(inventory: Inventory, options: SbomOptions = {}): Re
   const osRef = 'plimsoll:os';
   const imageRef = 'plimsoll:image';
   const components: Record<string, unknown>[] = [];
+  // The layers in order, so a reader (the server) can tell a package's layer index and the image's base layers.
+  const imageProperties: Property[] = [
+    ...(artifact.platform ? [{ name: 'plimsoll:image:platform', value: [artifact.platform.os, artifact.platform.architecture, artifact.platform.variant].filter(Boolean).join('/') }] : []),
+    ...(artifact.layers ?? []).map((digest) => ({ name: 'plimsoll:image:layer', value: digest })),
+  ];
   if (os) {
     components.push({
       type: 'operating-system',
@@ -89,9 +94,7 @@ export function toCycloneDx(inventory: Inventory, options: SbomOptions = {}): Re
         'bom-ref': imageRef,
         name: artifact.ref,
         ...(artifact.digest ? { version: artifact.digest } : {}),
-        ...(artifact.platform
-          ? { properties: [{ name: 'plimsoll:image:platform', value: [artifact.platform.os, artifact.platform.architecture, artifact.platform.variant].filter(Boolean).join('/') }] }
-          : {}),
+        ...(imageProperties.length > 0 ? { properties: imageProperties } : {}),
       },
       ...(os ? {} : { properties: [{ name: 'plimsoll:os', value: 'no recognisable OS' }] }),
     },

@@ -166,7 +166,12 @@ export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'invent
 /** The SBOM reporters' input, from the same inventory. */
 export function toInventory(image: ResolvedImage, inventory: InventoryResult): Inventory {
   return {
-    artifact: { ref: image.ref, ...(image.digest ? { digest: image.digest } : {}), ...(image.platform ? { platform: image.platform } : {}) },
+    artifact: {
+      ref: image.ref,
+      ...(image.digest ? { digest: image.digest } : {}),
+      ...(image.platform ? { platform: image.platform } : {}),
+      ...(image.layers.length > 0 ? { layers: image.layers.map((l) => l.digest) } : {}),
+    },
     ...(inventory.os ? { os: inventory.os as OsInfo } : {}),
     packages: inventory.packages,
     warnings: inventory.warnings,

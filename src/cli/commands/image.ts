@@ -11,6 +11,7 @@ import { dbSettings } from '../../config.js';
 import { addImageOptions, type ImageCliOptions } from '../image-options.js';
 import { loadScan } from '../load-image.js';
 import { writeOutput } from '../output.js';
+import { serverMatcher } from '../../server/client.js';
 
 interface ImageOptions extends ImageCliOptions {
   format: 'json' | 'table' | 'sarif' | 'cyclonedx';
@@ -26,6 +27,16 @@ interface ImageOptions extends ImageCliOptions {
   exitCode?: string;
   pkgTypes?: string;
   listAllPkgs?: boolean;
+  server?: string;
+  token?: string;
+}
+
+/** The server's token: --token, else PLIMSOLL_SERVER_TOKEN (which keeps it out of the process list). */
+function serverToken(opts: ImageOptions): string {
+  const token = opts.token ?? process.env.PLIMSOLL_SERVER_TOKEN;
+  if (!token) throw new PlimsollError('--server needs --token (or PLIMSOLL_SERVER_TOKEN)');
+  if (opts.offline) throw new PlimsollError('--server sends the inventory to the server, which --offline forbids');
+  return token;
 }
 
 /**
@@ -48,6 +59,7 @@ function scanOptions(opts: ImageOptions, code: number | undefined): ScanOptions 
     scanners: parseScanners(opts.scanners),
     ...(opts.pkgTypes ? { pkgTypes: parsePkgTypes(opts.pkgTypes) } : {}),
     db: { ...dbSettings(opts), offline: opts.offline === true, quiet: opts.quiet === true },
+    ...(opts.server ? { remote: serverMatcher(opts.server, serverToken(opts)) } : {}),
     policy: {
       ...(severities ? { severities } : {}),
       ignoreUnfixed: opts.ignoreUnfixed === true,
@@ -79,7 +91,9 @@ export function imageCommand(): Command {
     .option('--fail-on-epss <probability>', 'exit 1 when a vulnerability with an EPSS score at or above this remains (0.1 or 10%)')
     .option('--exit-code <code>', 'exit with this code instead of 1 when the policy fails; without --fail-on, fail when anything is reported (after --severity)')
     .option('--pkg-types <list>', `which packages to list and match (${PKG_TYPES.join(', ')})`)
-    .option('--list-all-pkgs', 'list every package in the table, not only the vulnerable ones');
+    .option('--list-all-pkgs', 'list every package in the table, not only the vulnerable ones')
+    .option('--server <url>', 'match on a Plimsoll server instead of the local database: only the SBOM (package metadata, layer digests) is sent, never files or secrets')
+    .option('--token <token>', 'API token for --server, with the submit scope (or PLIMSOLL_SERVER_TOKEN)');
   return addImageOptions(command).action(async (ref: string | undefined, opts: ImageOptions) => {
     const code = exitCode(opts);
     const options = scanOptions(opts, code);

@@ -1,0 +1,50 @@
+// The HTTP API: Fastify, versioned under /api/v1, its OpenAPI document generated from the routes'
+// own schemas (@fastify/swagger) so the document cannot drift from what is served. Every error is a
+// one-line JSON `{ "error": ... }` with a 4xx status, or 500 with no detail (logged, never sent).
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { PlimsollError } from '../errors.js';
+import { plimsollVersion } from '../model/inventory.js';
+import type { JobContext } from './jobs.js';
+import { adminRoutes } from './routes/admin.js';
+import { healthRoutes } from './routes/health.js';
+import { imageRoutes } from './routes/images.js';
+import { queryRoutes } from './routes/queries.js';
+import { tokenRoutes } from './routes/token.js';
+
+export type ServerContext = JobContext;
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Bodies other than SBOM submissions (which have their own limit, routes/images.ts). */
+const BODY_LIMIT = 64 * 1024;
+
+const firstLine = (text: string): string => text.split('\n')[0] ?? '';
+
+export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Plimsoll server', version: plimsollVersion(), description: 'On-premises vulnerability management: clients submit SBOMs, the server matches, stores and re-evaluates them.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'plm_... API token (plimsoll server token create)' } } },
+    },
+  });
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof PlimsollError) return reply.code(400).send({ error: firstLine(err.message) });
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) return reply.code(status).send({ error: firstLine(err.message) });
+    request.log.error(err);
+    return reply.code(500).send({ error: 'internal error' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no such endpoint: ${request.method} ${request.url.split('?')[0] ?? ''}` }));
+  await app.register(healthRoutes(ctx));
+  await app.register(tokenRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(imageRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(queryRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(adminRoutes(ctx), { prefix: '/api/v1' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

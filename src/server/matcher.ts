@@ -1,0 +1,64 @@
+// The server's own vulnerability database (--db-dir): clients need none. An update builds a new file
+// and renames it into place (vulndb/update.ts); `reload` then switches to it, while a failed update
+// leaves the open handle on the previous one.
+import { existsSync } from 'node:fs';
+import { matchVulnerabilities, type MatchResult } from '../match/index.js';
+import { databasePath, openDatabase, runDbUpdate, type VulnDatabase } from '../vulndb/index.js';
+import type { ImageInventory } from './store.js';
+
+export interface DatabaseSettings {
+  dbDir: string;
+  mirror?: string;
+  sources?: string[];
+  offline?: boolean;
+}
+
+export interface ServerMatch extends MatchResult {
+  dbBuiltAt: string;
+  /** Database age warnings, as a local scan reports them. */
+  notices: string[];
+  attributions: string[];
+}
+
+export class ServerDatabase {
+  private db: VulnDatabase | undefined;
+
+  constructor(readonly settings: DatabaseSettings) {}
+
+  /** Opens the database when one exists; false when there is none yet. */
+  reload(): boolean {
+    if (!existsSync(databasePath(this.settings.dbDir))) return false;
+    const next = openDatabase(this.settings.dbDir);
+    this.db?.close();
+    this.db = next;
+    return true;
+  }
+
+  get ready(): boolean {
+    return this.db !== undefined;
+  }
+
+  get builtAt(): string | undefined {
+    return this.db?.builtAt;
+  }
+
+  /** Builds the database anew from the configured feeds, then serves it; throws (keeping the previous one) when the update fails. */
+  async update(): Promise<void> {
+    const { dbDir, mirror, sources, offline } = this.settings;
+    await runDbUpdate({ dbDir, ...(mirror ? { mirror } : {}), ...(sources ? { sources } : {}), offline: offline === true, quiet: true });
+    this.reload();
+  }
+
+  /** Undefined until a database exists. */
+  match(inventory: Pick<ImageInventory, 'os' | 'packages'>): ServerMatch | undefined {
+    const db = this.db;
+    if (!db) return undefined;
+    const status = db.status();
+    return { ...matchVulnerabilities({ ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages }, db), dbBuiltAt: db.builtAt, notices: status.warnings, attributions: status.notices };
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+}

@@ -1,0 +1,69 @@
+// The server's schema, as numbered migrations applied in order and recorded in schema_migrations.
+// Plain SQL that SQLite and PostgreSQL both accept: TEXT ids made by the server (no AUTOINCREMENT
+// or SERIAL), ISO 8601 timestamps as TEXT (they sort as text), 0/1 INTEGER flags, JSON as TEXT.
+// Never edit a migration once released: add the next one.
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'projects, tokens, images, findings, events',
+    statements: [
+      `CREATE TABLE projects (
+        name TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        project TEXT REFERENCES projects (name),
+        scopes TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        description TEXT,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE images (
+        id TEXT PRIMARY KEY,
+        project TEXT NOT NULL REFERENCES projects (name),
+        image_key TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        digest TEXT,
+        os TEXT,
+        inventory TEXT NOT NULL,
+        package_count INTEGER NOT NULL,
+        submitted_at TEXT NOT NULL,
+        matched_at TEXT NOT NULL,
+        db_built_at TEXT NOT NULL,
+        UNIQUE (project, image_key)
+      )`,
+      'CREATE INDEX images_digest ON images (digest)',
+      `CREATE TABLE findings (
+        image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        vuln_id TEXT NOT NULL,
+        package_id TEXT NOT NULL,
+        aliases TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        kev INTEGER NOT NULL,
+        finding TEXT NOT NULL,
+        PRIMARY KEY (image_id, vuln_id, package_id)
+      )`,
+      'CREATE INDEX findings_vuln ON findings (vuln_id)',
+      `CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        project TEXT NOT NULL REFERENCES projects (name),
+        image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        cause TEXT NOT NULL,
+        at TEXT NOT NULL,
+        vuln_id TEXT NOT NULL,
+        package_id TEXT NOT NULL,
+        finding TEXT NOT NULL
+      )`,
+      'CREATE INDEX events_project_at ON events (project, at)',
+    ],
+  },
+];

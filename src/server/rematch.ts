@@ -1,0 +1,38 @@
+// Continuous re-evaluation: every stored inventory is matched again, and each image's change in
+// findings is recorded as events (store.recordMatch) and delivered.
+import { setImmediate } from 'node:timers/promises';
+import { PlimsollError } from '../errors.js';
+import type { ServerDatabase } from './matcher.js';
+import type { FindingEvent, Store } from './store.js';
+
+const BATCH = 500;
+
+export interface RematchSummary {
+  images: number;
+  appeared: number;
+  resolved: number;
+  dbBuiltAt: string;
+}
+
+export async function rematchAll(store: Store, database: ServerDatabase, notify: (events: FindingEvent[]) => Promise<void>): Promise<RematchSummary> {
+  const summary = { images: 0, appeared: 0, resolved: 0 };
+  const events: FindingEvent[] = [];
+  let builtAt = '';
+  for (const id of await store.imageIds()) {
+    const inventory = await store.loadInventory(id);
+    if (!inventory) continue;
+    const match = database.match(inventory);
+    if (!match) throw new PlimsollError('no vulnerability database yet: nothing to match against');
+    builtAt = match.dbBuiltAt;
+    const changed = await store.recordMatch(id, { vulnerabilities: match.vulnerabilities, at: new Date().toISOString(), dbBuiltAt: match.dbBuiltAt, cause: 'rematch' });
+    summary.images++;
+    for (const e of changed) summary[e.kind]++;
+    events.push(...changed);
+    // Delivered in batches, so a large database change holds a bounded number of events in memory.
+    if (events.length >= BATCH) await notify(events.splice(0));
+    // Matching is synchronous: let requests in between images.
+    await setImmediate();
+  }
+  if (events.length > 0) await notify(events);
+  return { ...summary, dbBuiltAt: builtAt || (database.builtAt ?? '') };
+}
