@@ -104,13 +104,14 @@ const CHECKS: Record<string, (use: Use, value: string | undefined) => void> = {
   '--skip-dirs': (use, value) => {
     const { args, env } = use('--skip-dirs', value);
     const r = json(run(['image', ALPINE, '--scanners', 'config', '-f', 'json', ...args], env));
-    assert.equal(r.summary.packages, 0, 'lib/apk/db/installed was skipped');
+    // Without the apk database nothing owns busybox or libcrypto, which are then fingerprinted as binaries.
+    assert.equal(r.packages.filter((p) => p.type === 'apk').length, 0, 'lib/apk/db/installed was skipped');
     assert.equal(r.artifact.os?.family, 'alpine', 'the rest of the image is still read');
   },
   '--skip-files': (use, value) => {
     const { args, env } = use('--skip-files', value);
     const r = json(run(['image', ALPINE, '--scanners', 'config', '-f', 'json', ...args], env));
-    assert.equal(r.summary.packages, 0);
+    assert.equal(r.packages.filter((p) => p.type === 'apk').length, 0);
   },
   '--pkg-types': (use, value) => {
     const { args, env } = use('--pkg-types', value);
