@@ -81,10 +81,16 @@ function reportFinding(f: Finding): ReportFinding {
   };
 }
 
-/** History lines can carry secrets (ENV, build args): the report prints them masked. */
+/** The config and history lines can carry secrets (ENV, labels, build args): the report prints them masked. */
 function redactArtifact(artifact: Artifact, redact: (text: string) => string): Artifact {
+  const labels = artifact.config.labels;
   return {
     ...artifact,
+    config: {
+      ...artifact.config,
+      env: artifact.config.env.map(redact),
+      ...(labels ? { labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, redact(v)])) } : {}),
+    },
     layers: artifact.layers.map((l) => (l.createdBy ? { ...l, createdBy: redact(l.createdBy) } : l)),
     history: artifact.history.map((h) => (h.createdBy ? { ...h, createdBy: redact(h.createdBy) } : h)),
   };

@@ -13,6 +13,7 @@ import { readImage } from '../../src/image/scan.js';
 import { hardeningRequests, runHardening, type HardeningResult } from '../../src/hardening/run.js';
 import { base62, fakeSecrets, opensshKey, sshKeygenAvailable } from './fake-secrets.js';
 import { scanHardening } from './pipeline.js';
+import { scanImage } from '../../src/scan.js';
 
 const dir = (path: string, mode = 0o755): RootfsEntry => ({ path, mode });
 const file = (path: string, body: string, mode = 0o644): RootfsEntry => ({ path, body, mode });
@@ -118,6 +119,14 @@ const find = (id: string, path?: string): Finding | undefined => result.findings
 describe('planted secrets and misconfigurations', { skip: noUmoci }, () => {
   before(async () => {
     result = await withUmociImage(PLANTED_IMAGE, 'latest', (layout) => scanHardening(`oci:${layout}:latest`));
+  });
+
+  it('the JSON report never spells a config secret: ENV, labels and history are masked', async () => {
+    const report = await withUmociImage(PLANTED_IMAGE, 'latest', (layout) => scanImage(`oci:${layout}:latest`, { scanners: ['config', 'secret'] }));
+    const text = JSON.stringify(report);
+    assert.ok(!text.includes(s.dbPassword), 'the ENV password');
+    assert.ok(!text.includes(buildArgToken), 'the build-arg token');
+    assert.ok(report.artifact.config.env.some((e) => e.startsWith('DB_PASSWORD=') && /\*{4}/.test(e)), report.artifact.config.env.join(' '));
   });
 
   it('finds each provider secret in its file and layer, masked', () => {
