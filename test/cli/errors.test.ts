@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, assertOneLineError, plimsoll } from '../helpers/cli.js';
+import { BUILT_CLI, assertOneLineError, plimsoll } from '../helpers/cli.js';
 import { TESTBED, needTestbed } from '../helpers/testbed.js';
 import { pathSkipper } from '../../src/skip-paths.js';
 import { parseDuration } from '../../src/cli/deadline.js';
@@ -41,10 +41,13 @@ describe('bad input: one line that says what to do, exit 2', () => {
     const copy = join(mkdtempSync(join(tmpdir(), 'plimsoll-unreadable-')), 'layout');
     cpSync(join(TESTBED, 'oci/alpine-3.20'), copy, { recursive: true });
     chmodSync(join(copy, 'blobs'), 0o700);
+    // The other user may pass through the temporary directories (the test runner makes its own 0700), just not into blobs/.
     chmodSync(join(copy, '..'), 0o755);
-    // As an unprivileged user (root reads anything), when the tests run as root; else as ourselves.
+    chmodSync(tmpdir(), 0o711);
+    // As an unprivileged user (root reads anything), when the tests run as root; else as ourselves. The built
+    // CLI, since tsx wants a cache directory the other user could not write.
     const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
-    const [cmd = process.execPath, ...rest] = [...asNobody, process.execPath, '--import', 'tsx', CLI, 'image', `oci:${copy}`, '--scanners', 'config'];
+    const [cmd = process.execPath, ...rest] = [...asNobody, process.execPath, BUILT_CLI, 'image', `oci:${copy}`, '--scanners', 'config'];
     const r = spawnSync(cmd, rest, { encoding: 'utf8', env: { ...process.env, HOME: tmpdir(), CI: 'true' } });
     assertOneLineError({ status: r.status, stdout: r.stdout, stderr: r.stderr }, 'EACCES');
   });

@@ -1,5 +1,6 @@
 // --offline sends nothing: a full scan (inventory, vulnerabilities, hardening) of the built CLI under
 // strace makes no connect, sendto or sendmsg call, in any process or thread.
+import { BUILT_CLI as CLI } from '../helpers/cli.js';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,6 @@ import { join } from 'node:path';
 import { runDbUpdate } from '../../src/vulndb/index.js';
 import { SHARED, TESTBED, hasCommand, needTestbed } from '../helpers/testbed.js';
 
-const CLI = join(import.meta.dirname, '../../dist/cli.js');
 const skip = needTestbed() ?? (hasCommand('strace') ? undefined : 'strace not installed') ?? (existsSync(CLI) ? undefined : 'dist/ not built (npm run build)');
 
 describe('--offline makes no network connection', { skip }, () => {

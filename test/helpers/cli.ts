@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const CLI = join(import.meta.dirname, '../../src/cli.ts');
+/** The built CLI (`npm test` builds first): what a process without tsx, or as another user, runs. */
+export const BUILT_CLI = join(import.meta.dirname, '../../dist/cli.js');
 
 export interface CliRun {
   status: number | null;
