@@ -49,8 +49,9 @@ export function registryEnv(): RegistryEnv | undefined {
 }
 
 /** Whether a program runs here (`cmd --version` exits 0). */
+/** Whether a program is on PATH (asked of the shell: not every program answers `--version`, OpenSSL 3 does not). */
 export function hasCommand(cmd: string): boolean {
-  return spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
+  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', cmd], { stdio: 'ignore' }).status === 0;
 }
 
 /** Skip reason for tests that need the running testbed registries and skopeo, or undefined. */
