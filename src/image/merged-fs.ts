@@ -1,4 +1,5 @@
 import { bodyBytes, type Body } from './body-store.js';
+import { FileTable, ROOT, type FileMeta } from './file-table.js';
 import type { CapturedFile, FileInfo, ImageFilesystem, IndexedFile, LayerRef } from './files.js';
 import type { LayerContent, LayerEntry } from './layer-reader.js';
 import { basename, dirname, normalizeImagePath, resolveLinkTarget } from './paths.js';
@@ -8,16 +9,8 @@ import type { ScanWarning } from '../model/package.js';
 const MAX_SYMLINK_HOPS = 40;
 /** Files checked for a wanted alias name (bounds the work a forest of symlinks can cause). */
 const MAX_ALIAS_CHECKS = 1_000_000;
-
-interface Node {
-  file: IndexedFile;
-  body?: Body;
-  children?: Map<string, Node>;
-}
-
-function dirNode(path: string, layer: LayerRef): Node {
-  return { file: { path, type: 'dir', mode: 0o755, size: 0, layer }, children: new Map() };
-}
+/** A directory the merge creates because an entry lies below it, as runtimes create it. */
+const IMPLICIT_DIR: FileMeta = { type: 'dir', mode: 0o755, size: 0 };
 
 /** A captured file whose body, when spilled to disk, is read back each time it is used and never held by the file. */
 function capturedFile(file: IndexedFile, body: Body): CapturedFile {
@@ -31,17 +24,17 @@ function capturedFile(file: IndexedFile, body: Body): CapturedFile {
  * layer that last wrote it. Lookups follow symlinks only inside the image root.
  */
 export class MergedFilesystem implements ImageFilesystem {
-  private readonly root: Node;
+  private readonly table: FileTable;
   readonly warnings: ScanWarning[] = [];
   /**
    * Directories already resolved, with the symlink hops it took: a database listing a million paths
    * under a directory reached through a 40-hop chain follows the chain once, not once per path.
    * Cleared whenever the tree changes.
    */
-  private readonly dirs = new Map<string, { node: Node; hops: number } | undefined>();
+  private readonly dirs = new Map<string, { node: number; hops: number } | undefined>();
 
   constructor(rootLayer: LayerRef) {
-    this.root = dirNode('', rootLayer);
+    this.table = new FileTable(rootLayer);
   }
 
   /** Applies one layer: its whiteouts and opaque markers hide lower content, then its entries are written in tar order. */
@@ -49,12 +42,12 @@ export class MergedFilesystem implements ImageFilesystem {
     this.dirs.clear();
     for (const dir of layer.opaqueDirs) {
       const node = this.lookup(dir, true);
-      node?.children?.clear();
+      if (node !== undefined) this.table.empty(node);
       this.dirs.clear();
     }
     for (const path of layer.whiteouts) {
       const parent = this.lookup(dirname(path), true);
-      parent?.children?.delete(basename(path));
+      if (parent !== undefined) this.table.remove(parent, basename(path));
     }
     for (const entry of layer.entries) this.write(entry, layer.ref);
   }
@@ -62,100 +55,91 @@ export class MergedFilesystem implements ImageFilesystem {
   private write(entry: LayerEntry, layer: LayerRef): void {
     if (this.dirs.size > 0) this.dirs.clear();
     const parent = this.ensureDir(dirname(entry.path), layer);
-    if (!parent) {
+    if (parent === undefined) {
       this.warnings.push({ path: entry.path, message: 'skipped: too many levels of symbolic links in its directory' });
       return;
     }
     const name = basename(entry.path);
-    const path = parent.file.path ? `${parent.file.path}/${name}` : name;
-    const children = parent.children as Map<string, Node>;
-    const existing = children.get(name);
-    const { body, ...info } = entry;
-    const file: IndexedFile = { ...info, path, layer };
-    if (entry.type === 'dir' && existing?.file.type === 'dir') {
-      existing.file = file;
+    const existing = this.table.child(parent, name);
+    if (entry.type === 'dir' && existing !== undefined && this.table.isDir(existing)) {
+      this.table.set(existing, entry, layer);
       return;
     }
-    const node: Node = { file };
-    if (entry.type === 'dir') node.children = new Map();
-    if (body) node.body = body;
-    if (entry.type === 'hardlink') this.linkHard(node, entry);
-    children.set(name, node);
+    const node = existing === undefined ? this.table.add(parent, name, entry, layer) : this.table.replace(existing, entry, layer);
+    if (entry.body) this.table.setBody(node, entry.body);
+    if (entry.type === 'hardlink') this.linkHard(node, entry, layer);
   }
 
   /** A hard link shares its target's inode (mode, owner, size, body); the target is already in the view (tar order). */
-  private linkHard(node: Node, entry: LayerEntry): void {
+  private linkHard(node: number, entry: LayerEntry, layer: LayerRef): void {
     const target = entry.linkTarget === undefined ? undefined : this.lookup(entry.linkTarget, false);
-    if (!target || target.file.type !== 'file') {
+    if (target === undefined || this.table.type(target) !== 'file') {
       this.warnings.push({ path: entry.path, message: `hard link to missing file ${entry.linkTarget ?? ''}` });
       return;
     }
-    const { mode, uid, gid, size } = target.file;
-    node.file = { ...node.file, mode, uid, gid, size, linkTarget: target.file.path };
-    if (target.body) node.body = target.body;
+    this.table.set(node, { type: 'hardlink', ...this.table.meta(target), linkTarget: this.table.path(target) }, layer);
+    const body = this.table.body(target);
+    if (body) this.table.setBody(node, body);
   }
 
   /**
    * Finds (or creates, as runtimes do) the directory at `path`, following
    * symlinks in it inside the root; undefined on a symlink loop.
    */
-  private ensureDir(path: string, layer: LayerRef): Node | undefined {
+  private ensureDir(path: string, layer: LayerRef): number | undefined {
     let pending = path === '' ? [] : path.split('/');
-    let node = this.root;
+    let node = ROOT;
     let hops = 0;
     while (pending.length > 0) {
       const name = pending.shift() as string;
-      const children = node.children as Map<string, Node>;
-      let child = children.get(name);
-      if (child?.file.type === 'symlink') {
+      let child = this.table.child(node, name);
+      if (child !== undefined && this.table.type(child) === 'symlink') {
         if (++hops > MAX_SYMLINK_HOPS) return undefined;
-        const target = resolveLinkTarget(node.file.path, child.file.linkTarget ?? '');
+        const target = resolveLinkTarget(this.table.path(node), this.table.linkTarget(child) ?? '');
         pending = [...target.split('/').filter(Boolean), ...pending];
-        node = this.root;
+        node = ROOT;
         continue;
       }
-      if (!child?.children) {
-        child = dirNode(node.file.path ? `${node.file.path}/${name}` : name, layer);
-        children.set(name, child);
-      }
+      if (child === undefined) child = this.table.add(node, name, IMPLICIT_DIR, layer);
+      else if (!this.table.isDir(child)) this.table.replace(child, IMPLICIT_DIR, layer);
       node = child;
     }
     return node;
   }
 
   /** Finds `path`, following symlinks in the parents (and the last part when `followLast`); `hops` were spent getting here. */
-  private lookup(path: string, followLast: boolean, hops = 0): Node | undefined {
+  private lookup(path: string, followLast: boolean, hops = 0): number | undefined {
     const normal = normalizeImagePath(path);
-    if (normal === '') return this.root;
+    if (normal === '') return ROOT;
     const dir = this.directory(dirname(normal));
-    const child = dir?.node.children?.get(basename(normal));
-    if (!dir || !child) return undefined;
-    if (child.file.type !== 'symlink' || !followLast) return child;
+    const child = dir && this.table.child(dir.node, basename(normal));
+    if (!dir || child === undefined) return undefined;
+    if (this.table.type(child) !== 'symlink' || !followLast) return child;
     const spent = hops + dir.hops + 1;
     if (spent > MAX_SYMLINK_HOPS) return undefined;
-    return this.lookup(resolveLinkTarget(dir.node.file.path, child.file.linkTarget ?? ''), true, spent);
+    return this.lookup(resolveLinkTarget(this.table.path(dir.node), this.table.linkTarget(child) ?? ''), true, spent);
   }
 
   /** The node a directory path leads to, every symlink in it followed (memoised in `dirs`). */
-  private directory(path: string): { node: Node; hops: number } | undefined {
+  private directory(path: string): { node: number; hops: number } | undefined {
     if (this.dirs.has(path)) return this.dirs.get(path);
     let pending = path === '' ? [] : path.split('/');
-    let node = this.root;
+    let node = ROOT;
     let hops = 0;
-    let found: { node: Node; hops: number } | undefined;
+    let found: { node: number; hops: number } | undefined;
     for (;;) {
       if (pending.length === 0) {
         found = { node, hops };
         break;
       }
       const name = pending.shift() as string;
-      const child = node.children?.get(name);
-      if (!child) break;
-      if (child.file.type === 'symlink') {
+      const child = this.table.child(node, name);
+      if (child === undefined) break;
+      if (this.table.type(child) === 'symlink') {
         if (++hops > MAX_SYMLINK_HOPS) break;
-        const target = resolveLinkTarget(node.file.path, child.file.linkTarget ?? '');
+        const target = resolveLinkTarget(this.table.path(node), this.table.linkTarget(child) ?? '');
         pending = [...target.split('/').filter(Boolean), ...pending];
-        node = this.root;
+        node = ROOT;
         continue;
       }
       node = child;
@@ -166,23 +150,23 @@ export class MergedFilesystem implements ImageFilesystem {
 
   get(path: string): IndexedFile | undefined {
     const node = this.lookup(path, false);
-    return node === this.root ? undefined : node?.file;
+    return node === undefined || node === ROOT ? undefined : this.table.file(node);
   }
 
   resolve(path: string): IndexedFile | undefined {
     const node = this.lookup(path, true);
-    return node === this.root ? undefined : node?.file;
+    return node === undefined || node === ROOT ? undefined : this.table.file(node);
   }
 
   *entries(): IterableIterator<IndexedFile> {
-    const stack: Node[] = [this.root];
+    const stack: [number, string][] = [[ROOT, '']];
     while (stack.length > 0) {
-      const node = stack.pop() as Node;
-      if (node !== this.root) yield node.file;
-      if (node.children) {
-        const names = [...node.children.keys()].sort().reverse();
-        for (const name of names) stack.push(node.children.get(name) as Node);
-      }
+      const [node, path] = stack.pop() as [number, string];
+      if (node !== ROOT) yield this.table.file(node, path);
+      const children = this.table.children(node);
+      if (!children) continue;
+      const names = [...children.keys()].sort().reverse();
+      for (const name of names) stack.push([children.get(name) as number, path ? `${path}/${name}` : name]);
     }
   }
 
@@ -193,33 +177,35 @@ export class MergedFilesystem implements ImageFilesystem {
    * looked for one symlink deep, within a budget of checks.
    */
   bodiesWantedThroughLinks<W>(want: (info: FileInfo) => W | undefined): { layer: number; path: string; want: W }[] {
-    const found = new Map<Node, { layer: number; path: string; want: W }>();
+    const found = new Map<number, { layer: number; path: string; want: W }>();
     let budget = MAX_ALIAS_CHECKS;
-    const consider = (node: Node, alias: string): void => {
-      if (node.file.type !== 'file' || node.body || found.has(node) || budget-- <= 0) return;
+    const consider = (node: number, alias: string): void => {
+      if (this.table.type(node) !== 'file' || this.table.body(node) || found.has(node) || budget-- <= 0) return;
+      const file = this.table.file(node);
       // Wanted under its own name too: its body was dropped on purpose (reduced, too large).
-      if (want(node.file) !== undefined) return;
-      const w = want({ ...node.file, path: alias });
-      if (w !== undefined) found.set(node, { layer: node.file.layer.index, path: node.file.path, want: w });
+      if (want(file) !== undefined) return;
+      const w = want({ ...file, path: alias });
+      if (w !== undefined) found.set(node, { layer: file.layer.index, path: file.path, want: w });
     };
-    const all: Node[] = [this.root];
+    const all: number[] = [ROOT];
     while (all.length > 0 && budget > 0) {
-      const node = all.pop() as Node;
-      if (node.children) for (const child of node.children.values()) all.push(child);
-      if (node.file.type !== 'symlink') continue;
-      const target = this.lookup(node.file.path, true);
-      if (!target || target === this.root) continue;
-      if (!target.children) {
-        consider(target, node.file.path);
+      const node = all.pop() as number;
+      for (const child of this.table.children(node)?.values() ?? []) all.push(child);
+      if (this.table.type(node) !== 'symlink') continue;
+      const link = this.table.path(node);
+      const target = this.lookup(link, true);
+      if (target === undefined || target === ROOT) continue;
+      if (!this.table.isDir(target)) {
+        consider(target, link);
         continue;
       }
       // A symlinked directory: every file below its target has a name below the link too.
-      const below: Node[] = [target];
+      const below: [number, string][] = [[target, link]];
       while (below.length > 0 && budget > 0) {
-        const dir = below.pop() as Node;
-        for (const child of dir.children?.values() ?? []) {
-          if (child.children) below.push(child);
-          else consider(child, `${node.file.path}${child.file.path.slice(target.file.path.length)}`);
+        const [dir, alias] = below.pop() as [number, string];
+        for (const [name, child] of this.table.children(dir) ?? []) {
+          if (this.table.isDir(child)) below.push([child, `${alias}/${name}`]);
+          else consider(child, `${alias}/${name}`);
         }
       }
     }
@@ -229,32 +215,27 @@ export class MergedFilesystem implements ImageFilesystem {
   /** The merged path a layer's tar entry lands on (its parents' symlinks followed). */
   landsOn(path: string): string {
     const parent = this.lookup(dirname(path), true);
-    const dir = parent?.file.path ?? dirname(path);
+    const dir = parent === undefined ? dirname(path) : this.table.path(parent);
     return dir ? `${dir}/${basename(path)}` : basename(path);
   }
 
   /** Gives a file the body read for it by a later pass. */
   setBody(path: string, body: Body): void {
     const node = this.lookup(path, false);
-    if (node?.file.type === 'file') node.body = body;
+    if (node !== undefined && this.table.type(node) === 'file') this.table.setBody(node, body);
   }
 
   read(path: string): CapturedFile | undefined {
     const node = this.lookup(path, true);
-    return node?.body ? capturedFile(node.file, node.body) : undefined;
+    const body = node === undefined ? undefined : this.table.body(node);
+    return node !== undefined && body ? capturedFile(this.table.file(node), body) : undefined;
   }
 
   captured(filter?: (file: CapturedFile) => boolean): CapturedFile[] {
     const out: CapturedFile[] = [];
-    const stack: Node[] = [this.root];
-    while (stack.length > 0) {
-      const node = stack.pop() as Node;
-      if (node.body) {
-        const file = capturedFile(node.file, node.body);
-        if (!filter || filter(file)) out.push(file);
-      }
-      // One push per child: spreading a directory of 125,000 entries overflows the call stack.
-      if (node.children) for (const child of node.children.values()) stack.push(child);
+    for (const [node, body] of this.table.withBodies()) {
+      const file = capturedFile(this.table.file(node), body);
+      if (!filter || filter(file)) out.push(file);
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }

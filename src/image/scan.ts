@@ -33,7 +33,8 @@ export interface ImageContents {
   layers: LayerSummary[];
   /**
    * What each layer wrote and deleted on its own, with the bodies requests
-   * captured: for checks that must see content a later layer hides.
+   * captured: for checks that must see content a later layer hides. Once
+   * merged, a layer's `entries` are only those (see {@link merge}).
    */
   perLayer: LayerContent[];
 }
@@ -58,6 +59,21 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * Applies the layers bottom-up, each then keeping of its entries only what the per-layer checks read:
+ * the captured bodies, and later rewrites of their paths (which may remove a secret). The rest is in
+ * the merged view, so an image of millions of entries does not hold them twice.
+ */
+function merge(fs: MergedFilesystem, contents: readonly LayerContent[]): void {
+  const captured = new Set<string>();
+  for (const content of contents) {
+    fs.apply(content);
+    fs.warnings.push(...content.warnings);
+    content.entries = content.entries.filter((e) => e.body !== undefined || captured.has(e.path));
+    for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
+  }
 }
 
 /**
@@ -100,8 +116,7 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
     dropSkipped(content);
     options.onLayer?.(content);
     const fs = new MergedFilesystem(ref);
-    fs.apply(content);
-    fs.warnings.push(...content.warnings);
+    merge(fs, [content]);
     return { fs, layers: [], perLayer: [content] };
   }
   const refs = layerRefs(image);
@@ -120,10 +135,7 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
   });
   const fs = new MergedFilesystem(refs[0] ?? { index: 0, digest: '' });
   fs.warnings.push(...(image.warnings ?? []));
-  for (const content of contents) {
-    fs.apply(content);
-    fs.warnings.push(...content.warnings);
-  }
+  merge(fs, contents);
   await readLinkedBodies(image, fs, requests, { maxLayerSize, bodies });
   const layers = contents.map((c, i) => ({
     ...c.ref,
