@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
 import type { Body, BodyStore } from './body-store.js';
+import { EntryLog } from './entry-log.js';
 import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
 import type { FileInfo, FileRequest, FileType, LayerRef } from './files.js';
 import { basename, dirname, normalizeImagePath } from './paths.js';
@@ -18,7 +19,8 @@ export interface LayerEntry extends FileInfo {
 /** What one layer writes and deletes, before merging with the others. */
 export interface LayerContent {
   ref: LayerRef;
-  entries: LayerEntry[];
+  /** In tar order; packed (an {@link EntryLog}) as a layer is read. */
+  entries: Iterable<LayerEntry>;
   /** Paths a `.wh.NAME` file deletes from lower layers. */
   whiteouts: string[];
   /** Directories whose lower-layer contents `.wh..wh..opq` hides. */
@@ -79,15 +81,13 @@ export function wanted(requests: readonly FileRequest[], info: FileInfo): Want |
 }
 
 /**
- * Records an entry with its body as wanted: reduced when a reducer applies, skipped with a warning when
- * too large, and handed to `store` (which may spill it to disk) when one is given.
+ * An entry with its body as wanted: reduced when a reducer applies, skipped with a warning when too
+ * large, and handed to `store` (which may spill it to disk) when one is given.
  */
-export function keepBody(content: Pick<LayerContent, 'entries' | 'warnings'>, info: FileInfo, want: Want, body: Buffer | undefined, store?: BodyStore): LayerEntry {
-  if (!body) content.warnings.push({ path: info.path, message: `skipped: larger than ${want.limit} bytes` });
+export function keepBody(warnings: ScanWarning[], info: FileInfo, want: Want, body: Buffer | undefined, store?: BodyStore): LayerEntry {
+  if (!body) warnings.push({ path: info.path, message: `skipped: larger than ${want.limit} bytes` });
   const kept = body && want.reduce ? want.reduce(info, body) : body;
-  const entry = kept ? { ...info, body: store ? store.keep(kept) : kept } : info;
-  content.entries.push(entry);
-  return entry;
+  return kept ? { ...info, body: store ? store.keep(kept) : kept } : info;
 }
 
 /** Classifies an entry: whiteout bookkeeping, or a file to index (undefined for things to ignore). */
@@ -147,23 +147,26 @@ function layerError(err: unknown, what: string): Error {
  * and whiteouts, and keeps only the bodies some request wants.
  */
 export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLayerOptions): Promise<LayerContent> {
-  const content: LayerContent = { ref, entries: [], whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
+  const entries = new EntryLog();
+  const content: LayerContent = { ref, entries, whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
   // The layer's regular files by path, built at its first hard link (most layers have none).
   let files: Map<string, LayerEntry> | undefined;
   const walk = await walkTar(blob, options, content, async (info, body) => {
     if (info.type === 'hardlink') {
-      files ??= new Map(content.entries.filter((e) => e.type === 'file').map((e) => [e.path, e]));
+      if (!files) {
+        files = new Map();
+        for (const entry of entries) if (entry.type === 'file') files.set(entry.path, entry);
+      }
       const target = info.linkTarget === undefined ? undefined : files.get(info.linkTarget);
       // Predicates see a hard link as the file it shares an inode with.
       const want = target && !target.body ? wanted(options.requests, { ...info, mode: target.mode, size: target.size }) : undefined;
       if (want) (content.linksAwaitingBodies ??= []).push({ link: info, want });
-      content.entries.push(info);
+      entries.push(info);
       return;
     }
     const want = info.type === 'file' ? wanted(options.requests, info) : undefined;
-    let entry: LayerEntry = info;
-    if (want) entry = keepBody(content, info, want, await body(want.limit), options.bodies);
-    else content.entries.push(info);
+    const entry = want ? keepBody(content.warnings, info, want, await body(want.limit), options.bodies) : info;
+    entries.push(entry);
     if (entry.type === 'file') files?.set(entry.path, entry);
   });
   content.compression = walk.compression;
@@ -188,7 +191,7 @@ export async function readBodies(
   await walkTar(blob, options, { ref, whiteouts: [], opaqueDirs: [], warnings: [] }, async (info, body) => {
     const want = info.type === 'file' ? pick(info) : undefined;
     if (!want) return;
-    const kept = keepBody({ entries: [], warnings }, info, want, await body(want.limit), options.bodies);
+    const kept = keepBody(warnings, info, want, await body(want.limit), options.bodies);
     if (kept.body) onBody(info, kept.body);
   });
   return warnings;
@@ -214,11 +217,12 @@ export async function readHardLinkBodies(blob: Readable, content: LayerContent, 
     if (!links) return;
     const bytes = await body(links.reduce((max, l) => Math.max(max, l.want.limit), 0));
     for (const { link, want } of links) {
-      const kept = keepBody({ entries: [], warnings: content.warnings }, { ...link, mode: info.mode, size: info.size }, want, bytes && bytes.length <= want.limit ? bytes : undefined, options.bodies);
+      const kept = keepBody(content.warnings, { ...link, mode: info.mode, size: info.size }, want, bytes && bytes.length <= want.limit ? bytes : undefined, options.bodies);
       if (kept.body) bodies.set(link, kept.body);
     }
   });
-  content.entries = content.entries.map((entry) => {
+  // The log keeps a hard link (it has a link target) as the very object queued in `waiting`.
+  content.entries = EntryLog.from(content.entries, (entry) => {
     const body = bodies.get(entry);
     return body ? { ...entry, body } : entry;
   });

@@ -1,4 +1,5 @@
 import { BodyStore } from './body-store.js';
+import { EntryLog } from './entry-log.js';
 import type { FileInfo, FileRequest, LayerRef } from './files.js';
 import { readBodies, readHardLinkBodies, readLayer, wanted, type LayerContent, type Want } from './layer-reader.js';
 import { MergedFilesystem } from './merged-fs.js';
@@ -71,7 +72,7 @@ function merge(fs: MergedFilesystem, contents: readonly LayerContent[]): void {
   for (const content of contents) {
     fs.apply(content);
     fs.warnings.push(...content.warnings);
-    content.entries = content.entries.filter((e) => e.body !== undefined || captured.has(e.path));
+    content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined));
     for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
   }
 }
@@ -107,7 +108,7 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
   // A skipped path is neither read nor kept: as if the image did not hold it.
   const requests = skip ? (options.requests ?? []).map((r) => ({ ...r, wants: (info: FileInfo) => !skip(info.path) && r.wants(info) })) : (options.requests ?? []);
   const dropSkipped = (content: LayerContent): void => {
-    if (skip) content.entries = content.entries.filter((e) => !skip(e.path));
+    if (skip) content.entries = EntryLog.from(content.entries, (e) => (skip(e.path) ? undefined : e));
   };
   const bodies = new BodyStore();
   if (image.rootfs !== undefined) {

@@ -87,7 +87,7 @@ describe('tar variants: Plimsoll reads what Go archive/tar reads', { skip: goMis
       let ours: string[] | Error;
       try {
         const content = await readLayer(Readable.from([variant.tar]), { index: 0, digest: 'sha256:test' }, { requests: [], maxLayerSize: 1 << 30, what: 'layer' });
-        ours = content.entries.map((e) => `${e.type} ${e.path} ${e.size}`);
+        ours = [...content.entries].map((e) => `${e.type} ${e.path} ${e.size}`);
       } catch (err) {
         ours = err as Error;
       }

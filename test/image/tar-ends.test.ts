@@ -8,7 +8,7 @@ import { END, member } from '../adversarial/tar-variants.js';
 
 async function read(tar: Buffer): Promise<{ paths: string[]; warnings: string[]; diffId?: string }> {
   const content = await readLayer(Readable.from([tar]), { index: 0, digest: 'sha256:l' }, { requests: [], maxLayerSize: 1 << 30, what: 'layer' });
-  return { paths: content.entries.map((e) => e.path), warnings: content.warnings.map((w) => w.message), ...(content.diffId ? { diffId: content.diffId } : {}) };
+  return { paths: [...content.entries].map((e) => e.path), warnings: content.warnings.map((w) => w.message), ...(content.diffId ? { diffId: content.diffId } : {}) };
 }
 
 describe('the end of a layer tar', () => {

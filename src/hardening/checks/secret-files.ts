@@ -31,12 +31,17 @@ function scanEntry(entry: LayerEntry): { matches: RuleMatch[]; text: string } {
   return { matches, text };
 }
 
+function find<T>(items: Iterable<T>, test: (item: T) => boolean): T | undefined {
+  for (const item of items) if (test(item)) return item;
+  return undefined;
+}
+
 const within = (path: string, dir: string): boolean => dir === '' || path === dir || path.startsWith(`${dir}/`);
 
 /** The first later layer that removes the secret from `path`: a whiteout, an opaque parent, or a rewrite without it. */
 function removedIn(layers: readonly LayerContent[], from: number, path: string, match: RuleMatch): LayerRef | undefined {
   for (const layer of layers.slice(from + 1)) {
-    const rewrite = layer.entries.find((e) => e.path === path);
+    const rewrite = find(layer.entries, (e) => e.path === path);
     if (rewrite) {
       if (scanEntry(rewrite).matches.some((m) => m.rule === match.rule && m.secret === match.secret)) continue;
       return layer.ref;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { FileRequest, FileType, LayerRef } from '../files.js';
 import type { BodyStore } from '../body-store.js';
+import { EntryLog } from '../entry-log.js';
 import { keepBody, wanted, type LayerContent, type LayerEntry } from '../layer-reader.js';
 import type { ResolvedImage } from '../types.js';
 import type { Stats } from 'node:fs';
@@ -31,7 +32,8 @@ function fileType(st: Stats): FileType | undefined {
  * read, never followed, so nothing outside the directory is visited.
  */
 export async function readRootfs(root: string, ref: LayerRef, requests: readonly FileRequest[], bodies?: BodyStore): Promise<LayerContent> {
-  const content: LayerContent = { ref, entries: [], whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
+  const entries = new EntryLog();
+  const content: LayerContent = { ref, entries, whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
   const walk = async (rel: string): Promise<void> => {
     const dir = await opendir(join(root, rel));
     const names: string[] = [];
@@ -51,8 +53,7 @@ export async function readRootfs(root: string, ref: LayerRef, requests: readonly
       const info: LayerEntry = { path, type, mode: st.mode & 0o7777, size: type === 'file' ? st.size : 0, uid: st.uid, gid: st.gid };
       if (type === 'symlink') info.linkTarget = await readlink(abs);
       const want = type === 'file' ? wanted(requests, info) : undefined;
-      if (want) keepBody(content, info, want, info.size <= want.limit ? await readFile(abs) : undefined, bodies);
-      else content.entries.push(info);
+      entries.push(want ? keepBody(content.warnings, info, want, info.size <= want.limit ? await readFile(abs) : undefined, bodies) : info);
       content.tarBytes += info.size;
       if (type === 'dir') await walk(path);
     }

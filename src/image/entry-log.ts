@@ -1,0 +1,92 @@
+// A layer's entries in tar order, packed into byte chunks until they are merged: an object per entry
+// (a hundred bytes and more) would make a layer of two million tiny files cost a quarter of a gigabyte
+// before the merge even starts. Entries with a body or a link target are kept as the objects given.
+import type { FileType } from './files.js';
+import type { LayerEntry } from './layer-reader.js';
+
+const TYPES: readonly FileType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo'];
+/** Kind byte of an entry kept as an object, in `whole` at its position. */
+const WHOLE = 0xff;
+/** kind, mode, size, uid, gid, path length. */
+const FIXED = 1 + 2 + 8 + 4 + 4 + 4;
+/** Chunks start small (most layers, and what a layer keeps once merged, are small) and double up to this. */
+const MAX_CHUNK = 1 << 20;
+
+export class EntryLog implements Iterable<LayerEntry> {
+  private readonly chunks: Buffer[] = [];
+  /** Bytes used in the last chunk. */
+  private used = 0;
+  private count = 0;
+  private readonly whole = new Map<number, LayerEntry>();
+
+  /** A log of `entries`, each as `each` gives it back (undefined leaves it out). */
+  static from(entries: Iterable<LayerEntry>, each: (entry: LayerEntry) => LayerEntry | undefined = (entry) => entry): EntryLog {
+    const log = new EntryLog();
+    for (const entry of entries) {
+      const kept = each(entry);
+      if (kept) log.push(kept);
+    }
+    return log;
+  }
+
+  push(entry: LayerEntry): void {
+    const { uid, gid } = entry;
+    const packable = entry.body === undefined && entry.linkTarget === undefined && isOwner(uid) && isOwner(gid);
+    const pathBytes = packable ? Buffer.byteLength(entry.path) : 0;
+    const at = this.reserve(packable ? FIXED + pathBytes : 1);
+    const chunk = this.chunks.at(-1) as Buffer;
+    const position = this.count++;
+    if (!packable) {
+      chunk[at] = WHOLE;
+      this.whole.set(position, entry);
+      return;
+    }
+    chunk[at] = TYPES.indexOf(entry.type);
+    chunk.writeUInt16LE(entry.mode, at + 1);
+    chunk.writeDoubleLE(entry.size, at + 3);
+    chunk.writeUInt32LE(uid as number, at + 11);
+    chunk.writeUInt32LE(gid as number, at + 15);
+    chunk.writeUInt32LE(pathBytes, at + 19);
+    chunk.write(entry.path, at + FIXED, 'utf8');
+  }
+
+  *[Symbol.iterator](): IterableIterator<LayerEntry> {
+    let position = 0;
+    for (const [i, chunk] of this.chunks.entries()) {
+      const end = i === this.chunks.length - 1 ? this.used : chunk.length;
+      let at = 0;
+      while (at < end) {
+        const kind = chunk[at] as number;
+        if (kind === WHOLE) {
+          yield this.whole.get(position++) as LayerEntry;
+          at += 1;
+          continue;
+        }
+        const pathBytes = chunk.readUInt32LE(at + 19);
+        const type = TYPES[kind] as FileType;
+        const path = chunk.toString('utf8', at + FIXED, at + FIXED + pathBytes);
+        yield { path, type, mode: chunk.readUInt16LE(at + 1), size: chunk.readDoubleLE(at + 3), uid: chunk.readUInt32LE(at + 11), gid: chunk.readUInt32LE(at + 15) };
+        position++;
+        at += FIXED + pathBytes;
+      }
+    }
+  }
+
+  /** Where `bytes` more fit: the last chunk, or a new one (records never straddle chunks). */
+  private reserve(bytes: number): number {
+    const last = this.chunks.at(-1);
+    if (last && this.used + bytes <= last.length) {
+      this.used += bytes;
+      return this.used - bytes;
+    }
+    // A full chunk is cut to what it holds, so reading it stops where its records end.
+    if (last) this.chunks[this.chunks.length - 1] = last.subarray(0, this.used);
+    this.chunks.push(Buffer.alloc(Math.max(Math.min(MAX_CHUNK, 4096 * 2 ** this.chunks.length), bytes)));
+    this.used = bytes;
+    return 0;
+  }
+}
+
+function isOwner(id: number | undefined): boolean {
+  return id !== undefined && Number.isInteger(id) && id >= 0 && id <= 0xffffffff;
+}
