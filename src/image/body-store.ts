@@ -43,7 +43,9 @@ export class BodyStore {
   keep(body: Buffer): Body {
     if (this.held + body.length <= this.heldBytes) {
       this.held += body.length;
-      return body;
+      // A body that is a view of a larger chunk (a small file read from a stream) would keep the whole
+      // chunk alive; small views of Buffer's shared 8 KiB pool are not worth a copy.
+      return body.buffer.byteLength > body.length + 8192 ? Buffer.from(body) : body;
     }
     const fd = this.file();
     for (let written = 0; written < body.length; ) written += writeSync(fd, body, written, body.length - written, this.end + written);

@@ -47,21 +47,40 @@ export class StreamSource implements ByteSource {
   offset = 0;
   constructor(private readonly chunks: AsyncIterator<Buffer>) {}
 
+  /** Replaces the (consumed) buffer with the next chunk; false at the end. */
   private async fill(): Promise<boolean> {
-    if (this.ended) return false;
+    const next = await this.next();
+    if (next) this.buffered = next;
+    return next !== undefined;
+  }
+
+  private async next(): Promise<Buffer | undefined> {
+    if (this.ended) return undefined;
     const next = await this.chunks.next();
-    if (next.done) {
-      this.ended = true;
-      return false;
-    }
-    this.buffered = this.buffered.length === 0 ? next.value : Buffer.concat([this.buffered, next.value]);
-    return true;
+    if (next.done) this.ended = true;
+    return next.done ? undefined : next.value;
   }
 
   async read(n: number): Promise<Buffer> {
-    while (this.buffered.length < n && (await this.fill()));
-    const out = this.buffered.subarray(0, n);
-    this.buffered = this.buffered.subarray(out.length);
+    let out: Buffer;
+    if (this.buffered.length >= n) {
+      out = this.buffered.subarray(0, n);
+      this.buffered = this.buffered.subarray(n);
+    } else {
+      // A body of many chunks is joined once, into a buffer of its own: joined chunk by chunk it is
+      // copied over and over, and a view of a larger buffer would keep that buffer alive with it.
+      const parts = [this.buffered];
+      let have = this.buffered.length;
+      while (have < n) {
+        const next = await this.next();
+        if (!next) break;
+        parts.push(next);
+        have += next.length;
+      }
+      out = Buffer.concat(parts, Math.min(n, have));
+      const last = parts.at(-1) as Buffer;
+      this.buffered = have > n ? last.subarray(last.length - (have - n)) : Buffer.alloc(0);
+    }
     this.offset += out.length;
     return out;
   }
