@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Bytes of bodies a scan keeps in memory before it spills the rest to disk. */
-export const DEFAULT_HELD_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_HELD_BYTES = 8 * 1024 * 1024;
 
 /** A body written to the store's temp file. */
 export class SpilledBody {
