@@ -159,14 +159,25 @@ export class MergedFilesystem implements ImageFilesystem {
   }
 
   *entries(): IterableIterator<IndexedFile> {
-    const stack: [number, string][] = [[ROOT, '']];
-    while (stack.length > 0) {
-      const [node, path] = stack.pop() as [number, string];
-      if (node !== ROOT) yield this.table.file(node, path);
+    // One frame per directory being walked, its names sorted: a directory of 130,000 entries costs one
+    // array of names at a time, not a path string and a frame for each of them.
+    const stack: { children: ReadonlyMap<string, number>; path: string; names: string[]; next: number }[] = [];
+    const open = (node: number, path: string): void => {
       const children = this.table.children(node);
-      if (!children) continue;
-      const names = [...children.keys()].sort().reverse();
-      for (const name of names) stack.push([children.get(name) as number, path ? `${path}/${name}` : name]);
+      if (children) stack.push({ children, path, names: [...children.keys()].sort(), next: 0 });
+    };
+    open(ROOT, '');
+    while (stack.length > 0) {
+      const dir = stack.at(-1) as (typeof stack)[number];
+      if (dir.next === dir.names.length) {
+        stack.pop();
+        continue;
+      }
+      const name = dir.names[dir.next++] as string;
+      const node = dir.children.get(name) as number;
+      const path = dir.path ? `${dir.path}/${name}` : name;
+      yield this.table.file(node, path);
+      open(node, path);
     }
   }
 
