@@ -1,14 +1,14 @@
 // A layer's entries in tar order, packed into byte chunks until they are merged: an object per entry
 // (a hundred bytes and more) would make a layer of two million tiny files cost a quarter of a gigabyte
-// before the merge even starts. Entries with a body or a link target are kept as the objects given.
+// before the merge even starts. Entries with a body are kept as the objects given.
 import type { FileType } from './files.js';
 import type { LayerEntry } from './layer-reader.js';
 
 const TYPES: readonly FileType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo'];
 /** Kind byte of an entry kept as an object, in `whole` at its position. */
 const WHOLE = 0xff;
-/** kind, mode, size, uid, gid, path length. */
-const FIXED = 1 + 2 + 8 + 4 + 4 + 4;
+/** kind, mode, size, uid, gid, path length, link target length + 1 (0: none). */
+const FIXED = 1 + 2 + 8 + 4 + 4 + 4 + 4;
 /** Chunks start small (most layers, and what a layer keeps once merged, are small) and double up to this. */
 const MAX_CHUNK = 1 << 20;
 
@@ -20,10 +20,11 @@ export class EntryLog implements Iterable<LayerEntry> {
   private readonly whole = new Map<number, LayerEntry>();
 
   /** A log of `entries`, each as `each` gives it back (undefined leaves it out). */
-  static from(entries: Iterable<LayerEntry>, each: (entry: LayerEntry) => LayerEntry | undefined = (entry) => entry): EntryLog {
+  static from(entries: Iterable<LayerEntry>, each: (entry: LayerEntry, position: number) => LayerEntry | undefined = (entry) => entry): EntryLog {
     const log = new EntryLog();
+    let position = 0;
     for (const entry of entries) {
-      const kept = each(entry);
+      const kept = each(entry, position++);
       if (kept) log.push(kept);
     }
     return log;
@@ -31,9 +32,10 @@ export class EntryLog implements Iterable<LayerEntry> {
 
   push(entry: LayerEntry): void {
     const { uid, gid } = entry;
-    const packable = entry.body === undefined && entry.linkTarget === undefined && isOwner(uid) && isOwner(gid);
+    const packable = entry.body === undefined && isOwner(uid) && isOwner(gid);
     const pathBytes = packable ? Buffer.byteLength(entry.path) : 0;
-    const at = this.reserve(packable ? FIXED + pathBytes : 1);
+    const linkBytes = packable && entry.linkTarget !== undefined ? Buffer.byteLength(entry.linkTarget) : 0;
+    const at = this.reserve(packable ? FIXED + pathBytes + linkBytes : 1);
     const chunk = this.chunks.at(-1) as Buffer;
     const position = this.count++;
     if (!packable) {
@@ -47,7 +49,13 @@ export class EntryLog implements Iterable<LayerEntry> {
     chunk.writeUInt32LE(uid as number, at + 11);
     chunk.writeUInt32LE(gid as number, at + 15);
     chunk.writeUInt32LE(pathBytes, at + 19);
+    chunk.writeUInt32LE(entry.linkTarget === undefined ? 0 : linkBytes + 1, at + 23);
     chunk.write(entry.path, at + FIXED, 'utf8');
+    if (entry.linkTarget !== undefined) chunk.write(entry.linkTarget, at + FIXED + pathBytes, 'utf8');
+  }
+
+  get size(): number {
+    return this.count;
   }
 
   *[Symbol.iterator](): IterableIterator<LayerEntry> {
@@ -64,10 +72,13 @@ export class EntryLog implements Iterable<LayerEntry> {
         }
         const pathBytes = chunk.readUInt32LE(at + 19);
         const type = TYPES[kind] as FileType;
-        const path = chunk.toString('utf8', at + FIXED, at + FIXED + pathBytes);
-        yield { path, type, mode: chunk.readUInt16LE(at + 1), size: chunk.readDoubleLE(at + 3), uid: chunk.readUInt32LE(at + 11), gid: chunk.readUInt32LE(at + 15) };
+        const link = chunk.readUInt32LE(at + 23);
+        const start = at + FIXED;
+        const entry: LayerEntry = { path: chunk.toString('utf8', start, start + pathBytes), type, mode: chunk.readUInt16LE(at + 1), size: chunk.readDoubleLE(at + 3), uid: chunk.readUInt32LE(at + 11), gid: chunk.readUInt32LE(at + 15) };
+        if (link > 0) entry.linkTarget = chunk.toString('utf8', start + pathBytes, start + pathBytes + link - 1);
         position++;
-        at += FIXED + pathBytes;
+        at += FIXED + pathBytes + Math.max(0, link - 1);
+        yield entry;
       }
     }
   }

@@ -44,6 +44,8 @@ export interface LayerContent {
 export interface AwaitingLink {
   link: FileInfo;
   want: Want;
+  /** Its place among the layer's entries. */
+  position: number;
 }
 
 /** Tar type flags of the entries a filesystem holds; others (GNU sparse, vendor extensions) are skipped. */
@@ -160,7 +162,7 @@ export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLaye
       const target = info.linkTarget === undefined ? undefined : files.get(info.linkTarget);
       // Predicates see a hard link as the file it shares an inode with.
       const want = target && !target.body ? wanted(options.requests, { ...info, mode: target.mode, size: target.size }) : undefined;
-      if (want) (content.linksAwaitingBodies ??= []).push({ link: info, want });
+      if (want) (content.linksAwaitingBodies ??= []).push({ link: info, want, position: entries.size });
       entries.push(info);
       return;
     }
@@ -210,20 +212,20 @@ export async function readHardLinkBodies(blob: Readable, content: LayerContent, 
     if (links) links.push(w);
     else byTarget.set(target, [w]);
   }
-  const bodies = new Map<FileInfo, Body>();
+  /** Bodies by the link's position among the layer's entries. */
+  const bodies = new Map<number, Body>();
   // Warnings about the tar itself were given by the first pass.
   await walkTar(blob, options, { ref: content.ref, whiteouts: [], opaqueDirs: [], warnings: [] }, async (info, body) => {
     const links = info.type === 'file' ? byTarget.get(info.path) : undefined;
     if (!links) return;
     const bytes = await body(links.reduce((max, l) => Math.max(max, l.want.limit), 0));
-    for (const { link, want } of links) {
+    for (const { link, want, position } of links) {
       const kept = keepBody(content.warnings, { ...link, mode: info.mode, size: info.size }, want, bytes && bytes.length <= want.limit ? bytes : undefined, options.bodies);
-      if (kept.body) bodies.set(link, kept.body);
+      if (kept.body) bodies.set(position, kept.body);
     }
   });
-  // The log keeps a hard link (it has a link target) as the very object queued in `waiting`.
-  content.entries = EntryLog.from(content.entries, (entry) => {
-    const body = bodies.get(entry);
+  content.entries = EntryLog.from(content.entries, (entry, position) => {
+    const body = bodies.get(position);
     return body ? { ...entry, body } : entry;
   });
   delete content.linksAwaitingBodies;
