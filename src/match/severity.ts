@@ -75,8 +75,8 @@ function best(scores: readonly CvssScore[]): CvssScore | undefined {
   return [...scores].sort((a, b) => VERSION_RANK[b.version] - VERSION_RANK[a.version] || b.score - a.score)[0];
 }
 
-/** v2's qualitative scale has no CRITICAL: 0-3.9 LOW, 4-6.9 MEDIUM, 7-10 HIGH (NVD's own mapping). */
-function severityOf(c: CvssScore): Severity {
+/** A score's qualitative rating in its own version; v2's scale has no CRITICAL: 0-3.9 LOW, 4-6.9 MEDIUM, 7-10 HIGH (NVD's own mapping). */
+export function cvssSeverity(c: Pick<CvssScore, 'version' | 'score'>): Severity {
   if (c.version === '2.0') return c.score >= 7 ? 'HIGH' : c.score >= 4 ? 'MEDIUM' : 'LOW';
   return severityFromScore(c.score);
 }
@@ -109,9 +109,9 @@ export function resolveSeverity(inputs: SeverityInputs): ResolvedSeverity {
   const firstScore = (fromAdvisory ?? primary ?? secondary)?.score;
   const withScore = (resolved: Omit<ResolvedSeverity, 'score'>, score: number | undefined): ResolvedSeverity => (score === undefined ? resolved : { ...resolved, score });
   if (inputs.distro) return withScore({ severity: inputs.distro.severity, severitySource: inputs.distro.source, severityReason: inputs.distro.reason }, firstScore);
-  if (fromAdvisory) return { severity: severityOf(fromAdvisory), severitySource: 'advisory', severityReason: `${fromAdvisory.source} ${describe(fromAdvisory)}`, score: fromAdvisory.score };
+  if (fromAdvisory) return { severity: cvssSeverity(fromAdvisory), severitySource: 'advisory', severityReason: `${fromAdvisory.source} ${describe(fromAdvisory)}`, score: fromAdvisory.score };
   if (inputs.stated) return withScore({ severity: inputs.stated.severity, severitySource: 'ghsa', severityReason: `GitHub-reviewed severity of ${inputs.stated.advisory}` }, firstScore);
-  if (primary) return { severity: severityOf(primary), severitySource: 'nvd', severityReason: `NVD (${primary.source}) ${describe(primary)}`, score: primary.score };
-  if (secondary) return { severity: severityOf(secondary), severitySource: 'cna', severityReason: `NVD record, scored by ${secondary.source}: ${describe(secondary)}`, score: secondary.score };
+  if (primary) return { severity: cvssSeverity(primary), severitySource: 'nvd', severityReason: `NVD (${primary.source}) ${describe(primary)}`, score: primary.score };
+  if (secondary) return { severity: cvssSeverity(secondary), severitySource: 'cna', severityReason: `NVD record, scored by ${secondary.source}: ${describe(secondary)}`, score: secondary.score };
   return { severity: 'UNKNOWN', severitySource: 'none', severityReason: 'no source rates it' };
 }

@@ -5,7 +5,7 @@
 import type { CvssScore, Vulnerability } from '../match/types.js';
 import type { Suppression } from '../policy/apply.js';
 import type { Inventory } from '../model/inventory.js';
-import { severityFromScore } from '../match/cvss/index.js';
+import { cvssSeverity } from '../match/severity.js';
 import { toCycloneDx, type SbomOptions } from './cyclonedx.js';
 
 const METHOD: Record<CvssScore['version'], string> = { '4.0': 'CVSSv4', '3.1': 'CVSSv31', '3.0': 'CVSSv3', '2.0': 'CVSSv2' };
@@ -55,9 +55,7 @@ function entry(id: string, findings: readonly Vulnerability[], suppressed: reado
 
 /** CycloneDX's lower-case rating words, each score's own (v2 has no critical); scores of 0 are `none`. */
 function severityWord(c: CvssScore): string {
-  if (c.score === 0) return 'none';
-  if (c.version === '2.0') return c.score >= 7 ? 'high' : c.score >= 4 ? 'medium' : 'low';
-  return severityFromScore(c.score).toLowerCase();
+  return c.score === 0 ? 'none' : cvssSeverity(c).toLowerCase();
 }
 
 /**

@@ -4,6 +4,7 @@
 // rank alerts) on each rule.
 import type { Severity, Vulnerability } from '../match/types.js';
 import type { Finding } from '../model/finding.js';
+import { severityFromScore } from '../match/cvss/index.js';
 import { plimsollVersion } from '../model/inventory.js';
 
 /** A hardening or Dockerfile finding as SARIF needs it (the report's form, layers already flattened, will do). */
@@ -29,8 +30,7 @@ const BAND_SCORE: Record<Severity, number> = { CRITICAL: 9.5, HIGH: 8.0, MEDIUM:
 function scoreOf(v: Vulnerability): number {
   const band = BAND_SCORE[v.severity];
   if (v.score === undefined || v.severity === 'UNKNOWN') return band;
-  const inBand = v.score >= 9 ? 'CRITICAL' : v.score >= 7 ? 'HIGH' : v.score >= 4 ? 'MEDIUM' : 'LOW';
-  return inBand === v.severity ? v.score : band;
+  return severityFromScore(v.score) === v.severity ? v.score : band;
 }
 
 function securitySeverity(findings: readonly Vulnerability[]): string {
