@@ -10,6 +10,7 @@ import { dockerfileCommand } from './cli/commands/dockerfile.js';
 import { armDeadline } from './cli/deadline.js';
 import { Command } from './cli/env.js';
 import { serverCommand } from './cli/commands/server.js';
+import { workerCommand } from './cli/commands/worker.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -25,7 +26,8 @@ async function main(argv: string[]): Promise<number> {
     .addCommand(dockerfileCommand())
     .addCommand(filesCommand())
     .addCommand(dbCommand())
-    .addCommand(serverCommand());
+    .addCommand(serverCommand())
+    .addCommand(workerCommand());
   for (const command of program.commands) command.exitOverride();
   program.hook('preAction', (_, action) => {
     const { timeout } = action.opts<{ timeout?: string }>();

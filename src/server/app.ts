@@ -6,6 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import { PlimsollError } from '../errors.js';
 import { plimsollVersion } from '../model/inventory.js';
 import type { JobContext } from './jobs.js';
+import { STORE_RETRY_AFTER_SECONDS, StoreUnavailableError } from './sql.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
@@ -34,6 +35,8 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   });
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof PlimsollError) return reply.code(400).send({ error: firstLine(err.message) });
+    // Retriable: nothing was stored (a submission's transaction did not commit), and the client may send it again.
+    if (err instanceof StoreUnavailableError) return reply.code(503).header('retry-after', String(STORE_RETRY_AFTER_SECONDS)).send({ error: firstLine(err.message) });
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) return reply.code(status).send({ error: firstLine(err.message) });
     request.log.error(err);

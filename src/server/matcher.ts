@@ -1,7 +1,8 @@
 // The server's own vulnerability database (--db-dir): clients need none. An update builds a new file
 // and renames it into place (vulndb/update.ts); `reload` then switches to it, while a failed update
-// leaves the open handle on the previous one.
-import { existsSync } from 'node:fs';
+// leaves the open handle on the previous one. A file renamed into place by another process (a
+// `plimsoll worker`'s update, `plimsoll db update`) is noticed within seconds and served.
+import { existsSync, statSync } from 'node:fs';
 import { matchVulnerabilities, type MatchResult } from '../match/index.js';
 import { databasePath, openDatabase, runDbUpdate, type VulnDatabase } from '../vulndb/index.js';
 import type { ImageInventory } from './store.js';
@@ -20,21 +21,49 @@ export interface ServerMatch extends MatchResult {
   attributions: string[];
 }
 
+/** How often the database file is looked at for a newer one. */
+const CHECK_MS = 2000;
+
 export class ServerDatabase {
   private db: VulnDatabase | undefined;
+  /** The open file's identity: a new file renamed into place has another. */
+  private identity = '';
+  private checkedAt = 0;
 
   constructor(readonly settings: DatabaseSettings) {}
+
+  private fileIdentity(): string {
+    const stat = statSync(databasePath(this.settings.dbDir), { throwIfNoEntry: false });
+    return stat ? `${stat.ino}:${stat.mtimeMs}` : '';
+  }
 
   /** Opens the database when one exists; false when there is none yet. */
   reload(): boolean {
     if (!existsSync(databasePath(this.settings.dbDir))) return false;
+    const identity = this.fileIdentity();
     const next = openDatabase(this.settings.dbDir);
     this.db?.close();
     this.db = next;
+    this.identity = identity;
+    this.checkedAt = Date.now();
     return true;
   }
 
+  /** Switches to a database another process put in place; keeps the open one when the new one cannot be opened. */
+  private refresh(): void {
+    if (Date.now() - this.checkedAt < CHECK_MS) return;
+    this.checkedAt = Date.now();
+    const identity = this.fileIdentity();
+    if (identity === '' || identity === this.identity) return;
+    try {
+      this.reload();
+    } catch {
+      this.identity = identity;
+    }
+  }
+
   get ready(): boolean {
+    this.refresh();
     return this.db !== undefined;
   }
 
@@ -51,6 +80,7 @@ export class ServerDatabase {
 
   /** Undefined until a database exists. */
   match(inventory: Pick<ImageInventory, 'os' | 'packages'>): ServerMatch | undefined {
+    this.refresh();
     const db = this.db;
     if (!db) return undefined;
     const status = db.status();

@@ -2,6 +2,7 @@
 // Plain SQL that SQLite and PostgreSQL both accept: TEXT ids made by the server (no AUTOINCREMENT
 // or SERIAL), ISO 8601 timestamps as TEXT (they sort as text), 0/1 INTEGER flags, JSON as TEXT.
 // Never edit a migration once released: add the next one.
+import type { SqlDatabase } from './sql.js';
 
 export interface Migration {
   version: number;
@@ -67,3 +68,17 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
 ];
+
+/** Applies the migrations the database lacks, in one transaction, once however many processes start together. */
+export async function migrate(db: SqlDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
+  await db.transaction(async (tx) => {
+    await db.lockMigrations(tx);
+    await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const row = await tx.get<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+    const current = row?.v ?? 0;
+    for (const migration of migrations.filter((m) => m.version > current)) {
+      for (const sql of migration.statements) await tx.run(sql);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, new Date().toISOString()]);
+    }
+  });
+}

@@ -1,7 +1,9 @@
 // Continuous re-evaluation: every stored inventory is matched again, and each image's change in
-// findings is recorded as events (store.recordMatch) and delivered.
+// findings is recorded as events (store.recordMatch) and delivered. The two jobs that do it: a
+// rematch, and a database update followed by a rematch.
 import { setImmediate } from 'node:timers/promises';
 import { PlimsollError } from '../errors.js';
+import type { JobAttempt, JobContext } from './jobs.js';
 import type { ServerDatabase } from './matcher.js';
 import type { FindingEvent, Store } from './store.js';
 
@@ -14,11 +16,16 @@ export interface RematchSummary {
   dbBuiltAt: string;
 }
 
-export async function rematchAll(store: Store, database: ServerDatabase, notify: (events: FindingEvent[]) => Promise<void>): Promise<RematchSummary> {
+/**
+ * Stops between images when `signal` aborts; run again, it records only what the stopped run had not
+ * (each image's findings are diffed against what is stored), so no event is recorded twice.
+ */
+export async function rematchAll(store: Store, database: ServerDatabase, notify: (events: FindingEvent[]) => Promise<void>, signal?: AbortSignal): Promise<RematchSummary> {
   const summary = { images: 0, appeared: 0, resolved: 0 };
   const events: FindingEvent[] = [];
   let builtAt = '';
   for (const id of await store.imageIds()) {
+    signal?.throwIfAborted();
     const inventory = await store.loadInventory(id);
     if (!inventory) continue;
     const match = database.match(inventory);
@@ -35,4 +42,19 @@ export async function rematchAll(store: Store, database: ServerDatabase, notify:
   }
   if (events.length > 0) await notify(events);
   return { ...summary, dbBuiltAt: builtAt || (database.builtAt ?? '') };
+}
+
+type NoPayload = Record<string, never>;
+
+/** Every stored inventory matched again against the database as it is now on disk (a `db update` or `db import` run beside the server, or by another worker, included). */
+export async function rematchJob(_payload: NoPayload, ctx: JobContext, { signal }: JobAttempt): Promise<Record<string, unknown>> {
+  ctx.database.reload();
+  return { ...(await rematchAll(ctx.store, ctx.database, ctx.notify, signal)) };
+}
+
+/** A database update, then a rematch against the new database; a failed update fails the job and keeps the previous database. */
+export async function dbUpdateJob(_payload: NoPayload, ctx: JobContext, { signal }: JobAttempt): Promise<Record<string, unknown>> {
+  await ctx.database.update();
+  signal.throwIfAborted();
+  return { dbBuiltAt: ctx.database.builtAt, rematch: await rematchAll(ctx.store, ctx.database, ctx.notify, signal) };
 }

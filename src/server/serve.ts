@@ -1,17 +1,25 @@
-// `plimsoll server`, assembled: the store, the server's vulnerability database, the job queue, the
-// webhooks and the HTTP API; a first database build when there is none, then one every interval.
+// `plimsoll server`, assembled: the store (SQLite or PostgreSQL), the server's vulnerability
+// database, the job queue (in-process or pg-boss), the webhooks and the HTTP API; a first database
+// build when there is none, then one every interval. `plimsoll worker` uses the same parts but the API.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '../errors.js';
 import { buildApp, type ServerContext } from './app.js';
-import { JobQueue, queueDbUpdate } from './jobs.js';
+import { JOB_KINDS } from './job-kinds.js';
+import { LocalJobQueue, type JobContext, type JobQueue } from './jobs.js';
 import { ServerDatabase, type DatabaseSettings } from './matcher.js';
-import { SqliteStore } from './sqlite-store.js';
+import { PgBossQueue } from './pgboss-queue.js';
+import { openStore } from './sql-store.js';
+import type { Store } from './store.js';
 import { webhookNotifier, type WebhookTarget } from './webhook.js';
 
 export interface ServerOptions {
   dataDir: string;
+  /** A postgres:// URL: the store and the job queue (pg-boss) in PostgreSQL; absent: SQLite in dataDir. */
+  database?: string;
+  /** Jobs of each kind this process runs at a time; 0 leaves them to `plimsoll worker` processes (PostgreSQL). */
+  workers: number;
   db: DatabaseSettings;
   host: string;
   port: number;
@@ -25,46 +33,87 @@ export interface RunningServer {
   url: string;
   app: FastifyInstance;
   ctx: ServerContext;
+  /** Graceful: no new requests, in-flight ones finish, running jobs go back to the queue; all within SHUTDOWN_MS. */
   close(): Promise<void>;
 }
+
+/**
+ * How long a stop may take: in-flight requests finish and running jobs are handed back within it.
+ * Under Kubernetes' default 30 s termination grace period, so the process exits before SIGKILL.
+ */
+export const SHUTDOWN_MS = 20_000;
 
 export function defaultDataDir(): string {
   return join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'plimsoll', 'server');
 }
 
-export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const store = SqliteStore.open(resolve(options.dataDir));
+/** What a process that runs jobs needs: the store, the vulnerability database, the queue and the webhooks. */
+export interface JobRunner {
+  ctx: JobContext;
+  /** Stops the queue (running jobs go back to it) within `deadlineMs`, then closes the rest. */
+  close(deadlineMs: number): Promise<void>;
+}
+
+export async function openJobRunner(options: Pick<ServerOptions, 'dataDir' | 'database' | 'db' | 'webhooks'>, log: (message: string) => void): Promise<JobRunner> {
+  const store: Store = await openStore({ ...(options.database ? { database: options.database } : {}), dataDir: resolve(options.dataDir) }, (err) => log(`store: ${err.message}`));
   const database = new ServerDatabase(options.db);
   database.reload();
+  // The queue hands its jobs the context that holds it: read when a job runs, after both exist.
+  const context = (): JobContext => ctx;
+  let jobs: JobQueue;
+  try {
+    jobs = options.database
+      ? await PgBossQueue.open(options.database, JOB_KINDS, context, log)
+      : new LocalJobQueue(JOB_KINDS, context, (job) => log(`job ${job.kind} ${job.id} failed: ${job.error ?? ''}`));
+  } catch (err) {
+    database.close();
+    await store.close();
+    throw err;
+  }
+  const ctx: JobContext = { store, database, jobs, notify: webhookNotifier(options.webhooks, log) };
+  return {
+    ctx,
+    close: async (deadlineMs) => {
+      await jobs.stop(deadlineMs);
+      database.close();
+      await store.close();
+    },
+  };
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
   let log: (message: string) => void = () => undefined;
-  const jobs = new JobQueue((job) => log(`job ${job.kind} ${job.id} failed: ${job.error ?? ''}`));
-  const ctx: ServerContext = { store, database, jobs, notify: webhookNotifier(options.webhooks, (m) => log(m)) };
+  const runner = await openJobRunner(options, (message) => log(message));
+  const { ctx } = runner;
   const app = await buildApp(ctx, { logger: options.logLevel === 'silent' ? false : { level: options.logLevel } });
   log = (message) => app.log.warn(message);
-  if (!database.ready) queueDbUpdate(ctx);
-  const timer = options.dbUpdateIntervalMs > 0 ? setInterval(() => queueDbUpdate(ctx), options.dbUpdateIntervalMs) : undefined;
+  await ctx.jobs.start(options.workers);
+  if (!ctx.database.ready) await ctx.jobs.enqueue('db-update', {});
+  const timer = options.dbUpdateIntervalMs > 0 ? setInterval(() => void ctx.jobs.enqueue('db-update', {}).catch((err: Error) => log(`scheduled database update: ${err.message}`)), options.dbUpdateIntervalMs) : undefined;
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
     clearInterval(timer);
     await app.close();
-    database.close();
-    await store.close();
+    await runner.close(0);
     throw err;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     app,
     ctx,
-    close: async () => {
-      clearInterval(timer);
-      await app.close();
-      await jobs.idle();
-      database.close();
-      await store.close();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(timer);
+        // Requests still running at the deadline have their connections cut.
+        const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_MS);
+        await Promise.all([app.close(), ctx.jobs.stop(SHUTDOWN_MS)]);
+        clearTimeout(cut);
+        await runner.close(0);
+      })()),
   };
 }
 

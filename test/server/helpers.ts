@@ -1,17 +1,20 @@
 // A Plimsoll server on a loopback port for the tests, over a database built offline from a private
 // OSV feed of HAND-WRITTEN records (invented CVE-2099-… ids, clearly not real advisories) and a
 // hand-written KEV catalog in CISA's layout, and the SBOM of a small hand-made inventory.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OsvRecord } from '../../src/vulndb/index.js';
 import { runDbUpdate } from '../../src/vulndb/index.js';
 import { newToken } from '../../src/server/auth.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { STORE_FILE } from '../../src/server/sqlite-store.js';
 import type { Scope } from '../../src/server/store.js';
 import type { WebhookTarget } from '../../src/server/webhook.js';
 import { toCycloneDx } from '../../src/report/cyclonedx.js';
 import type { Package } from '../../src/model/package.js';
+import pg from 'pg';
 
 export const LAYER0 = `sha256:${'a'.repeat(64)}`;
 export const LAYER1 = `sha256:${'b'.repeat(64)}`;
@@ -99,9 +102,57 @@ export async function makeFixture(records: OsvRecord[]): Promise<Fixture> {
   return fixture;
 }
 
-export async function startTestServer(fixture: Fixture, webhooks: WebhookTarget[] = [], dbUpdateIntervalMs = 0): Promise<RunningServer> {
-  return startServer({
+/** The stores the server tests run against: PostgreSQL's tier is skipped, by name, without PLIMSOLL_TEST_POSTGRES. */
+export type StoreKind = 'sqlite' | 'postgres';
+export const STORE_TIERS: { store: StoreKind; skip?: string }[] = [
+  { store: 'sqlite' },
+  { store: 'postgres', ...(process.env.PLIMSOLL_TEST_POSTGRES ? {} : { skip: 'PLIMSOLL_TEST_POSTGRES is not set: a postgres:// URL of a role that may create databases (.ci/run sets it)' }) },
+];
+
+/** A new, empty PostgreSQL database for one server (tests run side by side), dropped by `drop`. */
+export async function freshPostgresDatabase(base = process.env.PLIMSOLL_TEST_POSTGRES as string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `plimsoll_test_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+export interface TestServer extends RunningServer {
+  /** The CLI flags that name this server's store. */
+  storeArgs: string[];
+  /** Everything the store holds, as text: the SQLite file and its log, or every row of every PostgreSQL table. */
+  storeText(): Promise<string>;
+}
+
+async function postgresText(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = (await client.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'")).rows;
+    const rows: string[] = [];
+    for (const t of tables) rows.push(...(await client.query<{ row: string }>(`SELECT t::text AS row FROM "${t.name}" t`)).rows.map((r) => r.row));
+    return rows.join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startTestServer(fixture: Fixture, webhooks: WebhookTarget[] = [], dbUpdateIntervalMs = 0, store: StoreKind = 'sqlite', workers = 1): Promise<TestServer> {
+  const postgres = store === 'postgres' ? await freshPostgresDatabase() : undefined;
+  const running = await startServer({
     dataDir: join(fixture.work, 'data'),
+    ...(postgres ? { database: postgres.url } : {}),
+    workers,
     db: { dbDir: fixture.dbDir, mirror: fixture.mirror, sources: [`osv-dir:${fixture.feed}`], offline: true },
     host: '127.0.0.1',
     port: 0,
@@ -109,6 +160,17 @@ export async function startTestServer(fixture: Fixture, webhooks: WebhookTarget[
     webhooks,
     logLevel: 'silent',
   });
+  const dataDir = join(fixture.work, 'data');
+  return {
+    ...running,
+    storeArgs: postgres ? ['--database', postgres.url] : ['--data-dir', dataDir],
+    storeText: async () =>
+      postgres ? postgresText(postgres.url) : ['', '-wal'].map((suffix) => readFileSync(join(dataDir, `${STORE_FILE}${suffix}`)).toString('latin1')).join(''),
+    close: async () => {
+      await running.close();
+      await postgres?.drop();
+    },
+  };
 }
 
 export async function createToken(server: RunningServer, project: string | undefined, scopes: Scope[]): Promise<string> {
@@ -152,9 +214,9 @@ export async function api(server: RunningServer, method: string, path: string, t
   return { status: response.status, text, body: JSON.parse(text) as Record<string, unknown> };
 }
 
-/** Polls a job until it finishes (bounded: 200 × 50 ms). */
+/** Polls a job through the API until it finishes (bounded: 400 × 50 ms; a retried job waits out its backoff). */
 export async function waitForJob(server: RunningServer, token: string, id: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     const { body } = await api(server, 'GET', `/api/v1/admin/jobs/${id}`, token);
     const job = body.job as Record<string, unknown>;
     if (job.state === 'succeeded' || job.state === 'failed') return job;

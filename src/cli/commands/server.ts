@@ -3,13 +3,16 @@ import { dbSettings } from '../../config.js';
 import { InputError } from '../../errors.js';
 import { newToken, parseScopes } from '../../server/auth.js';
 import { defaultDataDir, parseInterval, startServer } from '../../server/serve.js';
-import { SqliteStore } from '../../server/sqlite-store.js';
+import { isPostgresUrl } from '../../server/postgres-store.js';
+import { openStore } from '../../server/sql-store.js';
 import { resolveDbDir } from '../../vulndb/index.js';
 
 interface ServeOptions {
   listen: string;
   port: string;
   dataDir?: string;
+  database?: string;
+  workers: string;
   dbDir?: string;
   mirror?: string;
   source?: string[];
@@ -22,7 +25,7 @@ interface ServeOptions {
 
 const repeatable = (v: string, all: string[] = []): string[] => [...all, v];
 
-function webhookUrl(text: string): string {
+export function webhookUrl(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -31,6 +34,18 @@ function webhookUrl(text: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`--webhook: ${text}: only http and https are delivered to`);
   return text;
+}
+
+/** --database: a postgres:// URL. */
+export function databaseUrl(text: string): string {
+  if (!isPostgresUrl(text)) throw new InputError(`--database: "${text.slice(0, 60)}" is not a postgres:// URL (without --database the server keeps its data in SQLite under --data-dir)`);
+  return text;
+}
+
+export function jobCount(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new InputError(`${flag}: "${text}" is not a number of jobs from 0 to 64`);
+  return n;
 }
 
 function port(text: string): number {
@@ -45,14 +60,15 @@ function tokenCommand(): Command {
     .command('create')
     .description('create an API token and print it once (only its hash is stored)')
     .option('--data-dir <dir>', 'the server data directory (default $XDG_DATA_HOME/plimsoll/server)')
+    .option('--database <url>', "the server's PostgreSQL database (postgres://...), when it uses one")
     .option('--project <name>', 'the project (tenant) the token belongs to; created if new. Required for submit and read')
     .requiredOption('--scope <list>', 'submit, read, admin (comma-separated); admin reaches the server-wide /admin endpoints')
     .option('--description <text>', 'what the token is for')
     .action(async (_opts: unknown, command: Command) => {
       // With the globals: commander gives `--data-dir` to `server`, which has the same option, wherever it is written.
-      const opts = command.optsWithGlobals<{ dataDir?: string; project?: string; scope: string; description?: string }>();
+      const opts = command.optsWithGlobals<{ dataDir?: string; database?: string; project?: string; scope: string; description?: string }>();
       const { token: text, record } = newToken({ ...(opts.project ? { project: opts.project } : {}), scopes: parseScopes(opts.scope), ...(opts.description ? { description: opts.description } : {}) });
-      const store = SqliteStore.open(opts.dataDir ?? defaultDataDir());
+      const store = await openStore({ ...(opts.database ? { database: databaseUrl(opts.database) } : {}), dataDir: opts.dataDir ?? defaultDataDir() });
       try {
         if (record.project) await store.ensureProject(record.project, record.createdAt);
         await store.createToken(record);
@@ -71,6 +87,8 @@ export function serverCommand(): Command {
     .option('--listen <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'TCP port (0: any free one)', '8080')
     .option('--data-dir <dir>', 'where the server keeps its SQLite store (default $XDG_DATA_HOME/plimsoll/server)')
+    .option('--database <url>', 'keep the store and the job queue (pg-boss) in PostgreSQL instead: postgres://user:password@host/db; `plimsoll worker` processes then share the jobs')
+    .option('--workers <n>', 'jobs of each kind this process runs at once (0: leave them to `plimsoll worker` processes, PostgreSQL only)', '1')
     .option('--db-dir <dir>', "the server's vulnerability database directory (default ~/.cache/plimsoll/db); built at start when missing")
     .option('--mirror <dir|url>', 'read the feeds from a mirror laid out like ../shared/vulndata (or PLIMSOLL_DB_MIRROR)')
     .option('--source <source>', 'also read a private feed: osv-dir:PATH; repeatable', repeatable)
@@ -81,8 +99,12 @@ export function serverCommand(): Command {
     .addOption(new Option('--log-level <level>', 'request and job log on stdout').choices(['info', 'warn', 'error', 'silent']).default('info'))
     .action(async (opts: ServeOptions) => {
       const { dbDir, mirror, sources } = dbSettings(opts);
+      const workers = jobCount(opts.workers, '--workers');
+      if (workers === 0 && !opts.database) throw new InputError('--workers 0 needs --database: with SQLite, jobs run only inside the server');
       const running = await startServer({
         dataDir: opts.dataDir ?? defaultDataDir(),
+        ...(opts.database ? { database: databaseUrl(opts.database) } : {}),
+        workers,
         db: { dbDir: resolveDbDir(dbDir), ...(mirror ? { mirror } : {}), sources, offline: opts.offline === true },
         host: opts.listen,
         port: port(opts.port),
@@ -93,7 +115,7 @@ export function serverCommand(): Command {
       process.stderr.write(`plimsoll: server listening on ${running.url}\n`);
       await new Promise<void>((done) => {
         const stop = (): void => {
-          process.stderr.write('plimsoll: stopping (finishing the running job)\n');
+          process.stderr.write('plimsoll: stopping (in-flight requests finish, running jobs go back to the queue)\n');
           void running.close().then(done);
         };
         process.once('SIGINT', stop);

@@ -2,7 +2,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../app.js';
 import { requireScope } from '../auth.js';
-import { queueRematch } from '../jobs.js';
 import { unavailable, bearer, ok, refusals } from './schemas.js';
 
 export function adminRoutes(ctx: ServerContext): FastifyPluginAsync {
@@ -21,7 +20,7 @@ export function adminRoutes(ctx: ServerContext): FastifyPluginAsync {
       },
       async (_request, reply) => {
         if (!ctx.database.ready) return reply.code(503).header('retry-after', '60').send({ error: 'the vulnerability database is not built yet; try again later' });
-        return reply.code(202).send({ job: queueRematch(ctx) });
+        return reply.code(202).send({ job: await ctx.jobs.enqueue('rematch', {}) });
       },
     );
 
@@ -38,7 +37,7 @@ export function adminRoutes(ctx: ServerContext): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const job = ctx.jobs.get(request.params.id);
+        const job = await ctx.jobs.get(request.params.id);
         if (!job) return reply.code(404).send({ error: `job ${request.params.id} not found` });
         return { job };
       },

@@ -1,0 +1,14 @@
+// Every kind of job the server runs, one line each: the handler and its retry policy. Both queues
+// (jobs.ts) dispatch through this table; a new kind needs its handler and its line here.
+import type { JobKindSpec } from './jobs.js';
+import { dbUpdateJob, rematchJob } from './rematch.js';
+
+export const JOB_KINDS = {
+  rematch: { run: rematchJob, retries: 2, coalesce: true, heartbeatSeconds: 30 },
+  'db-update': { run: dbUpdateJob, retries: 2, coalesce: true, heartbeatSeconds: 120 },
+} satisfies Record<string, JobKindSpec<never>>;
+
+export type JobKinds = typeof JOB_KINDS;
+export type JobKind = keyof JobKinds;
+/** The JSON payload a kind's handler takes. */
+export type JobPayload<K extends JobKind> = Parameters<JobKinds[K]['run']>[0];
