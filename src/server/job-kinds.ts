@@ -4,7 +4,7 @@ import type { JobKindSpec } from './jobs.js';
 import { dbUpdateJob, rematchJob } from './rematch.js';
 
 export const JOB_KINDS = {
-  rematch: { run: rematchJob, retries: 2, coalesce: true, heartbeatSeconds: 30 },
+  rematch: { run: rematchJob, retries: 2, coalesce: true, heartbeatSeconds: 10 },
   'db-update': { run: dbUpdateJob, retries: 2, coalesce: true, heartbeatSeconds: 120 },
 } satisfies Record<string, JobKindSpec<never>>;
 

@@ -123,6 +123,7 @@ async function ensureQueue(boss: PgBoss, name: string, options: Parameters<PgBos
       if (!(await boss.getQueue(name))) throw err;
     }
   }
-  const { policy: _policy, deadLetter, heartbeatSeconds: _heartbeat, retryDelayMax: _max, partition: _partition, ...changeable } = options;
-  await boss.updateQueue(name, { ...changeable, ...(deadLetter ? { deadLetter } : {}) });
+  // A queue made by an earlier version takes this version's retry policy; its policy and heartbeat stay.
+  const { policy: _policy, heartbeatSeconds: _heartbeat, retryDelayMax: _max, partition: _partition, ...changeable } = options;
+  if (Object.keys(changeable).length > 0) await boss.updateQueue(name, changeable);
 }

@@ -80,6 +80,9 @@ class PostgresDatabase implements SqlDatabase {
     const client = await this.pool.connect().catch((err: unknown) => {
       throw translate(err);
     });
+    // The pool listens for errors of idle connections only: one lost while checked out fails its next statement instead.
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
     const tx = executor(client);
     let broken = false;
     try {
@@ -92,6 +95,7 @@ class PostgresDatabase implements SqlDatabase {
       if (!broken) await tx.run('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
+      client.off('error', ignore);
       // A connection that failed is dropped from the pool rather than handed to the next caller.
       client.release(broken);
     }

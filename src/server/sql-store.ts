@@ -1,5 +1,6 @@
 // The Store over SQL: the same statements on SQLite and PostgreSQL (sql.ts holds what differs).
 import { randomUUID } from 'node:crypto';
+import { PlimsollError, errorMessage } from '../errors.js';
 import type { OsInfo } from '../inventory/analyzer.js';
 import type { Vulnerability } from '../match/types.js';
 import { SEVERITIES } from '../model/severity.js';
@@ -63,7 +64,8 @@ export class SqlStore implements Store {
       await migrate(db);
     } catch (err) {
       await db.close();
-      throw err;
+      // A role without CREATE on the schema, a foreign table of the same name: one line, not a stack.
+      throw new PlimsollError(`the ${db.dialect === 'postgres' ? 'PostgreSQL database' : 'SQLite store'} could not be set up: ${errorMessage(err)}`);
     }
     return new SqlStore(db);
   }

@@ -1,6 +1,7 @@
 // A Plimsoll server on a loopback port for the tests, over a database built offline from a private
 // OSV feed of HAND-WRITTEN records (invented CVE-2099-… ids, clearly not real advisories) and a
 // hand-written KEV catalog in CISA's layout, and the SBOM of a small hand-made inventory.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +10,14 @@ import type { OsvRecord } from '../../src/vulndb/index.js';
 import { runDbUpdate } from '../../src/vulndb/index.js';
 import { newToken } from '../../src/server/auth.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { readSbom } from '../../src/server/sbom.js';
 import { STORE_FILE } from '../../src/server/sqlite-store.js';
 import type { Scope } from '../../src/server/store.js';
 import type { WebhookTarget } from '../../src/server/webhook.js';
 import { toCycloneDx } from '../../src/report/cyclonedx.js';
 import type { Package } from '../../src/model/package.js';
 import pg from 'pg';
+import { CLI } from '../helpers/cli.js';
 
 export const LAYER0 = `sha256:${'a'.repeat(64)}`;
 export const LAYER1 = `sha256:${'b'.repeat(64)}`;
@@ -128,6 +131,8 @@ export async function freshPostgresDatabase(base = process.env.PLIMSOLL_TEST_POS
 }
 
 export interface TestServer extends RunningServer {
+  /** Stops the server as SIGTERM does, keeping its store; `close` then also drops a PostgreSQL database. */
+  stop(): Promise<void>;
   /** The CLI flags that name this server's store. */
   storeArgs: string[];
   /** Everything the store holds, as text: the SQLite file and its log, or every row of every PostgreSQL table. */
@@ -163,6 +168,7 @@ export async function startTestServer(fixture: Fixture, webhooks: WebhookTarget[
   const dataDir = join(fixture.work, 'data');
   return {
     ...running,
+    stop: () => running.close(),
     storeArgs: postgres ? ['--database', postgres.url] : ['--data-dir', dataDir],
     storeText: async () =>
       postgres ? postgresText(postgres.url) : ['', '-wal'].map((suffix) => readFileSync(join(dataDir, `${STORE_FILE}${suffix}`)).toString('latin1')).join(''),
@@ -223,4 +229,22 @@ export async function waitForJob(server: RunningServer, token: string, id: strin
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`job ${id} did not finish`);
+}
+
+/** Stores `count` images (the sample SBOM under distinct digests) through the store, matched as a submission would be. */
+export async function storeImages(server: RunningServer, project: string, count: number): Promise<string[]> {
+  await server.ctx.store.ensureProject(project, new Date().toISOString());
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const inventory = readSbom(sampleSbom(`registry.example/fleet-${i}:1.0`, `sha256:${i.toString(16).padStart(64, '0')}`));
+    const match = server.ctx.database.match(inventory);
+    if (!match) throw new Error('no vulnerability database');
+    ids.push((await server.ctx.store.saveImage(project, inventory, { vulnerabilities: match.vulnerabilities, at: new Date().toISOString(), dbBuiltAt: match.dbBuiltAt })).image.id);
+  }
+  return ids;
+}
+
+/** `plimsoll worker` as its own process, taking jobs from `database` with the fixture's vulnerability database. */
+export function spawnWorker(database: string, fixture: Fixture): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', CLI, 'worker', '--database', database, '--db-dir', fixture.dbDir, '--mirror', fixture.mirror, '--source', `osv-dir:${fixture.feed}`, '--offline'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
