@@ -188,14 +188,3 @@ export class LocalJobQueue implements JobQueue {
     for (const j of finished.slice(0, Math.max(0, finished.length - KEPT))) this.jobs.delete(j.id);
   }
 }
-
-/** Polls a job until it has finished (succeeded, or failed out of retries), or `timeoutMs` passed. */
-export async function waitForJob(queue: JobQueue, id: string, timeoutMs: number): Promise<Job> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await queue.get(id);
-    if (!job) throw new Error(`job ${id} not found`);
-    if (job.state === 'succeeded' || job.state === 'failed' || Date.now() > until) return job;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

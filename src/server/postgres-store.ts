@@ -7,8 +7,13 @@ import { PlimsollError } from '../errors.js';
 import { StoreUnavailableError, type SqlDatabase, type SqlExecutor, type SqlParam } from './sql.js';
 
 /** Connections one process holds: the API's requests and its workers' jobs share them. */
-const POOL_SIZE = 10;
-const CONNECT_TIMEOUT_MS = 5000;
+const POOL_SIZE = 20;
+/**
+ * How long a statement waits for a connection: a new one, or one of the pool's when all are busy. Under
+ * load the wait is for the pool (the process is busy matching), not an outage: an unreachable server
+ * answers at once (connection refused), so only a silent network waits this long for its 503.
+ */
+const CONNECT_TIMEOUT_MS = 30_000;
 /** Any fixed key: every Plimsoll process migrating the same database waits on it. */
 const MIGRATION_LOCK = 0x706c6d73;
 

@@ -10,7 +10,7 @@ import { JOB_KINDS } from './job-kinds.js';
 import { LocalJobQueue, type JobContext, type JobQueue } from './jobs.js';
 import { ServerDatabase, type DatabaseSettings } from './matcher.js';
 import { PgBossQueue } from './pgboss-queue.js';
-import { openStore } from './sql-store.js';
+import { openStore, type StoreLocation } from './sql-store.js';
 import type { Store } from './store.js';
 import { webhookNotifier, type WebhookTarget } from './webhook.js';
 
@@ -54,8 +54,9 @@ export interface JobRunner {
   close(deadlineMs: number): Promise<void>;
 }
 
-export async function openJobRunner(options: Pick<ServerOptions, 'dataDir' | 'database' | 'db' | 'webhooks'>, log: (message: string) => void): Promise<JobRunner> {
-  const store: Store = await openStore({ ...(options.database ? { database: options.database } : {}), dataDir: resolve(options.dataDir) }, (err) => log(`store: ${err.message}`));
+export async function openJobRunner(options: Pick<ServerOptions, 'database' | 'db' | 'webhooks'> & { dataDir?: string }, log: (message: string) => void): Promise<JobRunner> {
+  const location: StoreLocation = options.database ? { database: options.database } : { dataDir: resolve(options.dataDir ?? defaultDataDir()) };
+  const store: Store = await openStore(location, (err) => log(`store: ${err.message}`));
   const database = new ServerDatabase(options.db);
   database.reload();
   // The queue hands its jobs the context that holds it: read when a job runs, after both exist.

@@ -252,12 +252,9 @@ export class SqlStore implements Store {
   }
 }
 
-/** Where the server keeps its data: PostgreSQL when a postgres:// URL is given, else SQLite in `dataDir`. */
-export interface StoreLocation {
-  database?: string;
-  dataDir: string;
-}
+/** Where the server keeps its data: a PostgreSQL database (postgres:// URL), or SQLite in a directory. */
+export type StoreLocation = { database: string } | { dataDir: string };
 
 export async function openStore(location: StoreLocation, onConnectionError?: (err: Error) => void): Promise<SqlStore> {
-  return SqlStore.open(location.database ? await openPostgres(location.database, onConnectionError) : openSqlite(location.dataDir));
+  return SqlStore.open('database' in location ? await openPostgres(location.database, onConnectionError) : openSqlite(location.dataDir));
 }

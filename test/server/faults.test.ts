@@ -12,9 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { waitForJob } from '../../src/server/jobs.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { createToken, makeFixture, npmRecord, sampleSbom, spawnWorker, startTestServer, storeImages, STORE_TIERS } from './helpers.js';
+import { createToken, jobFinished, makeFixture, npmRecord, sampleSbom, spawnWorker, startTestServer, storeImages, STORE_TIERS } from './helpers.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -57,7 +56,7 @@ describe('a worker killed with SIGKILL in the middle of a rematch', { skip: post
       // The heartbeat (10 s) lapses, pg-boss puts the job back, and a second worker finishes it.
       const second = spawnWorker(url, fixture);
       workers.push(second);
-      const finished = await waitForJob(server.ctx.jobs, job.id, 90_000);
+      const finished = await jobFinished(server.ctx.jobs, job.id, 90_000);
       assert.equal(finished.state, 'succeeded', finished.error);
       assert.equal(finished.attempts, 2, 'the killed attempt and the retry');
       assert.equal((finished.result as { images: number }).images, IMAGES);

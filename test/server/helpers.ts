@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { OsvRecord } from '../../src/vulndb/index.js';
 import { runDbUpdate } from '../../src/vulndb/index.js';
 import { newToken } from '../../src/server/auth.js';
+import type { Job, JobQueue } from '../../src/server/jobs.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { readSbom } from '../../src/server/sbom.js';
 import { STORE_FILE } from '../../src/server/sqlite-store.js';
@@ -247,4 +248,23 @@ export async function storeImages(server: RunningServer, project: string, count:
 /** `plimsoll worker` as its own process, taking jobs from `database` with the fixture's vulnerability database. */
 export function spawnWorker(database: string, fixture: Fixture): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', CLI, 'worker', '--database', database, '--db-dir', fixture.dbDir, '--mirror', fixture.mirror, '--source', `osv-dir:${fixture.feed}`, '--offline'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Polls a job through the queue until it has finished (succeeded, or failed out of retries), or `timeoutMs` passed. */
+export async function jobFinished(queue: JobQueue, id: string, timeoutMs: number): Promise<Job> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await queue.get(id);
+    if (!job) throw new Error(`job ${id} not found`);
+    if (job.state === 'succeeded' || job.state === 'failed' || Date.now() > until) return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits (at most `timeoutMs`) until no job is queued or running. */
+export async function queueSettled(queue: JobQueue, timeoutMs: number): Promise<void> {
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    const { queued, running } = await queue.counts();
+    if (queued + running === 0) return;
+  }
 }

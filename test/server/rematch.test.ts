@@ -7,10 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { waitForJob as finished } from '../../src/server/jobs.js';
 import type { RunningServer } from '../../src/server/serve.js';
 import type { FindingEvent } from '../../src/server/store.js';
-import { api, createToken, makeFixture, npmRecord, sampleSbom, startTestServer, waitForJob, type Fixture, STORE_TIERS } from './helpers.js';
+import { api, createToken, jobFinished, queueSettled, makeFixture, npmRecord, sampleSbom, startTestServer, waitForJob, type Fixture, STORE_TIERS } from './helpers.js';
 
 for (const { store, skip } of STORE_TIERS) describe(`${store} store`, { skip }, () => {
   const BASE = npmRecord('CVE-2099-0001', 'left-pad', '1.2.0');
@@ -40,7 +39,7 @@ for (const { store, skip } of STORE_TIERS) describe(`${store} store`, { skip }, 
 
   async function update(): Promise<Record<string, unknown>> {
     const job = await server.ctx.jobs.enqueue('db-update', {});
-    return { ...(await finished(server.ctx.jobs, job.id, 30_000)) };
+    return { ...(await jobFinished(server.ctx.jobs, job.id, 30_000)) };
   }
 
   async function eventsSince(since: string): Promise<FindingEvent[]> {
@@ -135,7 +134,7 @@ for (const { store, skip } of STORE_TIERS) describe(`${store} store`, { skip }, 
         // Bounded: at most 15 s for a 1 s schedule.
         for (let i = 0; i < 150 && running.ctx.database.builtAt === first; i++) await new Promise((r) => setTimeout(r, 100));
         assert.notEqual(running.ctx.database.builtAt, first, 'the database was rebuilt');
-        for (let i = 0; i < 150 && (await running.ctx.jobs.counts()).queued + (await running.ctx.jobs.counts()).running > 0; i++) await new Promise((r) => setTimeout(r, 100));
+        await queueSettled(running.ctx.jobs, 15_000);
         const image = (await running.ctx.store.imageIds())[0] as string;
         const stored = await running.ctx.store.getImage('p', image);
         assert.ok(stored?.vulnerabilities.some((v) => v.id === 'CVE-2099-0003'), 'rematched against the new database');

@@ -8,10 +8,9 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { waitForJob } from '../../src/server/jobs.js';
 import { openJobRunner } from '../../src/server/serve.js';
 import { CLI } from '../helpers/cli.js';
-import { createToken, makeFixture, npmRecord, sampleSbom, startTestServer, storeImages, STORE_TIERS } from './helpers.js';
+import { createToken, jobFinished, makeFixture, npmRecord, sampleSbom, startTestServer, storeImages, STORE_TIERS } from './helpers.js';
 
 const BASE = npmRecord('CVE-2099-0001', 'left-pad', '1.2.0');
 const ADDED = npmRecord('CVE-2099-0003', 'is-odd', '3.0.0');
@@ -65,13 +64,13 @@ for (const { store, skip } of STORE_TIERS) {
           return;
         }
         // pg-boss: the next process finds the job waiting to be retried, and finishes it.
-        const next = await openJobRunner({ dataDir: '', database: server.storeArgs[1] as string, db: { dbDir: fixture.dbDir, offline: true }, webhooks: [] }, () => undefined);
+        const next = await openJobRunner({ database: server.storeArgs[1] as string, db: { dbDir: fixture.dbDir, offline: true }, webhooks: [] }, () => undefined);
         try {
           const back = await next.ctx.jobs.get(job.id);
           assert.equal(back?.state, 'queued', 'back in the queue');
           assert.match(back?.error ?? '', /interrupted|shut down/);
           await next.ctx.jobs.start(1);
-          const finished = await waitForJob(next.ctx.jobs, job.id, 60_000);
+          const finished = await jobFinished(next.ctx.jobs, job.id, 60_000);
           assert.equal(finished.state, 'succeeded', finished.error);
           const all = await next.ctx.store.eventsSince('p', since, IMAGES * 2);
           assert.deepEqual(new Set(all.map((e) => e.image.id)), new Set(ids));

@@ -68,7 +68,7 @@ function tokenCommand(): Command {
       // With the globals: commander gives `--data-dir` to `server`, which has the same option, wherever it is written.
       const opts = command.optsWithGlobals<{ dataDir?: string; database?: string; project?: string; scope: string; description?: string }>();
       const { token: text, record } = newToken({ ...(opts.project ? { project: opts.project } : {}), scopes: parseScopes(opts.scope), ...(opts.description ? { description: opts.description } : {}) });
-      const store = await openStore({ ...(opts.database ? { database: databaseUrl(opts.database) } : {}), dataDir: opts.dataDir ?? defaultDataDir() });
+      const store = await openStore(opts.database ? { database: databaseUrl(opts.database) } : { dataDir: opts.dataDir ?? defaultDataDir() });
       try {
         if (record.project) await store.ensureProject(record.project, record.createdAt);
         await store.createToken(record);

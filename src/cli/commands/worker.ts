@@ -37,7 +37,6 @@ export function workerCommand(): Command {
       const log = (message: string): void => void process.stderr.write(`plimsoll worker: ${message}\n`);
       const runner = await openJobRunner(
         {
-          dataDir: '',
           database: databaseUrl(opts.database),
           db: { dbDir: resolveDbDir(dbDir), ...(mirror ? { mirror } : {}), sources, offline: opts.offline === true },
           webhooks: [...(opts.webhook ?? []).map((url) => ({ url: webhookUrl(url), format: 'json' as const })), ...(opts.slackWebhook ?? []).map((url) => ({ url: webhookUrl(url), format: 'slack' as const }))],
