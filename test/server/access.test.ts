@@ -7,9 +7,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { assertOneLineError, CLI } from '../helpers/cli.js';
-import { api, createToken, makeFixture, npmRecord, sampleSbom, startTestServer, waitForJob, type Fixture, type TestServer, STORE_TIERS } from './helpers.js';
+import { api, createToken, makeFixture, npmRecord, sampleSbom, startTestServer, waitForJob, type Fixture, type TestServer, describeStores } from './helpers.js';
 
-for (const { store, skip } of STORE_TIERS) describe(`${store} store`, { skip }, () => {
+describeStores('access control', (store) => {
   const run = promisify(execFile);
 
   let fixture: Fixture;

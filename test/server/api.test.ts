@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server/serve.js';
 import { readSbom } from '../../src/server/sbom.js';
-import { alpineRecord, api, createToken, LAYER0, LAYER1, makeFixture, npmRecord, sampleSbom, startTestServer, type Fixture, STORE_TIERS } from './helpers.js';
+import { alpineRecord, api, createToken, LAYER0, LAYER1, makeFixture, npmRecord, sampleSbom, startTestServer, type Fixture, describeStores } from './helpers.js';
 
-for (const { store, skip } of STORE_TIERS) describe(`${store} store`, { skip }, () => {
+describeStores('the API', (store) => {
   let fixture: Fixture;
   let server: RunningServer;
   let token: string;

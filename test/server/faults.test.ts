@@ -11,18 +11,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { createToken, jobFinished, makeFixture, npmRecord, sampleSbom, spawnWorker, startTestServer, storeImages, STORE_TIERS } from './helpers.js';
+import { createToken, jobFinished, makeFixture, npmRecord, sampleSbom, spawnWorker, startTestServer, storeImages, describeStores } from './helpers.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const BASE = npmRecord('CVE-2099-0001', 'left-pad', '1.2.0');
 const ADDED = npmRecord('CVE-2099-0003', 'is-odd', '3.0.0');
-const postgres = STORE_TIERS.find((t) => t.store === 'postgres');
 
-describe('a worker killed with SIGKILL in the middle of a rematch', { skip: postgres?.skip }, () => {
+describeStores('a worker killed with SIGKILL in the middle of a rematch', () => {
   const IMAGES = 400;
 
   it('the job is retried by another worker and each image gets its "appeared" event exactly once', { timeout: 180_000 }, async (t) => {
@@ -76,7 +75,7 @@ describe('a worker killed with SIGKILL in the middle of a rematch', { skip: post
       fixture.remove();
     }
   });
-});
+}, ['postgres']);
 
 /** A PostgreSQL of the test's own on a free loopback port, so restarting it disturbs nothing else. */
 async function privatePostgres(): Promise<{ url: string; restart(): Promise<void>; stop(): Promise<void> }> {
@@ -110,7 +109,7 @@ async function privatePostgres(): Promise<{ url: string; restart(): Promise<void
   return { url: `postgres://plimsoll@127.0.0.1:${port}/postgres`, restart: () => ctl('-m', 'fast', ...options, 'restart'), stop: () => ctl('-m', 'immediate', 'stop') };
 }
 
-describe('PostgreSQL restarted under load', { skip: postgres?.skip }, () => {
+describeStores('PostgreSQL restarted under load', () => {
   const CLIENTS = 10;
   const LOAD_MS = 8000;
 
@@ -186,4 +185,4 @@ describe('PostgreSQL restarted under load', { skip: postgres?.skip }, () => {
       fixture.remove();
     }
   });
-});
+}, ['postgres']);

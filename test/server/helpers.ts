@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import type { OsvRecord } from '../../src/vulndb/index.js';
 import { runDbUpdate } from '../../src/vulndb/index.js';
 import { newToken } from '../../src/server/auth.js';
@@ -112,6 +113,17 @@ export const STORE_TIERS: { store: StoreKind; skip?: string }[] = [
   { store: 'sqlite' },
   { store: 'postgres', ...(process.env.PLIMSOLL_TEST_POSTGRES ? {} : { skip: 'PLIMSOLL_TEST_POSTGRES is not set: a postgres:// URL of a role that may create databases (.ci/run sets it)' }) },
 ];
+
+/**
+ * A suite per store. A store that cannot be tested here is one skipped test named for it, so the run's
+ * summary counts it (node counts a skipped suite nowhere).
+ */
+export function describeStores(name: string, body: (store: StoreKind) => void, stores: readonly StoreKind[] = ['sqlite', 'postgres']): void {
+  for (const { store, skip } of STORE_TIERS.filter((t) => stores.includes(t.store))) {
+    if (skip) it(`${name} (${store} store)`, { skip }, () => undefined);
+    else describe(`${name} (${store} store)`, () => body(store));
+  }
+}
 
 /** A new, empty PostgreSQL database for one server (tests run side by side), dropped by `drop`. */
 export async function freshPostgresDatabase(base = process.env.PLIMSOLL_TEST_POSTGRES as string): Promise<{ url: string; drop(): Promise<void> }> {

@@ -9,9 +9,9 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server/serve.js';
 import type { FindingEvent } from '../../src/server/store.js';
-import { api, createToken, jobFinished, queueSettled, makeFixture, npmRecord, sampleSbom, startTestServer, waitForJob, type Fixture, STORE_TIERS } from './helpers.js';
+import { api, createToken, jobFinished, queueSettled, makeFixture, npmRecord, sampleSbom, startTestServer, waitForJob, type Fixture, describeStores } from './helpers.js';
 
-for (const { store, skip } of STORE_TIERS) describe(`${store} store`, { skip }, () => {
+describeStores('re-evaluation', (store) => {
   const BASE = npmRecord('CVE-2099-0001', 'left-pad', '1.2.0');
   const ADDED = npmRecord('CVE-2099-0003', 'is-odd', '3.0.0');
 
