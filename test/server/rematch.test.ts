@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { RunningServer } from '../../src/server/serve.js';
+import pg from 'pg';
 import type { FindingEvent } from '../../src/server/store.js';
-import { api, createToken, jobFinished, queueSettled, makeFixture, npmRecord, sampleSbom, startTestServer, waitForJob, type Fixture, describeStores } from './helpers.js';
+import { api, createToken, jobFinished, queueSettled, makeFixture, npmRecord, sampleSbom, startTestServer, waitForJob, type Fixture, type TestServer, describeStores } from './helpers.js';
 
 describeStores('re-evaluation', (store) => {
   const BASE = npmRecord('CVE-2099-0001', 'left-pad', '1.2.0');
@@ -31,7 +31,7 @@ describeStores('re-evaluation', (store) => {
   }
 
   let fixture: Fixture;
-  let server: RunningServer;
+  let server: TestServer;
   let hooks: Awaited<ReturnType<typeof receiver>>;
   let token: string;
   let admin: string;
@@ -114,6 +114,14 @@ describeStores('re-evaluation', (store) => {
       const job = await update();
       assert.equal(job.state, 'failed');
       assert.equal(job.attempts, 3, 'the first attempt and two retries, with backoff');
+      assert.equal((await server.ctx.jobs.counts()).failed, 1, 'counted as failed');
+      if (store === 'postgres') {
+        // Out of retries, pg-boss copies it into the dead-letter queue.
+        const client = new pg.Client({ connectionString: server.storeArgs[1] });
+        await client.connect();
+        const dead = await client.query("SELECT source_name FROM pgboss.job WHERE name = 'dead-letter'").finally(() => client.end());
+        assert.deepEqual(dead.rows, [{ source_name: 'db-update' }]);
+      }
       assert.match(String(job.error), /does not exist/);
       assert.equal(server.ctx.database.builtAt, builtAt);
       const r = await api(server, 'POST', '/api/v1/projects/team-a/images', token, sampleSbom());
