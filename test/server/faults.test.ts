@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,7 +106,14 @@ async function privatePostgres(): Promise<{ url: string; restart(): Promise<void
   const ctl = (...args: string[]) => as(`${bin}/pg_ctl`, ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', ...args]);
   const options = ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`];
   await ctl(...options, 'start');
-  return { url: `postgres://plimsoll@127.0.0.1:${port}/postgres`, restart: () => ctl('-m', 'fast', ...options, 'restart'), stop: () => ctl('-m', 'immediate', 'stop') };
+  return {
+    url: `postgres://plimsoll@127.0.0.1:${port}/postgres`,
+    restart: () => ctl('-m', 'fast', ...options, 'restart'),
+    stop: async () => {
+      await ctl('-m', 'immediate', 'stop');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 describeStores('PostgreSQL restarted under load', () => {
