@@ -6,16 +6,26 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import { PlimsollError } from '../errors.js';
 import { plimsollVersion } from '../model/inventory.js';
 import type { JobContext } from './jobs.js';
+import { instrumentHttp, type ServerMetrics } from './metrics.js';
+import type { RegistryConfig } from './registry/config.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { queryRoutes } from './routes/queries.js';
+import { registryRoutes } from './routes/registries.js';
 import { tokenRoutes } from './routes/token.js';
 
-export type ServerContext = JobContext;
+export type ServerContext = JobContext & {
+  /** The registries the server scans (settings `registries`). */
+  registries: readonly RegistryConfig[];
+  metrics: ServerMetrics;
+};
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** When set, GET /metrics asks for it as a Bearer token. */
+  metricsToken?: string;
 }
 
 /** Bodies other than SBOM submissions (which have their own limit, routes/images.ts). */
@@ -29,7 +39,12 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Plimsoll server', version: plimsollVersion(), description: 'On-premises vulnerability management: clients submit SBOMs, the server matches, stores and re-evaluates them.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'plm_... API token (plimsoll server token create)' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'plm_... API token (plimsoll server token create)' },
+          notifyToken: { type: 'http', scheme: 'bearer', description: "the registry's notify token (settings: registries[].notify-token-file or notify-token-env)" },
+        },
+      },
     },
   });
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -40,11 +55,14 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     return reply.code(500).send({ error: 'internal error' });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no such endpoint: ${request.method} ${request.url.split('?')[0] ?? ''}` }));
+  instrumentHttp(app, ctx.metrics);
   await app.register(healthRoutes(ctx));
+  await app.register(metricsRoutes(ctx.metrics, options.metricsToken));
   await app.register(tokenRoutes(ctx), { prefix: '/api/v1' });
   await app.register(imageRoutes(ctx), { prefix: '/api/v1' });
   await app.register(queryRoutes(ctx), { prefix: '/api/v1' });
   await app.register(adminRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(registryRoutes(ctx), { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -7,7 +7,7 @@ import type { ServerDatabase } from './matcher.js';
 import { rematchAll } from './rematch.js';
 import type { FindingEvent, Store } from './store.js';
 
-export type JobKind = 'rematch' | 'db-update';
+export type JobKind = 'rematch' | 'db-update' | 'registry-scan' | 'registry-catalog';
 
 export interface Job {
   id: string;
@@ -16,6 +16,8 @@ export interface Job {
   queuedAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /** What the job works on (a registry scan's image), for GET /admin/jobs/:id. */
+  payload?: Record<string, unknown>;
   result?: Record<string, unknown>;
   error?: string;
 }
@@ -25,15 +27,19 @@ const KEPT = 100;
 
 export class JobQueue {
   private readonly jobs = new Map<string, Job>();
+  /** Each job's dedupe key: its kind, unless the caller gave one (a registry scan's digest). */
+  private readonly keys = new Map<string, string>();
   private tail: Promise<void> = Promise.resolve();
 
   constructor(private readonly onFailure: (job: Job) => void = () => undefined) {}
 
-  enqueue(kind: JobKind, run: () => Promise<Record<string, unknown>>): Job {
-    const waiting = [...this.jobs.values()].find((j) => j.kind === kind && j.state === 'queued');
+  enqueue(kind: JobKind, run: () => Promise<Record<string, unknown>>, options: { key?: string; payload?: Record<string, unknown> } = {}): Job {
+    const key = options.key ?? kind;
+    const waiting = [...this.jobs.values()].find((j) => j.state === 'queued' && this.keys.get(j.id) === key);
     if (waiting) return waiting;
-    const job: Job = { id: randomUUID(), kind, state: 'queued', queuedAt: new Date().toISOString() };
+    const job: Job = { id: randomUUID(), kind, state: 'queued', queuedAt: new Date().toISOString(), ...(options.payload ? { payload: options.payload } : {}) };
     this.jobs.set(job.id, job);
+    this.keys.set(job.id, key);
     this.forgetOld();
     this.tail = this.tail.then(async () => {
       job.state = 'running';
@@ -55,6 +61,11 @@ export class JobQueue {
     return this.jobs.get(id);
   }
 
+  /** The jobs known now: every queued and running one, and the last finished ones. */
+  list(): Job[] {
+    return [...this.jobs.values()];
+  }
+
   /** Resolves when every job queued so far has finished. */
   idle(): Promise<void> {
     return this.tail;
@@ -62,7 +73,10 @@ export class JobQueue {
 
   private forgetOld(): void {
     const finished = [...this.jobs.values()].filter((j) => j.state === 'succeeded' || j.state === 'failed');
-    for (const j of finished.slice(0, Math.max(0, finished.length - KEPT))) this.jobs.delete(j.id);
+    for (const j of finished.slice(0, Math.max(0, finished.length - KEPT))) {
+      this.jobs.delete(j.id);
+      this.keys.delete(j.id);
+    }
   }
 }
 

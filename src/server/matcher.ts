@@ -2,6 +2,7 @@
 // and renames it into place (vulndb/update.ts); `reload` then switches to it, while a failed update
 // leaves the open handle on the previous one.
 import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { matchVulnerabilities, type MatchResult } from '../match/index.js';
 import { databasePath, openDatabase, runDbUpdate, type VulnDatabase } from '../vulndb/index.js';
 import type { ImageInventory } from './store.js';
@@ -23,7 +24,11 @@ export interface ServerMatch extends MatchResult {
 export class ServerDatabase {
   private db: VulnDatabase | undefined;
 
-  constructor(readonly settings: DatabaseSettings) {}
+  constructor(
+    readonly settings: DatabaseSettings,
+    /** Told how long each match took (the metrics' histogram). */
+    private readonly observeMatch: (seconds: number) => void = () => undefined,
+  ) {}
 
   /** Opens the database when one exists; false when there is none yet. */
   reload(): boolean {
@@ -53,8 +58,11 @@ export class ServerDatabase {
   match(inventory: Pick<ImageInventory, 'os' | 'packages'>): ServerMatch | undefined {
     const db = this.db;
     if (!db) return undefined;
+    const started = performance.now();
     const status = db.status();
-    return { ...matchVulnerabilities({ ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages }, db), dbBuiltAt: db.builtAt, notices: status.warnings, attributions: status.notices };
+    const match = matchVulnerabilities({ ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages }, db);
+    this.observeMatch((performance.now() - started) / 1000);
+    return { ...match, dbBuiltAt: db.builtAt, notices: status.warnings, attributions: status.notices };
   }
 
   close(): void {

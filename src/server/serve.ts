@@ -7,6 +7,9 @@ import { InputError } from '../errors.js';
 import { buildApp, type ServerContext } from './app.js';
 import { JobQueue, queueDbUpdate } from './jobs.js';
 import { ServerDatabase, type DatabaseSettings } from './matcher.js';
+import { createMetrics } from './metrics.js';
+import type { RegistryConfig } from './registry/config.js';
+import { scheduleRescans } from './registry/queue.js';
 import { SqliteStore } from './sqlite-store.js';
 import { webhookNotifier, type WebhookTarget } from './webhook.js';
 
@@ -18,6 +21,9 @@ export interface ServerOptions {
   /** 0: never update on a schedule. */
   dbUpdateIntervalMs: number;
   webhooks: WebhookTarget[];
+  registries?: RegistryConfig[];
+  /** When set, GET /metrics asks for it. */
+  metricsToken?: string;
   logLevel: 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -34,19 +40,26 @@ export function defaultDataDir(): string {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const store = SqliteStore.open(resolve(options.dataDir));
-  const database = new ServerDatabase(options.db);
+  // Read at scrape time, when both exist.
+  const metrics = createMetrics({ jobs: () => jobs, dbBuiltAt: () => database.builtAt });
+  const database = new ServerDatabase(options.db, metrics.observeMatch);
   database.reload();
   let log: (message: string) => void = () => undefined;
-  const jobs = new JobQueue((job) => log(`job ${job.kind} ${job.id} failed: ${job.error ?? ''}`));
-  const ctx: ServerContext = { store, database, jobs, notify: webhookNotifier(options.webhooks, (m) => log(m)) };
-  const app = await buildApp(ctx, { logger: options.logLevel === 'silent' ? false : { level: options.logLevel } });
+  const jobs = new JobQueue((job) => {
+    metrics.jobFailed(job);
+    log(`job ${job.kind} ${job.id} failed: ${job.error ?? ''}`);
+  });
+  const ctx: ServerContext = { store, database, jobs, notify: webhookNotifier(options.webhooks, (m) => log(m)), registries: options.registries ?? [], metrics };
+  const app = await buildApp(ctx, { logger: options.logLevel === 'silent' ? false : { level: options.logLevel }, ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}) });
   log = (message) => app.log.warn(message);
   if (!database.ready) queueDbUpdate(ctx);
   const timer = options.dbUpdateIntervalMs > 0 ? setInterval(() => queueDbUpdate(ctx), options.dbUpdateIntervalMs) : undefined;
+  const stopRescans = scheduleRescans(ctx);
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
     clearInterval(timer);
+    stopRescans();
     await app.close();
     database.close();
     await store.close();
@@ -60,6 +73,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ctx,
     close: async () => {
       clearInterval(timer);
+      stopRescans();
       await app.close();
       await jobs.idle();
       database.close();

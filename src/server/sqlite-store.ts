@@ -167,6 +167,11 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT id FROM images ORDER BY submitted_at, id').all() as { id: string }[]).map((r) => r.id);
   }
 
+  async findImageByDigest(project: string, digest: string): Promise<ImageRecord | undefined> {
+    const row = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND i.digest = ? LIMIT 1`).get(project, digest) as ImageRow | undefined;
+    return row ? imageRecord(row) : undefined;
+  }
+
   async loadInventory(imageId: string): Promise<ImageInventory | undefined> {
     const row = this.db.prepare('SELECT inventory FROM images WHERE id = ?').get(imageId) as { inventory: string } | undefined;
     return row ? (JSON.parse(row.inventory) as ImageInventory) : undefined;

@@ -81,6 +81,8 @@ export interface Store {
   /** Replaces an image's findings with a new match and records what appeared and what was resolved. */
   recordMatch(imageId: string, match: MatchRecord): Promise<FindingEvent[]>;
   imageIds(): Promise<string[]>;
+  /** The project's image with this digest, when it holds one (a registry scan skips digests already stored). */
+  findImageByDigest(project: string, digest: string): Promise<ImageRecord | undefined>;
   loadInventory(imageId: string): Promise<ImageInventory | undefined>;
   listImages(project: string, limit: number): Promise<ImageSummary[]>;
   getImage(project: string, imageId: string): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined>;

@@ -23,7 +23,8 @@ let jobId = '';
 
 before(async () => {
   fixture = await makeFixture([npmRecord('CVE-2099-0001', 'left-pad', '1.2.0')]);
-  server = await startTestServer(fixture);
+  // A registry whose rescan the admin endpoints start (it is on no listening port: the job fails, which they do not wait for).
+  server = await startTestServer(fixture, [], 0, { registries: [{ name: 'hub', host: '127.0.0.1:9', insecure: false, project: 'team-a', rescanIntervalMs: 0 }] });
   tokens.submit = await createToken(server, 'team-a', ['submit']);
   tokens.read = await createToken(server, 'team-a', ['read']);
   tokens.both = await createToken(server, 'team-a', ['submit', 'read']);
@@ -60,6 +61,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: () => '/api/v1/projects/team-a/events?since=2000-01-01', scope: 'read', project: true },
   { method: 'POST', path: () => '/api/v1/admin/rematch', scope: 'admin', project: false },
   { method: 'GET', path: () => `/api/v1/admin/jobs/${jobId}`, scope: 'admin', project: false },
+  { method: 'GET', path: () => '/api/v1/admin/registries', scope: 'admin', project: false },
+  { method: 'POST', path: () => '/api/v1/admin/registries/hub/rescan', scope: 'admin', project: false },
 ];
 
 /** A token with every scope but this one, for this project. */
