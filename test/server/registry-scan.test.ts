@@ -21,6 +21,7 @@ import { alpineRecord, api, createToken, makeFixture, type Fixture } from './hel
 const skip = needRegistry() ?? (hasCommand('docker-registry') ? undefined : 'docker-registry not installed (../shared/testbed/install-tools.sh)');
 const env = registryEnv();
 const NOTIFY_TOKEN = 'notify-secret-for-the-test';
+const WRONG_PASSWORD = 'not-the-registry-password';
 const MUSL = alpineRecord('CVE-2099-0101', 'musl', '1.1.22-r5');
 
 async function freePort(): Promise<number> {
@@ -83,6 +84,7 @@ describe('registry scanning against a real distribution registry', { skip }, () 
     const port = await freePort();
     host = `127.0.0.1:${port}`;
     process.env.PLIMSOLL_TEST_REGISTRY_PASSWORD = env?.password ?? '';
+    process.env.PLIMSOLL_TEST_WRONG_PASSWORD = WRONG_PASSWORD;
     const tokenFile = join(fixture.work, 'notify-token');
     writeFileSync(tokenFile, `${NOTIFY_TOKEN}\n`);
     server = await startServer({
@@ -94,6 +96,8 @@ describe('registry scanning against a real distribution registry', { skip }, () 
       webhooks: [],
       registries: [
         parseRegistry(`name=local,url=http://${host},project=reg,username=${env?.user},password-env=PLIMSOLL_TEST_REGISTRY_PASSWORD,notify-token-file=${tokenFile}`, '--registry'),
+        // The same registry with a wrong password, filing under another project (where this digest is not stored yet).
+        parseRegistry(`name=misconfigured,url=http://${host},project=reg-other,username=${env?.user},password-env=PLIMSOLL_TEST_WRONG_PASSWORD,notify-token-file=${tokenFile}`, '--registry'),
       ],
       logLevel: 'silent',
     });
@@ -226,6 +230,19 @@ ${notifications}`;
     assert.equal(job?.state, 'failed');
     assert.match(job?.error ?? '', /team\/held/);
     assert.doesNotMatch(job?.error ?? '', /\n/);
+  });
+
+  it('a registry configured with a wrong password: the scan fails in one line that names no password', async () => {
+    const digest = (JSON.parse(readFileSync(join(TESTBED, 'truth', 'alpine-3.10', 'image.json'), 'utf8')) as { manifestDigest: string }).manifestDigest;
+    const envelope = { events: [{ action: 'push', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'team/alpine', digest, tag: '3.10.9' } }] };
+    const r = await fetch(`${server.url}/api/v1/registries/misconfigured/notifications`, { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${NOTIFY_TOKEN}` }, body: JSON.stringify(envelope) });
+    assert.equal(r.status, 202);
+    const { queued } = (await r.json()) as { queued: { job: string }[] };
+    await server.ctx.jobs.idle();
+    const job = server.ctx.jobs.get(queued[0]?.job ?? '');
+    assert.equal(job?.state, 'failed');
+    assert.match(job?.error ?? '', /wrong credentials for 127\.0\.0\.1:\d+/);
+    assert.doesNotMatch(job?.error ?? '', new RegExp(`${WRONG_PASSWORD}|${env?.password}`));
   });
 
   it('a body that is not an envelope is a 400', async () => {
