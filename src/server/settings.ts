@@ -22,7 +22,7 @@ export interface SettingSpec {
   choices?: readonly string[];
 }
 
-export const LOG_LEVELS = ['info', 'warn', 'error', 'silent'] as const;
+const LOG_LEVELS = ['info', 'warn', 'error', 'silent'] as const;
 
 export const SETTINGS: readonly SettingSpec[] = [
   { name: 'listen', kind: 'string', argument: '<host>', description: 'address to listen on', default: '127.0.0.1' },

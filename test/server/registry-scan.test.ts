@@ -283,4 +283,25 @@ ${notifications}`;
     assert.deepEqual(rescans.map((j) => (j.result?.skipped ? 'skipped' : j.state)).sort(), ['skipped', 'skipped', 'skipped', 'succeeded']);
     assert.equal((await api(server, 'POST', '/api/v1/admin/registries/nope/rescan', admin)).status, 404);
   });
+
+  it('a registry with a rescan-interval is rescanned on schedule', async () => {
+    const scheduled = await startServer({
+      dataDir: join(fixture.work, 'scheduled'),
+      db: { dbDir: fixture.dbDir, offline: true },
+      host: '127.0.0.1',
+      port: 0,
+      dbUpdateIntervalMs: 0,
+      webhooks: [],
+      registries: [parseRegistry({ name: 'every-second', url: `http://${host}`, project: 'sched', username: env?.user, 'password-env': 'PLIMSOLL_TEST_REGISTRY_PASSWORD', 'rescan-interval': '1s' }, 'registry')],
+      logLevel: 'silent',
+    });
+    try {
+      // Every image manifest in the registry (team/alpine, quiet/alpine, both team/multi platforms) scanned, within 60 s.
+      await waitFor('the scheduled rescan and its scans', 60, async () => ((await scheduled.ctx.store.listImages('sched', 10)).length === 4 ? true : undefined));
+      const catalogs = scheduled.ctx.jobs.list().filter((j) => j.kind === 'registry-catalog');
+      assert.ok(catalogs.length >= 1 && catalogs.every((j) => j.state !== 'failed'), JSON.stringify(catalogs));
+    } finally {
+      await scheduled.close();
+    }
+  });
 });

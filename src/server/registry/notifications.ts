@@ -18,7 +18,7 @@ const TAG = /^\w[\w.-]{0,127}$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export interface NotificationScans {
+interface NotificationScans {
   scans: ScanJobPayload[];
   ignored: number;
 }

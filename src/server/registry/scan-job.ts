@@ -33,7 +33,7 @@ export function configuredRegistry(ctx: Pick<ServerContext, 'registries'>, name:
 }
 
 /** The reference the stored image is named by: host/repository[:tag]@digest. */
-export function imageReference(registry: RegistryConfig, payload: Pick<ScanJobPayload, 'repository' | 'digest' | 'tag'>): string {
+function imageReference(registry: RegistryConfig, payload: Pick<ScanJobPayload, 'repository' | 'digest' | 'tag'>): string {
   return `${registry.host}/${payload.repository}${payload.tag ? `:${payload.tag}` : ''}@${payload.digest}`;
 }
 
