@@ -19,6 +19,20 @@ export interface TokenRecord {
   createdAt: string;
 }
 
+/**
+ * What the admission gate needs to know of an image beyond its packages (docs/privacy.md lists
+ * them): counts only, never a secret's value, file or line. Each is absent when the client did not
+ * send it (an SBOM from elsewhere, or a scan without the secret scanner).
+ */
+export interface ImageFacts {
+  /** The image config's `created` (ISO 8601). */
+  created?: string;
+  /** The image config's `User`; '' when unset, which runs as root. */
+  user?: string;
+  /** Secret findings by rule id (`PLM-SECRET-AWS-ACCESS-KEY-ID: 2`). */
+  secrets?: Record<string, number>;
+}
+
 /** What a client submitted: the image and its inventory as the SBOM gave it. */
 export interface ImageInventory {
   ref: string;
@@ -28,6 +42,7 @@ export interface ImageInventory {
   /** Layer digests, bottom-up. */
   layers: string[];
   packages: Package[];
+  facts?: ImageFacts;
 }
 
 export interface ImageRecord {
@@ -36,6 +51,7 @@ export interface ImageRecord {
   ref: string;
   digest?: string;
   os?: OsInfo;
+  facts?: ImageFacts;
   submittedAt: string;
   matchedAt: string;
   /** When the vulnerability database of the last match was built. */
