@@ -6,7 +6,9 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import { PlimsollError } from '../errors.js';
 import { plimsollVersion } from '../model/inventory.js';
 import type { JobContext } from './jobs.js';
+import type { AdmissionPolicies } from './admission/policy.js';
 import { adminRoutes } from './routes/admin.js';
+import { admissionRoutes } from './routes/admission.js';
 import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
 import { queryRoutes } from './routes/queries.js';
@@ -16,6 +18,9 @@ export type ServerContext = JobContext;
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** PEM certificate and key: the server speaks HTTPS (the Kubernetes API server calls webhooks only over HTTPS). */
+  https?: { cert: Buffer; key: Buffer };
+  admissionPolicies?: AdmissionPolicies;
 }
 
 /** Bodies other than SBOM submissions (which have their own limit, routes/images.ts). */
@@ -24,7 +29,8 @@ const BODY_LIMIT = 64 * 1024;
 const firstLine = (text: string): string => text.split('\n')[0] ?? '';
 
 export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  // Typed as the plain HTTP instance: routes and hooks do not depend on the transport.
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, return503OnClosing: true, ...(options.https ? { https: options.https } : {}) }) as unknown as FastifyInstance;
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -45,6 +51,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   await app.register(imageRoutes(ctx), { prefix: '/api/v1' });
   await app.register(queryRoutes(ctx), { prefix: '/api/v1' });
   await app.register(adminRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(admissionRoutes(ctx, options.admissionPolicies ?? new Map()), { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

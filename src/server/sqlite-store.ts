@@ -192,6 +192,13 @@ export class SqliteStore implements Store {
     return { ...imageRecord(row), vulnerabilities: this.findings('SELECT finding FROM findings WHERE image_id = ? ORDER BY vuln_id, package_id', imageId) };
   }
 
+  async findImage(project: string, by: { digest: string } | { refs: string[] }): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined> {
+    const [condition, params] = 'digest' in by ? ['i.digest = ?', [by.digest]] : [`i.ref IN (${by.refs.map(() => '?').join(', ') || 'NULL'})`, by.refs];
+    const row = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND ${condition} ORDER BY i.submitted_at DESC, i.id LIMIT 1`).get(project, ...params) as ImageRow | undefined;
+    if (!row) return undefined;
+    return { ...imageRecord(row), vulnerabilities: this.findings('SELECT finding FROM findings WHERE image_id = ? ORDER BY vuln_id, package_id', row.id) };
+  }
+
   private imagesWhere(project: string, condition: string, params: unknown[], limit: number): { image: ImageRecord; vulnerabilities: Vulnerability[] }[] {
     const rows = this.db
       .prepare(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND EXISTS (SELECT 1 FROM findings f WHERE f.image_id = i.id AND ${condition}) ORDER BY i.submitted_at DESC, i.id LIMIT ?`)

@@ -5,7 +5,8 @@ import type { Vulnerability } from '../match/types.js';
 import type { Package } from '../model/package.js';
 import type { Severity } from '../model/finding.js';
 
-export const SCOPES = ['submit', 'read', 'admin'] as const;
+/** admission: ask the deployment gate about the project's images (what the Kubernetes API server's token holds). */
+export const SCOPES = ['submit', 'read', 'admission', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface TokenRecord {
@@ -102,6 +103,8 @@ export interface Store {
   getImage(project: string, imageId: string): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined>;
   /** Images with a finding whose id or alias is `vulnId`, each with those findings. */
   imagesWithVulnerability(project: string, vulnId: string, limit: number): Promise<{ image: ImageRecord; vulnerabilities: Vulnerability[] }[]>;
+  /** The project's most recently submitted image with this digest, or with one of these references. */
+  findImage(project: string, by: { digest: string } | { refs: string[] }): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined>;
   /** Images with findings in CISA's KEV catalog, each with those findings. */
   imagesWithKev(project: string, limit: number): Promise<{ image: ImageRecord; vulnerabilities: Vulnerability[] }[]>;
   /** Events at or after `since` (ISO 8601), oldest first. */

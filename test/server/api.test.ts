@@ -155,6 +155,7 @@ describe('health, readiness and the OpenAPI document', () => {
     assert.deepEqual(Object.keys(doc.paths).sort(), [
       '/api/v1/admin/jobs/{id}',
       '/api/v1/admin/rematch',
+      '/api/v1/projects/{project}/admission/{policy}',
       '/api/v1/projects/{project}/events',
       '/api/v1/projects/{project}/images',
       '/api/v1/projects/{project}/images/{id}',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { OsvRecord } from '../../src/vulndb/index.js';
 import { runDbUpdate } from '../../src/vulndb/index.js';
 import { newToken } from '../../src/server/auth.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/serve.js';
 import type { Scope } from '../../src/server/store.js';
 import type { WebhookTarget } from '../../src/server/webhook.js';
 import { toCycloneDx } from '../../src/report/cyclonedx.js';
@@ -99,8 +99,9 @@ export async function makeFixture(records: OsvRecord[]): Promise<Fixture> {
   return fixture;
 }
 
-export async function startTestServer(fixture: Fixture, webhooks: WebhookTarget[] = [], dbUpdateIntervalMs = 0): Promise<RunningServer> {
+export async function startTestServer(fixture: Fixture, webhooks: WebhookTarget[] = [], dbUpdateIntervalMs = 0, extra: Partial<ServerOptions> = {}): Promise<RunningServer> {
   return startServer({
+    ...extra,
     dataDir: join(fixture.work, 'data'),
     db: { dbDir: fixture.dbDir, mirror: fixture.mirror, sources: [`osv-dir:${fixture.feed}`], offline: true },
     host: '127.0.0.1',

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { dbSettings } from '../../config.js';
 import { InputError } from '../../errors.js';
+import { loadAdmissionPolicies } from '../../server/admission/policy.js';
 import { newToken, parseScopes } from '../../server/auth.js';
 import { defaultDataDir, parseInterval, startServer } from '../../server/serve.js';
 import { SqliteStore } from '../../server/sqlite-store.js';
@@ -18,6 +19,9 @@ interface ServeOptions {
   webhook?: string[];
   slackWebhook?: string[];
   logLevel: 'info' | 'warn' | 'error' | 'silent';
+  tlsCert?: string;
+  tlsKey?: string;
+  admissionPolicies?: string;
 }
 
 const repeatable = (v: string, all: string[] = []): string[] => [...all, v];
@@ -45,8 +49,8 @@ function tokenCommand(): Command {
     .command('create')
     .description('create an API token and print it once (only its hash is stored)')
     .option('--data-dir <dir>', 'the server data directory (default $XDG_DATA_HOME/plimsoll/server)')
-    .option('--project <name>', 'the project (tenant) the token belongs to; created if new. Required for submit and read')
-    .requiredOption('--scope <list>', 'submit, read, admin (comma-separated); admin reaches the server-wide /admin endpoints')
+    .option('--project <name>', 'the project (tenant) the token belongs to; created if new. Required for submit, read and admission')
+    .requiredOption('--scope <list>', 'submit, read, admission, admin (comma-separated); admission is for the Kubernetes API server (the deployment gate); admin reaches the server-wide /admin endpoints')
     .option('--description <text>', 'what the token is for')
     .action(async (_opts: unknown, command: Command) => {
       // With the globals: commander gives `--data-dir` to `server`, which has the same option, wherever it is written.
@@ -78,8 +82,12 @@ export function serverCommand(): Command {
     .option('--db-update-interval <interval>', 'rebuild the database this often (30m, 6h, 1d; 0: never), then match every stored image again', '1d')
     .option('--webhook <url>', 'POST finding events here as JSON { "events": [...] }; repeatable', repeatable)
     .option('--slack-webhook <url>', 'POST finding events here in Slack incoming-webhook format { "text": ... }; repeatable', repeatable)
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key. The Kubernetes API server calls admission webhooks only over HTTPS')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--admission-policies <file>', 'named policies of the Kubernetes admission gate, POST /api/v1/projects/P/admission/NAME (YAML or JSON; docs/server.md)')
     .addOption(new Option('--log-level <level>', 'request and job log on stdout').choices(['info', 'warn', 'error', 'silent']).default('info'))
     .action(async (opts: ServeOptions) => {
+      if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new InputError('--tls-cert and --tls-key go together');
       const { dbDir, mirror, sources } = dbSettings(opts);
       const running = await startServer({
         dataDir: opts.dataDir ?? defaultDataDir(),
@@ -89,6 +97,8 @@ export function serverCommand(): Command {
         dbUpdateIntervalMs: parseInterval(opts.dbUpdateInterval, '--db-update-interval'),
         webhooks: [...(opts.webhook ?? []).map((url) => ({ url: webhookUrl(url), format: 'json' as const })), ...(opts.slackWebhook ?? []).map((url) => ({ url: webhookUrl(url), format: 'slack' as const }))],
         logLevel: opts.logLevel,
+        ...(opts.tlsCert && opts.tlsKey ? { tls: { cert: opts.tlsCert, key: opts.tlsKey } } : {}),
+        ...(opts.admissionPolicies ? { admissionPolicies: loadAdmissionPolicies(opts.admissionPolicies) } : {}),
       });
       process.stderr.write(`plimsoll: server listening on ${running.url}\n`);
       await new Promise<void>((done) => {
