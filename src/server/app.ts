@@ -8,7 +8,9 @@ import { plimsollVersion } from '../model/inventory.js';
 import type { JobContext } from './jobs.js';
 import { instrumentHttp, type ServerMetrics } from './metrics.js';
 import type { RegistryConfig } from './registry/config.js';
+import type { AdmissionPolicies } from './admission/policy.js';
 import { adminRoutes } from './routes/admin.js';
+import { admissionRoutes } from './routes/admission.js';
 import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -26,6 +28,9 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** When set, GET /metrics asks for it as a Bearer token. */
   metricsToken?: string;
+  /** PEM certificate and key: the server speaks HTTPS (the Kubernetes API server calls webhooks only over HTTPS). */
+  https?: { cert: Buffer; key: Buffer };
+  admissionPolicies?: AdmissionPolicies;
 }
 
 /** Bodies other than SBOM submissions (which have their own limit, routes/images.ts). */
@@ -34,7 +39,8 @@ const BODY_LIMIT = 64 * 1024;
 const firstLine = (text: string): string => text.split('\n')[0] ?? '';
 
 export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  // Typed as the plain HTTP instance: routes and hooks do not depend on the transport.
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, return503OnClosing: true, ...(options.https ? { https: options.https } : {}) }) as unknown as FastifyInstance;
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -63,6 +69,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   await app.register(queryRoutes(ctx), { prefix: '/api/v1' });
   await app.register(adminRoutes(ctx), { prefix: '/api/v1' });
   await app.register(registryRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(admissionRoutes(ctx, options.admissionPolicies ?? new Map()), { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

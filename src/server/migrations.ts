@@ -66,4 +66,9 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX events_project_at ON events (project, at)',
     ],
   },
+  {
+    version: 2,
+    name: 'image facts for the admission gate',
+    statements: ['ALTER TABLE images ADD COLUMN facts TEXT'],
+  },
 ];

@@ -1,9 +1,12 @@
 // `plimsoll server`, assembled: the store, the server's vulnerability database, the job queue, the
 // webhooks and the HTTP API; a first database build when there is none, then one every interval.
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
-import { InputError } from '../errors.js';
+import { InputError, errorMessage } from '../errors.js';
+import type { AdmissionPolicies } from './admission/policy.js';
 import { buildApp, type ServerContext } from './app.js';
 import { JobQueue, queueDbUpdate } from './jobs.js';
 import { ServerDatabase, type DatabaseSettings } from './matcher.js';
@@ -25,6 +28,29 @@ export interface ServerOptions {
   /** When set, GET /metrics asks for it. */
   metricsToken?: string;
   logLevel: 'info' | 'warn' | 'error' | 'silent';
+  /** PEM files: serve HTTPS. */
+  tls?: { cert: string; key: string };
+  admissionPolicies?: AdmissionPolicies;
+}
+
+function readPem(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new InputError(`${flag} ${path}: ${errorMessage(err)}`);
+  }
+}
+
+/** The certificate and key, read and checked before anything else starts. */
+function httpsOptions(tls: ServerOptions['tls']): { cert: Buffer; key: Buffer } | undefined {
+  if (!tls) return undefined;
+  const options = { cert: readPem(tls.cert, '--tls-cert'), key: readPem(tls.key, '--tls-key') };
+  try {
+    createSecureContext(options);
+  } catch (err) {
+    throw new InputError(`--tls-cert ${tls.cert} / --tls-key ${tls.key}: ${errorMessage(err)}`);
+  }
+  return options;
 }
 
 export interface RunningServer {
@@ -39,6 +65,7 @@ export function defaultDataDir(): string {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const https = httpsOptions(options.tls);
   const store = SqliteStore.open(resolve(options.dataDir));
   // Read at scrape time, when both exist.
   const metrics = createMetrics({ jobs: () => jobs, dbBuiltAt: () => database.builtAt });
@@ -50,7 +77,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log(`job ${job.kind} ${job.id} failed: ${job.error ?? ''}`);
   });
   const ctx: ServerContext = { store, database, jobs, notify: webhookNotifier(options.webhooks, (m) => log(m)), registries: options.registries ?? [], metrics };
-  const app = await buildApp(ctx, { logger: options.logLevel === 'silent' ? false : { level: options.logLevel }, ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}) });
+  const app = await buildApp(ctx, {
+    logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
+    ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
+    ...(https ? { https } : {}),
+    ...(options.admissionPolicies ? { admissionPolicies: options.admissionPolicies } : {}),
+  });
   log = (message) => app.log.warn(message);
   if (!database.ready) queueDbUpdate(ctx);
   const timer = options.dbUpdateIntervalMs > 0 ? setInterval(() => queueDbUpdate(ctx), options.dbUpdateIntervalMs) : undefined;
@@ -68,7 +100,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
-    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    url: `${https ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     app,
     ctx,
     close: async () => {

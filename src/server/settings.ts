@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { InputError, errorMessage } from '../errors.js';
+import { loadAdmissionPolicies } from './admission/policy.js';
 import { checkUniqueNames, parseRegistry } from './registry/config.js';
 import { defaultDataDir, parseInterval, type ServerOptions } from './serve.js';
 import type { WebhookTarget } from './webhook.js';
@@ -42,6 +43,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       'scan a registry: name=N,url=https://HOST[:PORT],project=P[,username=U,password-file=F|password-env=VAR][,notify-token-file=F|notify-token-env=VAR][,insecure][,rescan-interval=1d]; repeatable (docs/server.md)',
   },
+  { name: 'tls-cert', kind: 'string', argument: '<file>', description: 'serve HTTPS with this PEM certificate (chain); needs tls-key. The Kubernetes API server calls admission webhooks only over HTTPS' },
+  { name: 'tls-key', kind: 'string', argument: '<file>', description: 'the PEM private key of tls-cert' },
+  { name: 'admission-policies', kind: 'string', argument: '<file>', description: 'named policies of the Kubernetes admission gate, POST /api/v1/projects/P/admission/NAME (YAML or JSON; docs/server.md)' },
   { name: 'metrics-token-file', kind: 'string', argument: '<file>', description: 'GET /metrics asks for the token in this file as a Bearer token (default: /metrics is open)' },
   { name: 'log-level', kind: 'string', argument: '<level>', description: 'request and job log on stdout', default: 'info', choices: LOG_LEVELS },
 ];
@@ -159,6 +163,10 @@ export function serverOptions(settings: Map<string, { value: Raw; where: string 
   const registries = registrySpecs.value.map((spec, i) => parseRegistry(spec, `${registrySpecs.where}[${i}]`));
   checkUniqueNames(registries);
   const metricsToken = text('metrics-token-file');
+  const tlsCert = text('tls-cert');
+  const tlsKey = text('tls-key');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new InputError(`${(tlsCert ?? tlsKey)?.where ?? 'tls'}: tls-cert and tls-key go together`);
+  const admissionPolicies = text('admission-policies');
   const dbDir = text('db-dir')?.value;
   const mirror = text('mirror')?.value;
   return {
@@ -170,6 +178,8 @@ export function serverOptions(settings: Map<string, { value: Raw; where: string 
     webhooks: [...webhooks('json', 'webhook'), ...webhooks('slack', 'slack-webhook')],
     registries,
     ...(metricsToken ? { metricsToken: secretFile(metricsToken.value, metricsToken.where) } : {}),
+    ...(tlsCert && tlsKey ? { tls: { cert: tlsCert.value, key: tlsKey.value } } : {}),
+    ...(admissionPolicies ? { admissionPolicies: loadAdmissionPolicies(admissionPolicies.value) } : {}),
     logLevel: level.value as ServerOptions['logLevel'],
   };
 }

@@ -8,7 +8,7 @@ import type { Vulnerability } from '../match/types.js';
 import { SEVERITIES } from '../model/severity.js';
 import type { Severity } from '../model/finding.js';
 import { MIGRATIONS } from './migrations.js';
-import { diffFindings, type FindingEvent, type ImageInventory, type ImageRecord, type ImageSummary, type MatchRecord, type Scope, type Store, type TokenRecord } from './store.js';
+import { diffFindings, type FindingEvent, type ImageFacts, type ImageInventory, type ImageRecord, type ImageSummary, type MatchRecord, type Scope, type Store, type TokenRecord } from './store.js';
 
 export const STORE_FILE = 'plimsoll-server.db';
 
@@ -18,13 +18,14 @@ interface ImageRow {
   ref: string;
   digest: string | null;
   os: string | null;
+  facts: string | null;
   submitted_at: string;
   matched_at: string;
   db_built_at: string;
   package_count: number;
 }
 
-const IMAGE_COLUMNS = 'i.id, i.project, i.ref, i.digest, i.os, i.submitted_at, i.matched_at, i.db_built_at, i.package_count';
+const IMAGE_COLUMNS = 'i.id, i.project, i.ref, i.digest, i.os, i.facts, i.submitted_at, i.matched_at, i.db_built_at, i.package_count';
 
 function imageRecord(row: ImageRow): ImageRecord {
   return {
@@ -33,6 +34,7 @@ function imageRecord(row: ImageRow): ImageRecord {
     ref: row.ref,
     ...(row.digest ? { digest: row.digest } : {}),
     ...(row.os ? { os: JSON.parse(row.os) as OsInfo } : {}),
+    ...(row.facts ? { facts: JSON.parse(row.facts) as ImageFacts } : {}),
     submittedAt: row.submitted_at,
     matchedAt: row.matched_at,
     dbBuiltAt: row.db_built_at,
@@ -103,14 +105,14 @@ export class SqliteStore implements Store {
     const key = inventory.digest ?? `ref:${inventory.ref}`;
     const save = this.db.transaction(() => {
       const existing = this.db.prepare('SELECT id FROM images WHERE project = ? AND image_key = ?').get(project, key) as { id: string } | undefined;
-      const values = [inventory.ref, inventory.digest ?? null, inventory.os ? JSON.stringify(inventory.os) : null, JSON.stringify(inventory), inventory.packages.length, match.at];
+      const values = [inventory.ref, inventory.digest ?? null, inventory.os ? JSON.stringify(inventory.os) : null, inventory.facts ? JSON.stringify(inventory.facts) : null, JSON.stringify(inventory), inventory.packages.length, match.at];
       if (existing) {
-        this.db.prepare('UPDATE images SET ref = ?, digest = ?, os = ?, inventory = ?, package_count = ?, submitted_at = ? WHERE id = ?').run(...values, existing.id);
+        this.db.prepare('UPDATE images SET ref = ?, digest = ?, os = ?, facts = ?, inventory = ?, package_count = ?, submitted_at = ? WHERE id = ?').run(...values, existing.id);
         return { id: existing.id, events: this.replaceFindings(existing.id, { ...match, cause: 'submit' }) };
       }
       const id = randomUUID();
       this.db
-        .prepare('INSERT INTO images (id, project, image_key, ref, digest, os, inventory, package_count, submitted_at, matched_at, db_built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .prepare('INSERT INTO images (id, project, image_key, ref, digest, os, facts, inventory, package_count, submitted_at, matched_at, db_built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(id, project, key, ...values, match.at, match.dbBuiltAt);
       this.insertFindings(id, match.vulnerabilities);
       return { id, events: [] };
@@ -193,6 +195,13 @@ export class SqliteStore implements Store {
     const row = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND i.id = ?`).get(project, imageId) as ImageRow | undefined;
     if (!row) return undefined;
     return { ...imageRecord(row), vulnerabilities: this.findings('SELECT finding FROM findings WHERE image_id = ? ORDER BY vuln_id, package_id', imageId) };
+  }
+
+  async findImage(project: string, by: { digest: string } | { refs: string[] }): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined> {
+    const [condition, params] = 'digest' in by ? ['i.digest = ?', [by.digest]] : [`i.ref IN (${by.refs.map(() => '?').join(', ') || 'NULL'})`, by.refs];
+    const row = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND ${condition} ORDER BY i.submitted_at DESC, i.id LIMIT 1`).get(project, ...params) as ImageRow | undefined;
+    if (!row) return undefined;
+    return { ...imageRecord(row), vulnerabilities: this.findings('SELECT finding FROM findings WHERE image_id = ? ORDER BY vuln_id, package_id', row.id) };
   }
 
   private imagesWhere(project: string, condition: string, params: unknown[], limit: number): { image: ImageRecord; vulnerabilities: Vulnerability[] }[] {

@@ -5,7 +5,8 @@ import type { Vulnerability } from '../match/types.js';
 import type { Package } from '../model/package.js';
 import type { Severity } from '../model/finding.js';
 
-export const SCOPES = ['submit', 'read', 'admin'] as const;
+/** admission: ask the deployment gate about the project's images (what the Kubernetes API server's token holds). */
+export const SCOPES = ['submit', 'read', 'admission', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface TokenRecord {
@@ -19,6 +20,20 @@ export interface TokenRecord {
   createdAt: string;
 }
 
+/**
+ * What the admission gate needs to know of an image beyond its packages (docs/privacy.md lists
+ * them): counts only, never a secret's value, file or line. Each is absent when the client did not
+ * send it (an SBOM from elsewhere, or a scan without the secret scanner).
+ */
+export interface ImageFacts {
+  /** The image config's `created` (ISO 8601). */
+  created?: string;
+  /** The image config's `User`; '' when unset, which runs as root. */
+  user?: string;
+  /** Secret findings by rule id (`PLM-SECRET-AWS-ACCESS-KEY-ID: 2`). */
+  secrets?: Record<string, number>;
+}
+
 /** What a client submitted: the image and its inventory as the SBOM gave it. */
 export interface ImageInventory {
   ref: string;
@@ -28,6 +43,7 @@ export interface ImageInventory {
   /** Layer digests, bottom-up. */
   layers: string[];
   packages: Package[];
+  facts?: ImageFacts;
 }
 
 export interface ImageRecord {
@@ -36,6 +52,7 @@ export interface ImageRecord {
   ref: string;
   digest?: string;
   os?: OsInfo;
+  facts?: ImageFacts;
   submittedAt: string;
   matchedAt: string;
   /** When the vulnerability database of the last match was built. */
@@ -88,6 +105,8 @@ export interface Store {
   getImage(project: string, imageId: string): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined>;
   /** Images with a finding whose id or alias is `vulnId`, each with those findings. */
   imagesWithVulnerability(project: string, vulnId: string, limit: number): Promise<{ image: ImageRecord; vulnerabilities: Vulnerability[] }[]>;
+  /** The project's most recently submitted image with this digest, or with one of these references. */
+  findImage(project: string, by: { digest: string } | { refs: string[] }): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined>;
   /** Images with findings in CISA's KEV catalog, each with those findings. */
   imagesWithKev(project: string, limit: number): Promise<{ image: ImageRecord; vulnerabilities: Vulnerability[] }[]>;
   /** Events at or after `since` (ISO 8601), oldest first. */

@@ -157,6 +157,7 @@ describe('health, readiness and the OpenAPI document', () => {
       '/api/v1/admin/registries',
       '/api/v1/admin/registries/{name}/rescan',
       '/api/v1/admin/rematch',
+      '/api/v1/projects/{project}/admission/{policy}',
       '/api/v1/projects/{project}/events',
       '/api/v1/projects/{project}/images',
       '/api/v1/projects/{project}/images/{id}',

@@ -14,8 +14,8 @@ function tokenCommand(): Command {
     .command('create')
     .description('create an API token and print it once (only its hash is stored)')
     .option('--data-dir <dir>', 'the server data directory, as the server is given it (flag, PLIMSOLL_SERVER_DATA_DIR, --config file; default $XDG_DATA_HOME/plimsoll/server)')
-    .option('--project <name>', 'the project (tenant) the token belongs to; created if new. Required for submit and read')
-    .requiredOption('--scope <list>', 'submit, read, admin (comma-separated); admin reaches the server-wide /admin endpoints')
+    .option('--project <name>', 'the project (tenant) the token belongs to; created if new. Required for submit, read and admission')
+    .requiredOption('--scope <list>', 'submit, read, admission, admin (comma-separated); admission is for the Kubernetes API server (the deployment gate); admin reaches the server-wide /admin endpoints')
     .option('--description <text>', 'what the token is for')
     .action(async (_opts: unknown, command: Command) => {
       // With the globals: commander gives `--data-dir` to `server`, which has the same option, wherever it is written.

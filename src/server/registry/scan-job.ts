@@ -8,7 +8,7 @@ import { parseReference, type ImageReference } from '../../image/reference.js';
 import { openRegistryImage } from '../../image/sources/registry.js';
 import { inventoryImage } from '../../inventory/run.js';
 import type { ServerContext } from '../app.js';
-import { sbomForServer } from '../client.js';
+import { imageFacts, sbomForServer } from '../client.js';
 import { readSbom } from '../sbom.js';
 import { submitInventory } from '../submit.js';
 import type { RegistryConfig } from './config.js';
@@ -59,7 +59,8 @@ export async function runScanJob(ctx: ServerContext, payload: ScanJobPayload): P
     });
     let inventory;
     try {
-      inventory = readSbom(JSON.parse(sbomForServer(image, await inventoryImage(image))));
+      // The server scans inventory only, so its facts carry no secret counts (the admission gate then says secrets are not known).
+      inventory = readSbom(JSON.parse(sbomForServer(image, await inventoryImage(image), imageFacts(image, undefined))));
     } finally {
       await image.close();
     }
