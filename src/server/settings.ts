@@ -165,7 +165,7 @@ export function serverOptions(settings: Map<string, { value: Raw; where: string 
   const metricsToken = text('metrics-token-file');
   const tlsCert = text('tls-cert');
   const tlsKey = text('tls-key');
-  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new InputError(`${(tlsCert ?? tlsKey)?.where ?? 'tls'}: tls-cert and tls-key go together`);
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new InputError(`${(tlsCert ?? tlsKey)?.where ?? 'tls'}: --tls-cert and --tls-key go together`);
   const admissionPolicies = text('admission-policies');
   const dbDir = text('db-dir')?.value;
   const mirror = text('mirror')?.value;
