@@ -71,4 +71,21 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'image facts for the admission gate',
     statements: ['ALTER TABLE images ADD COLUMN facts TEXT'],
   },
+  {
+    version: 3,
+    name: 'trend: counts per project after each rematch',
+    statements: [
+      `CREATE TABLE trend (
+        id TEXT PRIMARY KEY,
+        project TEXT NOT NULL REFERENCES projects (name),
+        at TEXT NOT NULL,
+        db_built_at TEXT NOT NULL,
+        images INTEGER NOT NULL,
+        appeared INTEGER NOT NULL,
+        resolved INTEGER NOT NULL,
+        counts TEXT NOT NULL
+      )`,
+      'CREATE INDEX trend_project_at ON trend (project, at)',
+    ],
+  },
 ];

@@ -49,4 +49,9 @@ form.login button, .button { padding: 6px 14px; border: 1px solid #1d2330; backg
 .error { color: var(--critical); font-weight: 600; }
 details > summary { cursor: pointer; color: var(--muted); }
 a { color: #1f5fbf; }
+svg.trend-chart { display: block; margin: 6px 0 12px; }
+rect.s-CRITICAL { fill: var(--critical); } rect.s-HIGH { fill: var(--high); } rect.s-MEDIUM { fill: var(--medium); }
+rect.s-LOW { fill: var(--low); }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; }
+dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 `;

@@ -20,7 +20,9 @@ export interface BaseImageGroup {
 }
 
 function fixTable(upgrade: BaseUpgrade, many: boolean): Html {
-  if (upgrade.fixes.length === 0) return html`<p class="note">Upgrading would fix nothing known: no finding in its packages has a fixed version.</p>`;
+  if (upgrade.fixes.length === 0) {
+    return html`<p class="note">${upgrade.unfixed > 0 ? 'Upgrading would fix nothing known yet: no finding in the base’s packages has a fixed version.' : 'No finding in the base’s packages.'}</p>`;
+  }
   return html`<table class="fixes">
 <thead><tr><th>Package</th><th>Installed</th><th>Upgrade to</th><th>Fixes</th>${many ? html`<th class="num">Images</th>` : ''}</tr></thead>
 <tbody>${upgrade.fixes.map(
