@@ -19,13 +19,13 @@ export const ARTIFACTS = resolve(process.env.PLIMSOLL_ARTIFACTS ?? '/tmp/plimsol
 
 const LAUNCH_TIMEOUT_MS = 60_000;
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the dashboard tests need it (apt-get install -y --no-install-recommends chromium, as .ci/run does; or set PLIMSOLL_CHROMIUM)`);
+export async function launchChromium(executablePath = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}: the dashboard tests need it (apt-get install -y --no-install-recommends chromium, as .ci/run does; or set PLIMSOLL_CHROMIUM)`);
   }
   // Chromium's sandbox refuses to run as root.
   const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  return chromium.launch({ executablePath: CHROMIUM, args, timeout: LAUNCH_TIMEOUT_MS });
+  return chromium.launch({ executablePath, args, timeout: LAUNCH_TIMEOUT_MS });
 }
 
 /** What a page did besides showing itself: requests to other origins, console errors (CSP refusals among them), uncaught errors. */
@@ -41,10 +41,11 @@ export function watch(page: Page, allowedOrigin: string): { foreign: string[]; e
   return seen;
 }
 
-export async function screenshot(t: TestContext, page: Page, name: string): Promise<string> {
+/** The whole page, or with `fullPage: false` what a 1280×900 window shows (the README's picture). */
+export async function screenshot(t: TestContext, page: Page, name: string, fullPage = true): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   t.diagnostic(`screenshot: ${path}`);
   return path;
 }

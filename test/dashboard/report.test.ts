@@ -43,8 +43,13 @@ after(async () => {
 });
 
 describe('the HTML report of debian-app in Chromium', () => {
+  it('fails, naming the package, where Chromium is missing (never a silent skip)', async () => {
+    await assert.rejects(launchChromium('/nonexistent/chromium'), /Chromium not found at \/nonexistent\/chromium: .*apt-get install -y --no-install-recommends chromium/);
+  });
+
   it('is one file that asks for nothing else and raises no error (its CSP refuses any request)', async (t) => {
     await screenshot(t, page, 'report-debian-app');
+    await screenshot(t, page, 'report-debian-app-window', false);
     assert.deepEqual(seen.foreign, []);
     assert.deepEqual(seen.errors, []);
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
