@@ -48,6 +48,8 @@ function higher(type: PackageType, a: string, b: string): string {
  */
 export function baseUpgrade(images: readonly { ref: string; vulnerabilities: readonly FindingRow[] }[], fromBase: (v: FindingRow) => boolean): BaseUpgrade {
   const fixes = new Map<string, PackageFix>();
+  /** Each fix's vulnerability ids, for counting one vulnerability once however many images carry it. */
+  const ids = new Map<string, Set<string>>();
   let unfixed = 0;
   let fixed = 0;
   let knownExploited = 0;
@@ -63,9 +65,12 @@ export function baseUpgrade(images: readonly { ref: string; vulnerabilities: rea
       const key = `${v.packageType}\0${v.packageName}\0${v.installedVersion}`;
       const fix = fixes.get(key) ?? { packageName: v.packageName, packageType: v.packageType, installedVersion: v.installedVersion, fixedVersion: v.fixedVersion, vulnerabilities: [], images: [] };
       fix.fixedVersion = higher(v.packageType, fix.fixedVersion, v.fixedVersion);
-      if (!fix.vulnerabilities.some((x) => x.id === v.id)) fix.vulnerabilities.push({ id: v.id, severity: v.severity, kev: v.kev !== undefined });
-      if (!fix.images.includes(image.ref)) fix.images.push(image.ref);
+      const seen = ids.get(key) ?? new Set<string>();
+      if (!seen.has(v.id)) fix.vulnerabilities.push({ id: v.id, severity: v.severity, kev: v.kev !== undefined });
+      seen.add(v.id);
+      if (fix.images[fix.images.length - 1] !== image.ref) fix.images.push(image.ref);
       fixes.set(key, fix);
+      ids.set(key, seen);
     }
   }
   const worst = (f: PackageFix): number => Math.max(...f.vulnerabilities.map((v) => severityRank(v.severity) + (v.kev ? 10 : 0)));

@@ -34,9 +34,7 @@ async function show() {
   plimsollTables(content);
   state('ready');
 }
-login.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const token = login.elements.token.value.trim();
+async function signIn(token) {
   const response = await call('/api/v1/whoami', token);
   if (!response.ok) return showLogin(await errorText(response));
   const who = await response.json();
@@ -44,10 +42,15 @@ login.addEventListener('submit', async (event) => {
   sessionStorage.setItem(TOKEN, token);
   sessionStorage.setItem(PROJECT, who.project);
   login.reset();
-  show();
+  await show();
+}
+const unreachable = (err) => { content.textContent = 'The server did not answer: ' + err.message; state('error'); };
+login.addEventListener('submit', (event) => {
+  event.preventDefault();
+  signIn(login.elements.token.value.trim()).catch(unreachable);
 });
 document.getElementById('logout').addEventListener('click', () => { sessionStorage.clear(); showLogin(); });
-show();
+show().catch(unreachable);
 `;
 
 const SCRIPT = `${TABLE_SCRIPT}\n${CLIENT_SCRIPT}`;
