@@ -42,7 +42,7 @@ function imageRecord(row: ImageRow): ImageRecord {
   };
 }
 
-/** Finding counts grouped by severity and priority (read from the stored finding), with their KEV count. */
+/** Finding counts grouped by severity and priority, with their KEV count. */
 interface CountRow {
   severity: Severity;
   priority: Priority;
@@ -66,7 +66,7 @@ function sumCounts(rows: readonly CountRow[]): Counts {
   return counts;
 }
 
-const COUNT_COLUMNS = "f.severity, json_extract(f.finding, '$.priority') AS priority, COUNT(*) AS n, SUM(f.kev) AS kev";
+const COUNT_COLUMNS = 'f.severity, f.priority, COUNT(*) AS n, SUM(f.kev) AS kev';
 
 /** `LIKE` pattern for one id in the space-delimited alias list. */
 function aliasPattern(id: string): string {
@@ -179,9 +179,9 @@ export class SqliteStore implements Store {
 
   private insertFindings(imageId: string, vulnerabilities: readonly Vulnerability[]): void {
     const insert = this.db.prepare(
-      'INSERT INTO findings (image_id, vuln_id, package_id, aliases, severity, kev, finding) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (image_id, vuln_id, package_id) DO NOTHING',
+      'INSERT INTO findings (image_id, vuln_id, package_id, aliases, severity, priority, kev, finding) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (image_id, vuln_id, package_id) DO NOTHING',
     );
-    for (const v of vulnerabilities) insert.run(imageId, v.id, v.packageId, ` ${v.aliases.join(' ')} `, v.severity, v.kev ? 1 : 0, JSON.stringify(v));
+    for (const v of vulnerabilities) insert.run(imageId, v.id, v.packageId, ` ${v.aliases.join(' ')} `, v.severity, v.priority, v.kev ? 1 : 0, JSON.stringify(v));
   }
 
   private findings(sql: string, ...params: unknown[]): Vulnerability[] {
@@ -209,7 +209,7 @@ export class SqliteStore implements Store {
   async listImages(project: string, limit: number): Promise<ImageSummary[]> {
     const rows = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? ORDER BY i.submitted_at DESC, i.id LIMIT ?`).all(project, limit) as ImageRow[];
     const counts = this.db
-      .prepare(`SELECT f.image_id, ${COUNT_COLUMNS} FROM findings f JOIN images i ON i.id = f.image_id WHERE i.project = ? GROUP BY f.image_id, f.severity, priority`)
+      .prepare(`SELECT f.image_id, ${COUNT_COLUMNS} FROM findings f JOIN images i ON i.id = f.image_id WHERE i.project = ? GROUP BY f.image_id, f.severity, f.priority`)
       .all(project) as (CountRow & { image_id: string })[];
     return rows.map((row) => ({ ...imageRecord(row), packages: row.package_count, ...sumCounts(counts.filter((c) => c.image_id === row.id)) }));
   }
@@ -267,7 +267,7 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       const projects = this.db.prepare('SELECT project, COUNT(*) AS images FROM images GROUP BY project ORDER BY project').all() as { project: string; images: number }[];
       const counts = this.db
-        .prepare(`SELECT i.project, ${COUNT_COLUMNS} FROM findings f JOIN images i ON i.id = f.image_id GROUP BY i.project, f.severity, priority`)
+        .prepare(`SELECT i.project, ${COUNT_COLUMNS} FROM findings f JOIN images i ON i.id = f.image_id GROUP BY i.project, f.severity, f.priority`)
         .all() as (CountRow & { project: string })[];
       const insert = this.db.prepare('INSERT INTO trend (id, project, at, db_built_at, images, appeared, resolved, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
       for (const { project, images } of projects) {
