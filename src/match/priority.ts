@@ -37,6 +37,13 @@ export function assignPriority(v: Inputs): { priority: Priority; priorityReason:
   return { priority: PRIORITIES[level] ?? 'P4', priorityReason: why.join(', ') };
 }
 
+/** Counts per priority, every priority present. */
+export function countByPriority(items: readonly { priority: Priority }[]): Record<Priority, number> {
+  const counts = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
+  for (const item of items) counts[item.priority]++;
+  return counts;
+}
+
 export function priorityRank(p: Priority): number {
   return PRIORITIES.indexOf(p);
 }

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OsInfo } from '../inventory/analyzer.js';
-import { PRIORITIES } from '../match/priority.js';
+import { countByPriority } from '../match/priority.js';
 import type { Priority, Vulnerability } from '../match/types.js';
-import { SEVERITIES } from '../model/severity.js';
+import { countBySeverity } from '../model/severity.js';
 import type { Severity } from '../model/finding.js';
 import { MIGRATIONS } from './migrations.js';
 import { diffFindings, type FindingEvent, type ImageFacts, type ImageInventory, type ImageRecord, type ImageSummary, type MatchRecord, type Scope, type Store, type TokenRecord, type TrendPoint } from './store.js';
@@ -54,8 +54,8 @@ type Counts = Pick<TrendPoint, 'vulnerabilities' | 'vulnerabilitiesByPriority' |
 
 function sumCounts(rows: readonly CountRow[]): Counts {
   const counts: Counts = {
-    vulnerabilities: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
-    vulnerabilitiesByPriority: Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>,
+    vulnerabilities: countBySeverity([]),
+    vulnerabilitiesByPriority: countByPriority([]),
     knownExploited: 0,
   };
   for (const r of rows) {

@@ -3,8 +3,7 @@
 // Content-Security-Policy meta tag forbids any request, so the file works offline and leaks nothing.
 import type { Report } from '../report.js';
 import { countBySeverity } from '../../model/severity.js';
-import { PRIORITIES } from '../../match/priority.js';
-import type { Priority } from '../../match/types.js';
+import { countByPriority } from '../../match/priority.js';
 import { baseUpgrade, isOsPackage } from './base-upgrade.js';
 import { TABLE_SCRIPT } from './behaviour.js';
 import { html, type Html } from './escape.js';
@@ -27,7 +26,7 @@ function imageRow(report: Report): ImageRow {
     ...(os ? { os } : {}),
     packages: summary.packages,
     bySeverity: summary.vulnerabilities ?? countBySeverity([]),
-    byPriority: summary.vulnerabilitiesByPriority ?? (Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>),
+    byPriority: summary.vulnerabilitiesByPriority ?? countByPriority([]),
     knownExploited: summary.knownExploited ?? 0,
   };
 }

@@ -1,17 +1,10 @@
 // An image's vulnerabilities: counts by severity and priority, then one row per finding, most
 // urgent first, with KEV and EPSS marked, filterable and sortable in the page.
-import { byPriority, PRIORITIES } from '../../../match/priority.js';
+import { byPriority, countByPriority, PRIORITIES } from '../../../match/priority.js';
 import { countBySeverity, SEVERITIES, severityRank } from '../../../model/severity.js';
-import type { Priority } from '../../../match/types.js';
 import { html, type Html } from '../escape.js';
 import type { FindingRow } from './model.js';
 import { countCards, epssMark, kevMark, priorityMark, severityMark } from './parts.js';
-
-function countByPriority(rows: readonly FindingRow[]): Record<Priority, number> {
-  const counts = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
-  for (const r of rows) counts[r.priority]++;
-  return counts;
-}
 
 function row(v: FindingRow): Html {
   const search = [v.id, ...v.aliases, v.packageName, v.installedVersion, v.fixedVersion ?? '', v.title ?? ''].join(' ').toLowerCase();
