@@ -23,8 +23,8 @@ export async function launchChromium(executablePath = CHROMIUM): Promise<Browser
   if (!existsSync(executablePath)) {
     throw new Error(`Chromium not found at ${executablePath}: the dashboard tests need it (apt-get install -y --no-install-recommends chromium, as .ci/run does; or set PLIMSOLL_CHROMIUM)`);
   }
-  // Chromium's sandbox refuses to run as root.
-  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  // Chromium's sandbox refuses to run as root; a container's small /dev/shm can crash its renderer.
+  const args = [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-dev-shm-usage'];
   return chromium.launch({ executablePath, args, timeout: LAUNCH_TIMEOUT_MS });
 }
 
