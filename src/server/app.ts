@@ -17,6 +17,8 @@ import { metricsRoutes } from './routes/metrics.js';
 import { queryRoutes } from './routes/queries.js';
 import { registryRoutes } from './routes/registries.js';
 import { tokenRoutes } from './routes/token.js';
+import { trendRoutes } from './routes/trend.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 
 export type ServerContext = JobContext & {
   /** The registries the server scans (settings `registries`). */
@@ -70,6 +72,8 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   await app.register(adminRoutes(ctx), { prefix: '/api/v1' });
   await app.register(registryRoutes(ctx), { prefix: '/api/v1' });
   await app.register(admissionRoutes(ctx, options.admissionPolicies ?? new Map()), { prefix: '/api/v1' });
+  await app.register(trendRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(dashboardRoutes(ctx));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -4,11 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OsInfo } from '../inventory/analyzer.js';
-import type { Vulnerability } from '../match/types.js';
-import { SEVERITIES } from '../model/severity.js';
+import { countByPriority } from '../match/priority.js';
+import type { Priority, Vulnerability } from '../match/types.js';
+import { countBySeverity } from '../model/severity.js';
 import type { Severity } from '../model/finding.js';
 import { MIGRATIONS } from './migrations.js';
-import { diffFindings, type FindingEvent, type ImageFacts, type ImageInventory, type ImageRecord, type ImageSummary, type MatchRecord, type Scope, type Store, type TokenRecord } from './store.js';
+import { diffFindings, type FindingEvent, type ImageFacts, type ImageInventory, type ImageRecord, type ImageSummary, type MatchRecord, type Scope, type Store, type TokenRecord, type TrendPoint } from './store.js';
 
 export const STORE_FILE = 'plimsoll-server.db';
 
@@ -40,6 +41,32 @@ function imageRecord(row: ImageRow): ImageRecord {
     dbBuiltAt: row.db_built_at,
   };
 }
+
+/** Finding counts grouped by severity and priority, with their KEV count. */
+interface CountRow {
+  severity: Severity;
+  priority: Priority;
+  n: number;
+  kev: number;
+}
+
+type Counts = Pick<TrendPoint, 'vulnerabilities' | 'vulnerabilitiesByPriority' | 'knownExploited'>;
+
+function sumCounts(rows: readonly CountRow[]): Counts {
+  const counts: Counts = {
+    vulnerabilities: countBySeverity([]),
+    vulnerabilitiesByPriority: countByPriority([]),
+    knownExploited: 0,
+  };
+  for (const r of rows) {
+    counts.vulnerabilities[r.severity] += r.n;
+    counts.vulnerabilitiesByPriority[r.priority] += r.n;
+    counts.knownExploited += r.kev;
+  }
+  return counts;
+}
+
+const COUNT_COLUMNS = 'f.severity, f.priority, COUNT(*) AS n, SUM(f.kev) AS kev';
 
 /** `LIKE` pattern for one id in the space-delimited alias list. */
 function aliasPattern(id: string): string {
@@ -152,9 +179,9 @@ export class SqliteStore implements Store {
 
   private insertFindings(imageId: string, vulnerabilities: readonly Vulnerability[]): void {
     const insert = this.db.prepare(
-      'INSERT INTO findings (image_id, vuln_id, package_id, aliases, severity, kev, finding) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (image_id, vuln_id, package_id) DO NOTHING',
+      'INSERT INTO findings (image_id, vuln_id, package_id, aliases, severity, priority, kev, finding) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (image_id, vuln_id, package_id) DO NOTHING',
     );
-    for (const v of vulnerabilities) insert.run(imageId, v.id, v.packageId, ` ${v.aliases.join(' ')} `, v.severity, v.kev ? 1 : 0, JSON.stringify(v));
+    for (const v of vulnerabilities) insert.run(imageId, v.id, v.packageId, ` ${v.aliases.join(' ')} `, v.severity, v.priority, v.kev ? 1 : 0, JSON.stringify(v));
   }
 
   private findings(sql: string, ...params: unknown[]): Vulnerability[] {
@@ -182,13 +209,9 @@ export class SqliteStore implements Store {
   async listImages(project: string, limit: number): Promise<ImageSummary[]> {
     const rows = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? ORDER BY i.submitted_at DESC, i.id LIMIT ?`).all(project, limit) as ImageRow[];
     const counts = this.db
-      .prepare('SELECT f.image_id, f.severity, COUNT(*) AS n, SUM(f.kev) AS kev FROM findings f JOIN images i ON i.id = f.image_id WHERE i.project = ? GROUP BY f.image_id, f.severity')
-      .all(project) as { image_id: string; severity: Severity; n: number; kev: number }[];
-    return rows.map((row) => {
-      const mine = counts.filter((c) => c.image_id === row.id);
-      const vulnerabilities = Object.fromEntries(SEVERITIES.map((s) => [s, mine.find((c) => c.severity === s)?.n ?? 0])) as Record<Severity, number>;
-      return { ...imageRecord(row), packages: row.package_count, vulnerabilities, knownExploited: mine.reduce((n, c) => n + c.kev, 0) };
-    });
+      .prepare(`SELECT f.image_id, ${COUNT_COLUMNS} FROM findings f JOIN images i ON i.id = f.image_id WHERE i.project = ? GROUP BY f.image_id, f.severity, f.priority`)
+      .all(project) as (CountRow & { image_id: string })[];
+    return rows.map((row) => ({ ...imageRecord(row), packages: row.package_count, ...sumCounts(counts.filter((c) => c.image_id === row.id)) }));
   }
 
   async getImage(project: string, imageId: string): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined> {
@@ -238,6 +261,28 @@ export class SqliteStore implements Store {
       at: r.at,
       vulnerability: JSON.parse(r.finding) as Vulnerability,
     }));
+  }
+
+  async recordTrend(at: string, dbBuiltAt: string, changes: ReadonlyMap<string, { appeared: number; resolved: number }>): Promise<void> {
+    this.db.transaction(() => {
+      const projects = this.db.prepare('SELECT project, COUNT(*) AS images FROM images GROUP BY project ORDER BY project').all() as { project: string; images: number }[];
+      const counts = this.db
+        .prepare(`SELECT i.project, ${COUNT_COLUMNS} FROM findings f JOIN images i ON i.id = f.image_id GROUP BY i.project, f.severity, f.priority`)
+        .all() as (CountRow & { project: string })[];
+      const insert = this.db.prepare('INSERT INTO trend (id, project, at, db_built_at, images, appeared, resolved, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const { project, images } of projects) {
+        const changed = changes.get(project);
+        const mine = sumCounts(counts.filter((c) => c.project === project));
+        insert.run(randomUUID(), project, at, dbBuiltAt, images, changed?.appeared ?? 0, changed?.resolved ?? 0, JSON.stringify(mine));
+      }
+    })();
+  }
+
+  async trend(project: string, limit: number): Promise<TrendPoint[]> {
+    const rows = this.db
+      .prepare('SELECT at, db_built_at, images, appeared, resolved, counts FROM trend WHERE project = ? ORDER BY at DESC, id LIMIT ?')
+      .all(project, limit) as { at: string; db_built_at: string; images: number; appeared: number; resolved: number; counts: string }[];
+    return rows.reverse().map((r) => ({ at: r.at, dbBuiltAt: r.db_built_at, images: r.images, appeared: r.appeared, resolved: r.resolved, ...(JSON.parse(r.counts) as Counts) }));
   }
 
   async ping(): Promise<boolean> {

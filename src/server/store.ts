@@ -1,7 +1,7 @@
 // What the server keeps, behind one interface: SQLite implements it today (sqlite-store.ts), and
 // PostgreSQL will, on the same schema (migrations.ts). Every method is async for that reason.
 import type { OsInfo } from '../inventory/analyzer.js';
-import type { Vulnerability } from '../match/types.js';
+import type { Priority, Vulnerability } from '../match/types.js';
 import type { Package } from '../model/package.js';
 import type { Severity } from '../model/finding.js';
 
@@ -62,6 +62,22 @@ export interface ImageRecord {
 export interface ImageSummary extends ImageRecord {
   packages: number;
   vulnerabilities: Record<Severity, number>;
+  vulnerabilitiesByPriority: Record<Priority, number>;
+  knownExploited: number;
+}
+
+/** A project's findings after one rematch: the dashboard's trend. */
+export interface TrendPoint {
+  at: string;
+  /** The database the rematch matched against. */
+  dbBuiltAt: string;
+  images: number;
+  /** What the rematch changed in the project. */
+  appeared: number;
+  resolved: number;
+  /** The counts over all the project's images once it finished. */
+  vulnerabilities: Record<Severity, number>;
+  vulnerabilitiesByPriority: Record<Priority, number>;
   knownExploited: number;
 }
 
@@ -111,6 +127,13 @@ export interface Store {
   imagesWithKev(project: string, limit: number): Promise<{ image: ImageRecord; vulnerabilities: Vulnerability[] }[]>;
   /** Events at or after `since` (ISO 8601), oldest first. */
   eventsSince(project: string, since: string, limit: number): Promise<FindingEvent[]>;
+  /**
+   * After a rematch: one trend point per project with images, its counts as now stored and what the
+   * rematch changed there (`changes`, by project; a project absent changed nothing).
+   */
+  recordTrend(at: string, dbBuiltAt: string, changes: ReadonlyMap<string, { appeared: number; resolved: number }>): Promise<void>;
+  /** The project's newest `limit` trend points, oldest first. */
+  trend(project: string, limit: number): Promise<TrendPoint[]>;
   /** Whether the store answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -65,6 +65,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: () => '/api/v1/projects/team-a/kev/images', scope: 'read', project: true },
   { method: 'GET', path: () => '/api/v1/projects/team-a/events?since=2000-01-01', scope: 'read', project: true },
   { method: 'POST', path: () => '/api/v1/projects/team-a/admission/gate', body: () => readFileSync(join(import.meta.dirname, '../fixtures/admission/pod-delete.json'), 'utf8'), scope: 'admission', project: true },
+  { method: 'GET', path: () => '/api/v1/projects/team-a/trend', scope: 'read', project: true },
   { method: 'POST', path: () => '/api/v1/admin/rematch', scope: 'admin', project: false },
   { method: 'GET', path: () => `/api/v1/admin/jobs/${jobId}`, scope: 'admin', project: false },
   { method: 'GET', path: () => '/api/v1/admin/registries', scope: 'admin', project: false },

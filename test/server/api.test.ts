@@ -162,6 +162,7 @@ describe('health, readiness and the OpenAPI document', () => {
       '/api/v1/projects/{project}/images',
       '/api/v1/projects/{project}/images/{id}',
       '/api/v1/projects/{project}/kev/images',
+      '/api/v1/projects/{project}/trend',
       '/api/v1/projects/{project}/vulnerabilities/{id}/images',
       '/api/v1/registries/{name}/notifications',
       '/api/v1/whoami',
