@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { PlimsollError } from './errors.js';
 import type { CheckGroup } from './hardening/check.js';
+import type { Finding } from './model/finding.js';
 import { hardeningRequests, runHardening, type HardeningResult } from './hardening/run.js';
 import { openImage } from './image/open.js';
 import type { ResolvedImage, SourceOptions } from './image/types.js';
@@ -41,7 +42,8 @@ export interface MatchOutcome {
   attributions: string[];
 }
 
-export type RemoteMatch = (image: ResolvedImage, inventory: InventoryResult) => Promise<MatchOutcome>;
+/** `secrets`: the secret findings when the secret scanner ran (the server is told how many, by rule, never what), else undefined. */
+export type RemoteMatch = (image: ResolvedImage, inventory: InventoryResult, secrets: readonly Finding[] | undefined) => Promise<MatchOutcome>;
 
 /** Everything one scan found, before it is shaped into the report. */
 export interface ScanResult {
@@ -116,7 +118,8 @@ export async function scanResolved(image: ResolvedImage, options: ScanOptions = 
     const inventory = pkgTypes ? { ...everything, packages: everything.packages.filter((p) => pkgTypes.includes(isOsPackage(p) ? 'os' : 'library')) } : everything;
     const findings = hardening?.findings ?? [];
     if (!scanners.includes('vuln')) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
-    const { match, notices, attributions } = options.remote ? await options.remote(image, inventory) : matchLocally(inventory, db, options.db?.maxAgeDays);
+    const secrets = scanners.includes('secret') ? findings.filter((f) => f.kind === 'secret') : undefined;
+    const { match, notices, attributions } = options.remote ? await options.remote(image, inventory, secrets) : matchLocally(inventory, db, options.db?.maxAgeDays);
     const policy = applyPolicy(match.vulnerabilities, options.policy ?? {}, findings);
     return { inventory, ...(hardening ? { hardening } : {}), match, policy, notices, attributions };
   } finally {

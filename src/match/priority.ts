@@ -13,7 +13,8 @@ import type { Priority, Vulnerability } from './types.js';
 export const EPSS_HIGH = 0.1;
 export const EPSS_NOTABLE = 0.01;
 
-const LEVELS: readonly Priority[] = ['P1', 'P2', 'P3', 'P4'];
+/** Most urgent first. */
+export const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4'];
 
 type Inputs = Pick<Vulnerability, 'severity' | 'status' | 'kev' | 'epss'>;
 
@@ -33,11 +34,18 @@ export function assignPriority(v: Inputs): { priority: Priority; priorityReason:
     level++;
     why.push('lowered: the distribution will not fix it');
   }
-  return { priority: LEVELS[level] ?? 'P4', priorityReason: why.join(', ') };
+  return { priority: PRIORITIES[level] ?? 'P4', priorityReason: why.join(', ') };
+}
+
+/** Counts per priority, every priority present. */
+export function countByPriority(items: readonly { priority: Priority }[]): Record<Priority, number> {
+  const counts = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
+  for (const item of items) counts[item.priority]++;
+  return counts;
 }
 
 export function priorityRank(p: Priority): number {
-  return LEVELS.indexOf(p);
+  return PRIORITIES.indexOf(p);
 }
 
 /** Most urgent first: priority, then fixable, then EPSS, then score, then severity, then id. */

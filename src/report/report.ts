@@ -10,6 +10,7 @@ import type { ScanResult } from '../scan.js';
 import type { Finding } from '../model/finding.js';
 import { buildArtifact, type Artifact } from './artifact.js';
 import { countBySeverity } from '../model/severity.js';
+import { countByPriority } from '../match/priority.js';
 
 /** A package as the JSON contract spells it: locations name their layer by digest. */
 export interface ReportPackage extends Omit<Package, 'locations'> {
@@ -102,12 +103,6 @@ function originOf(layer: string | undefined, artifact: Artifact, hardening: Hard
   const index = artifact.layers.findIndex((l) => l.digest === layer);
   if (index < 0) return undefined;
   return index < hardening.baseImage.layers.base ? 'base' : 'own';
-}
-
-function countByPriority(vulnerabilities: readonly Vulnerability[]): Record<Priority, number> {
-  const counts: Record<Priority, number> = { P1: 0, P2: 0, P3: 0, P4: 0 };
-  for (const v of vulnerabilities) counts[v.priority]++;
-  return counts;
 }
 
 export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'inventory' | 'hardening' | 'match' | 'policy'> & { notices?: string[]; attributions?: string[] }): Report {

@@ -1,7 +1,8 @@
 // API tokens: `plm_<id>_<secret>`. The store keeps the id and the sha256 of the secret, never the
 // secret; a presented token is found by its id and its secret's hash compared in constant time.
-// Scopes: submit (send inventories), read (query a project), admin (server operations). submit and
-// read belong to one project: another project's data answers 404, as a project that does not exist
+// Scopes: submit (send inventories), read (query a project), admission (the Kubernetes deployment
+// gate: ask whether images may run), admin (server operations). submit, read and admission belong to
+// one project: another project's data answers 404, as a project that does not exist
 // would, so a token cannot learn which projects exist.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -17,8 +18,8 @@ function secretHash(secret: string): string {
 
 /** A new token: the record to store, and the token to show once. */
 export function newToken(options: { project?: string; scopes: Scope[]; description?: string }, now = new Date()): { token: string; record: TokenRecord } {
-  if (options.scopes.length === 0) throw new InputError('a token needs at least one scope (submit, read, admin)');
-  if (!options.project && options.scopes.some((s) => s !== 'admin')) throw new InputError('submit and read belong to a project: give --project');
+  if (options.scopes.length === 0) throw new InputError(`a token needs at least one scope (${SCOPES.join(', ')})`);
+  if (!options.project && options.scopes.some((s) => s !== 'admin')) throw new InputError('submit, read and admission belong to a project: give --project');
   if (options.project !== undefined && !PROJECT_NAME.test(options.project)) throw new InputError(`--project: "${options.project}" is not a project name (lower-case letters, digits, . _ -; up to 63)`);
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import type { JobKind, JobKinds, JobPayload } from './job-kinds.js';
 import type { ServerDatabase } from './matcher.js';
+import type { ServerMetrics } from './metrics.js';
+import type { RegistryConfig } from './registry/config.js';
 import type { FindingEvent, Store } from './store.js';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -26,7 +28,11 @@ export interface Job {
   error?: string;
 }
 
-/** Jobs by state, for metrics: queued includes those waiting to be retried; failed, those out of retries (dead). */
+/**
+ * One kind's jobs by state, for metrics: queued includes those waiting to be retried; failed counts
+ * those out of retries (dead) — since the process started in memory, as long as pg-boss keeps them
+ * (its retention, 7 days) with PostgreSQL.
+ */
 export interface JobCounts {
   queued: number;
   running: number;
@@ -38,6 +44,9 @@ export interface JobContext {
   database: ServerDatabase;
   jobs: JobQueue;
   notify: (events: FindingEvent[]) => Promise<void>;
+  /** The registries the server scans (settings `registries`). */
+  registries: readonly RegistryConfig[];
+  metrics: ServerMetrics;
 }
 
 /** One attempt of a job: its signal aborts when the process stops (or pg-boss takes the job back). */
@@ -55,6 +64,8 @@ export interface JobKindSpec<P> {
   retries: number;
   /** A job of this kind that is already queued takes the place of a new one (a rematch covers every image anyway). */
   coalesce: boolean;
+  /** With coalesce: only a queued job with the same key takes its place (a registry scan's digest). */
+  coalesceKey?: (payload: P) => string;
   /** pg-boss takes a job back from a worker silent this long (killed, partitioned): at least 10. */
   heartbeatSeconds: number;
 }
@@ -62,7 +73,9 @@ export interface JobKindSpec<P> {
 export interface JobQueue {
   enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>): Promise<Job>;
   get(id: string): Promise<Job | undefined>;
-  counts(): Promise<JobCounts>;
+  /** The kind's jobs the queue still holds (queued, running, the last finished), oldest first, at most LISTED. */
+  list(kind: JobKind): Promise<Job[]>;
+  counts(): Promise<Record<JobKind, JobCounts>>;
   /** Starts running jobs, `concurrency` of each kind at a time; 0: this process only queues them. */
   start(concurrency: number): Promise<void>;
   /** Takes no more jobs, aborts the running ones and returns them to the queue, within `deadlineMs`. */
@@ -80,8 +93,22 @@ export class JobInterrupted extends Error {
   }
 }
 
-/** Finished jobs kept for GET /admin/jobs/:id. */
+/** The key a new job coalesces by: undefined when it never takes a queued job's place. */
+export function coalesceKey<P>(spec: JobKindSpec<P>, payload: P): string | undefined {
+  if (!spec.coalesce) return undefined;
+  return spec.coalesceKey ? spec.coalesceKey(payload) : '';
+}
+
+/** Zero of every state for every kind. */
+export function emptyCounts(kinds: JobKinds): Record<JobKind, JobCounts> {
+  return Object.fromEntries(Object.keys(kinds).map((kind) => [kind, { queued: 0, running: 0, failed: 0 }])) as Record<JobKind, JobCounts>;
+}
+
+/** Finished jobs kept for GET /admin/jobs/:id (pg-boss keeps them for its retention time). */
 const KEPT = 100;
+
+/** The most jobs list() answers. */
+export const LISTED = 1000;
 
 /** The in-process pool (SQLite): the same kinds, retries and coalescing as pg-boss, in memory. */
 export class LocalJobQueue implements JobQueue {
@@ -89,6 +116,8 @@ export class LocalJobQueue implements JobQueue {
   private readonly waiting: Job[] = [];
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Jobs out of retries, by kind, since the process started (the jobs themselves are forgotten). */
+  private readonly failed = new Map<string, number>();
   private concurrency = 0;
   private stopping = false;
 
@@ -99,8 +128,9 @@ export class LocalJobQueue implements JobQueue {
   ) {}
 
   async enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>): Promise<Job> {
-    if (this.kinds[kind].coalesce) {
-      const waiting = this.waiting.find((j) => j.kind === kind);
+    const key = coalesceKey(this.kinds[kind] as JobKindSpec<JobPayload<K>>, payload);
+    if (key !== undefined) {
+      const waiting = this.waiting.find((j) => j.kind === kind && coalesceKey(this.kinds[kind] as JobKindSpec<unknown>, j.payload) === key);
       if (waiting) return { ...waiting };
     }
     const job: Job = { id: randomUUID(), kind, state: 'queued', payload, attempts: 0, queuedAt: new Date().toISOString() };
@@ -116,9 +146,14 @@ export class LocalJobQueue implements JobQueue {
     return job ? { ...job } : undefined;
   }
 
-  async counts(): Promise<JobCounts> {
-    const counts: JobCounts = { queued: 0, running: 0, failed: 0 };
-    for (const job of this.jobs.values()) if (job.state !== 'succeeded') counts[job.state]++;
+  async list(kind: JobKind): Promise<Job[]> {
+    return [...this.jobs.values()].filter((j) => j.kind === kind).map((j) => ({ ...j }));
+  }
+
+  async counts(): Promise<Record<JobKind, JobCounts>> {
+    const counts = emptyCounts(this.kinds);
+    for (const kind of Object.keys(counts) as JobKind[]) counts[kind].failed = this.failed.get(kind) ?? 0;
+    for (const job of this.jobs.values()) if (job.state === 'queued' || job.state === 'running') counts[job.kind as JobKind][job.state]++;
     return counts;
   }
 
@@ -175,6 +210,7 @@ export class LocalJobQueue implements JobQueue {
       } else {
         job.state = 'failed';
         job.finishedAt = new Date().toISOString();
+        this.failed.set(job.kind, (this.failed.get(job.kind) ?? 0) + 1);
         this.onFailure(job);
       }
     } finally {

@@ -3,6 +3,7 @@
 // leaves the open handle on the previous one. A file renamed into place by another process (a
 // `plimsoll worker`'s update, `plimsoll db update`) is noticed within seconds and served.
 import { existsSync, statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { matchVulnerabilities, type MatchResult } from '../match/index.js';
 import { databasePath, openDatabase, runDbUpdate, type VulnDatabase } from '../vulndb/index.js';
 import type { ImageInventory } from './store.js';
@@ -30,7 +31,11 @@ export class ServerDatabase {
   private identity = '';
   private checkedAt = 0;
 
-  constructor(readonly settings: DatabaseSettings) {}
+  constructor(
+    readonly settings: DatabaseSettings,
+    /** Told how long each match took (the metrics' histogram). */
+    private readonly observeMatch: (seconds: number) => void = () => undefined,
+  ) {}
 
   private fileIdentity(): string {
     const stat = statSync(databasePath(this.settings.dbDir), { throwIfNoEntry: false });
@@ -83,8 +88,11 @@ export class ServerDatabase {
     this.refresh();
     const db = this.db;
     if (!db) return undefined;
+    const started = performance.now();
     const status = db.status();
-    return { ...matchVulnerabilities({ ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages }, db), dbBuiltAt: db.builtAt, notices: status.warnings, attributions: status.notices };
+    const match = matchVulnerabilities({ ...(inventory.os ? { os: inventory.os } : {}), packages: inventory.packages }, db);
+    this.observeMatch((performance.now() - started) / 1000);
+    return { ...match, dbBuiltAt: db.builtAt, notices: status.warnings, attributions: status.notices };
   }
 
   close(): void {

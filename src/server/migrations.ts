@@ -67,6 +67,36 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX events_project_at ON events (project, at)',
     ],
   },
+  {
+    version: 2,
+    name: 'image facts for the admission gate',
+    statements: ['ALTER TABLE images ADD COLUMN facts TEXT'],
+  },
+  {
+    version: 3,
+    name: 'findings by priority; trend: counts per project after each rematch',
+    statements: [
+      'ALTER TABLE findings ADD COLUMN priority TEXT',
+      // Findings stored before: their priority is in the finding's JSON, which JSON.stringify writes
+      // without spaces; a quote inside a string value is escaped there, so only the key matches.
+      `UPDATE findings SET priority = CASE
+        WHEN finding LIKE '%"priority":"P1"%' THEN 'P1'
+        WHEN finding LIKE '%"priority":"P2"%' THEN 'P2'
+        WHEN finding LIKE '%"priority":"P3"%' THEN 'P3'
+        ELSE 'P4' END`,
+      `CREATE TABLE trend (
+        id TEXT PRIMARY KEY,
+        project TEXT NOT NULL REFERENCES projects (name),
+        at TEXT NOT NULL,
+        db_built_at TEXT NOT NULL,
+        images INTEGER NOT NULL,
+        appeared INTEGER NOT NULL,
+        resolved INTEGER NOT NULL,
+        counts TEXT NOT NULL
+      )`,
+      'CREATE INDEX trend_project_at ON trend (project, at)',
+    ],
+  },
 ];
 
 /** Applies the migrations the database lacks, in one transaction, once however many processes start together. */

@@ -6,7 +6,7 @@
 import { PgBoss, type Job as BossJob, type JobWithMetadata } from 'pg-boss';
 import { errorMessage } from '../errors.js';
 import type { JobKind, JobKinds, JobPayload } from './job-kinds.js';
-import { JobInterrupted, RETRY_DELAY_MAX_SECONDS, RETRY_DELAY_SECONDS, type Job, type JobContext, type JobCounts, type JobKindSpec, type JobQueue, type JobState } from './jobs.js';
+import { JobInterrupted, RETRY_DELAY_MAX_SECONDS, RETRY_DELAY_SECONDS, LISTED, coalesceKey, emptyCounts, type Job, type JobContext, type JobCounts, type JobKindSpec, type JobQueue, type JobState } from './jobs.js';
 
 const SCHEMA = 'pgboss';
 export const DEAD_LETTER = 'dead-letter';
@@ -67,10 +67,12 @@ export class PgBossQueue implements JobQueue {
   }
 
   async enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>): Promise<Job> {
-    // A coalescing kind's queue holds one queued job at most: send answers null, and that job stands for this one.
+    // A coalescing kind's queue ('stately') holds one queued job per singleton key at most: send answers
+    // null, and that job stands for this one. A kind without a coalesceKey uses no key: one queued job.
+    const key = coalesceKey(this.kinds[kind] as JobKindSpec<JobPayload<K>>, payload) || undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const id = await this.boss.send(kind, payload);
-      const job = id ? await this.boss.getJobById(kind, id) : (await this.boss.findJobs(kind, { queued: true, limit: 1 }))[0];
+      const id = await this.boss.send(kind, payload, key ? { singletonKey: key } : {});
+      const job = id ? await this.boss.getJobById(kind, id) : (await this.boss.findJobs(kind, { queued: true, limit: 1, ...(key ? { key } : {}) }))[0];
       if (job) return jobRecord(job as JobWithMetadata<unknown>);
     }
     throw new Error(`could not queue a ${kind} job`);
@@ -84,13 +86,19 @@ export class PgBossQueue implements JobQueue {
     return undefined;
   }
 
-  async counts(): Promise<JobCounts> {
+  async list(kind: JobKind): Promise<Job[]> {
+    return (await this.boss.findJobs(kind, { limit: LISTED })).map((job) => jobRecord(job as JobWithMetadata<unknown>));
+  }
+
+  async counts(): Promise<Record<JobKind, JobCounts>> {
     // Read from pg-boss's job table: its queue statistics are refreshed only once a minute.
-    const { rows } = await this.boss.getDb().executeSql(`SELECT state, COUNT(*)::int AS n FROM ${SCHEMA}.job WHERE name = ANY($1) GROUP BY state`, [Object.keys(this.kinds)]);
-    const counts: JobCounts = { queued: 0, running: 0, failed: 0 };
-    for (const { state, n } of rows as { state: JobWithMetadata['state']; n: number }[]) {
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(`SELECT name, state, COUNT(*)::int AS n FROM ${SCHEMA}.job WHERE name = ANY($1) GROUP BY name, state`, [Object.keys(this.kinds)]);
+    const counts = emptyCounts(this.kinds);
+    for (const { name, state, n } of rows as { name: JobKind; state: JobWithMetadata['state']; n: number }[]) {
       const ours = STATES[state];
-      if (ours !== 'succeeded') counts[ours] += n;
+      if (ours !== 'succeeded') counts[name][ours] += n;
     }
     return counts;
   }

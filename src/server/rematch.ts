@@ -23,6 +23,7 @@ export interface RematchSummary {
 export async function rematchAll(store: Store, database: ServerDatabase, notify: (events: FindingEvent[]) => Promise<void>, signal?: AbortSignal): Promise<RematchSummary> {
   const summary = { images: 0, appeared: 0, resolved: 0 };
   const events: FindingEvent[] = [];
+  const changes = new Map<string, { appeared: number; resolved: number }>();
   let builtAt = '';
   for (const id of await store.imageIds()) {
     signal?.throwIfAborted();
@@ -33,7 +34,12 @@ export async function rematchAll(store: Store, database: ServerDatabase, notify:
     builtAt = match.dbBuiltAt;
     const changed = await store.recordMatch(id, { vulnerabilities: match.vulnerabilities, at: new Date().toISOString(), dbBuiltAt: match.dbBuiltAt, cause: 'rematch' });
     summary.images++;
-    for (const e of changed) summary[e.kind]++;
+    for (const e of changed) {
+      summary[e.kind]++;
+      const project = changes.get(e.project) ?? { appeared: 0, resolved: 0 };
+      project[e.kind]++;
+      changes.set(e.project, project);
+    }
     events.push(...changed);
     // Delivered in batches, so a large database change holds a bounded number of events in memory.
     if (events.length >= BATCH) await notify(events.splice(0));
@@ -41,7 +47,10 @@ export async function rematchAll(store: Store, database: ServerDatabase, notify:
     await setImmediate();
   }
   if (events.length > 0) await notify(events);
-  return { ...summary, dbBuiltAt: builtAt || (database.builtAt ?? '') };
+  const dbBuiltAt = builtAt || (database.builtAt ?? '');
+  // The dashboard's trend: each project's counts after every rematch.
+  await store.recordTrend(new Date().toISOString(), dbBuiltAt, changes);
+  return { ...summary, dbBuiltAt };
 }
 
 type NoPayload = Record<string, never>;

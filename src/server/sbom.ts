@@ -5,7 +5,7 @@
 import { InputError } from '../errors.js';
 import type { OsInfo } from '../inventory/analyzer.js';
 import type { Package, PackageLocation, PackageType } from '../model/package.js';
-import type { ImageInventory } from './store.js';
+import type { ImageFacts, ImageInventory } from './store.js';
 
 /** A debian-app sized image holds a few thousand; this leaves room and bounds the work of one request. */
 export const MAX_COMPONENTS = 50_000;
@@ -111,6 +111,39 @@ function readOs(c: Json, where: string): OsInfo {
   };
 }
 
+/** The image facts `image --server` adds to metadata.component's properties (docs/privacy.md). */
+const FACT = { created: 'plimsoll:image:created', user: 'plimsoll:image:user', secretsScanned: 'plimsoll:image:secrets-scanned', secrets: 'plimsoll:image:secrets:' } as const;
+const RULE_ID = /^[A-Z0-9][A-Z0-9-]{0,63}$/;
+const MAX_COUNT = 1_000_000;
+
+export function factProperties(facts: ImageFacts): { name: string; value: string }[] {
+  return [
+    ...(facts.created !== undefined ? [{ name: FACT.created, value: facts.created }] : []),
+    ...(facts.user !== undefined ? [{ name: FACT.user, value: facts.user }] : []),
+    ...(facts.secrets ? [{ name: FACT.secretsScanned, value: 'true' }, ...Object.entries(facts.secrets).map(([rule, n]) => ({ name: `${FACT.secrets}${rule}`, value: String(n) }))] : []),
+  ];
+}
+
+function readFacts(props: readonly [string, string][]): ImageFacts | undefined {
+  const get = (name: string): string | undefined => props.find(([n]) => n === name)?.[1];
+  const created = get(FACT.created);
+  if (created !== undefined && (created.length > 64 || Number.isNaN(Date.parse(created)))) throw new InputError(`metadata.component: ${FACT.created} "${created.slice(0, 64)}" is not a date`);
+  const user = get(FACT.user);
+  if (user !== undefined && user.length > 256) throw new InputError(`metadata.component: ${FACT.user} is longer than 256 characters`);
+  let secrets: Record<string, number> | undefined;
+  if (get(FACT.secretsScanned) === 'true') {
+    secrets = {};
+    for (const [name, value] of props.filter(([n]) => n.startsWith(FACT.secrets))) {
+      const rule = name.slice(FACT.secrets.length);
+      const count = Number(value);
+      if (!RULE_ID.test(rule) || !Number.isInteger(count) || count < 0 || count > MAX_COUNT) throw new InputError(`metadata.component: ${name.slice(0, 100)} = "${value.slice(0, 20)}" is not a rule id with a count`);
+      secrets[rule] = count;
+    }
+  }
+  const facts: ImageFacts = { ...(created !== undefined ? { created } : {}), ...(user !== undefined ? { user } : {}), ...(secrets ? { secrets } : {}) };
+  return Object.keys(facts).length > 0 ? facts : undefined;
+}
+
 /** The image and inventory a CycloneDX document describes. */
 export function readSbom(doc: unknown): ImageInventory {
   if (!isObject(doc) || doc.bomFormat !== 'CycloneDX') throw new InputError('not a CycloneDX document (bomFormat must be "CycloneDX")');
@@ -124,6 +157,7 @@ export function readSbom(doc: unknown): ImageInventory {
   const layers = imageProps.filter(([n]) => n === 'plimsoll:image:layer').map(([, v]) => v);
   for (const l of layers) if (!DIGEST.test(l)) throw new InputError(`metadata.component: plimsoll:image:layer "${l.slice(0, 80)}" is not a sha256 digest`);
   const platform = imageProps.find(([n]) => n === 'plimsoll:image:platform')?.[1];
+  const facts = readFacts(imageProps);
   const components = doc.components ?? [];
   if (!Array.isArray(components)) throw new InputError('components: expected an array');
   if (components.length > MAX_COMPONENTS) throw new InputError(`components: ${components.length} is more than the ${MAX_COMPONENTS} one submission may hold`);
@@ -140,5 +174,5 @@ export function readSbom(doc: unknown): ImageInventory {
     const pkg = readPackage(c, where, layers);
     if (pkg) packages.push(pkg);
   }
-  return { ref, ...(digest ? { digest } : {}), ...(platform ? { platform } : {}), ...(os ? { os } : {}), layers, packages };
+  return { ref, ...(digest ? { digest } : {}), ...(platform ? { platform } : {}), ...(os ? { os } : {}), layers, packages, ...(facts ? { facts } : {}) };
 }

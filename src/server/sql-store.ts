@@ -2,14 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import { PlimsollError, errorMessage } from '../errors.js';
 import type { OsInfo } from '../inventory/analyzer.js';
-import type { Vulnerability } from '../match/types.js';
-import { SEVERITIES } from '../model/severity.js';
+import { countByPriority } from '../match/priority.js';
+import type { Priority, Vulnerability } from '../match/types.js';
+import { countBySeverity } from '../model/severity.js';
 import type { Severity } from '../model/finding.js';
 import { migrate } from './migrations.js';
 import { openPostgres } from './postgres-store.js';
 import { openSqlite } from './sqlite-store.js';
 import { INSERT_BATCH, valuesList, type SqlDatabase, type SqlExecutor, type SqlParam } from './sql.js';
-import { diffFindings, type FindingEvent, type ImageInventory, type ImageRecord, type ImageSummary, type MatchRecord, type Scope, type Store, type TokenRecord } from './store.js';
+import { diffFindings, type FindingEvent, type ImageFacts, type ImageInventory, type ImageRecord, type ImageSummary, type MatchRecord, type Scope, type Store, type TokenRecord, type TrendPoint } from './store.js';
 
 interface ImageRow {
   id: string;
@@ -17,13 +18,14 @@ interface ImageRow {
   ref: string;
   digest: string | null;
   os: string | null;
+  facts: string | null;
   submitted_at: string;
   matched_at: string;
   db_built_at: string;
   package_count: number;
 }
 
-const IMAGE_COLUMNS = 'i.id, i.project, i.ref, i.digest, i.os, i.submitted_at, i.matched_at, i.db_built_at, i.package_count';
+const IMAGE_COLUMNS = 'i.id, i.project, i.ref, i.digest, i.os, i.facts, i.submitted_at, i.matched_at, i.db_built_at, i.package_count';
 
 function imageRecord(row: ImageRow): ImageRecord {
   return {
@@ -32,11 +34,39 @@ function imageRecord(row: ImageRow): ImageRecord {
     ref: row.ref,
     ...(row.digest ? { digest: row.digest } : {}),
     ...(row.os ? { os: JSON.parse(row.os) as OsInfo } : {}),
+    ...(row.facts ? { facts: JSON.parse(row.facts) as ImageFacts } : {}),
     submittedAt: row.submitted_at,
     matchedAt: row.matched_at,
     dbBuiltAt: row.db_built_at,
   };
 }
+
+/** Finding counts grouped by severity and priority, with their KEV count. */
+interface CountRow {
+  severity: Severity;
+  priority: Priority;
+  n: number;
+  kev: number;
+}
+
+type Counts = Pick<TrendPoint, 'vulnerabilities' | 'vulnerabilitiesByPriority' | 'knownExploited'>;
+
+function sumCounts(rows: readonly CountRow[]): Counts {
+  const counts: Counts = {
+    vulnerabilities: countBySeverity([]),
+    vulnerabilitiesByPriority: countByPriority([]),
+    knownExploited: 0,
+  };
+  for (const r of rows) {
+    counts.vulnerabilities[r.severity] += r.n;
+    counts.vulnerabilitiesByPriority[r.priority] += r.n;
+    counts.knownExploited += r.kev;
+  }
+  return counts;
+}
+
+// COUNT and SUM of an INTEGER are bigint on PostgreSQL: its driver reads them as numbers.
+const COUNT_COLUMNS = 'f.severity, f.priority, COUNT(*) AS n, SUM(f.kev) AS kev';
 
 /** `LIKE` pattern for one id in the space-delimited alias list. */
 function aliasPattern(id: string): string {
@@ -107,11 +137,11 @@ export class SqlStore implements Store {
 
   async saveImage(project: string, inventory: ImageInventory, match: Omit<MatchRecord, 'cause'>): Promise<{ image: ImageRecord; events: FindingEvent[] }> {
     const key = inventory.digest ?? `ref:${inventory.ref}`;
-    const values: SqlParam[] = [inventory.ref, inventory.digest ?? null, inventory.os ? JSON.stringify(inventory.os) : null, JSON.stringify(inventory), inventory.packages.length, match.at];
+    const values: SqlParam[] = [inventory.ref, inventory.digest ?? null, inventory.os ? JSON.stringify(inventory.os) : null, inventory.facts ? JSON.stringify(inventory.facts) : null, JSON.stringify(inventory), inventory.packages.length, match.at];
     const { id, events } = await this.db.transaction(async (tx) => {
       // ON CONFLICT, so two first submissions of one image at once store one image: the later waits, then updates.
       const inserted = await tx.get<{ id: string }>(
-        'INSERT INTO images (id, project, image_key, ref, digest, os, inventory, package_count, submitted_at, matched_at, db_built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project, image_key) DO NOTHING RETURNING id',
+        'INSERT INTO images (id, project, image_key, ref, digest, os, facts, inventory, package_count, submitted_at, matched_at, db_built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project, image_key) DO NOTHING RETURNING id',
         [randomUUID(), project, key, ...values, match.at, match.dbBuiltAt],
       );
       if (inserted) {
@@ -119,7 +149,7 @@ export class SqlStore implements Store {
         return { id: inserted.id, events: [] };
       }
       const existing = (await tx.get<{ id: string }>('SELECT id FROM images WHERE project = ? AND image_key = ?', [project, key])) as { id: string };
-      await tx.run('UPDATE images SET ref = ?, digest = ?, os = ?, inventory = ?, package_count = ?, submitted_at = ? WHERE id = ?', [...values, existing.id]);
+      await tx.run('UPDATE images SET ref = ?, digest = ?, os = ?, facts = ?, inventory = ?, package_count = ?, submitted_at = ? WHERE id = ?', [...values, existing.id]);
       return { id: existing.id, events: await this.replaceFindings(tx, existing.id, { ...match, cause: 'submit' }) };
     });
     return { image: await this.image(this.db, id), events };
@@ -166,9 +196,9 @@ export class SqlStore implements Store {
   private async insertFindings(tx: SqlExecutor, imageId: string, vulnerabilities: readonly Vulnerability[]): Promise<void> {
     await insertRows(
       tx,
-      'INSERT INTO findings (image_id, vuln_id, package_id, aliases, severity, kev, finding)',
-      7,
-      vulnerabilities.map((v) => [imageId, v.id, v.packageId, ` ${v.aliases.join(' ')} `, v.severity, v.kev ? 1 : 0, JSON.stringify(v)]),
+      'INSERT INTO findings (image_id, vuln_id, package_id, aliases, severity, priority, kev, finding)',
+      8,
+      vulnerabilities.map((v) => [imageId, v.id, v.packageId, ` ${v.aliases.join(' ')} `, v.severity, v.priority, v.kev ? 1 : 0, JSON.stringify(v)]),
       ' ON CONFLICT (image_id, vuln_id, package_id) DO NOTHING',
     );
   }
@@ -181,6 +211,11 @@ export class SqlStore implements Store {
     return (await this.db.all<{ id: string }>('SELECT id FROM images ORDER BY submitted_at, id')).map((r) => r.id);
   }
 
+  async findImageByDigest(project: string, digest: string): Promise<ImageRecord | undefined> {
+    const row = await this.db.get<ImageRow>(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND i.digest = ? LIMIT 1`, [project, digest]);
+    return row ? imageRecord(row) : undefined;
+  }
+
   async loadInventory(imageId: string): Promise<ImageInventory | undefined> {
     const row = await this.db.get<{ inventory: string }>('SELECT inventory FROM images WHERE id = ?', [imageId]);
     return row ? (JSON.parse(row.inventory) as ImageInventory) : undefined;
@@ -188,21 +223,24 @@ export class SqlStore implements Store {
 
   async listImages(project: string, limit: number): Promise<ImageSummary[]> {
     const rows = await this.db.all<ImageRow>(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? ORDER BY i.submitted_at DESC, i.id LIMIT ?`, [project, limit]);
-    const counts = await this.db.all<{ image_id: string; severity: Severity; n: number; kev: number }>(
-      'SELECT f.image_id, f.severity, COUNT(*) AS n, SUM(f.kev) AS kev FROM findings f JOIN images i ON i.id = f.image_id WHERE i.project = ? GROUP BY f.image_id, f.severity',
+    const counts = await this.db.all<CountRow & { image_id: string }>(
+      `SELECT f.image_id, ${COUNT_COLUMNS} FROM findings f JOIN images i ON i.id = f.image_id WHERE i.project = ? GROUP BY f.image_id, f.severity, f.priority`,
       [project],
     );
-    return rows.map((row) => {
-      const mine = counts.filter((c) => c.image_id === row.id);
-      const vulnerabilities = Object.fromEntries(SEVERITIES.map((s) => [s, mine.find((c) => c.severity === s)?.n ?? 0])) as Record<Severity, number>;
-      return { ...imageRecord(row), packages: row.package_count, vulnerabilities, knownExploited: mine.reduce((n, c) => n + c.kev, 0) };
-    });
+    return rows.map((row) => ({ ...imageRecord(row), packages: row.package_count, ...sumCounts(counts.filter((c) => c.image_id === row.id)) }));
   }
 
   async getImage(project: string, imageId: string): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined> {
     const row = await this.db.get<ImageRow>(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND i.id = ?`, [project, imageId]);
     if (!row) return undefined;
     return { ...imageRecord(row), vulnerabilities: await findings(this.db, 'SELECT finding FROM findings WHERE image_id = ? ORDER BY vuln_id, package_id', [imageId]) };
+  }
+
+  async findImage(project: string, by: { digest: string } | { refs: string[] }): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined> {
+    const [condition, params] = 'digest' in by ? ['i.digest = ?', [by.digest]] : [`i.ref IN (${by.refs.map(() => '?').join(', ') || 'NULL'})`, by.refs];
+    const row = await this.db.get<ImageRow>(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND ${condition} ORDER BY i.submitted_at DESC, i.id LIMIT 1`, [project, ...params]);
+    if (!row) return undefined;
+    return { ...imageRecord(row), vulnerabilities: await findings(this.db, 'SELECT finding FROM findings WHERE image_id = ? ORDER BY vuln_id, package_id', [row.id]) };
   }
 
   private async imagesWhere(project: string, condition: string, params: SqlParam[], limit: number): Promise<{ image: ImageRecord; vulnerabilities: Vulnerability[] }[]> {
@@ -241,6 +279,33 @@ export class SqlStore implements Store {
       at: r.at,
       vulnerability: JSON.parse(r.finding) as Vulnerability,
     }));
+  }
+
+  async recordTrend(at: string, dbBuiltAt: string, changes: ReadonlyMap<string, { appeared: number; resolved: number }>): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const projects = await tx.all<{ project: string; images: number }>('SELECT project, COUNT(*) AS images FROM images GROUP BY project ORDER BY project');
+      const counts = await tx.all<CountRow & { project: string }>(
+        `SELECT i.project, ${COUNT_COLUMNS} FROM findings f JOIN images i ON i.id = f.image_id GROUP BY i.project, f.severity, f.priority`,
+      );
+      await insertRows(
+        tx,
+        'INSERT INTO trend (id, project, at, db_built_at, images, appeared, resolved, counts)',
+        8,
+        projects.map(({ project, images }) => {
+          const changed = changes.get(project);
+          const mine = sumCounts(counts.filter((c) => c.project === project));
+          return [randomUUID(), project, at, dbBuiltAt, images, changed?.appeared ?? 0, changed?.resolved ?? 0, JSON.stringify(mine)];
+        }),
+      );
+    });
+  }
+
+  async trend(project: string, limit: number): Promise<TrendPoint[]> {
+    const rows = await this.db.all<{ at: string; db_built_at: string; images: number; appeared: number; resolved: number; counts: string }>(
+      'SELECT at, db_built_at, images, appeared, resolved, counts FROM trend WHERE project = ? ORDER BY at DESC, id LIMIT ?',
+      [project, limit],
+    );
+    return rows.reverse().map((r) => ({ at: r.at, dbBuiltAt: r.db_built_at, images: r.images, appeared: r.appeared, resolved: r.resolved, ...(JSON.parse(r.counts) as Counts) }));
   }
 
   async ping(): Promise<boolean> {

@@ -1,11 +1,12 @@
-// What the server keeps, behind one interface: SQLite implements it today (sqlite-store.ts), and
-// PostgreSQL will, on the same schema (migrations.ts). Every method is async for that reason.
+// What the server keeps, behind one interface: sql-store.ts implements it over SQLite and PostgreSQL
+// alike, on one schema (migrations.ts). Every method is async, as PostgreSQL's are.
 import type { OsInfo } from '../inventory/analyzer.js';
-import type { Vulnerability } from '../match/types.js';
+import type { Priority, Vulnerability } from '../match/types.js';
 import type { Package } from '../model/package.js';
 import type { Severity } from '../model/finding.js';
 
-export const SCOPES = ['submit', 'read', 'admin'] as const;
+/** admission: ask the deployment gate about the project's images (what the Kubernetes API server's token holds). */
+export const SCOPES = ['submit', 'read', 'admission', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface TokenRecord {
@@ -19,6 +20,20 @@ export interface TokenRecord {
   createdAt: string;
 }
 
+/**
+ * What the admission gate needs to know of an image beyond its packages (docs/privacy.md lists
+ * them): counts only, never a secret's value, file or line. Each is absent when the client did not
+ * send it (an SBOM from elsewhere, or a scan without the secret scanner).
+ */
+export interface ImageFacts {
+  /** The image config's `created` (ISO 8601). */
+  created?: string;
+  /** The image config's `User`; '' when unset, which runs as root. */
+  user?: string;
+  /** Secret findings by rule id (`PLM-SECRET-AWS-ACCESS-KEY-ID: 2`). */
+  secrets?: Record<string, number>;
+}
+
 /** What a client submitted: the image and its inventory as the SBOM gave it. */
 export interface ImageInventory {
   ref: string;
@@ -28,6 +43,7 @@ export interface ImageInventory {
   /** Layer digests, bottom-up. */
   layers: string[];
   packages: Package[];
+  facts?: ImageFacts;
 }
 
 export interface ImageRecord {
@@ -36,6 +52,7 @@ export interface ImageRecord {
   ref: string;
   digest?: string;
   os?: OsInfo;
+  facts?: ImageFacts;
   submittedAt: string;
   matchedAt: string;
   /** When the vulnerability database of the last match was built. */
@@ -45,6 +62,22 @@ export interface ImageRecord {
 export interface ImageSummary extends ImageRecord {
   packages: number;
   vulnerabilities: Record<Severity, number>;
+  vulnerabilitiesByPriority: Record<Priority, number>;
+  knownExploited: number;
+}
+
+/** A project's findings after one rematch: the dashboard's trend. */
+export interface TrendPoint {
+  at: string;
+  /** The database the rematch matched against. */
+  dbBuiltAt: string;
+  images: number;
+  /** What the rematch changed in the project. */
+  appeared: number;
+  resolved: number;
+  /** The counts over all the project's images once it finished. */
+  vulnerabilities: Record<Severity, number>;
+  vulnerabilitiesByPriority: Record<Priority, number>;
   knownExploited: number;
 }
 
@@ -81,15 +114,26 @@ export interface Store {
   /** Replaces an image's findings with a new match and records what appeared and what was resolved. */
   recordMatch(imageId: string, match: MatchRecord): Promise<FindingEvent[]>;
   imageIds(): Promise<string[]>;
+  /** The project's image with this digest, when it holds one (a registry scan skips digests already stored). */
+  findImageByDigest(project: string, digest: string): Promise<ImageRecord | undefined>;
   loadInventory(imageId: string): Promise<ImageInventory | undefined>;
   listImages(project: string, limit: number): Promise<ImageSummary[]>;
   getImage(project: string, imageId: string): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined>;
   /** Images with a finding whose id or alias is `vulnId`, each with those findings. */
   imagesWithVulnerability(project: string, vulnId: string, limit: number): Promise<{ image: ImageRecord; vulnerabilities: Vulnerability[] }[]>;
+  /** The project's most recently submitted image with this digest, or with one of these references. */
+  findImage(project: string, by: { digest: string } | { refs: string[] }): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined>;
   /** Images with findings in CISA's KEV catalog, each with those findings. */
   imagesWithKev(project: string, limit: number): Promise<{ image: ImageRecord; vulnerabilities: Vulnerability[] }[]>;
   /** Events at or after `since` (ISO 8601), oldest first. */
   eventsSince(project: string, since: string, limit: number): Promise<FindingEvent[]>;
+  /**
+   * After a rematch: one trend point per project with images, its counts as now stored and what the
+   * rematch changed there (`changes`, by project; a project absent changed nothing).
+   */
+  recordTrend(at: string, dbBuiltAt: string, changes: ReadonlyMap<string, { appeared: number; resolved: number }>): Promise<void>;
+  /** The project's newest `limit` trend points, oldest first. */
+  trend(project: string, limit: number): Promise<TrendPoint[]>;
   /** Whether the store answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -4,8 +4,11 @@
 // without the admin scope gets 403 there. Tokens are stored hashed and printed once.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { parseAdmissionPolicies } from '../../src/server/admission/policy.js';
 import { assertOneLineError, CLI } from '../helpers/cli.js';
 import { api, createToken, makeFixture, npmRecord, sampleSbom, startTestServer, waitForJob, type Fixture, type TestServer, describeStores } from './helpers.js';
 
@@ -20,11 +23,17 @@ describeStores('access control', (store) => {
 
   before(async () => {
     fixture = await makeFixture([npmRecord('CVE-2099-0001', 'left-pad', '1.2.0')]);
-    server = await startTestServer(fixture, [], 0, store);
+    // A registry whose rescan the admin endpoints start (it is on no listening port: the job fails, which they do not wait for).
+    server = await startTestServer(fixture, [], 0, {
+      store,
+      registries: [{ name: 'hub', host: '127.0.0.1:9', insecure: false, project: 'team-a', rescanIntervalMs: 0 }],
+      admissionPolicies: parseAdmissionPolicies({ policies: { gate: { deny: { unscanned: true } } } }, 'test policies'),
+    });
     tokens.submit = await createToken(server, 'team-a', ['submit']);
     tokens.read = await createToken(server, 'team-a', ['read']);
     tokens.both = await createToken(server, 'team-a', ['submit', 'read']);
-    tokens.other = await createToken(server, 'team-b', ['submit', 'read', 'admin']);
+    tokens.admission = await createToken(server, 'team-a', ['admission']);
+    tokens.other = await createToken(server, 'team-b', ['submit', 'read', 'admission', 'admin']);
     tokens.admin = await createToken(server, undefined, ['admin']);
     const submitted = await api(server, 'POST', '/api/v1/projects/team-a/images', tokens.submit, sampleSbom());
     imageId = (submitted.body.image as { id: string }).id;
@@ -42,7 +51,7 @@ describeStores('access control', (store) => {
     path: () => string;
     body?: () => unknown;
     /** The scope it needs; undefined: any valid token. */
-    scope?: 'submit' | 'read' | 'admin';
+    scope?: 'submit' | 'read' | 'admission' | 'admin';
     /** Whether it belongs to a project (so another project's token is refused). */
     project: boolean;
   }
@@ -55,16 +64,20 @@ describeStores('access control', (store) => {
     { method: 'GET', path: () => '/api/v1/projects/team-a/vulnerabilities/CVE-2099-0001/images', scope: 'read', project: true },
     { method: 'GET', path: () => '/api/v1/projects/team-a/kev/images', scope: 'read', project: true },
     { method: 'GET', path: () => '/api/v1/projects/team-a/events?since=2000-01-01', scope: 'read', project: true },
+    { method: 'POST', path: () => '/api/v1/projects/team-a/admission/gate', body: () => readFileSync(join(import.meta.dirname, '../fixtures/admission/pod-delete.json'), 'utf8'), scope: 'admission', project: true },
+    { method: 'GET', path: () => '/api/v1/projects/team-a/trend', scope: 'read', project: true },
     { method: 'POST', path: () => '/api/v1/admin/rematch', scope: 'admin', project: false },
     { method: 'GET', path: () => `/api/v1/admin/jobs/${jobId}`, scope: 'admin', project: false },
+    { method: 'GET', path: () => '/api/v1/admin/registries', scope: 'admin', project: false },
+    { method: 'POST', path: () => '/api/v1/admin/registries/hub/rescan', scope: 'admin', project: false },
   ];
 
   /** A token with every scope but this one, for this project. */
   function wrongScope(scope: string | undefined): string | undefined {
-    return { submit: tokens.read, read: tokens.submit, admin: tokens.both }[scope ?? ''];
+    return { submit: tokens.read, read: tokens.submit, admission: tokens.both, admin: tokens.both }[scope ?? ''];
   }
 
-  const rightToken = (e: Endpoint): string => (e.scope === 'admin' ? (tokens.admin as string) : e.scope === 'submit' ? (tokens.submit as string) : (tokens.read as string));
+  const rightToken = (e: Endpoint): string => tokens[e.scope ?? 'read'] as string;
 
   describe('every endpoint', () => {
     for (const e of ENDPOINTS) {

@@ -14,7 +14,7 @@ describeStores('the API', (store) => {
 
   before(async () => {
     fixture = await makeFixture([npmRecord('CVE-2099-0001', 'left-pad', '1.2.0'), alpineRecord('CVE-2099-0100', 'musl', '1.1.22-r4'), { ...npmRecord('GHSA-test-0002-aaaa', 'is-odd', '3.0.0'), aliases: ['CVE-2099-0002'] }]);
-    server = await startTestServer(fixture, [], 0, store);
+    server = await startTestServer(fixture, [], 0, { store });
     token = await createToken(server, 'team-a', ['submit', 'read']);
   });
   after(async () => {
@@ -155,18 +155,26 @@ describeStores('the API', (store) => {
       assert.equal(doc.openapi, '3.0.3');
       assert.deepEqual(Object.keys(doc.paths).sort(), [
         '/api/v1/admin/jobs/{id}',
+        '/api/v1/admin/registries',
+        '/api/v1/admin/registries/{name}/rescan',
         '/api/v1/admin/rematch',
+        '/api/v1/projects/{project}/admission/{policy}',
         '/api/v1/projects/{project}/events',
         '/api/v1/projects/{project}/images',
         '/api/v1/projects/{project}/images/{id}',
         '/api/v1/projects/{project}/kev/images',
+        '/api/v1/projects/{project}/trend',
         '/api/v1/projects/{project}/vulnerabilities/{id}/images',
+        '/api/v1/registries/{name}/notifications',
         '/api/v1/whoami',
         '/healthz',
+        '/metrics',
         '/readyz',
       ]);
       for (const [path, ops] of Object.entries(doc.paths)) {
-        if (path.startsWith('/api/')) for (const op of Object.values(ops)) assert.deepEqual(op.security, [{ bearer: [] }], path);
+        // A registry's notifier presents that registry's notify token, not an API token.
+        const security = path.startsWith('/api/v1/registries/') ? [{ notifyToken: [] }] : [{ bearer: [] }];
+        if (path.startsWith('/api/')) for (const op of Object.values(ops)) assert.deepEqual(op.security, security, path);
       }
     });
   });

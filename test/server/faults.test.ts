@@ -27,7 +27,7 @@ describeStores('a worker killed with SIGKILL in the middle of a rematch', () => 
   it('the job is retried by another worker and each image gets its "appeared" event exactly once', { timeout: 180_000 }, async (t) => {
     const fixture = await makeFixture([BASE]);
     // This process only queues: the jobs run in the workers below.
-    const server = await startTestServer(fixture, [], 0, 'postgres', 0);
+    const server = await startTestServer(fixture, [], 0, { store: 'postgres', workers: 0 });
     const url = server.storeArgs[1] as string;
     const workers = [];
     try {

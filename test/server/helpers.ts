@@ -11,7 +11,7 @@ import type { OsvRecord } from '../../src/vulndb/index.js';
 import { runDbUpdate } from '../../src/vulndb/index.js';
 import { newToken } from '../../src/server/auth.js';
 import type { Job, JobQueue } from '../../src/server/jobs.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/serve.js';
 import { readSbom } from '../../src/server/sbom.js';
 import { STORE_FILE } from '../../src/server/sqlite-store.js';
 import type { Scope } from '../../src/server/store.js';
@@ -165,20 +165,27 @@ async function postgresText(url: string): Promise<string> {
   }
 }
 
-export async function startTestServer(fixture: Fixture, webhooks: WebhookTarget[] = [], dbUpdateIntervalMs = 0, store: StoreKind = 'sqlite', workers = 1): Promise<TestServer> {
+/** A server on a loopback port over the fixture: SQLite unless `store` says otherwise; `more` sets any other option. */
+export async function startTestServer(
+  fixture: Fixture,
+  webhooks: WebhookTarget[] = [],
+  dbUpdateIntervalMs = 0,
+  { store = 'sqlite', ...more }: Partial<ServerOptions> & { store?: StoreKind } = {},
+): Promise<TestServer> {
   const postgres = store === 'postgres' ? await freshPostgresDatabase() : undefined;
+  const dataDir = more.dataDir ?? join(fixture.work, 'data');
   const running = await startServer({
-    dataDir: join(fixture.work, 'data'),
+    dataDir,
     ...(postgres ? { database: postgres.url } : {}),
-    workers,
+    workers: 1,
     db: { dbDir: fixture.dbDir, mirror: fixture.mirror, sources: [`osv-dir:${fixture.feed}`], offline: true },
     host: '127.0.0.1',
     port: 0,
     dbUpdateIntervalMs,
     webhooks,
     logLevel: 'silent',
+    ...more,
   });
-  const dataDir = join(fixture.work, 'data');
   return {
     ...running,
     stop: () => running.close(),
@@ -276,7 +283,7 @@ export async function jobFinished(queue: JobQueue, id: string, timeoutMs: number
 /** Waits (at most `timeoutMs`) until no job is queued or running. */
 export async function queueSettled(queue: JobQueue, timeoutMs: number): Promise<void> {
   for (const until = Date.now() + timeoutMs; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
-    const { queued, running } = await queue.counts();
-    if (queued + running === 0) return;
+    const counts = Object.values(await queue.counts());
+    if (counts.every((c) => c.queued + c.running === 0)) return;
   }
 }

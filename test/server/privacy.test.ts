@@ -1,8 +1,9 @@
 // Privacy by construction: `plimsoll image REF --server URL --token T` on an image with planted secrets
 // (fresh fake credentials and a private key in files, a password in ENV, a token in a build argument),
 // through a loopback recording proxy in front of the server. Every byte the client sends is kept and
-// searched: no secret value and no line of any file body appears, only the SBOM; yet the client still
-// reports the secrets (found locally, masked) and the server's vulnerabilities.
+// searched: no secret value and no line of any file body appears, only the SBOM and the image facts
+// (User, secret counts by rule); yet the client still reports the secrets (found locally, masked)
+// and the server's vulnerabilities.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -76,7 +77,7 @@ let proxy: Awaited<ReturnType<typeof recordingProxy>>;
 let layout: string;
 let cache: string;
 const captured: Captured[] = [];
-let report: { vulnerabilities: { id: string; packageName: string; layer?: string }[]; findings: { id: string; path?: string; evidence?: string }[] };
+let report: { vulnerabilities: { id: string; packageName: string; layer?: string }[]; findings: { id: string; kind: string; path?: string; evidence?: string }[] };
 
 before(async () => {
   fixture = await makeFixture([npmRecord('CVE-2099-0001', 'left-pad', '1.2.0'), alpineRecord('CVE-2099-0100', 'musl', '1.1.22-r4')]);
@@ -133,6 +134,26 @@ describe('plimsoll image --server: what the server receives', () => {
     assert.equal(body.bomFormat, 'CycloneDX');
     assert.equal(body.metadata.component.name, `oci:${layout}:1.0`);
     assert.deepEqual(body.components.map((c) => `${c.type} ${c.name} ${c.version}`).sort(), ['library left-pad 1.1.0', 'library musl 1.1.22-r3', 'operating-system alpine 3.10.9']);
+  });
+});
+
+describe('plimsoll image --server: the image facts beside the SBOM (docs/privacy.md)', () => {
+  it("are the config's User and, per secret rule, a count: no value, path or line", () => {
+    const body = JSON.parse(captured[1]?.bytes.toString('utf8').split('\r\n\r\n').slice(1).join('\r\n\r\n') ?? '') as { metadata: { component: { properties: { name: string; value: string }[] } } };
+    const facts = body.metadata.component.properties.filter((p) => !['plimsoll:image:platform', 'plimsoll:image:layer'].includes(p.name));
+    // The layout's config has no `created`, so none is sent.
+    assert.deepEqual(facts.slice(0, 2), [
+      { name: 'plimsoll:image:user', value: 'root' },
+      { name: 'plimsoll:image:secrets-scanned', value: 'true' },
+    ]);
+    const counts = facts.slice(2);
+    for (const c of counts) {
+      assert.match(c.name, /^plimsoll:image:secrets:PLM-[A-Z0-9-]+$/);
+      assert.match(c.value, /^[1-9]\d*$/);
+    }
+    const expected: Record<string, number> = {};
+    for (const f of report.findings.filter((x) => x.kind === 'secret')) expected[f.id] = (expected[f.id] ?? 0) + 1;
+    assert.deepEqual(Object.fromEntries(counts.map((c) => [c.name.slice('plimsoll:image:secrets:'.length), Number(c.value)])), expected);
   });
 });
 

@@ -52,7 +52,7 @@ describeStores('re-evaluation', (store) => {
     server = await startTestServer(fixture, [
       { url: `${hooks.url}/json`, format: 'json' },
       { url: `${hooks.url}/slack`, format: 'slack' },
-    ], 0, store);
+    ], 0, { store });
     token = await createToken(server, 'team-a', ['submit', 'read']);
     admin = await createToken(server, undefined, ['admin']);
     imageId = ((await api(server, 'POST', '/api/v1/projects/team-a/images', token, sampleSbom())).body.image as { id: string }).id;
@@ -114,7 +114,7 @@ describeStores('re-evaluation', (store) => {
       const job = await update();
       assert.equal(job.state, 'failed');
       assert.equal(job.attempts, 3, 'the first attempt and two retries, with backoff');
-      assert.equal((await server.ctx.jobs.counts()).failed, 1, 'counted as failed');
+      assert.equal((await server.ctx.jobs.counts())['db-update'].failed, 1, 'counted as failed');
       if (store === 'postgres') {
         // Out of retries, pg-boss copies it into the dead-letter queue.
         const client = new pg.Client({ connectionString: server.storeArgs[1] });
@@ -133,7 +133,7 @@ describeStores('re-evaluation', (store) => {
   describe('--db-update-interval', () => {
     it('updates the database on schedule and rematches after it', async () => {
       const scheduled = await makeFixture([BASE]);
-      const running = await startTestServer(scheduled, [], 1000, store);
+      const running = await startTestServer(scheduled, [], 1000, { store });
       try {
         const first = running.ctx.database.builtAt;
         const t = await createToken(running, 'p', ['submit']);

@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describeStores('stopping the server', (store) => {
   it('lets an in-flight request finish, refuses new ones, and returns the running job to the queue', { timeout: 120_000 }, async () => {
     const fixture = await makeFixture([BASE]);
-    const server = await startTestServer(fixture, [], 0, store);
+    const server = await startTestServer(fixture, [], 0, { store });
     try {
       const token = await createToken(server, 'p', ['submit']);
       const ids = await storeImages(server, 'p', IMAGES);

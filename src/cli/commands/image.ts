@@ -5,6 +5,7 @@ import { toCycloneDxWithVulnerabilities } from '../../report/cyclonedx-vex.js';
 import { toInventory } from '../../report/report.js';
 import { toSarif } from '../../report/sarif.js';
 import { renderReportTable } from '../../report/table.js';
+import { renderHtmlReport } from '../../report/html/report.js';
 import { PKG_TYPES, SCANNERS, parsePkgTypes, parseScanners, type ScanOptions } from '../../scan.js';
 import { PlimsollError } from '../../errors.js';
 import { dbSettings } from '../../config.js';
@@ -14,7 +15,7 @@ import { writeOutput } from '../output.js';
 import { serverMatcher } from '../../server/client.js';
 
 interface ImageOptions extends ImageCliOptions {
-  format: 'json' | 'table' | 'sarif' | 'cyclonedx';
+  format: 'json' | 'table' | 'sarif' | 'cyclonedx' | 'html';
   output?: string;
   scanners: string;
   dbDir?: string;
@@ -78,7 +79,7 @@ export function imageCommand(): Command {
   const command = new Command('image')
     .description('scan an image: every package, its known vulnerabilities, and its hardening (base image, configuration, secrets in every layer)')
     .argument('[ref]', 'image reference (oci:, oci-archive:, docker-archive:, dir:, docker:// or REPO:TAG), or --input FILE')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif', 'cyclonedx']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif', 'cyclonedx', 'html']).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-q, --quiet', 'no progress output')
     .option('--scanners <list>', `what to run besides the inventory (${SCANNERS.join(', ')})`, SCANNERS.join(','))
@@ -102,6 +103,7 @@ export function imageCommand(): Command {
     const vulnerabilities = report.vulnerabilities ?? [];
     let text: string;
     if (format === 'json') text = `${JSON.stringify(report, null, 2)}\n`;
+    else if (format === 'html') text = renderHtmlReport(report);
     else if (format === 'sarif') text = `${JSON.stringify(toSarif({ vulnerabilities, findings: report.findings, artifactRef: image.ref }), null, 2)}\n`;
     else if (format === 'cyclonedx') {
       const suppressed = scan.policy?.suppressed ?? [];

@@ -1,74 +1,31 @@
 import { Command, Option } from 'commander';
 import { dbSettings } from '../../config.js';
-import { InputError } from '../../errors.js';
 import { newToken, parseScopes } from '../../server/auth.js';
-import { defaultDataDir, parseInterval, startServer } from '../../server/serve.js';
-import { isPostgresUrl } from '../../server/postgres-store.js';
+import { defaultDataDir, startServer } from '../../server/serve.js';
+import { SETTINGS, databaseSetting, envName, resolveSettings, serverOptions, type SettingSpec } from '../../server/settings.js';
 import { openStore } from '../../server/sql-store.js';
 import { resolveDbDir } from '../../vulndb/index.js';
 
-interface ServeOptions {
-  listen: string;
-  port: string;
-  dataDir?: string;
-  database?: string;
-  workers: string;
-  dbDir?: string;
-  mirror?: string;
-  source?: string[];
-  offline?: boolean;
-  dbUpdateInterval: string;
-  webhook?: string[];
-  slackWebhook?: string[];
-  logLevel: 'info' | 'warn' | 'error' | 'silent';
-}
-
 const repeatable = (v: string, all: string[] = []): string[] => [...all, v];
-
-export function webhookUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new InputError(`--webhook: not a URL: "${text}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`--webhook: ${text}: only http and https are delivered to`);
-  return text;
-}
-
-/** --database: a postgres:// URL. */
-export function databaseUrl(text: string): string {
-  if (!isPostgresUrl(text)) throw new InputError(`--database: "${text.slice(0, 60)}" is not a postgres:// URL (without --database the server keeps its data in SQLite under --data-dir)`);
-  return text;
-}
-
-export function jobCount(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 64) throw new InputError(`${flag}: "${text}" is not a number of jobs from 0 to 64`);
-  return n;
-}
-
-function port(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InputError(`--port: not a port number: "${text}"`);
-  return n;
-}
 
 function tokenCommand(): Command {
   const token = new Command('token').description('API tokens');
   token
     .command('create')
     .description('create an API token and print it once (only its hash is stored)')
-    .option('--data-dir <dir>', 'the server data directory (default $XDG_DATA_HOME/plimsoll/server)')
-    .option('--database <url>', "the server's PostgreSQL database (postgres://...), when it uses one")
-    .option('--project <name>', 'the project (tenant) the token belongs to; created if new. Required for submit and read')
-    .requiredOption('--scope <list>', 'submit, read, admin (comma-separated); admin reaches the server-wide /admin endpoints')
+    .option('--data-dir <dir>', 'the server data directory, as the server is given it (flag, PLIMSOLL_SERVER_DATA_DIR, --config file; default $XDG_DATA_HOME/plimsoll/server)')
+    .option('--database <url>', "the server's PostgreSQL database (postgres://...), when it uses one, as the server is given it (flag, PLIMSOLL_SERVER_DATABASE, --config file)")
+    .option('--project <name>', 'the project (tenant) the token belongs to; created if new. Required for submit, read and admission')
+    .requiredOption('--scope <list>', 'submit, read, admission, admin (comma-separated); admission is for the Kubernetes API server (the deployment gate); admin reaches the server-wide /admin endpoints')
     .option('--description <text>', 'what the token is for')
     .action(async (_opts: unknown, command: Command) => {
-      // With the globals: commander gives `--data-dir` to `server`, which has the same option, wherever it is written.
-      const opts = command.optsWithGlobals<{ dataDir?: string; database?: string; project?: string; scope: string; description?: string }>();
+      // With the globals: commander gives `--data-dir` and `--database` to `server`, which has the same options, wherever they are written.
+      const opts = command.optsWithGlobals<{ project?: string; scope: string; description?: string }>();
+      const settings = resolveSettings(opts);
+      const database = databaseSetting(settings);
+      const dataDir = settings.get('data-dir')?.value as string | undefined;
       const { token: text, record } = newToken({ ...(opts.project ? { project: opts.project } : {}), scopes: parseScopes(opts.scope), ...(opts.description ? { description: opts.description } : {}) });
-      const store = await openStore(opts.database ? { database: databaseUrl(opts.database) } : { dataDir: opts.dataDir ?? defaultDataDir() });
+      const store = await openStore(database ? { database } : { dataDir: dataDir ?? defaultDataDir() });
       try {
         if (record.project) await store.ensureProject(record.project, record.createdAt);
         await store.createToken(record);
@@ -81,36 +38,29 @@ function tokenCommand(): Command {
   return token;
 }
 
+/** A setting as a commander option: no default here, so a flag not given falls through to the environment and the file. */
+export function option(spec: SettingSpec): Option {
+  const flags = `--${spec.name}${spec.kind === 'boolean' ? '' : ` ${spec.argument ?? '<value>'}`}`;
+  const where = [`env ${envName(spec.name)}`, ...(spec.default !== undefined ? [`default ${spec.default}`] : [])].join('; ');
+  const option = new Option(flags, `${spec.description} [${where}]`);
+  if (spec.kind === 'list') option.argParser(repeatable);
+  if (spec.choices) option.choices(spec.choices);
+  return option;
+}
+
 export function serverCommand(): Command {
   const server = new Command('server')
-    .description('run the Plimsoll server: clients submit SBOMs, the server matches them against its own database, stores them, and re-evaluates them after each database update')
-    .option('--listen <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'TCP port (0: any free one)', '8080')
-    .option('--data-dir <dir>', 'where the server keeps its SQLite store (default $XDG_DATA_HOME/plimsoll/server)')
-    .option('--database <url>', 'keep the store and the job queue (pg-boss) in PostgreSQL instead: postgres://user:password@host/db; `plimsoll worker` processes then share the jobs')
-    .option('--workers <n>', 'jobs of each kind this process runs at once (0: leave them to `plimsoll worker` processes, PostgreSQL only)', '1')
-    .option('--db-dir <dir>', "the server's vulnerability database directory (default ~/.cache/plimsoll/db); built at start when missing")
-    .option('--mirror <dir|url>', 'read the feeds from a mirror laid out like ../shared/vulndata (or PLIMSOLL_DB_MIRROR)')
-    .option('--source <source>', 'also read a private feed: osv-dir:PATH; repeatable', repeatable)
-    .option('--offline', 'never download feeds (use a directory --mirror, or a database already in --db-dir)')
-    .option('--db-update-interval <interval>', 'rebuild the database this often (30m, 6h, 1d; 0: never), then match every stored image again', '1d')
-    .option('--webhook <url>', 'POST finding events here as JSON { "events": [...] }; repeatable', repeatable)
-    .option('--slack-webhook <url>', 'POST finding events here in Slack incoming-webhook format { "text": ... }; repeatable', repeatable)
-    .addOption(new Option('--log-level <level>', 'request and job log on stdout').choices(['info', 'warn', 'error', 'silent']).default('info'))
-    .action(async (opts: ServeOptions) => {
-      const { dbDir, mirror, sources } = dbSettings(opts);
-      const workers = jobCount(opts.workers, '--workers');
-      if (workers === 0 && !opts.database) throw new InputError('--workers 0 needs --database: with SQLite, jobs run only inside the server');
+    .description(
+      'run the Plimsoll server: clients submit SBOMs, the server matches them against its own database, stores them, and re-evaluates them after each database update. Every setting is a flag, an environment variable PLIMSOLL_SERVER_<NAME> and a key <name> of the --config YAML file; a flag wins over the environment, the environment over the file, the file over the default',
+    )
+    .addOption(new Option('--config <file>', 'read settings from this YAML file (keys: the flag names without --) [env PLIMSOLL_SERVER_CONFIG]'));
+  for (const spec of SETTINGS) server.addOption(option(spec));
+  server.action(async (flags: Record<string, unknown>) => {
+      const settings = serverOptions(resolveSettings(flags));
+      const { dbDir, mirror, sources } = dbSettings({ ...settings.db });
       const running = await startServer({
-        dataDir: opts.dataDir ?? defaultDataDir(),
-        ...(opts.database ? { database: databaseUrl(opts.database) } : {}),
-        workers,
-        db: { dbDir: resolveDbDir(dbDir), ...(mirror ? { mirror } : {}), sources, offline: opts.offline === true },
-        host: opts.listen,
-        port: port(opts.port),
-        dbUpdateIntervalMs: parseInterval(opts.dbUpdateInterval, '--db-update-interval'),
-        webhooks: [...(opts.webhook ?? []).map((url) => ({ url: webhookUrl(url), format: 'json' as const })), ...(opts.slackWebhook ?? []).map((url) => ({ url: webhookUrl(url), format: 'slack' as const }))],
-        logLevel: opts.logLevel,
+        ...settings,
+        db: { dbDir: resolveDbDir(dbDir), ...(mirror ? { mirror } : {}), sources, offline: settings.db.offline },
       });
       process.stderr.write(`plimsoll: server listening on ${running.url}\n`);
       await new Promise<void>((done) => {

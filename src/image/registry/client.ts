@@ -188,7 +188,7 @@ export class RegistryClient {
   }
 
   /** The registry's base URL, found by pinging /v2/ (which also yields the auth challenge). */
-  private endpoint(): Promise<URL> {
+  protected endpoint(): Promise<URL> {
     this.base ??= this.ping();
     return this.base;
   }

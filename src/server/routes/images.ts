@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../app.js';
 import { requireScope } from '../auth.js';
 import { readSbom } from '../sbom.js';
+import { submitInventory } from '../submit.js';
 import { unavailable, bearer, limitQuery, ok, projectParam, refusals } from './schemas.js';
 
 /** A CycloneDX SBOM of a large image (thousands of packages with their layer properties) stays well under this. */
@@ -30,11 +31,9 @@ export function imageRoutes(ctx: ServerContext): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const inventory = readSbom(request.body);
-        const match = ctx.database.match(inventory);
-        if (!match) return reply.code(503).header('retry-after', '60').send({ error: 'the vulnerability database is not built yet; try again later' });
-        const { image, events } = await ctx.store.saveImage(request.params.project, inventory, { vulnerabilities: match.vulnerabilities, at: new Date().toISOString(), dbBuiltAt: match.dbBuiltAt });
-        if (events.length > 0) void ctx.notify(events);
+        const submitted = await submitInventory(ctx, request.params.project, readSbom(request.body));
+        if (!submitted) return reply.code(503).header('retry-after', '60').send({ error: 'the vulnerability database is not built yet; try again later' });
+        const { image, match } = submitted;
         return { image, vulnerabilities: match.vulnerabilities, coverage: match.coverage, notices: match.notices, attributions: match.attributions };
       },
     );
