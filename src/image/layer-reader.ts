@@ -149,7 +149,7 @@ function layerError(err: unknown, what: string): Error {
  * and whiteouts, and keeps only the bodies some request wants.
  */
 export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLayerOptions): Promise<LayerContent> {
-  const entries = new EntryLog();
+  const entries = new EntryLog(options.bodies);
   const content: LayerContent = { ref, entries, whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
   // The layer's regular files by path, built at its first hard link (most layers have none).
   let files: Map<string, LayerEntry> | undefined;
@@ -227,7 +227,7 @@ export async function readHardLinkBodies(blob: Readable, content: LayerContent, 
   content.entries = EntryLog.from(content.entries, (entry, position) => {
     const body = bodies.get(position);
     return body ? { ...entry, body } : entry;
-  });
+  }, options.bodies);
   delete content.linksAwaitingBodies;
 }
 
