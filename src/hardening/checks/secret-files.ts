@@ -1,13 +1,12 @@
 // Secrets in files of every layer, not only the merged view: a key written in one layer and deleted in a
 // later one is still in the image, so it is reported with the layer that holds it and the one that deleted it.
-import { bodyBytes } from '../../image/body-store.js';
 import type { LayerRef } from '../../image/files.js';
 import type { LayerContent, LayerEntry } from '../../image/layer-reader.js';
 import type { Check, CheckFinding } from '../check.js';
 import { maskedEvidence } from '../mask.js';
-import { isSecretCandidate } from '../requests.js';
+import { SECRET_MAX_SIZE, isSecretCandidate } from '../requests.js';
 import { isExamplePath } from '../secrets/examples.js';
-import { scanText, type RuleMatch } from '../secrets/index.js';
+import { SECRET_RULES, scanText, type RuleMatch } from '../secrets/index.js';
 
 function isBinary(body: Buffer): boolean {
   return body.subarray(0, 8192).includes(0);
@@ -18,17 +17,23 @@ const own = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
 const ownOptional = (s: string | undefined): string | undefined => (s === undefined ? undefined : own(s));
 
 /**
- * The entry's secrets, with its text (read back from disk when its body was spilled); what a match
- * keeps is copied, so a finding holds a few bytes of its file, not the whole text.
+ * Reads candidates one at a time: a spilled body comes back into one reused buffer, and becomes text
+ * only when some rule can apply to it, so thousands of large candidates do not each leave a megabyte
+ * of garbage behind.
  */
-function scanEntry(entry: LayerEntry): { matches: RuleMatch[]; text: string } {
-  const none = { matches: [], text: '' };
-  if (!entry.body || !isSecretCandidate(entry) || isExamplePath(entry.path)) return none;
-  const body = bodyBytes(entry.body);
-  if (isBinary(body)) return none;
-  const text = body.toString('utf8');
-  const matches = scanText(text, entry.path).map((m) => ({ ...m, secret: own(m.secret), key: ownOptional(m.key), detail: ownOptional(m.detail) }));
-  return { matches, text };
+class SecretScanner {
+  private scratch: Buffer | undefined;
+
+  /** The entry's secrets, with its text; what a match keeps is copied, so a finding holds a few bytes of its file, not the whole text. */
+  scan(entry: LayerEntry): { matches: RuleMatch[]; text: string } {
+    const none = { matches: [], text: '' };
+    if (!entry.body || !isSecretCandidate(entry) || isExamplePath(entry.path)) return none;
+    const body = Buffer.isBuffer(entry.body) ? entry.body : entry.body.bytesInto((this.scratch ??= Buffer.allocUnsafe(SECRET_MAX_SIZE)));
+    if (isBinary(body) || !SECRET_RULES.some((rule) => (rule.appliesTo ? rule.appliesTo(entry.path) : rule.keywords.some((k) => body.includes(k))))) return none;
+    const text = body.toString('utf8');
+    const matches = scanText(text, entry.path).map((m) => ({ ...m, secret: own(m.secret), key: ownOptional(m.key), detail: ownOptional(m.detail) }));
+    return { matches, text };
+  }
 }
 
 function find<T>(items: Iterable<T>, test: (item: T) => boolean): T | undefined {
@@ -39,11 +44,11 @@ function find<T>(items: Iterable<T>, test: (item: T) => boolean): T | undefined 
 const within = (path: string, dir: string): boolean => dir === '' || path === dir || path.startsWith(`${dir}/`);
 
 /** The first later layer that removes the secret from `path`: a whiteout, an opaque parent, or a rewrite without it. */
-function removedIn(layers: readonly LayerContent[], from: number, path: string, match: RuleMatch): LayerRef | undefined {
+function removedIn(scanner: SecretScanner, layers: readonly LayerContent[], from: number, path: string, match: RuleMatch): LayerRef | undefined {
   for (const layer of layers.slice(from + 1)) {
     const rewrite = find(layer.entries, (e) => e.path === path);
     if (rewrite) {
-      if (scanEntry(rewrite).matches.some((m) => m.rule === match.rule && m.secret === match.secret)) continue;
+      if (scanner.scan(rewrite).matches.some((m) => m.rule === match.rule && m.secret === match.secret)) continue;
       return layer.ref;
     }
     if (layer.whiteouts.some((w) => within(path, w)) || layer.opaqueDirs.some((d) => within(path, d))) return layer.ref;
@@ -70,14 +75,15 @@ export const secretFilesCheck: Check = {
     const out: CheckFinding[] = [];
     /** path, rule and secret → the layer index it is gone from (Infinity: still there), so copies kept by later layers are one finding. */
     const reported = new Map<string, number>();
+    const scanner = new SecretScanner();
     layers.forEach((layer, i) => {
       for (const entry of layer.entries) {
-        const { matches, text } = scanEntry(entry);
+        const { matches, text } = scanner.scan(entry);
         if (matches.length === 0) continue;
         for (const match of matches) {
           const key = `${entry.path}\0${match.rule.id}\0${match.secret}`;
           if ((reported.get(key) ?? -1) > i) continue;
-          const deletedIn = removedIn(layers, i, entry.path, match);
+          const deletedIn = removedIn(scanner, layers, i, entry.path, match);
           reported.set(key, deletedIn?.index ?? Infinity);
           const detail = match.detail ? ` (${match.detail})` : '';
           out.push({
