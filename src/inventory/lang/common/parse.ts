@@ -12,7 +12,7 @@ export type JsonObject = Record<string, unknown>;
  * in memory (a 60 MB package-lock.json took 690 MB), so a larger one is skipped with a warning naming
  * it, which keeps a scan within its memory bound (150 MB) whatever the image holds.
  */
-export const MAX_MANIFEST_SIZE = 4 * 1024 * 1024;
+export const MAX_MANIFEST_SIZE = 3 * 1024 * 1024;
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
