@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
 import type { Body, BodyStore } from './body-store.js';
 import { EntryLog } from './entry-log.js';
+import { reclaimBuffers } from './reclaim.js';
 import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
 import type { FileInfo, FileRequest, FileType, LayerRef } from './files.js';
 import { basename, dirname, normalizeImagePath } from './paths.js';
@@ -10,6 +11,8 @@ import { StreamSource, TarError, readTar, type TarEnd, type TarHeader } from './
 import type { ScanWarning } from '../model/package.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+/** Bytes streamed between checks of how much buffer memory waits for the collector. */
+const RECLAIM_EVERY = 4 * 1024 * 1024;
 
 /** One tar entry of a layer, with its body when a request wanted it. */
 export interface LayerEntry extends FileInfo {
@@ -249,9 +252,15 @@ const END_WARNINGS: Partial<Record<TarEnd, string>> = {
 
 /** Counts the bytes that pass, hashing them when asked, without holding any. */
 async function* metered(source: AsyncIterable<Buffer>, meter: { bytes: number }, hash?: Hash): AsyncGenerator<Buffer> {
+  let sinceCheck = 0;
   for await (const chunk of source) {
     meter.bytes += chunk.length;
     hash?.update(chunk);
+    sinceCheck += chunk.length;
+    if (sinceCheck >= RECLAIM_EVERY) {
+      sinceCheck = 0;
+      reclaimBuffers();
+    }
     yield chunk;
   }
 }
