@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { END, header, member } from '../test/adversarial/tar-variants.js';
 import { zipBytes } from '../test/helpers/zip.js';
-import { manifestOver } from '../test/adversarial/large-manifests.js';
+import { manifestOver, manifestWithin } from '../test/adversarial/large-manifests.js';
 import { MAX_MANIFEST_SIZE } from '../src/inventory/lang/common/parse.js';
 
 /** Writes a one-layer OCI layout whose uncompressed tar layer is the concatenation of `chunks`; returns the `oci:` reference. */
@@ -109,8 +109,8 @@ export const HOSTILE_LAYOUTS: Record<string, HostileLayout> = {
   },
   lock: { name: 'a 60 MB package-lock.json (refused)', build: () => writeStreamedLayout([member({ name: 'app/package-lock.json' }, manifestOver('package-lock.json', 60e6))]), command: 'sbom' },
   lockAtLimit: {
-    name: 'a package-lock.json just under the 3 MiB limit (read)',
-    build: () => writeStreamedLayout([member({ name: 'app/package-lock.json' }, manifestOver('package-lock.json', MAX_MANIFEST_SIZE * 0.95))]),
+    name: 'a package-lock.json of 3 MiB, the limit (read)',
+    build: () => writeStreamedLayout([member({ name: 'app/package-lock.json' }, manifestWithin('package-lock.json', MAX_MANIFEST_SIZE))]),
     command: 'sbom',
   },
 };

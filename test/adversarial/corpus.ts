@@ -8,7 +8,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { TESTBED } from '../helpers/testbed.js';
 import { sha256, writeLayout } from '../helpers/make-image.js';
 import { END, base256, header, member } from './tar-variants.js';
-import { MANIFESTS, manifestOver } from './large-manifests.js';
+import { MANIFESTS, manifestOver, manifestWithin } from './large-manifests.js';
 import { MAX_MANIFEST_SIZE } from '../../src/inventory/lang/common/parse.js';
 
 /** The warning of a file skipped for its size. */
@@ -148,7 +148,7 @@ export function buildCorpus(): Case[] {
   for (const format of Object.keys(MANIFESTS).filter((f) => f !== 'package-lock.json')) {
     add(`a ${format} past the size limit is refused with a warning`, oversized(format, MAX_MANIFEST_SIZE + 1), { exit: 0, packages: [musl], message: TOO_LARGE });
   }
-  const nearLimit = (MANIFESTS['package-lock.json']?.body ?? String)(Math.floor((MAX_MANIFEST_SIZE * 0.95) / 230));
+  const nearLimit = manifestWithin('package-lock.json', MAX_MANIFEST_SIZE);
   add(`a package-lock.json of ${(nearLimit.length / 1e6).toFixed(1)} MB is read`, layout(Buffer.concat([alpineBody, member({ name: 'app/package-lock.json' }, nearLimit), END])), {
     exit: 0,
     packages: [musl],

@@ -23,10 +23,27 @@ export const MANIFESTS: Record<string, { path: string; body: (count: number) => 
   '.deps.json': { path: 'app/app.deps.json', body: (n) => `{"runtimeTarget":{"name":".NETCoreApp,Version=v8.0"},"targets":{},"libraries":{${each(n, (i) => `"Pkg${i}/1.0.${i}":{"type":"package","serviceable":true,"sha512":"${integrity}","path":"pkg${i}/1.0.${i}"}`, ',')}}}` },
 };
 
-/** The body of `format` with just enough packages to pass `bytes`. */
-export function manifestOver(format: string, bytes: number): string {
+function generator(format: string): (count: number) => string {
   const make = MANIFESTS[format]?.body;
   if (!make) throw new Error(`no generator for ${format}`);
+  return make;
+}
+
+/** The body of `format` with just enough packages to pass `bytes`. */
+export function manifestOver(format: string, bytes: number): string {
+  const make = generator(format);
   const perPackage = make(100).length / 100;
   return make(Math.ceil(bytes / perPackage) + 100);
+}
+
+/** The body of `format` with as many packages as fit in `bytes` (found by bisection: package names grow longer). */
+export function manifestWithin(format: string, bytes: number): string {
+  const make = generator(format);
+  let [low, high] = [0, bytes];
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (make(mid).length <= bytes) low = mid;
+    else high = mid - 1;
+  }
+  return make(low);
 }
