@@ -32,6 +32,8 @@ export class MergedFilesystem implements ImageFilesystem {
    * Cleared whenever the tree changes.
    */
   private readonly dirs = new Map<string, { node: number; hops: number } | undefined>();
+  /** Every captured file, sorted by path, while the tree does not change. */
+  private capturedFiles: CapturedFile[] | undefined;
 
   constructor(rootLayer: LayerRef) {
     this.table = new FileTable(rootLayer);
@@ -40,6 +42,7 @@ export class MergedFilesystem implements ImageFilesystem {
   /** Applies one layer: its whiteouts and opaque markers hide lower content, then its entries are written in tar order. */
   apply(layer: LayerContent): void {
     this.dirs.clear();
+    this.capturedFiles = undefined;
     for (const dir of layer.opaqueDirs) {
       const node = this.lookup(dir, true);
       if (node !== undefined) this.table.empty(node);
@@ -227,6 +230,7 @@ export class MergedFilesystem implements ImageFilesystem {
   setBody(path: string, body: Body): void {
     const node = this.lookup(path, false);
     if (node !== undefined && this.table.type(node) === 'file') this.table.setBody(node, body);
+    this.capturedFiles = undefined;
   }
 
   read(path: string): CapturedFile | undefined {
@@ -236,11 +240,13 @@ export class MergedFilesystem implements ImageFilesystem {
   }
 
   captured(filter?: (file: CapturedFile) => boolean): CapturedFile[] {
-    const out: CapturedFile[] = [];
-    for (const [node, body] of this.table.withBodies()) {
-      const file = capturedFile(this.table.file(node), body);
-      if (!filter || filter(file)) out.push(file);
+    // Built once for all the analyzers that ask: each building its own list of thousands of files
+    // (a row read and a path built for each) left megabytes of garbage per analyzer.
+    if (!this.capturedFiles) {
+      const all: CapturedFile[] = [];
+      for (const [node, body] of this.table.withBodies()) all.push(capturedFile(this.table.file(node), body));
+      this.capturedFiles = all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
-    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return filter ? this.capturedFiles.filter(filter) : [...this.capturedFiles];
   }
 }
