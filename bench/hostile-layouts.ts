@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { END, header, member } from '../test/adversarial/tar-variants.js';
 import { zipBytes } from '../test/helpers/zip.js';
+import { manifestOver, manifestWithin } from '../test/adversarial/large-manifests.js';
+import { MAX_MANIFEST_SIZE } from '../src/inventory/lang/common/parse.js';
 
 /** Writes a one-layer OCI layout whose uncompressed tar layer is the concatenation of `chunks`; returns the `oci:` reference. */
 export function writeStreamedLayout(chunks: Iterable<Buffer>): string {
@@ -88,13 +90,6 @@ function* manySecrets(count: number, size: number): Generator<Buffer> {
   }
 }
 
-function* bigLock(packages: number): Generator<Buffer> {
-  const entries: string[] = [];
-  for (let i = 0; i < packages; i++) entries.push(`"node_modules/pkg-${i}":{"version":"1.0.${i}","resolved":"https://registry.npmjs.org/pkg-${i}/-/pkg-${i}-1.0.${i}.tgz","integrity":"sha512-${'A'.repeat(86)}=="}`);
-  const lock = `{"name":"app","lockfileVersion":3,"packages":{"":{"name":"app"},${entries.join(',')}}}`;
-  yield member({ name: 'app/package-lock.json' }, lock);
-}
-
 export interface HostileLayout {
   name: string;
   /** Writes the layout; returns its `oci:` reference. */
@@ -112,5 +107,10 @@ export const HOSTILE_LAYOUTS: Record<string, HostileLayout> = {
     build: () => writeStreamedLayout([member({ name: 'app.jar' }, zipBytes([{ name: 'META-INF/MANIFEST.MF', body: Buffer.alloc(500_000_000, 'a') }]))]),
     command: 'sbom',
   },
-  lock: { name: 'a 60 MB package-lock.json', build: () => writeStreamedLayout(bigLock(300_000)), command: 'sbom' },
+  lock: { name: 'a 60 MB package-lock.json (refused)', build: () => writeStreamedLayout([member({ name: 'app/package-lock.json' }, manifestOver('package-lock.json', 60e6))]), command: 'sbom' },
+  lockAtLimit: {
+    name: 'a package-lock.json of 3 MiB, the limit (read)',
+    build: () => writeStreamedLayout([member({ name: 'app/package-lock.json' }, manifestWithin('package-lock.json', MAX_MANIFEST_SIZE))]),
+    command: 'sbom',
+  },
 };

@@ -20,6 +20,11 @@ export class SpilledBody {
   bytes(): Buffer {
     return this.store.read(this.offset, this.length);
   }
+
+  /** Reads the body into the start of `scratch` (at least `length` bytes), reused by a caller that reads many in turn. */
+  bytesInto(scratch: Buffer): Buffer {
+    return this.store.read(this.offset, this.length, scratch.subarray(0, this.length));
+  }
 }
 
 /** A captured body: in memory, or spilled. */
@@ -47,6 +52,11 @@ export class BodyStore {
       // chunk alive; small views of Buffer's shared 8 KiB pool are not worth a copy.
       return body.buffer.byteLength > body.length + 8192 ? Buffer.from(body) : body;
     }
+    return this.spill(body);
+  }
+
+  /** Writes `body` to the temp file whatever is held (bulky bookkeeping that is read back rarely). */
+  spill(body: Buffer): SpilledBody {
     const fd = this.file();
     for (let written = 0; written < body.length; ) written += writeSync(fd, body, written, body.length - written, this.end + written);
     const spilled = new SpilledBody(this, this.end, body.length);
@@ -54,8 +64,7 @@ export class BodyStore {
     return spilled;
   }
 
-  read(offset: number, length: number): Buffer {
-    const bytes = Buffer.allocUnsafe(length);
+  read(offset: number, length: number, bytes: Buffer = Buffer.allocUnsafe(length)): Buffer {
     for (let got = 0; got < length; ) {
       const n = readSync(this.file(), bytes, got, length - got, offset + got);
       if (n === 0) throw new Error('spilled file body ends early');

@@ -1,6 +1,7 @@
-// The merged view's nodes as rows of typed columns, not one object per file: an image of two million
-// entries costs a few dozen bytes per entry (its name, one map slot in its directory, the columns)
-// instead of several objects and a full path string each. Paths are built from the names on demand.
+// The merged view's nodes as rows of an anonymous temporary SQLite database: SQLite keeps the pages in a
+// bounded cache and spills the rest to a temp file it deletes itself, so an image of two million entries
+// costs the same memory as one of two thousand. Paths are built from the names on demand.
+import Database from 'better-sqlite3';
 import type { Body } from './body-store.js';
 import type { FileInfo, FileType, IndexedFile, LayerRef } from './files.js';
 
@@ -8,65 +9,84 @@ import type { FileInfo, FileType, IndexedFile, LayerRef } from './files.js';
 export type FileMeta = Omit<FileInfo, 'path'>;
 
 const TYPES: readonly FileType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo'];
-/** Stands for an owner the entry did not give (directories the merge creates). */
-const NO_OWNER = 0xffffffff;
+const DIR = TYPES.indexOf('dir');
+const SYMLINK = TYPES.indexOf('symlink');
 export const ROOT = 0;
+/** Pages SQLite keeps in memory (KiB, as its negative cache_size): the rest of a large index is on disk. */
+const CACHE_KIB = 8 * 1024;
+/** Children read per query when a directory is walked (keyset pages: nothing is held across a yield). */
+const PAGE = 512;
 
-function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(column: T, length: number): T {
-  const next = new (column.constructor as new (n: number) => T)(length);
-  next.set(column);
-  return next;
+/** One node as stored. */
+export interface NodeRow {
+  id: number;
+  name: string;
+  kind: number;
+  mode: number;
+  size: number;
+  uid: number | null;
+  gid: number | null;
+  layer: number;
+  link: string | null;
 }
 
+const COLUMNS = 'id, name, kind, mode, size, uid, gid, layer, link';
+/** Every node below `?` (itself included), for deletes. */
+const SUBTREE = 'WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT n.id FROM nodes n JOIN sub ON n.parent = sub.id)';
+
 export class FileTable {
-  private rows = 0;
-  private parents = new Int32Array(1024);
-  private kinds = new Uint8Array(1024);
-  private modes = new Uint16Array(1024);
-  private sizes = new Float64Array(1024);
-  private uids = new Uint32Array(1024);
-  private gids = new Uint32Array(1024);
-  private layerOf = new Uint32Array(1024);
-  private readonly names: string[] = [];
+  private readonly db = new Database('');
+  private nextId = ROOT;
   /** One shared LayerRef per layer, however many files it wrote. */
   private readonly layers: LayerRef[] = [];
   private readonly layerIds = new Map<LayerRef, number>();
-  // Optional fields live beside the columns, only for the rows that have them.
-  private readonly links = new Map<number, string>();
+  /** Captured bodies stay in memory (the body store bounds them); their nodes carry a flag so deletes find them. */
   private readonly bodies = new Map<number, Body>();
-  private readonly dirs = new Map<number, Map<string, number>>();
+  private readonly sql;
 
   constructor(rootLayer: LayerRef) {
+    this.db.pragma('journal_mode = OFF');
+    this.db.pragma('synchronous = OFF');
+    this.db.pragma(`cache_size = -${CACHE_KIB}`);
+    this.db.exec(`CREATE TABLE nodes (
+      id INTEGER PRIMARY KEY, parent INTEGER NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL, mode INTEGER NOT NULL,
+      size INTEGER NOT NULL, uid INTEGER, gid INTEGER, layer INTEGER NOT NULL, link TEXT, body INTEGER NOT NULL DEFAULT 0);
+      CREATE UNIQUE INDEX by_name ON nodes (parent, name);`);
+    this.sql = {
+      insert: this.db.prepare('INSERT INTO nodes (id, parent, name, kind, mode, size, uid, gid, layer, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      update: this.db.prepare('UPDATE nodes SET kind = ?, mode = ?, size = ?, uid = ?, gid = ?, layer = ?, link = ? WHERE id = ?'),
+      child: this.db.prepare('SELECT id FROM nodes WHERE parent = ? AND name = ?').pluck(),
+      row: this.db.prepare(`SELECT ${COLUMNS} FROM nodes WHERE id = ?`),
+      kind: this.db.prepare('SELECT kind FROM nodes WHERE id = ?').pluck(),
+      up: this.db.prepare('SELECT parent, name FROM nodes WHERE id = ?'),
+      page: this.db.prepare(`SELECT ${COLUMNS} FROM nodes WHERE parent = ? AND name > ? ORDER BY name LIMIT ${PAGE}`),
+      symlinks: this.db.prepare(`SELECT id FROM nodes WHERE kind = ${SYMLINK} AND id > ? ORDER BY id LIMIT ${PAGE}`).pluck(),
+      markBody: this.db.prepare('UPDATE nodes SET body = 1 WHERE id = ?'),
+      bodiesBelow: this.db.prepare(`${SUBTREE} SELECT n.id FROM nodes n JOIN sub USING (id) WHERE n.body = 1 AND n.id != ?`).pluck(),
+      deleteBelow: this.db.prepare(`${SUBTREE} DELETE FROM nodes WHERE id IN (SELECT id FROM sub) AND id != ?`),
+      deleteNode: this.db.prepare('DELETE FROM nodes WHERE id = ?'),
+    };
+    // One transaction for the table's life: nothing else sees this database, and nothing is rolled back.
+    this.db.exec('BEGIN');
     this.add(-1, '', { type: 'dir', mode: 0o755, size: 0 }, rootLayer);
   }
 
   /** A new node named `name` in the directory `parent`. */
   add(parent: number, name: string, meta: FileMeta, layer: LayerRef): number {
-    if (this.rows === this.parents.length) this.grow();
-    const id = this.rows++;
-    this.parents[id] = parent;
-    this.names[id] = name;
-    this.set(id, meta, layer);
-    this.dirs.get(parent)?.set(name, id);
+    const id = this.nextId++;
+    this.sql.insert.run(id, parent, name, TYPES.indexOf(meta.type), meta.mode, meta.size, meta.uid ?? null, meta.gid ?? null, this.layerId(layer), meta.linkTarget ?? null);
     return id;
   }
 
   /** Gives a node new metadata; a directory keeps its children. */
   set(id: number, meta: FileMeta, layer: LayerRef): void {
-    this.kinds[id] = TYPES.indexOf(meta.type);
-    this.modes[id] = meta.mode;
-    this.sizes[id] = meta.size;
-    this.uids[id] = meta.uid ?? NO_OWNER;
-    this.gids[id] = meta.gid ?? NO_OWNER;
-    this.layerOf[id] = this.layerId(layer);
-    if (meta.linkTarget === undefined) this.links.delete(id);
-    else this.links.set(id, meta.linkTarget);
-    if (meta.type === 'dir' && !this.dirs.has(id)) this.dirs.set(id, new Map());
+    this.sql.update.run(TYPES.indexOf(meta.type), meta.mode, meta.size, meta.uid ?? null, meta.gid ?? null, this.layerId(layer), meta.linkTarget ?? null, id);
   }
 
   /** Puts a different node in the place of `id`: what it held (children, body) is forgotten. */
   replace(id: number, meta: FileMeta, layer: LayerRef): number {
-    this.forget(id);
+    this.forgetBelow(id);
+    this.bodies.delete(id);
     this.set(id, meta, layer);
     return id;
   }
@@ -75,49 +95,63 @@ export class FileTable {
   remove(parent: number, name: string): void {
     const id = this.child(parent, name);
     if (id === undefined) return;
-    this.forget(id);
-    this.dirs.get(parent)?.delete(name);
+    this.forgetBelow(id);
+    this.bodies.delete(id);
+    this.sql.deleteNode.run(id);
   }
 
   /** Empties a directory (an opaque marker hides what lower layers put in it). */
   empty(id: number): void {
-    const children = this.dirs.get(id);
-    if (!children) return;
-    for (const child of children.values()) this.forget(child);
-    children.clear();
+    this.forgetBelow(id);
   }
 
-  /** Drops what a node and everything below it hold, so nothing unreachable keeps a body alive. */
-  private forget(id: number): void {
-    const stack = [id];
-    while (stack.length > 0) {
-      const node = stack.pop() as number;
-      // One push per child: spreading a directory of 125,000 entries overflows the call stack.
-      for (const child of this.dirs.get(node)?.values() ?? []) stack.push(child);
-      this.dirs.delete(node);
-      this.bodies.delete(node);
-      this.links.delete(node);
-    }
+  /** Deletes everything below a node and drops the bodies they held, so nothing unreachable keeps one alive. */
+  private forgetBelow(id: number): void {
+    if (this.kind(id) !== DIR) return;
+    if (this.bodies.size > 0) for (const node of this.sql.bodiesBelow.all(id, id) as number[]) this.bodies.delete(node);
+    this.sql.deleteBelow.run(id, id);
+  }
+
+  private kind(id: number): number {
+    return this.sql.kind.get(id) as number;
   }
 
   type(id: number): FileType {
-    return TYPES[this.kinds[id] as number] as FileType;
+    return TYPES[this.kind(id)] as FileType;
   }
 
   isDir(id: number): boolean {
-    return this.dirs.has(id);
+    return this.kind(id) === DIR;
   }
 
   child(parent: number, name: string): number | undefined {
-    return this.dirs.get(parent)?.get(name);
+    return this.sql.child.get(parent, name) as number | undefined;
   }
 
-  children(id: number): ReadonlyMap<string, number> | undefined {
-    return this.dirs.get(id);
+  /** A directory's children sorted by name (byte order), read a page at a time. */
+  *children(id: number): IterableIterator<NodeRow> {
+    let after = '';
+    for (;;) {
+      const rows = this.sql.page.all(id, after) as NodeRow[];
+      yield* rows;
+      if (rows.length < PAGE) return;
+      after = (rows.at(-1) as NodeRow).name;
+    }
+  }
+
+  /** Every symlink, read a page at a time. */
+  *symlinks(): IterableIterator<number> {
+    let after = -1;
+    for (;;) {
+      const ids = this.sql.symlinks.all(after) as number[];
+      yield* ids;
+      if (ids.length < PAGE) return;
+      after = ids.at(-1) as number;
+    }
   }
 
   linkTarget(id: number): string | undefined {
-    return this.links.get(id);
+    return (this.sql.row.get(id) as NodeRow | undefined)?.link ?? undefined;
   }
 
   body(id: number): Body | undefined {
@@ -126,6 +160,7 @@ export class FileTable {
 
   setBody(id: number, body: Body): void {
     this.bodies.set(id, body);
+    this.sql.markBody.run(id);
   }
 
   /** Every node that holds a body. */
@@ -136,22 +171,28 @@ export class FileTable {
   /** Its path from the root, built from the names of its parents. */
   path(id: number): string {
     const parts: string[] = [];
-    for (let node = id; node > ROOT; node = this.parents[node] as number) parts.push(this.names[node] as string);
+    for (let node = id; node > ROOT; ) {
+      const { parent, name } = this.sql.up.get(node) as { parent: number; name: string };
+      parts.push(name);
+      node = parent;
+    }
     return parts.reverse().join('/');
   }
 
   /** Mode, size and owner: what a hard link shares with its target. */
   meta(id: number): Pick<FileMeta, 'mode' | 'size' | 'uid' | 'gid'> {
-    const uid = this.uids[id] as number;
-    const gid = this.gids[id] as number;
-    return { mode: this.modes[id] as number, size: this.sizes[id] as number, ...(uid !== NO_OWNER ? { uid } : {}), ...(gid !== NO_OWNER ? { gid } : {}) };
+    return metaOf(this.sql.row.get(id) as NodeRow);
   }
 
   /** The node as the ImageFilesystem interface gives it, `path` being where it is. */
   file(id: number, path = this.path(id)): IndexedFile {
-    const linkTarget = this.links.get(id);
-    const layer = this.layers[this.layerOf[id] as number] as LayerRef;
-    return { path, type: this.type(id), ...this.meta(id), ...(linkTarget !== undefined ? { linkTarget } : {}), layer };
+    return this.fileOf(this.sql.row.get(id) as NodeRow, path);
+  }
+
+  /** A row (from {@link children}) as the ImageFilesystem interface gives it. */
+  fileOf(row: NodeRow, path: string): IndexedFile {
+    const layer = this.layers[row.layer] as LayerRef;
+    return { path, type: typeOf(row), ...metaOf(row), ...(row.link !== null ? { linkTarget: row.link } : {}), layer };
   }
 
   private layerId(layer: LayerRef): number {
@@ -162,15 +203,13 @@ export class FileTable {
     }
     return id;
   }
+}
 
-  private grow(): void {
-    const length = this.parents.length * 2;
-    this.parents = grown(this.parents, length);
-    this.kinds = grown(this.kinds, length);
-    this.modes = grown(this.modes, length);
-    this.sizes = grown(this.sizes, length);
-    this.uids = grown(this.uids, length);
-    this.gids = grown(this.gids, length);
-    this.layerOf = grown(this.layerOf, length);
-  }
+/** A row's file type. */
+export function typeOf(row: NodeRow): FileType {
+  return TYPES[row.kind] as FileType;
+}
+
+function metaOf(row: NodeRow): Pick<FileMeta, 'mode' | 'size' | 'uid' | 'gid'> {
+  return { mode: row.mode, size: row.size, ...(row.uid !== null ? { uid: row.uid } : {}), ...(row.gid !== null ? { gid: row.gid } : {}) };
 }

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
 import type { Body, BodyStore } from './body-store.js';
 import { EntryLog } from './entry-log.js';
+import { reclaimBuffers } from './reclaim.js';
 import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
 import type { FileInfo, FileRequest, FileType, LayerRef } from './files.js';
 import { basename, dirname, normalizeImagePath } from './paths.js';
@@ -10,6 +11,8 @@ import { StreamSource, TarError, readTar, type TarEnd, type TarHeader } from './
 import type { ScanWarning } from '../model/package.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+/** Bytes streamed between checks of how much buffer memory waits for the collector. */
+const RECLAIM_EVERY = 4 * 1024 * 1024;
 
 /** One tar entry of a layer, with its body when a request wanted it. */
 export interface LayerEntry extends FileInfo {
@@ -149,7 +152,7 @@ function layerError(err: unknown, what: string): Error {
  * and whiteouts, and keeps only the bodies some request wants.
  */
 export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLayerOptions): Promise<LayerContent> {
-  const entries = new EntryLog();
+  const entries = new EntryLog(options.bodies);
   const content: LayerContent = { ref, entries, whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
   // The layer's regular files by path, built at its first hard link (most layers have none).
   let files: Map<string, LayerEntry> | undefined;
@@ -227,7 +230,7 @@ export async function readHardLinkBodies(blob: Readable, content: LayerContent, 
   content.entries = EntryLog.from(content.entries, (entry, position) => {
     const body = bodies.get(position);
     return body ? { ...entry, body } : entry;
-  });
+  }, options.bodies);
   delete content.linksAwaitingBodies;
 }
 
@@ -249,9 +252,15 @@ const END_WARNINGS: Partial<Record<TarEnd, string>> = {
 
 /** Counts the bytes that pass, hashing them when asked, without holding any. */
 async function* metered(source: AsyncIterable<Buffer>, meter: { bytes: number }, hash?: Hash): AsyncGenerator<Buffer> {
+  let sinceCheck = 0;
   for await (const chunk of source) {
     meter.bytes += chunk.length;
     hash?.update(chunk);
+    sinceCheck += chunk.length;
+    if (sinceCheck >= RECLAIM_EVERY) {
+      sinceCheck = 0;
+      reclaimBuffers();
+    }
     yield chunk;
   }
 }

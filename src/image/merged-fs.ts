@@ -1,5 +1,5 @@
 import { bodyBytes, type Body } from './body-store.js';
-import { FileTable, ROOT, type FileMeta } from './file-table.js';
+import { FileTable, ROOT, typeOf, type FileMeta, type NodeRow } from './file-table.js';
 import type { CapturedFile, FileInfo, ImageFilesystem, IndexedFile, LayerRef } from './files.js';
 import type { LayerContent, LayerEntry } from './layer-reader.js';
 import { basename, dirname, normalizeImagePath, resolveLinkTarget } from './paths.js';
@@ -32,6 +32,8 @@ export class MergedFilesystem implements ImageFilesystem {
    * Cleared whenever the tree changes.
    */
   private readonly dirs = new Map<string, { node: number; hops: number } | undefined>();
+  /** Every captured file, sorted by path, while the tree does not change. */
+  private capturedFiles: CapturedFile[] | undefined;
 
   constructor(rootLayer: LayerRef) {
     this.table = new FileTable(rootLayer);
@@ -40,6 +42,7 @@ export class MergedFilesystem implements ImageFilesystem {
   /** Applies one layer: its whiteouts and opaque markers hide lower content, then its entries are written in tar order. */
   apply(layer: LayerContent): void {
     this.dirs.clear();
+    this.capturedFiles = undefined;
     for (const dir of layer.opaqueDirs) {
       const node = this.lookup(dir, true);
       if (node !== undefined) this.table.empty(node);
@@ -159,25 +162,21 @@ export class MergedFilesystem implements ImageFilesystem {
   }
 
   *entries(): IterableIterator<IndexedFile> {
-    // One frame per directory being walked, its names sorted: a directory of 130,000 entries costs one
-    // array of names at a time, not a path string and a frame for each of them.
-    const stack: { children: ReadonlyMap<string, number>; path: string; names: string[]; next: number }[] = [];
-    const open = (node: number, path: string): void => {
-      const children = this.table.children(node);
-      if (children) stack.push({ children, path, names: [...children.keys()].sort(), next: 0 });
-    };
-    open(ROOT, '');
+    // One open directory per level being walked, each read a page of sorted names at a time: a
+    // directory of 130,000 entries is never held whole.
+    const stack: { children: Iterator<NodeRow>; path: string }[] = [{ children: this.table.children(ROOT), path: '' }];
     while (stack.length > 0) {
       const dir = stack.at(-1) as (typeof stack)[number];
-      if (dir.next === dir.names.length) {
+      const next = dir.children.next();
+      if (next.done) {
         stack.pop();
         continue;
       }
-      const name = dir.names[dir.next++] as string;
-      const node = dir.children.get(name) as number;
-      const path = dir.path ? `${dir.path}/${name}` : name;
-      yield this.table.file(node, path);
-      open(node, path);
+      const row = next.value;
+      const path = dir.path ? `${dir.path}/${row.name}` : row.name;
+      const file = this.table.fileOf(row, path);
+      yield file;
+      if (file.type === 'dir') stack.push({ children: this.table.children(row.id), path });
     }
   }
 
@@ -198,11 +197,8 @@ export class MergedFilesystem implements ImageFilesystem {
       const w = want({ ...file, path: alias });
       if (w !== undefined) found.set(node, { layer: file.layer.index, path: file.path, want: w });
     };
-    const all: number[] = [ROOT];
-    while (all.length > 0 && budget > 0) {
-      const node = all.pop() as number;
-      for (const child of this.table.children(node)?.values() ?? []) all.push(child);
-      if (this.table.type(node) !== 'symlink') continue;
+    for (const node of this.table.symlinks()) {
+      if (budget <= 0) break;
       const link = this.table.path(node);
       const target = this.lookup(link, true);
       if (target === undefined || target === ROOT) continue;
@@ -214,9 +210,9 @@ export class MergedFilesystem implements ImageFilesystem {
       const below: [number, string][] = [[target, link]];
       while (below.length > 0 && budget > 0) {
         const [dir, alias] = below.pop() as [number, string];
-        for (const [name, child] of this.table.children(dir) ?? []) {
-          if (this.table.isDir(child)) below.push([child, `${alias}/${name}`]);
-          else consider(child, `${alias}/${name}`);
+        for (const row of this.table.children(dir)) {
+          if (typeOf(row) === 'dir') below.push([row.id, `${alias}/${row.name}`]);
+          else consider(row.id, `${alias}/${row.name}`);
         }
       }
     }
@@ -234,6 +230,7 @@ export class MergedFilesystem implements ImageFilesystem {
   setBody(path: string, body: Body): void {
     const node = this.lookup(path, false);
     if (node !== undefined && this.table.type(node) === 'file') this.table.setBody(node, body);
+    this.capturedFiles = undefined;
   }
 
   read(path: string): CapturedFile | undefined {
@@ -243,11 +240,13 @@ export class MergedFilesystem implements ImageFilesystem {
   }
 
   captured(filter?: (file: CapturedFile) => boolean): CapturedFile[] {
-    const out: CapturedFile[] = [];
-    for (const [node, body] of this.table.withBodies()) {
-      const file = capturedFile(this.table.file(node), body);
-      if (!filter || filter(file)) out.push(file);
+    // Built once for all the analyzers that ask: each building its own list of thousands of files
+    // (a row read and a path built for each) left megabytes of garbage per analyzer.
+    if (!this.capturedFiles) {
+      const all: CapturedFile[] = [];
+      for (const [node, body] of this.table.withBodies()) all.push(capturedFile(this.table.file(node), body));
+      this.capturedFiles = all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
-    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return filter ? this.capturedFiles.filter(filter) : [...this.capturedFiles];
   }
 }

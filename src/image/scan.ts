@@ -67,12 +67,12 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
  * the captured bodies, and later rewrites of their paths (which may remove a secret). The rest is in
  * the merged view, so an image of millions of entries does not hold them twice.
  */
-function merge(fs: MergedFilesystem, contents: readonly LayerContent[]): void {
+function merge(fs: MergedFilesystem, contents: readonly LayerContent[], bodies: BodyStore): void {
   const captured = new Set<string>();
   for (const content of contents) {
     fs.apply(content);
     fs.warnings.push(...content.warnings);
-    content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined));
+    content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
     for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
   }
 }
@@ -107,17 +107,17 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
   const skip = options.skip;
   // A skipped path is neither read nor kept: as if the image did not hold it.
   const requests = skip ? (options.requests ?? []).map((r) => ({ ...r, wants: (info: FileInfo) => !skip(info.path) && r.wants(info) })) : (options.requests ?? []);
-  const dropSkipped = (content: LayerContent): void => {
-    if (skip) content.entries = EntryLog.from(content.entries, (e) => (skip(e.path) ? undefined : e));
-  };
   const bodies = new BodyStore();
+  const dropSkipped = (content: LayerContent): void => {
+    if (skip) content.entries = EntryLog.from(content.entries, (e) => (skip(e.path) ? undefined : e), bodies);
+  };
   if (image.rootfs !== undefined) {
     const ref: LayerRef = { index: 0, digest: '' };
     const content = await readRootfs(image.rootfs, ref, requests, bodies);
     dropSkipped(content);
     options.onLayer?.(content);
     const fs = new MergedFilesystem(ref);
-    merge(fs, [content]);
+    merge(fs, [content], bodies);
     return { fs, layers: [], perLayer: [content] };
   }
   const refs = layerRefs(image);
@@ -136,7 +136,7 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
   });
   const fs = new MergedFilesystem(refs[0] ?? { index: 0, digest: '' });
   fs.warnings.push(...(image.warnings ?? []));
-  merge(fs, contents);
+  merge(fs, contents, bodies);
   await readLinkedBodies(image, fs, requests, { maxLayerSize, bodies });
   const layers = contents.map((c, i) => ({
     ...c.ref,

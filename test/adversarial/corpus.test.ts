@@ -27,7 +27,7 @@ describe('adversarial corpus through the CLI', { skip: needTestbed() ?? (existsS
       const lines = r.stderr.trimEnd().split('\n');
       const rss = Number(/^peak-rss-kb (\d+)$/.exec(lines.pop() ?? '')?.[1]);
       const stderr = lines.filter((l) => !l.startsWith('Command exited with'));
-      const maxKb = (c.expect.maxRssMb ?? MAX_RSS_MB) * 1024;
+      const maxKb = MAX_RSS_MB * 1024;
       assert.ok(rss <= maxKb, `peak RSS ${rss} kB <= ${maxKb} kB`);
       assert.equal(r.status, c.expect.exit, `exit ${c.expect.exit} (stderr: ${stderr.join('\n')})`);
       if (c.expect.exit === 2) {

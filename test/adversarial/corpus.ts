@@ -8,6 +8,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { TESTBED } from '../helpers/testbed.js';
 import { sha256, writeLayout } from '../helpers/make-image.js';
 import { END, base256, header, member } from './tar-variants.js';
+import { MANIFESTS, manifestOver, manifestWithin } from './large-manifests.js';
+import { MAX_MANIFEST_SIZE } from '../../src/inventory/lang/common/parse.js';
+
+/** The warning of a file skipped for its size. */
+const TOO_LARGE = /larger than \d+ bytes/;
 
 export interface Expect {
   /** 0: a result (with warnings); 2: a one-line error. */
@@ -20,11 +25,6 @@ export interface Expect {
   packageCount?: number;
   /** Exactly this many packages of this type (`apk`: the database's, whatever binaries are fingerprinted besides). */
   ofType?: { type: string; count: number };
-  /**
-   * Peak RSS allowed, when above the corpus-wide 150 MB: a hard link still costs about 400 bytes at
-   * peak (the index keeps each link's target path), so 150,000 of them reach about 170 MB.
-   */
-  maxRssMb?: number;
 }
 
 export interface Case {
@@ -139,7 +139,21 @@ export function buildCorpus(): Case[] {
   add('a directory of 130,000 entries', layout(alpine, Buffer.concat([...wide, END])), { exit: 0, packages: [musl] });
   const links = [member({ name: 'target' }, 'same inode\n')];
   for (let i = 0; i < 150_000; i++) links.push(header({ name: `l/${i}`, type: '1', linkname: 'target' }));
-  add('150,000 hard links to one file', layout(alpine, Buffer.concat([...links, END])), { exit: 0, packages: [musl], maxRssMb: 192 });
+  add('150,000 hard links to one file', layout(alpine, Buffer.concat([...links, END])), { exit: 0, packages: [musl] });
+
+  // Lock files and manifests are parsed whole: past the limit each is refused with a warning, and the
+  // image's other packages are still listed; just under it, a package-lock.json is read within the bound.
+  const oversized = (format: string, bytes: number): string => layout(Buffer.concat([alpineBody, member({ name: MANIFESTS[format]?.path ?? '' }, manifestOver(format, bytes)), END]));
+  add('a 60 MB package-lock.json is refused with a warning', oversized('package-lock.json', 60e6), { exit: 0, packages: [musl], message: TOO_LARGE });
+  for (const format of Object.keys(MANIFESTS).filter((f) => f !== 'package-lock.json')) {
+    add(`a ${format} past the size limit is refused with a warning`, oversized(format, MAX_MANIFEST_SIZE + 1), { exit: 0, packages: [musl], message: TOO_LARGE });
+  }
+  const nearLimit = manifestWithin('package-lock.json', MAX_MANIFEST_SIZE);
+  add(`a package-lock.json of ${(nearLimit.length / 1e6).toFixed(1)} MB is read`, layout(Buffer.concat([alpineBody, member({ name: 'app/package-lock.json' }, nearLimit), END])), {
+    exit: 0,
+    packages: [musl],
+    ofType: { type: 'npm', count: (nearLimit.match(/"node_modules\//g) ?? []).length },
+  });
 
   // Traversal, whiteouts, bombs, truncation, tampering.
   add('paths that climb out of the root stay inside', layout(alpine, Buffer.concat([member({ name: '../../../lib/apk/db/installed' }, db), member({ name: 'esc', type: '2', linkname: '/../../..' }), member({ name: 'esc/etc/x' }, 'x'), END])), { exit: 0, packages: [musl] });

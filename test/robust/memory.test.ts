@@ -2,6 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BodyStore, SpilledBody, bodyBytes } from '../../src/image/body-store.js';
+import { EntryLog } from '../../src/image/entry-log.js';
+import type { LayerEntry } from '../../src/image/layer-reader.js';
 import { MergedFilesystem } from '../../src/image/merged-fs.js';
 import { FIXTURE_LAYER } from '../os/memory-fs.js';
 
@@ -25,5 +27,25 @@ describe('bounded memory', () => {
     assert.equal(file?.body.toString(), 'Package: x\n');
     assert.notEqual(file?.body, file?.body, 'a fresh buffer each time');
     assert.deepEqual(fs.captured().map((f) => f.body.toString()), ['Package: x\n']);
+  });
+
+  it('a layer log past a few megabytes spills its chunks to the store and reads every entry back in order', () => {
+    let spilled = 0;
+    const store = new (class extends BodyStore {
+      override spill(body: Buffer): SpilledBody {
+        spilled += body.length;
+        return super.spill(body);
+      }
+    })(0);
+    const entry = (i: number): LayerEntry => ({ path: `d${i % 7}/file-${i}`, type: i % 5 === 0 ? 'symlink' : 'file', mode: 0o644, size: i, uid: i % 3, gid: 0, ...(i % 5 === 0 ? { linkTarget: `../t${i}` } : {}) });
+    const count = 200_000;
+    const log = new EntryLog(store);
+    for (let i = 0; i < count; i++) log.push(entry(i));
+    assert.ok(spilled > 2 * 1024 * 1024, `chunks went to the temp file (${spilled} bytes)`);
+    let i = 0;
+    for (const read of log) assert.deepEqual(read, entry(i++));
+    assert.equal(i, count);
+    const odd = EntryLog.from(log, (e) => (e.size % 2 === 1 ? e : undefined), store);
+    assert.equal(odd.size, count / 2);
   });
 });

@@ -1,13 +1,12 @@
 // Secrets in files of every layer, not only the merged view: a key written in one layer and deleted in a
 // later one is still in the image, so it is reported with the layer that holds it and the one that deleted it.
-import { bodyBytes } from '../../image/body-store.js';
 import type { LayerRef } from '../../image/files.js';
 import type { LayerContent, LayerEntry } from '../../image/layer-reader.js';
 import type { Check, CheckFinding } from '../check.js';
 import { maskedEvidence } from '../mask.js';
-import { isSecretCandidate } from '../requests.js';
+import { SECRET_MAX_SIZE, isSecretCandidate } from '../requests.js';
 import { isExamplePath } from '../secrets/examples.js';
-import { scanText, type RuleMatch } from '../secrets/index.js';
+import { SECRET_RULES, scanText, type RuleMatch } from '../secrets/index.js';
 
 function isBinary(body: Buffer): boolean {
   return body.subarray(0, 8192).includes(0);
@@ -17,18 +16,66 @@ function isBinary(body: Buffer): boolean {
 const own = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
 const ownOptional = (s: string | undefined): string | undefined => (s === undefined ? undefined : own(s));
 
+/** Text is scanned in windows of about this many bytes: a string this small dies young, where a megabyte one waits in large-object space for a full collection. */
+const WINDOW = 64 * 1024;
+/** Bytes two windows share, so a secret across the cut (a PEM block spans lines) is found whole in the next one. */
+const OVERLAP = 8 * 1024;
+
+/** A match where it was found: its line and its masked evidence. */
+interface Found extends RuleMatch {
+  line: number;
+  evidence: string;
+}
+
+function newlines(body: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = body.indexOf(10, from); i >= 0 && i < to; i = body.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/** `at`, moved back to the start of the UTF-8 character it falls in. */
+function charStart(body: Buffer, at: number): number {
+  while (at > 0 && at < body.length && ((body[at] as number) & 0xc0) === 0x80) at--;
+  return at;
+}
+
 /**
- * The entry's secrets, with its text (read back from disk when its body was spilled); what a match
- * keeps is copied, so a finding holds a few bytes of its file, not the whole text.
+ * Reads candidates one at a time: a spilled body comes back into one reused buffer, and becomes text
+ * only when some rule can apply to it, a window at a time, so thousands of large candidates leave no
+ * megabyte strings behind.
  */
-function scanEntry(entry: LayerEntry): { matches: RuleMatch[]; text: string } {
-  const none = { matches: [], text: '' };
-  if (!entry.body || !isSecretCandidate(entry) || isExamplePath(entry.path)) return none;
-  const body = bodyBytes(entry.body);
-  if (isBinary(body)) return none;
-  const text = body.toString('utf8');
-  const matches = scanText(text, entry.path).map((m) => ({ ...m, secret: own(m.secret), key: ownOptional(m.key), detail: ownOptional(m.detail) }));
-  return { matches, text };
+class SecretScanner {
+  private scratch: Buffer | undefined;
+
+  /** The entry's secrets; what a match keeps is copied, so a finding holds a few bytes of its file, not its text. */
+  scan(entry: LayerEntry): Found[] {
+    if (!entry.body || !isSecretCandidate(entry) || isExamplePath(entry.path)) return [];
+    const body = Buffer.isBuffer(entry.body) ? entry.body : entry.body.bytesInto((this.scratch ??= Buffer.allocUnsafe(SECRET_MAX_SIZE)));
+    if (isBinary(body) || !SECRET_RULES.some((rule) => (rule.appliesTo ? rule.appliesTo(entry.path) : rule.keywords.some((k) => body.includes(k))))) return [];
+    const found: Found[] = [];
+    const seen = new Set<string>();
+    let line = 1;
+    for (let start = 0; start < body.length; ) {
+      // Cut after a line end past WINDOW, or inside a line far longer than WINDOW.
+      const newline = body.indexOf(10, start + WINDOW);
+      const lineEnd = newline < 0 ? body.length : newline + 1;
+      const end = lineEnd - start <= 2 * WINDOW ? lineEnd : charStart(body, start + WINDOW);
+      const text = body.toString('utf8', start, end);
+      for (const m of scanText(text, entry.path)) {
+        const at = start + Buffer.byteLength(text.slice(0, m.start));
+        if (seen.has(`${at}\0${m.rule.id}`)) continue;
+        seen.add(`${at}\0${m.rule.id}`);
+        found.push({ ...m, secret: own(m.secret), key: ownOptional(m.key), detail: ownOptional(m.detail), line: line + lineOf(text, m.start) - 1, evidence: evidence(m, text) });
+      }
+      if (end >= body.length) break;
+      // The next window starts OVERLAP bytes back, at a line start when there is one.
+      const lineStart = body.lastIndexOf(10, end - OVERLAP - 1) + 1;
+      const next = lineStart > start ? lineStart : charStart(body, end - OVERLAP);
+      line += newlines(body, start, next);
+      start = next;
+    }
+    return found;
+  }
 }
 
 function find<T>(items: Iterable<T>, test: (item: T) => boolean): T | undefined {
@@ -39,11 +86,11 @@ function find<T>(items: Iterable<T>, test: (item: T) => boolean): T | undefined 
 const within = (path: string, dir: string): boolean => dir === '' || path === dir || path.startsWith(`${dir}/`);
 
 /** The first later layer that removes the secret from `path`: a whiteout, an opaque parent, or a rewrite without it. */
-function removedIn(layers: readonly LayerContent[], from: number, path: string, match: RuleMatch): LayerRef | undefined {
+function removedIn(scanner: SecretScanner, layers: readonly LayerContent[], from: number, path: string, match: RuleMatch): LayerRef | undefined {
   for (const layer of layers.slice(from + 1)) {
     const rewrite = find(layer.entries, (e) => e.path === path);
     if (rewrite) {
-      if (scanEntry(rewrite).matches.some((m) => m.rule === match.rule && m.secret === match.secret)) continue;
+      if (scanner.scan(rewrite).some((m) => m.rule === match.rule && m.secret === match.secret)) continue;
       return layer.ref;
     }
     if (layer.whiteouts.some((w) => within(path, w)) || layer.opaqueDirs.some((d) => within(path, d))) return layer.ref;
@@ -70,14 +117,13 @@ export const secretFilesCheck: Check = {
     const out: CheckFinding[] = [];
     /** path, rule and secret → the layer index it is gone from (Infinity: still there), so copies kept by later layers are one finding. */
     const reported = new Map<string, number>();
+    const scanner = new SecretScanner();
     layers.forEach((layer, i) => {
       for (const entry of layer.entries) {
-        const { matches, text } = scanEntry(entry);
-        if (matches.length === 0) continue;
-        for (const match of matches) {
+        for (const match of scanner.scan(entry)) {
           const key = `${entry.path}\0${match.rule.id}\0${match.secret}`;
           if ((reported.get(key) ?? -1) > i) continue;
-          const deletedIn = removedIn(layers, i, entry.path, match);
+          const deletedIn = removedIn(scanner, layers, i, entry.path, match);
           reported.set(key, deletedIn?.index ?? Infinity);
           const detail = match.detail ? ` (${match.detail})` : '';
           out.push({
@@ -88,10 +134,10 @@ export const secretFilesCheck: Check = {
               ? `${match.rule.title}${detail} in /${entry.path}, deleted in layer ${deletedIn.index} but still in layer ${i}`
               : `${match.rule.title}${detail} in /${entry.path}`,
             path: entry.path,
-            line: lineOf(text, match.start),
+            line: match.line,
             layer: layer.ref,
             ...(deletedIn ? { deletedIn } : {}),
-            evidence: evidence(match, text),
+            evidence: match.evidence,
             remediation: deletedIn
               ? `${match.rule.remediation} Deleting a file in a later layer does not remove it: every layer is shipped; rebuild so no layer ever holds it (multi-stage build or build secret).`
               : match.rule.remediation,

@@ -32,7 +32,7 @@ function fileType(st: Stats): FileType | undefined {
  * read, never followed, so nothing outside the directory is visited.
  */
 export async function readRootfs(root: string, ref: LayerRef, requests: readonly FileRequest[], bodies?: BodyStore): Promise<LayerContent> {
-  const entries = new EntryLog();
+  const entries = new EntryLog(bodies);
   const content: LayerContent = { ref, entries, whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
   const walk = async (rel: string): Promise<void> => {
     const dir = await opendir(join(root, rel));

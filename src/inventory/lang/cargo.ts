@@ -6,7 +6,7 @@ import { cargoPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { langPackage } from './common/package.js';
 import { perFile } from './common/per-file.js';
-import { isObject, parseTomlFile, str } from './common/parse.js';
+import { MAX_MANIFEST_SIZE, isObject, parseTomlFile, str } from './common/parse.js';
 
 /** A project's Cargo.lock; crate sources unpacked in a registry (`.cargo/registry/src`, Debian's /usr/share/cargo/registry) carry their own. */
 function isCargoLock(path: string): boolean {
@@ -44,6 +44,7 @@ function readCargoLock(file: CapturedFile, warnings: ScanWarning[]): Package[] {
 
 export const cargoLockAnalyzer: Analyzer = {
   name: 'cargo-lock',
+  maxFileSize: MAX_MANIFEST_SIZE,
   wants: (info: FileInfo) => (info.type === 'file' || info.type === 'hardlink') && isCargoLock(info.path),
   analyze: async (ctx) => analyze(ctx),
 };

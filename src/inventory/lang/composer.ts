@@ -7,7 +7,7 @@ import { composerPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { langPackage } from './common/package.js';
 import { perFile } from './common/per-file.js';
-import { isObject, parseJsonFile, parseJsonValue, str, type JsonObject } from './common/parse.js';
+import { MAX_MANIFEST_SIZE, isObject, parseJsonFile, parseJsonValue, str, type JsonObject } from './common/parse.js';
 
 const INSTALLED = 'vendor/composer/installed.json';
 
@@ -81,6 +81,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
 export const composerAnalyzer: Analyzer = {
   name: 'composer',
+  maxFileSize: MAX_MANIFEST_SIZE,
   wants: (info: FileInfo) => (info.type === 'file' || info.type === 'hardlink') && (isLock(info.path) || isInstalled(info.path)),
   analyze: async (ctx) => analyze(ctx),
 };

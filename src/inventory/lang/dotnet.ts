@@ -7,7 +7,7 @@ import { nugetPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { langPackage } from './common/package.js';
 import { perFile } from './common/per-file.js';
-import { isObject, parseJsonFile, str, type JsonObject } from './common/parse.js';
+import { MAX_MANIFEST_SIZE, isObject, parseJsonFile, str, type JsonObject } from './common/parse.js';
 
 function isDepsJson(path: string): boolean {
   return path.endsWith('.deps.json');
@@ -73,6 +73,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
 export const dotnetAnalyzer: Analyzer = {
   name: 'dotnet',
+  maxFileSize: MAX_MANIFEST_SIZE,
   wants: (info: FileInfo) => (info.type === 'file' || info.type === 'hardlink') && (isDepsJson(info.path) || isPackagesLock(info.path)),
   analyze: async (ctx) => analyze(ctx),
 };

@@ -4,6 +4,7 @@ import type { CapturedFile, FileInfo } from '../../image/files.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { goPackage } from './go-binary.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
+import { MAX_MANIFEST_SIZE } from './common/parse.js';
 import { perFile } from './common/per-file.js';
 
 export interface GoModRequire {
@@ -123,6 +124,6 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 export const goModAnalyzer: Analyzer = {
   name: 'go-mod',
   wants: (info: FileInfo) => info.type === 'file' && isProjectGoMod(info.path),
-  maxFileSize: 4 * 1024 * 1024,
+  maxFileSize: MAX_MANIFEST_SIZE,
   analyze: async (ctx) => analyze(ctx),
 };

@@ -13,7 +13,7 @@ import { npmPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { OsIdentityRecorder } from './common/os-owner.js';
 import { langPackage } from './common/package.js';
-import { parseJsonFile, parseYamlFile, str, text } from './common/parse.js';
+import { MAX_MANIFEST_SIZE, parseJsonFile, parseYamlFile, str, text } from './common/parse.js';
 import { perFile } from './common/per-file.js';
 import { appDirOf, isInstalledManifest, readInstalled } from './npm/installed.js';
 import { readPackageLock } from './npm/package-lock.js';
@@ -108,6 +108,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
 export const npmAnalyzer: Analyzer = {
   name: 'npm',
+  maxFileSize: MAX_MANIFEST_SIZE,
   wants(info: FileInfo): boolean {
     if (!isRegular(info)) return false;
     return (info.path.endsWith('package.json') && (isInstalledManifest(info.path) || isProjectManifest(info.path))) || isLockFile(info.path);

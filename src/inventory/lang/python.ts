@@ -9,7 +9,7 @@ import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { OsIdentityRecorder } from './common/os-owner.js';
 import { langPackage } from './common/package.js';
 import { perFile } from './common/per-file.js';
-import { parseJsonFile, parseTomlFile, text } from './common/parse.js';
+import { MAX_MANIFEST_SIZE, parseJsonFile, parseTomlFile, text } from './common/parse.js';
 import { readPipfileLock, readPoetryLock, readRequirements, readUvLock, type LockedDistribution } from './python/locks.js';
 import { distributionPath, isInstalledMetadata, parseCoreMetadata } from './python/metadata.js';
 
@@ -84,6 +84,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
 export const pythonAnalyzer: Analyzer = {
   name: 'python',
+  maxFileSize: MAX_MANIFEST_SIZE,
   wants(info: FileInfo): boolean {
     if (info.type !== 'file' && info.type !== 'hardlink') return false;
     return isInstalledMetadata(info.path) || isLockFile(info.path);

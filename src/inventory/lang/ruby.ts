@@ -7,7 +7,7 @@ import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { OsIdentityRecorder } from './common/os-owner.js';
 import { langPackage } from './common/package.js';
 import { perFile } from './common/per-file.js';
-import { text } from './common/parse.js';
+import { MAX_MANIFEST_SIZE, text } from './common/parse.js';
 
 export interface GemIdentity {
   name: string;
@@ -107,6 +107,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
 export const rubyAnalyzer: Analyzer = {
   name: 'ruby',
+  maxFileSize: MAX_MANIFEST_SIZE,
   wants(info: FileInfo): boolean {
     if (info.type !== 'file' && info.type !== 'hardlink') return false;
     return isGemspec(info.path) || isGemfileLock(info.path);
