@@ -11,14 +11,7 @@ import { buildReport, type Report } from './report/report.js';
 import { databasePath, openDatabase, resolveDbDir, runDbUpdate, type VulnDatabase } from './vulndb/index.js';
 import { isOsPackage } from './match/ecosystems.js';
 import { pathSkipper, type SkipPaths } from './skip-paths.js';
-
-/** What `plimsoll image --scanners` chooses between. */
-export const SCANNERS = ['vuln', 'config', 'secret'] as const;
-export type Scanner = (typeof SCANNERS)[number];
-
-/** What `--pkg-types` chooses between, as Trivy names them: OS packages, and language packages. */
-export const PKG_TYPES = ['os', 'library'] as const;
-export type PkgType = (typeof PKG_TYPES)[number];
+import { PKG_TYPES, SCANNERS, type PkgType, type Scanner } from './model/scanners.js';
 
 export interface ScanOptions {
   scanners?: readonly Scanner[];

@@ -6,7 +6,8 @@ import type { Report } from '../report/report.js';
 import { buildReport } from '../report/report.js';
 import { scanResolved, type ScanOptions, type ScanResult } from '../scan.js';
 import { pathSkipper, type SkipPaths } from '../skip-paths.js';
-import { downloadBar, parseByteSize, sourceOptions, type ImageCliOptions } from './image-options.js';
+import { parseByteSize, type ImageCliOptions } from './image-options.js';
+import { downloadBar, sourceOptions } from './source-options.js';
 import { imageReference } from './input.js';
 
 /** How layers are read: the bomb guard, and what --skip-dirs and --skip-files leave out. */

@@ -1,12 +1,6 @@
 import { Command, Option } from 'commander';
-import { dbSettings } from '../../config.js';
-import { InputError } from '../../errors.js';
-import { newToken, parseScopes } from '../../server/auth.js';
-import { defaultDataDir, parseInterval, startServer } from '../../server/serve.js';
-import { SqliteStore } from '../../server/sqlite-store.js';
-import { resolveDbDir } from '../../vulndb/index.js';
 
-interface ServeOptions {
+export interface ServeOptions {
   listen: string;
   port: string;
   dataDir?: string;
@@ -22,23 +16,6 @@ interface ServeOptions {
 
 const repeatable = (v: string, all: string[] = []): string[] => [...all, v];
 
-function webhookUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new InputError(`--webhook: not a URL: "${text}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`--webhook: ${text}: only http and https are delivered to`);
-  return text;
-}
-
-function port(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InputError(`--port: not a port number: "${text}"`);
-  return n;
-}
-
 function tokenCommand(): Command {
   const token = new Command('token').description('API tokens');
   token
@@ -48,19 +25,7 @@ function tokenCommand(): Command {
     .option('--project <name>', 'the project (tenant) the token belongs to; created if new. Required for submit and read')
     .requiredOption('--scope <list>', 'submit, read, admin (comma-separated); admin reaches the server-wide /admin endpoints')
     .option('--description <text>', 'what the token is for')
-    .action(async (_opts: unknown, command: Command) => {
-      // With the globals: commander gives `--data-dir` to `server`, which has the same option, wherever it is written.
-      const opts = command.optsWithGlobals<{ dataDir?: string; project?: string; scope: string; description?: string }>();
-      const { token: text, record } = newToken({ ...(opts.project ? { project: opts.project } : {}), scopes: parseScopes(opts.scope), ...(opts.description ? { description: opts.description } : {}) });
-      const store = SqliteStore.open(opts.dataDir ?? defaultDataDir());
-      try {
-        if (record.project) await store.ensureProject(record.project, record.createdAt);
-        await store.createToken(record);
-      } finally {
-        await store.close();
-      }
-      process.stdout.write(`${text}\n`);
-    });
+    .action(async (_opts: unknown, command: Command) => (await import('../actions/server.js')).createToken(command));
   for (const sub of token.commands) sub.exitOverride();
   return token;
 }
@@ -79,27 +44,7 @@ export function serverCommand(): Command {
     .option('--webhook <url>', 'POST finding events here as JSON { "events": [...] }; repeatable', repeatable)
     .option('--slack-webhook <url>', 'POST finding events here in Slack incoming-webhook format { "text": ... }; repeatable', repeatable)
     .addOption(new Option('--log-level <level>', 'request and job log on stdout').choices(['info', 'warn', 'error', 'silent']).default('info'))
-    .action(async (opts: ServeOptions) => {
-      const { dbDir, mirror, sources } = dbSettings(opts);
-      const running = await startServer({
-        dataDir: opts.dataDir ?? defaultDataDir(),
-        db: { dbDir: resolveDbDir(dbDir), ...(mirror ? { mirror } : {}), sources, offline: opts.offline === true },
-        host: opts.listen,
-        port: port(opts.port),
-        dbUpdateIntervalMs: parseInterval(opts.dbUpdateInterval, '--db-update-interval'),
-        webhooks: [...(opts.webhook ?? []).map((url) => ({ url: webhookUrl(url), format: 'json' as const })), ...(opts.slackWebhook ?? []).map((url) => ({ url: webhookUrl(url), format: 'slack' as const }))],
-        logLevel: opts.logLevel,
-      });
-      process.stderr.write(`plimsoll: server listening on ${running.url}\n`);
-      await new Promise<void>((done) => {
-        const stop = (): void => {
-          process.stderr.write('plimsoll: stopping (finishing the running job)\n');
-          void running.close().then(done);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-    });
+    .action(async (opts: ServeOptions) => (await import('../actions/server.js')).runServer(opts));
   server.addCommand(tokenCommand());
   return server;
 }
