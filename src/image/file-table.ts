@@ -2,7 +2,8 @@
 // entries costs a few dozen bytes per entry (its name, one map slot in its directory, the columns)
 // instead of several objects and a full path string each. Paths are built from the names on demand.
 import type { Body } from './body-store.js';
-import type { FileInfo, FileType, IndexedFile, LayerRef } from './files.js';
+import type { FileInfo, FileType, IndexedFile } from './files.js';
+import type { LayerRef } from '../model/layer.js';
 
 /** A node's metadata: a file's without its path, which the tree gives. */
 export type FileMeta = Omit<FileInfo, 'path'>;

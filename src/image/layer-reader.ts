@@ -4,10 +4,11 @@ import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
 import type { Body, BodyStore } from './body-store.js';
 import { EntryLog } from './entry-log.js';
 import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
-import type { FileInfo, FileRequest, FileType, LayerRef } from './files.js';
+import type { FileInfo, FileRequest, FileType } from './files.js';
 import { basename, dirname, normalizeImagePath } from './paths.js';
 import { StreamSource, TarError, readTar, type TarEnd, type TarHeader } from './tar.js';
 import type { ScanWarning } from '../model/package.js';
+import type { LayerRef } from '../model/layer.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
 

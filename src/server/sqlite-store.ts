@@ -3,12 +3,12 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { Vulnerability } from '../match/types.js';
 import { SEVERITIES } from '../model/severity.js';
 import type { Severity } from '../model/finding.js';
 import { MIGRATIONS } from './migrations.js';
 import { diffFindings, type FindingEvent, type ImageInventory, type ImageRecord, type ImageSummary, type MatchRecord, type Scope, type Store, type TokenRecord } from './store.js';
+import type { OsInfo } from '../model/os.js';
 
 export const STORE_FILE = 'plimsoll-server.db';
 

@@ -1,9 +1,9 @@
 // What the server keeps, behind one interface: SQLite implements it today (sqlite-store.ts), and
 // PostgreSQL will, on the same schema (migrations.ts). Every method is async for that reason.
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { Vulnerability } from '../match/types.js';
 import type { Package } from '../model/package.js';
 import type { Severity } from '../model/finding.js';
+import type { OsInfo } from '../model/os.js';
 
 export const SCOPES = ['submit', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];

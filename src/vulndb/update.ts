@@ -18,7 +18,7 @@ import { readDebianTracker } from './feeds/debian-tracker.js';
 import { readOsvDirectory } from './feeds/osv-dir.js';
 import { readOsvZip } from './feeds/osv-zip.js';
 import { UpdateLock, processAlive, type LockInfo } from './lock.js';
-import { Progress, notice, resolveDbDir, resolveMirror, type DbOptions } from './options.js';
+import { Progress, resolveDbDir, resolveMirror, type DbOptions } from './options.js';
 import { DB_FILE, SCHEMA_VERSION } from './schema.js';
 import { PUBLIC_ENDPOINTS, feedsFor, isPrivateFeed, isUrl, mirrorEndpoints, privateFeeds, type Feed, type FeedKind } from './sources.js';
 import { readMavenIndex } from './feeds/maven-index.js';
@@ -63,16 +63,17 @@ export async function runDbUpdate(options: DbUpdateOptions = {}): Promise<DbUpda
   }
 
   let interrupted: string | undefined;
+  const progress = new Progress(options);
   const lock = await UpdateLock.acquire(dbDir, {
-    onWait: (owner, path) => notice(options.quiet, `waiting for another database update to finish (pid ${owner.pid}, started ${owner.startedAt}; lock ${path})`),
+    onWait: (owner, path) => progress.notice(`waiting for another database update to finish (pid ${owner.pid}, started ${owner.startedAt}; lock ${path})`),
     onStale: (owner) => {
       interrupted = describeDeadUpdate(owner);
-      notice(options.quiet, interrupted);
+      progress.notice(interrupted);
     },
   });
   try {
     removeDebris(dbDir);
-    const result = await build(dbDir, feeds, options, lock);
+    const result = await build(dbDir, feeds, options, lock, progress);
     return { ...result, durationMs: Date.now() - started, ...(interrupted ? { interrupted } : {}) };
   } finally {
     lock.release();
@@ -101,14 +102,13 @@ interface Fetched {
   kept?: { source: SourceStatus; stored: StoredFeed };
 }
 
-async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, lock: UpdateLock): Promise<Omit<DbUpdateResult, 'durationMs' | 'interrupted'>> {
-  const progress = new Progress(options.quiet);
+async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, lock: UpdateLock, progress: Progress): Promise<Omit<DbUpdateResult, 'durationMs' | 'interrupted'>> {
   const cache = await FeedCache.open(dbDir);
   const installed = readInstalled(dbDir);
   const present: Fetched[] = [];
   const missing: string[] = [];
   for (const feed of feeds) {
-    lock.note(`fetching feed ${feed.name} (${feed.location})`);
+    if (isUrl(feed.location)) lock.note(`downloading feed ${feed.name} (${feed.location})`);
     progress.update(`fetching ${feed.name}`);
     // NVD is an API, not a file: its own sync keeps a cache of it that survives interruptions.
     const fetched = feed.kind === 'nvd-api'

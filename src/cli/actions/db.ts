@@ -5,6 +5,7 @@ import { InputError, PlimsollError } from '../../errors.js';
 import { pullDbFromRegistry, renderDbStatus, renderDbUpdate, runDbExport, runDbImport, runDbPush, runDbStatus, runDbUpdate } from '../../vulndb/index.js';
 import type { DbCliOptions } from '../commands/db.js';
 import { writeOutput } from '../output.js';
+import { dbMessages } from '../progress.js';
 import { sourceOptions } from '../source-options.js';
 
 function maxAgeDays(text: string | undefined): number | undefined {
@@ -22,12 +23,12 @@ async function registryOptions(opts: DbCliOptions): Promise<{ username?: string;
 export async function dbUpdate(opts: DbCliOptions): Promise<void> {
   if (opts.from) {
     if (opts.mirror || opts.source) throw new PlimsollError('--from installs a published database: it does not combine with --mirror or --source');
-    const pulled = await pullDbFromRegistry(opts.from, { dbDir: dbSettings(opts).dbDir, offline: opts.offline, quiet: opts.quiet, ...(await registryOptions(opts)) });
+    const pulled = await pullDbFromRegistry(opts.from, { dbDir: dbSettings(opts).dbDir, offline: opts.offline, messages: dbMessages(opts.quiet), ...(await registryOptions(opts)) });
     if (!opts.quiet) process.stderr.write(`plimsoll: installed database built ${pulled.manifest.builtAt} from ${opts.from} (sha256 ${pulled.manifest.sha256})\n`);
     return;
   }
   const { dbDir, mirror, sources } = dbSettings(opts);
-  const result = await runDbUpdate({ dbDir, mirror, offline: opts.offline, quiet: opts.quiet, sources });
+  const result = await runDbUpdate({ dbDir, mirror, offline: opts.offline, messages: dbMessages(opts.quiet), sources });
   await writeOutput(renderDbUpdate(result, opts.format), undefined);
 }
 
@@ -40,16 +41,16 @@ export async function dbStatus(opts: DbCliOptions): Promise<void> {
 export async function dbExport(file: string, opts: DbCliOptions): Promise<void> {
   // Checked here: the exporter's write stream fails outside any promise a caller could catch.
   if (!existsSync(dirname(resolve(file)))) throw new InputError(`db export ${file}: directory ${dirname(resolve(file))} does not exist; create it first`);
-  const manifest = await runDbExport(file, { dbDir: dbSettings(opts).dbDir, quiet: opts.quiet });
+  const manifest = await runDbExport(file, { dbDir: dbSettings(opts).dbDir, messages: dbMessages(opts.quiet) });
   if (!opts.quiet) process.stderr.write(`plimsoll: exported to ${file} (sha256 ${manifest.sha256})\n`);
 }
 
 export async function dbImport(file: string, opts: DbCliOptions): Promise<void> {
-  const manifest = await runDbImport(file, { dbDir: dbSettings(opts).dbDir, quiet: opts.quiet });
+  const manifest = await runDbImport(file, { dbDir: dbSettings(opts).dbDir, messages: dbMessages(opts.quiet) });
   if (!opts.quiet) process.stderr.write(`plimsoll: imported database built ${manifest.builtAt} (sha256 ${manifest.sha256})\n`);
 }
 
 export async function dbPush(ref: string, opts: DbCliOptions): Promise<void> {
-  const pushed = await runDbPush(ref, { dbDir: dbSettings(opts).dbDir, offline: opts.offline, quiet: opts.quiet, ...(await registryOptions(opts)) });
+  const pushed = await runDbPush(ref, { dbDir: dbSettings(opts).dbDir, offline: opts.offline, messages: dbMessages(opts.quiet), ...(await registryOptions(opts)) });
   if (!opts.quiet) process.stderr.write(`plimsoll: pushed database built ${pushed.manifest.builtAt} to ${ref} (${pushed.digest})${pushed.layerUploaded ? '' : ' (layer already in the registry)'}\n`);
 }

@@ -1,6 +1,5 @@
 import { DOCKERFILE_RULES } from '../../dockerfile/index.js';
-import { parseSeverity } from '../../model/severity.js';
-import { findingFailures } from '../../policy/fail-on.js';
+import { findingFailures, parseSeverity } from '../../policy/fail-on.js';
 import { reporter } from '../../report/registry.js';
 import type { DockerfileOptions } from '../commands/dockerfile.js';
 import { lintTarget } from '../dockerfiles.js';

@@ -7,6 +7,7 @@ import { dbSettings } from '../../config.js';
 import { loadScan } from '../load-image.js';
 import { writeOutput } from '../output.js';
 import { serverMatcher } from '../../server/client.js';
+import { dbMessages } from '../progress.js';
 import type { ImageOptions } from '../commands/image.js';
 
 /** The server's token: --token, else PLIMSOLL_SERVER_TOKEN (which keeps it out of the process list). */
@@ -36,7 +37,7 @@ function scanOptions(opts: ImageOptions, code: number | undefined): ScanOptions 
   return {
     scanners: parseScanners(opts.scanners),
     ...(opts.pkgTypes ? { pkgTypes: parsePkgTypes(opts.pkgTypes) } : {}),
-    db: { ...dbSettings(opts), offline: opts.offline === true, quiet: opts.quiet === true },
+    db: { ...dbSettings(opts), offline: opts.offline === true, quiet: opts.quiet === true, messages: dbMessages(opts.quiet) },
     ...(opts.server ? { remote: serverMatcher(opts.server, serverToken(opts)) } : {}),
     policy: {
       ...(severities ? { severities } : {}),
