@@ -13,16 +13,25 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 }
 
-/** `src/`-relative path of every project module a file imports (static, re-exported, type-only or dynamic). */
-function importsOf(file: string): { target: string; typeOnly: boolean }[] {
+interface Import {
+  /** `src/`-relative path of the imported module. */
+  target: string;
+  /** `import type`: nothing is loaded at run time. */
+  typeOnly: boolean;
+  /** `import('...')`: loaded when that code runs, not with the importer. */
+  dynamic: boolean;
+}
+
+/** Every project module a file imports (static, re-exported, type-only or dynamic). */
+function importsOf(file: string): Import[] {
   const text = readFileSync(file, 'utf8');
-  const found: { target: string; typeOnly: boolean }[] = [];
+  const found: Import[] = [];
   const pattern = /(?:^|\n)\s*(import|export)(\s+type)?[^'";]*?\sfrom\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g;
   for (const m of text.matchAll(pattern)) {
     const specifier = m[3] ?? m[4];
     if (!specifier) continue;
     const target = relative(SRC, resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
-    found.push({ target, typeOnly: m[2] !== undefined });
+    found.push({ target, typeOnly: m[2] !== undefined, dynamic: m[4] !== undefined });
   }
   return found;
 }
@@ -67,4 +76,17 @@ test('library code (what src/index.ts reaches) writes nothing to stderr or the c
   assert.ok(reached.size > 50 && !reached.has('cli.ts'));
   const writers = [...reached].filter((f) => /process\.stderr|console\.(log|error|warn|info|debug)/.test(readFileSync(join(SRC, f), 'utf8'))).sort();
   assert.deepEqual(writers, []);
+});
+
+test("the CLI's start-up loads the command definitions only: each action imports its implementation when it runs", () => {
+  const loaded = new Set<string>();
+  const visit = (file: string): void => {
+    if (loaded.has(file)) return;
+    loaded.add(file);
+    for (const i of graph.get(file) ?? []) if (!i.typeOnly && !i.dynamic) visit(i.target);
+  };
+  visit('cli.ts');
+  assert.ok(loaded.has('cli/commands/image.ts') && !loaded.has('cli/actions/image.ts'));
+  const heavy = [...loaded].filter((f) => !/^(cli\.ts|cli\/(commands\/|env|format|image-options|deadline)|report\/(registry|reporter)\.ts|model\/|errors\.ts|net\/idle-timeout\.ts)/.test(f)).sort();
+  assert.deepEqual(heavy, []);
 });
