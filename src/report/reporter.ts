@@ -53,8 +53,8 @@ export interface Reporter {
   render(input: ReportInput, options: RenderOptions): Promise<string | Readable>;
 }
 
-/** A renderer module's export (reporters/<name>.ts). */
-export type Render = (input: ReportInput, options: RenderOptions) => string | Readable;
+/** A renderer module's export (reporters/<name>.ts); async where it loads more on demand. */
+export type Render = (input: ReportInput, options: RenderOptions) => string | Readable | Promise<string | Readable>;
 
 /** Refuses a subject a renderer was not listed for: a programming error, not a user's. */
 export function unsupported(reporter: string, input: ReportInput): never {
