@@ -3,13 +3,13 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OsInfo } from '../inventory/analyzer.js';
 import { countByPriority } from '../match/priority.js';
 import type { Priority, Vulnerability } from '../match/types.js';
 import { countBySeverity } from '../model/severity.js';
 import type { Severity } from '../model/finding.js';
 import { MIGRATIONS } from './migrations.js';
 import { diffFindings, type FindingEvent, type ImageFacts, type ImageInventory, type ImageRecord, type ImageSummary, type MatchRecord, type Scope, type Store, type TokenRecord, type TrendPoint } from './store.js';
+import type { OsInfo } from '../model/os.js';
 
 export const STORE_FILE = 'plimsoll-server.db';
 
