@@ -1,6 +1,7 @@
 // `npm run bench [-- --runs N --only images,vulndb,...]`: speed and memory against the cost of reading the image bytes.
 import { parseArgs } from 'node:util';
 import { imageBench } from './walk-bench.js';
+import { startupBench } from './startup.js';
 import { vulndbBench } from './vulndb.js';
 import { enrichmentBench } from './enrichment.js';
 import { hardeningBench } from './hardening.js';
@@ -14,6 +15,7 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }
 const runs = Number(values.runs);
 const only = values.only ? new Set(values.only.split(',')) : undefined;
 const sections: [string, () => Promise<string> | string][] = [
+  ['startup', () => startupBench(runs)],
   ['images', () => imageBench(runs)],
   ['hardening', () => hardeningBench(runs)],
   ['vulndb', () => vulndbBench(runs)],

@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { PlimsollError, errorMessage } from './errors.js';
+// The commands' modules define their options and help only: each action imports its implementation.
 import { filesCommand } from './cli/commands/files.js';
 import { imageCommand } from './cli/commands/image.js';
 import { sbomCommand } from './cli/commands/sbom.js';
@@ -48,4 +49,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
 process.exitCode = await main(process.argv);

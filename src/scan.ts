@@ -9,17 +9,10 @@ import { inventoryImage, type InventoryResult } from './inventory/run.js';
 import { matchVulnerabilities, type MatchResult } from './match/index.js';
 import { applyPolicy, type PolicyOptions, type PolicyResult } from './policy/index.js';
 import { buildReport, type Report } from './report/report.js';
-import { databasePath, openDatabase, resolveDbDir, runDbUpdate, type VulnDatabase } from './vulndb/index.js';
+import { databasePath, openDatabase, resolveDbDir, runDbUpdate, type DbUpdateOptions, type VulnDatabase } from './vulndb/index.js';
 import { isOsPackage } from './match/ecosystems.js';
 import { pathSkipper, type SkipPaths } from './skip-paths.js';
-
-/** What `plimsoll image --scanners` chooses between. */
-export const SCANNERS = ['vuln', 'config', 'secret'] as const;
-export type Scanner = (typeof SCANNERS)[number];
-
-/** What `--pkg-types` chooses between, as Trivy names them: OS packages, and language packages. */
-export const PKG_TYPES = ['os', 'library'] as const;
-export type PkgType = (typeof PKG_TYPES)[number];
+import { PKG_TYPES, SCANNERS, type PkgType, type Scanner } from './model/scanners.js';
 
 export interface ScanOptions {
   scanners?: readonly Scanner[];
@@ -29,7 +22,7 @@ export interface ScanOptions {
   /** Which packages are listed and matched (default both). */
   pkgTypes?: readonly PkgType[];
   /** The vulnerability database: where it is, and how to build it when it is missing. */
-  db?: { dbDir?: string; mirror?: string; sources?: string[]; offline?: boolean; quiet?: boolean; maxAgeDays?: number };
+  db?: Pick<DbUpdateOptions, 'dbDir' | 'mirror' | 'sources' | 'offline' | 'quiet' | 'messages'> & { maxAgeDays?: number };
   policy?: PolicyOptions;
   /** Match through a Plimsoll server instead of the local database (`image --server`): it gets the inventory, never the image. */
   remote?: RemoteMatch;
@@ -84,8 +77,8 @@ async function openScanDatabase(options: NonNullable<ScanOptions['db']>): Promis
     // A mirror directory needs no network, so --offline may build from it.
     const localMirror = options.mirror !== undefined && !/^https?:\/\//i.test(options.mirror);
     if (options.offline && !localMirror) throw new PlimsollError(`no vulnerability database in ${dbDir}, and --offline forbids downloading one: build it from a feed mirror with 'plimsoll db update --mirror DIR' (or install an exported one with 'plimsoll db import FILE'), or scan with --scanners config,secret`);
-    if (!options.quiet) process.stderr.write(`plimsoll: no vulnerability database in ${dbDir} yet; building it (plimsoll db update)\n`);
-    await runDbUpdate({ dbDir, ...(options.mirror ? { mirror: options.mirror } : {}), ...(options.sources ? { sources: options.sources } : {}), quiet: options.quiet, offline: options.offline === true });
+    if (!options.quiet) options.messages?.notice?.(`no vulnerability database in ${dbDir} yet; building it (plimsoll db update)`);
+    await runDbUpdate({ dbDir, ...(options.mirror ? { mirror: options.mirror } : {}), ...(options.sources ? { sources: options.sources } : {}), quiet: options.quiet, messages: options.messages, offline: options.offline === true });
   }
   return openDatabase(dbDir);
 }

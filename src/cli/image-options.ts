@@ -1,9 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from './env.js';
 import { PlimsollError } from '../errors.js';
-import { parsePlatform } from '../image/manifest.js';
-import type { SourceOptions } from '../image/types.js';
-import { DownloadBar, progressWanted } from './progress.js';
 
 export interface ImageCliOptions {
   platform?: string;
@@ -41,12 +38,6 @@ export function addImageOptions(command: Command): Command {
     .option('--timeout <duration>', 'give up after this long (30s, 5m, 1h): one line, exit 2; stalled registry or feed requests are retried sooner');
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-}
-
 export function parseByteSize(text: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b?|b)?$/i.exec(text.trim());
   if (!m) throw new PlimsollError(`${flag}: not a size: "${text}" (e.g. 10GiB, 500MB, 1048576)`);
@@ -54,22 +45,4 @@ export function parseByteSize(text: string, flag: string): number {
   const base = unit.includes('i') ? 1024 : 1000;
   const power = { b: 0, k: 1, m: 2, g: 3, t: 4 }[unit[0] as 'b' | 'k' | 'm' | 'g' | 't'];
   return Math.floor(Number(m[1]) * base ** power);
-}
-
-export async function sourceOptions(opts: ImageCliOptions, bar?: DownloadBar): Promise<SourceOptions> {
-  const password = opts.passwordStdin ? await readStdin() : opts.password;
-  if (password !== undefined && !opts.username) throw new PlimsollError('--password needs --username');
-  return {
-    ...(opts.platform ? { platform: parsePlatform(opts.platform) } : {}),
-    ...(opts.username ? { username: opts.username } : {}),
-    ...(password !== undefined ? { password } : {}),
-    insecure: opts.insecure === true,
-    offline: opts.offline === true,
-    ...(opts.insecureSkipVerify ? { skipVerify: true } : {}),
-    ...(bar ? { onProgress: bar.update } : {}),
-  };
-}
-
-export function downloadBar(opts: ImageCliOptions): DownloadBar | undefined {
-  return progressWanted(opts.quiet) ? new DownloadBar() : undefined;
 }

@@ -4,9 +4,10 @@ import type { ResolvedImage } from '../image/types.js';
 import { inventoryImage, type InventoryResult } from '../inventory/run.js';
 import type { Report } from '../report/report.js';
 import { buildReport } from '../report/report.js';
-import { scanResolved, type ScanOptions, type ScanResult } from '../scan.js';
+import type { ScanOptions, ScanResult } from '../scan.js';
 import { pathSkipper, type SkipPaths } from '../skip-paths.js';
-import { downloadBar, parseByteSize, sourceOptions, type ImageCliOptions } from './image-options.js';
+import { parseByteSize, type ImageCliOptions } from './image-options.js';
+import { downloadBar, sourceOptions } from './source-options.js';
 import { imageReference } from './input.js';
 
 /** How layers are read: the bomb guard, and what --skip-dirs and --skip-files leave out. */
@@ -48,6 +49,8 @@ export function loadInventory(ref: string | undefined, opts: ImageCliOptions): P
 /** The whole scan of `plimsoll image`: the report, and what it was built from (for the other formats). */
 export function loadScan(ref: string | undefined, opts: ImageCliOptions, options: ScanOptions): Promise<{ image: ResolvedImage; report: Report; scan: ScanResult }> {
   return withImage(ref, opts, async (image, { maxLayerSize }) => {
+    // Imported here: the matcher, hardening and policy are not needed by `sbom` and `files`.
+    const { scanResolved } = await import('../scan.js');
     const scan = await scanResolved(image, { ...options, maxLayerSize, skip: skipPaths(opts) });
     return { scan, report: buildReport(image, scan) };
   });

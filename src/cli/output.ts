@@ -1,17 +1,21 @@
 import type { Stats } from 'node:fs';
 import { chmod, chown, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 
 /**
  * Writes results to stdout or to `-o FILE`. A regular file (or one a symlink names, the link kept) is
  * replaced through a temp file and a rename, so a failed run never leaves half a report, and keeps its
  * mode and owner. Anything else (/dev/null, a FIFO, a terminal) is written in place, as a shell
- * redirection would: renaming over it would replace the device with a file.
+ * redirection would: renaming over it would replace the device with a file. A stream (a reporter's
+ * large output) is written as it comes.
  */
-export async function writeOutput(text: string, file: string | undefined): Promise<void> {
+export async function writeOutput(text: string | Readable, file: string | undefined): Promise<void> {
   if (!file || file === '-') {
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+    for await (const chunk of typeof text === 'string' ? [text] : text) {
+      await new Promise<void>((resolve, reject) => process.stdout.write(chunk as string | Buffer, (err) => (err ? reject(err) : resolve())));
+    }
     return;
   }
   const fail = (err: unknown): InputError => new InputError(`--output ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

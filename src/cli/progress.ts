@@ -1,4 +1,5 @@
 import type { DownloadProgress } from '../image/types.js';
+import type { DbMessages } from '../vulndb/options.js';
 
 /** Whether progress may be drawn: a terminal on stderr, not CI, not --quiet. */
 export function progressWanted(quiet: boolean | undefined): boolean {
@@ -38,4 +39,35 @@ export class DownloadBar {
   finish(): void {
     if (this.blobs.size > 0) process.stderr.write('\r\x1b[K');
   }
+}
+
+/**
+ * The database's messages on stderr: progress redrawn in place on a terminal only, notices
+ * (waiting on another update's lock) wherever stderr goes; nothing with --quiet.
+ */
+export function dbMessages(quiet: boolean | undefined): DbMessages | undefined {
+  if (quiet) return undefined;
+  const live = process.stderr.isTTY === true;
+  let transient = false;
+  const clear = (): void => {
+    if (transient) process.stderr.write('\r\x1b[K');
+    transient = false;
+  };
+  return {
+    progress: (text) => {
+      if (!live) return;
+      if (!text) return clear();
+      process.stderr.write(`\r\x1b[K${text}`);
+      transient = true;
+    },
+    line: (text) => {
+      if (!live) return;
+      clear();
+      process.stderr.write(`${text}\n`);
+    },
+    notice: (text) => {
+      clear();
+      process.stderr.write(`plimsoll: ${text}\n`);
+    },
+  };
 }

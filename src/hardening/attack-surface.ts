@@ -1,8 +1,8 @@
 // The attack-surface figures of the report: what an attacker who gets code execution finds in the image.
 import type { ImageFilesystem } from '../image/files.js';
 import type { ImageContents } from '../image/scan.js';
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { Package } from '../model/package.js';
+import type { OsInfo } from '../model/os.js';
 
 export interface AttackSurface {
   osPackages: number;

@@ -1,9 +1,9 @@
 // Names the base image from what is in it: OS detection, package set, files and labels.
 import type { ImageFilesystem } from '../image/files.js';
 import type { ImageConfigFile } from '../image/types.js';
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { Package } from '../model/package.js';
 import { findPackageManagers, findShells } from './attack-surface.js';
+import type { OsInfo } from '../model/os.js';
 
 export type BaseImageKind =
   | 'scratch'

@@ -1,11 +1,11 @@
 // The one interface every hardening check implements, and what a check gets to look at.
 import type { ImageContents } from '../image/scan.js';
 import type { ResolvedImage } from '../image/types.js';
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { Finding } from '../model/finding.js';
 import type { Package } from '../model/package.js';
 import type { HistoryStep } from './history.js';
 import type { LayerOrigins } from './origin.js';
+import type { OsInfo } from '../model/os.js';
 
 export interface HardeningContext {
   image: ResolvedImage;

@@ -1,6 +1,6 @@
 // The image config's history, read back as the Dockerfile instructions that made it.
-import type { LayerRef } from '../image/files.js';
 import type { ResolvedImage } from '../image/types.js';
+import type { LayerRef } from '../model/layer.js';
 
 export interface HistoryStep {
   /** Position in `config.history`. */

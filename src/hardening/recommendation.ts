@@ -1,10 +1,10 @@
 // The base-image advice, in the order: scratch or distroless when the application allows
 // (a static binary needs nothing), otherwise a minimal distribution; always naming the concrete reason.
 import type { ImageConfigFile } from '../image/types.js';
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { AttackSurface } from './attack-surface.js';
 import type { BaseIdentity } from './base-image.js';
 import { entryCommand, type EntryBinary } from './entry-binary.js';
+import type { OsInfo } from '../model/os.js';
 
 /** The distroless image for the runtime the entry command needs, when the command says. */
 function runtimeImage(config: ImageConfigFile): { image: string; runtime: string } | undefined {

@@ -1,9 +1,7 @@
 // The hardening pass: every check over one image's config, history and layers, plus the base-image
 // identification, attack-surface figures and recommendation the report shows next to the findings.
-import type { LayerRef } from '../image/files.js';
 import type { ImageContents } from '../image/scan.js';
 import type { ResolvedImage } from '../image/types.js';
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { Finding, Severity } from '../model/finding.js';
 import type { Package } from '../model/package.js';
 import { measureAttackSurface, type AttackSurface } from './attack-surface.js';
@@ -27,6 +25,8 @@ import { readHistory } from './history.js';
 import { configOrigin, layerOrigin, splitOrigins, stepOrigin, type LayerOrigins } from './origin.js';
 import { maskSecret } from './mask.js';
 import { recommend } from './recommendation.js';
+import type { LayerRef } from '../model/layer.js';
+import type { OsInfo } from '../model/os.js';
 
 /** The requests to add to the single read of the layers (pass the image config to read its entry binary too). */
 export { hardeningRequests } from './requests.js';

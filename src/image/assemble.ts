@@ -3,8 +3,9 @@ import { InputError } from '../errors.js';
 import { VerifyingStream, verifyBytes } from './digest.js';
 import { parseManifest, selectPlatform, type Descriptor, type ImageManifest } from './manifest.js';
 import { CONFIG_SHAPE, checkShape } from './json-shape.js';
-import type { ImageConfigFile, LayerBlob, Platform, ResolvedImage } from './types.js';
+import type { ImageConfigFile, LayerBlob, ResolvedImage } from './types.js';
 import { verify, verifyDiffIdCount, type Verification } from './verify.js';
+import type { Platform } from '../model/platform.js';
 
 /** Largest manifest or config Plimsoll reads into memory (they are JSON of a few KB). */
 export const MAX_JSON_BLOB = 16 * 1024 * 1024;

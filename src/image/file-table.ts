@@ -3,7 +3,8 @@
 // costs the same memory as one of two thousand. Paths are built from the names on demand.
 import Database from 'better-sqlite3';
 import type { Body } from './body-store.js';
-import type { FileInfo, FileType, IndexedFile, LayerRef } from './files.js';
+import type { FileInfo, FileType, IndexedFile } from './files.js';
+import type { LayerRef } from '../model/layer.js';
 
 /** A node's metadata: a file's without its path, which the tree gives. */
 export type FileMeta = Omit<FileInfo, 'path'>;

@@ -1,4 +1,5 @@
 /** Types of the file index: what one tar entry or one merged file looks like. */
+import type { LayerRef } from '../model/layer.js';
 
 export type FileType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 
@@ -14,15 +15,6 @@ export interface FileInfo {
   linkTarget?: string;
   uid?: number;
   gid?: number;
-}
-
-/** The layer a file came from. */
-export interface LayerRef {
-  index: number;
-  digest: string;
-  diffId?: string;
-  /** The history entry's `created_by` for this layer, when the config has one. */
-  createdBy?: string;
 }
 
 export interface IndexedFile extends FileInfo {

@@ -5,10 +5,11 @@ import type { Body, BodyStore } from './body-store.js';
 import { EntryLog } from './entry-log.js';
 import { reclaimBuffers } from './reclaim.js';
 import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
-import type { FileInfo, FileRequest, FileType, LayerRef } from './files.js';
+import type { FileInfo, FileRequest, FileType } from './files.js';
 import { basename, dirname, normalizeImagePath } from './paths.js';
 import { StreamSource, TarError, readTar, type TarEnd, type TarHeader } from './tar.js';
 import type { ScanWarning } from '../model/package.js';
+import type { LayerRef } from '../model/layer.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
 /** Bytes streamed between checks of how much buffer memory waits for the collector. */

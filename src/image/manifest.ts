@@ -1,6 +1,6 @@
 import { InputError, PlimsollError } from '../errors.js';
 import { INDEX_SHAPE, MANIFEST_SHAPE, checkShape } from './json-shape.js';
-import type { Platform } from './types.js';
+import type { Platform } from '../model/platform.js';
 
 export const MediaType = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',

@@ -1,9 +1,10 @@
 import { bodyBytes, type Body } from './body-store.js';
 import { FileTable, ROOT, typeOf, type FileMeta, type NodeRow } from './file-table.js';
-import type { CapturedFile, FileInfo, ImageFilesystem, IndexedFile, LayerRef } from './files.js';
+import type { CapturedFile, FileInfo, ImageFilesystem, IndexedFile } from './files.js';
 import type { LayerContent, LayerEntry } from './layer-reader.js';
 import { basename, dirname, normalizeImagePath, resolveLinkTarget } from './paths.js';
 import type { ScanWarning } from '../model/package.js';
+import type { LayerRef } from '../model/layer.js';
 
 /** Linux's limit on symlinks followed in one lookup (ELOOP). */
 const MAX_SYMLINK_HOPS = 40;

@@ -1,11 +1,12 @@
 import { BodyStore } from './body-store.js';
 import { EntryLog } from './entry-log.js';
-import type { FileInfo, FileRequest, LayerRef } from './files.js';
+import type { FileInfo, FileRequest } from './files.js';
 import { readBodies, readHardLinkBodies, readLayer, wanted, type LayerContent, type Want } from './layer-reader.js';
 import { MergedFilesystem } from './merged-fs.js';
 import { readRootfs } from './sources/rootfs.js';
 import type { ResolvedImage } from './types.js';
 import { verify } from './verify.js';
+import type { LayerRef } from '../model/layer.js';
 
 export const DEFAULT_MAX_LAYER_SIZE = 10 * 1024 ** 3;
 /** Layers read at once: downloads overlap, and gunzip runs on libuv's pool beside tar parsing. */

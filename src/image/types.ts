@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Platform } from '../model/platform.js';
 import type { Verification } from './verify.js';
 
 /** The OCI image configuration (subset Plimsoll reads; unknown fields are kept). */
@@ -31,12 +32,6 @@ export interface HistoryEntry {
   comment?: string;
   author?: string;
   empty_layer?: boolean;
-}
-
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
 }
 
 /** One layer as a source provides it: metadata plus a way to read its blob. */

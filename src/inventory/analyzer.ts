@@ -1,5 +1,6 @@
 import type { FileInfo, FileRequest, ImageFilesystem } from '../image/files.js';
 import type { MavenArtifact } from '../model/maven.js';
+import type { OsInfo } from '../model/os.js';
 import type { Package, ScanWarning } from '../model/package.js';
 
 /**
@@ -11,16 +12,6 @@ export interface ArtifactIndex {
 }
 
 /** What the OS detection found (`artifact.os` in the report). */
-export interface OsInfo {
-  family: string;
-  version: string;
-  name?: string;
-  codename?: string;
-  /** End-of-life date (ISO), when the release table knows it. */
-  eolDate?: string;
-  eol?: boolean;
-}
-
 export interface AnalyzerContext {
   fs: ImageFilesystem;
   os?: OsInfo;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileInfo, ImageFilesystem } from '../image/files.js';
-import type { OsInfo } from './analyzer.js';
+import type { OsInfo } from '../model/os.js';
 
 /** Files detection reads; os-release first, the others are fall-backs or refine the version. */
 export const OS_FILES = [

@@ -3,9 +3,10 @@ import type { FileRequest } from '../image/files.js';
 import { readImage, type ImageContents, type ReadImageOptions } from '../image/scan.js';
 import type { ResolvedImage } from '../image/types.js';
 import type { Package, ScanWarning } from '../model/package.js';
-import type { Analyzer, AnalyzerContext, ArtifactIndex, OsInfo } from './analyzer.js';
+import type { Analyzer, AnalyzerContext, ArtifactIndex } from './analyzer.js';
 import { ALL_ANALYZERS } from './analyzers.js';
 import { detectOs, osFilesWanted } from './distro.js';
+import type { OsInfo } from '../model/os.js';
 
 export interface InventoryResult {
   contents: ImageContents;

@@ -1,8 +1,8 @@
 // Which database ecosystem and version order each inventoried package is matched in.
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { Package, PackageType } from '../model/package.js';
 import { versions, type Ordering } from '../versions/index.js';
 import type { RangeComparators } from './osv-range.js';
+import type { OsInfo } from '../model/os.js';
 
 /** Go's advisories write versions without the `v` that module versions (and our inventory) carry. */
 function withV(version: string): string {

@@ -4,7 +4,6 @@
 // on it as `languagePurl`) are left to the distribution's data: distributions backport fixes without
 // changing the upstream version. Packages with no ecosystem identity (a jar without a groupId) are
 // matched through NVD's CPE configurations instead (cpe/), never OS packages.
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { Package } from '../model/package.js';
 import { VersionError } from '../versions/index.js';
 import { normalizeName, type Advisory, type VulnDatabase } from '../vulndb/index.js';
@@ -17,6 +16,7 @@ import { byPriority } from './priority.js';
 import { severityRank } from '../model/severity.js';
 import { distroRating } from './severity.js';
 import type { CoverageEntry, MatchResult, Vulnerability, VulnStatus } from './types.js';
+import type { OsInfo } from '../model/os.js';
 
 export type * from './types.js';
 export { evaluateAffected, evaluateRange, type AffectedVerdict, type RangeComparators } from './osv-range.js';

@@ -1,4 +1,4 @@
-import type { LayerRef } from '../image/files.js';
+import type { LayerRef } from './layer.js';
 
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 export type FindingKind = 'config' | 'secret' | 'file' | 'dockerfile';

@@ -2,9 +2,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OsInfo } from '../inventory/analyzer.js';
-import type { Platform } from '../image/types.js';
 import type { Package, PackageType, ScanWarning } from './package.js';
+import type { OsInfo } from './os.js';
+import type { Platform } from './platform.js';
 
 /** The scanned image, as far as an SBOM names it. */
 export interface ArtifactInfo {

@@ -1,4 +1,4 @@
-import type { LayerRef } from '../image/files.js';
+import type { LayerRef } from './layer.js';
 
 /** `binary`: a runtime or library identified by its own bytes (no package manager records it). */
 export type PackageType = 'deb' | 'apk' | 'rpm' | 'npm' | 'pypi' | 'golang' | 'maven' | 'gem' | 'cargo' | 'composer' | 'nuget' | 'binary';

@@ -1,5 +1,5 @@
 // Package URLs (https://github.com/package-url/purl-spec) for the package types Plimsoll reports.
-import type { OsInfo } from '../inventory/analyzer.js';
+import type { OsInfo } from './os.js';
 
 export interface PurlParts {
   type: string;

@@ -1,6 +1,5 @@
-// Severity: the one home of its names, order and parsing, for vulnerabilities, hardening findings,
-// Dockerfile rules, policy and every reporter.
-import { InputError } from '../errors.js';
+// Severity: the one home of its names and order, for vulnerabilities, hardening findings,
+// Dockerfile rules, policy and every reporter (the policy parses them from options: fail-on.ts).
 import type { Severity } from './finding.js';
 
 export type { Severity };
@@ -24,16 +23,4 @@ export function countBySeverity(items: readonly { severity: Severity }[]): Recor
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const item of items) counts[item.severity]++;
   return counts;
-}
-
-/** `high` → 'HIGH'; anything else is an InputError naming the option. */
-export function parseSeverity(text: string, option = '--fail-on'): Severity {
-  const upper = text.trim().toUpperCase();
-  if (!(SEVERITIES as readonly string[]).includes(upper)) throw new InputError(`${option}: unknown severity '${text.trim()}' (expected ${SEVERITIES.join(', ')})`);
-  return upper as Severity;
-}
-
-/** `--severity HIGH,critical` → ['HIGH', 'CRITICAL']. */
-export function parseSeverityList(text: string, option = '--severity'): Severity[] {
-  return text.split(',').map((s) => parseSeverity(s, option));
 }

@@ -3,7 +3,7 @@
 // user sees which findings tripped the gate.
 import { InputError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
-import { atOrAbove, parseSeverity, type Severity } from '../model/severity.js';
+import { SEVERITIES, atOrAbove, type Severity } from '../model/severity.js';
 import type { Vulnerability } from '../match/types.js';
 
 export interface FailOn {
@@ -23,6 +23,18 @@ export interface PolicyFailure {
   /** The package (vulnerabilities) or path (hardening findings) concerned. */
   subject: string;
   reason: string;
+}
+
+/** `high` → 'HIGH'; anything else is an InputError naming the option. */
+export function parseSeverity(text: string, option = '--fail-on'): Severity {
+  const upper = text.trim().toUpperCase();
+  if (!(SEVERITIES as readonly string[]).includes(upper)) throw new InputError(`${option}: unknown severity '${text.trim()}' (expected ${SEVERITIES.join(', ')})`);
+  return upper as Severity;
+}
+
+/** `--severity HIGH,critical` → ['HIGH', 'CRITICAL']. */
+export function parseSeverityList(text: string, option = '--severity'): Severity[] {
+  return text.split(',').map((s) => parseSeverity(s, option));
 }
 
 /** `--fail-on high,kev` → { severity: 'HIGH', kev: true }. */

@@ -4,5 +4,4 @@ export { applyPolicy, type PolicyOptions, type PolicyResult, type Suppression, t
 export { parseIgnoreFile, readIgnoreFile, DEFAULT_IGNORE_FILE, type IgnoreRule } from './ignore-file.js';
 export { parseVex, readVexFile, type VexStatement, type VexStatus } from './vex.js';
 
-export { parseFailOn, parseEpssThreshold, type FailOn, type PolicyFailure } from './fail-on.js';
-export { parseSeverity, parseSeverityList } from '../model/severity.js';
+export { parseFailOn, parseEpssThreshold, parseSeverity, parseSeverityList, type FailOn, type PolicyFailure } from './fail-on.js';

@@ -1,6 +1,6 @@
 import type { ImageContents } from '../image/scan.js';
 import type { ResolvedImage } from '../image/types.js';
-import type { OsInfo } from '../inventory/analyzer.js';
+import type { OsInfo } from '../model/os.js';
 
 /** The report's `artifact`: what was scanned (the DESIGN's JSON contract). */
 export interface Artifact {

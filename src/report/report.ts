@@ -1,16 +1,15 @@
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { InventoryResult } from '../inventory/run.js';
 import type { ResolvedImage } from '../image/types.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Package, ScanWarning } from '../model/package.js';
 import type { HardeningResult } from '../hardening/run.js';
-import type { Coverage, Priority, Vulnerability } from '../match/types.js';
+import type { Coverage, MatchResult, Priority, Vulnerability } from '../match/types.js';
 import type { PolicyResult } from '../policy/apply.js';
-import type { ScanResult } from '../scan.js';
 import type { Finding } from '../model/finding.js';
 import { buildArtifact, type Artifact } from './artifact.js';
 import { countBySeverity } from '../model/severity.js';
 import { countByPriority } from '../match/priority.js';
+import type { OsInfo } from '../model/os.js';
 
 /** A package as the JSON contract spells it: locations name their layer by digest. */
 export interface ReportPackage extends Omit<Package, 'locations'> {
@@ -105,7 +104,17 @@ function originOf(layer: string | undefined, artifact: Artifact, hardening: Hard
   return index < hardening.baseImage.layers.base ? 'base' : 'own';
 }
 
-export function buildReport(image: ResolvedImage, scan: Pick<ScanResult, 'inventory' | 'hardening' | 'match' | 'policy'> & { notices?: string[]; attributions?: string[] }): Report {
+/** What a scan found (scan.ts's ScanResult, or the inventory alone), shaped into the report. */
+export interface ReportSource {
+  inventory: InventoryResult;
+  hardening?: HardeningResult;
+  match?: MatchResult;
+  policy?: PolicyResult;
+  notices?: string[];
+  attributions?: string[];
+}
+
+export function buildReport(image: ResolvedImage, scan: ReportSource): Report {
   const { inventory, hardening, match, policy } = scan;
   const warnings = [...inventory.warnings, ...(scan.notices ?? []).map((message) => ({ message })), ...(policy?.warnings ?? []).map((message) => ({ message }))];
   if (!inventory.os) warnings.unshift({ message: NO_OS_WARNING });

@@ -3,9 +3,9 @@
 // layers as properties), the OS component, and each package from its purl and plimsoll:package:*
 // properties. Anything malformed is an InputError naming the component.
 import { InputError } from '../errors.js';
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { Package, PackageLocation, PackageType } from '../model/package.js';
 import type { ImageFacts, ImageInventory } from './store.js';
+import type { OsInfo } from '../model/os.js';
 
 /** A debian-app sized image holds a few thousand; this leaves room and bounds the work of one request. */
 export const MAX_COMPONENTS = 50_000;

@@ -1,7 +1,7 @@
 // The Store over SQL: the same statements on SQLite and PostgreSQL (sql.ts holds what differs).
 import { randomUUID } from 'node:crypto';
 import { PlimsollError, errorMessage } from '../errors.js';
-import type { OsInfo } from '../inventory/analyzer.js';
+import type { OsInfo } from '../model/os.js';
 import { countByPriority } from '../match/priority.js';
 import type { Priority, Vulnerability } from '../match/types.js';
 import { countBySeverity } from '../model/severity.js';

@@ -1,9 +1,9 @@
 // What the server keeps, behind one interface: sql-store.ts implements it over SQLite and PostgreSQL
 // alike, on one schema (migrations.ts). Every method is async, as PostgreSQL's are.
-import type { OsInfo } from '../inventory/analyzer.js';
 import type { Priority, Vulnerability } from '../match/types.js';
 import type { Package } from '../model/package.js';
 import type { Severity } from '../model/finding.js';
+import type { OsInfo } from '../model/os.js';
 
 /** admission: ask the deployment gate about the project's images (what the Kubernetes API server's token holds). */
 export const SCOPES = ['submit', 'read', 'admission', 'admin'] as const;

@@ -14,7 +14,7 @@ import { InputError, PlimsollError, errorMessage } from '../errors.js';
 import { databasePath, openDatabase, openDatabaseFile } from './database.js';
 import { durableRename } from './durable.js';
 import { UpdateLock } from './lock.js';
-import { notice, resolveDbDir, type DbOptions } from './options.js';
+import { Progress, resolveDbDir, type DbOptions } from './options.js';
 import { DB_FILE, SCHEMA_VERSION } from './schema.js';
 import type { SourceStatus } from './types.js';
 
@@ -37,7 +37,7 @@ export async function runDbExport(file: string, options: DbOptions = {}): Promis
   openDatabase(dbDir).close(); // a missing or damaged database is reported before anything else
   // Holding the update lock pins the file: no update can rename a new one in while we copy.
   const lock = await UpdateLock.acquire(dbDir, {
-    onWait: (owner) => notice(options.quiet, `waiting for a database update (pid ${owner.pid}) to finish before exporting`),
+    onWait: (owner) => new Progress(options).notice(`waiting for a database update (pid ${owner.pid}) to finish before exporting`),
   });
   const tmp = `${target}.tmp-${process.pid}`;
   try {
@@ -104,7 +104,7 @@ export async function runDbImport(file: string, options: DbOptions = {}, what?: 
     const manifest = await unpack(source, staged, label);
     verify(label, staged, manifest);
     const lock = await UpdateLock.acquire(dbDir, {
-      onWait: (owner) => notice(options.quiet, `waiting for a database update (pid ${owner.pid}) to finish before importing`),
+      onWait: (owner) => new Progress(options).notice(`waiting for a database update (pid ${owner.pid}) to finish before importing`),
     });
     try {
       lock.note(`importing ${label}`);

@@ -1,7 +1,8 @@
 // Writes a new database file in one transaction. The caller renames it into place only after
-// `finish()` has checked it, so a reader never sees a half-built database.
+// `finish()` has checked it, so a reader never sees a half-built database. An incremental update
+// starts from a copy of the installed database and replaces or drops single sources in it.
 import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { cpeProduct } from './cpe.js';
 import { newestDate } from './data-date.js';
 import type { Feed } from './sources.js';
@@ -9,6 +10,14 @@ import { SCHEMA, SCHEMA_VERSION, normalizeName } from './schema.js';
 import type { FeedItem, NvdRecord, OsvRecord } from './types.js';
 
 type Table = 'advisories' | 'nvd' | 'kev' | 'epss' | 'maven_sha1';
+
+/** What a database remembers of each feed it was built from. */
+export interface StoredFeed {
+  /** fetch.ts's fingerprint of the content read (or NVD's sync time). */
+  fingerprint: string;
+  /** Withdrawn records dropped while reading it, to report again when it is kept. */
+  withdrawn: number;
+}
 
 interface SourceCounts {
   name: string;
@@ -35,13 +44,15 @@ export class DatabaseBuilder {
   private readonly insertMavenSha1: Database.Statement;
   private readonly expected = new Map<number, SourceCounts>();
 
-  constructor(readonly path: string) {
+  /** `base`: an installed database of this schema to start from, instead of an empty one. */
+  constructor(readonly path: string, base?: string) {
     rmSync(path, { force: true });
+    if (base) copyFileSync(base, path);
     this.db = new Database(path);
     // Nothing reads this file until it is complete, and a crash discards it: no journal needed.
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
-    this.db.exec(SCHEMA);
+    if (!base) this.db.exec(SCHEMA);
     this.db.exec('BEGIN');
     this.insertSource = this.db.prepare('INSERT INTO sources (name, kind, ecosystem, url, records, last_modified) VALUES (?, ?, ?, ?, 0, ?)');
     this.insertAdvisory = this.db.prepare('INSERT INTO advisories (source_id, advisory_id, modified, record) VALUES (?, ?, ?, ?)');
@@ -56,11 +67,38 @@ export class DatabaseBuilder {
     this.insertMavenSha1 = this.db.prepare('INSERT OR IGNORE INTO maven_sha1 (sha1, group_id, artifact_id, version, source_id) VALUES (?, ?, ?, ?, ?)');
   }
 
-  /** `datedRecords: false` for feeds whose readers stamp records with the feed's own Last-Modified. */
+  /**
+   * A source to read into the database; one of the base's by that name is emptied and keeps its id.
+   * `datedRecords: false` for feeds whose readers stamp records with the feed's own Last-Modified.
+   */
   addSource(feed: Feed, url: string, lastModified: string | null, datedRecords = true): number {
-    const id = Number(this.insertSource.run(feed.name, feed.kind, feed.ecosystem, url, lastModified).lastInsertRowid);
+    const existing = this.db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(feed.name) as number | undefined;
+    let id: number;
+    if (existing === undefined) id = Number(this.insertSource.run(feed.name, feed.kind, feed.ecosystem, url, lastModified).lastInsertRowid);
+    else {
+      id = existing;
+      this.deleteRecords(id);
+      this.db.prepare('UPDATE sources SET kind = ?, ecosystem = ?, url = ?, records = 0, last_modified = ?, data_date = NULL WHERE id = ?').run(feed.kind, feed.ecosystem, url, lastModified, id);
+    }
     this.expected.set(id, { name: feed.name, advisories: 0, cves: { nvd: new Set(), kev: new Set(), epss: new Set() }, artifacts: 0, dataDate: null, datedRecords });
     return id;
+  }
+
+  /** Removes a source of the base and everything read from it (a feed no longer offered). */
+  dropSource(name: string): void {
+    const id = this.db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;
+    if (id === undefined) return;
+    this.deleteRecords(id);
+    this.db.prepare('DELETE FROM sources WHERE id = ?').run(id);
+  }
+
+  private deleteRecords(id: number): void {
+    const ofAdvisories = 'IN (SELECT id FROM advisories WHERE source_id = ?)';
+    this.db.prepare(`DELETE FROM aliases WHERE advisory ${ofAdvisories}`).run(id);
+    this.db.prepare(`DELETE FROM affected WHERE advisory ${ofAdvisories}`).run(id);
+    this.db.prepare('DELETE FROM advisories WHERE source_id = ?').run(id);
+    this.db.prepare('DELETE FROM cpe_products WHERE cve IN (SELECT cve FROM nvd WHERE source_id = ?)').run(id);
+    for (const table of ['nvd', 'kev', 'epss', 'maven_sha1']) this.db.prepare(`DELETE FROM ${table} WHERE source_id = ?`).run(id);
   }
 
   add(sourceId: number, item: FeedItem): void {
@@ -132,13 +170,17 @@ export class DatabaseBuilder {
     }
   }
 
-  /** Commits, then checks the file before anyone may use it; throws what is wrong. */
-  finish(builtAt: string): void {
+  /**
+   * Commits, then checks the file before anyone may use it; throws what is wrong. `feeds` is what
+   * the next update compares with (see update.ts), stored under the meta key `feeds`.
+   */
+  finish(builtAt: string, feeds: Record<string, StoredFeed>): void {
     const setCounts = this.db.prepare('UPDATE sources SET records = ?, data_date = ? WHERE id = ?');
     for (const [id, source] of this.expected) setCounts.run(this.count(id), source.dataDate, id);
-    const setMeta = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+    const setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
     setMeta.run('schema_version', String(SCHEMA_VERSION));
     setMeta.run('built_at', builtAt);
+    setMeta.run('feeds', JSON.stringify(feeds));
     this.db.exec('ANALYZE');
     this.db.exec('COMMIT');
     this.db.pragma('journal_mode = DELETE');

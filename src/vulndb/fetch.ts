@@ -1,24 +1,31 @@
 // Gets each feed as a local file: read in place from a directory mirror, or downloaded over
 // HTTP(S) into a cache beside the database with conditional requests (ETag / If-Modified-Since),
-// so an unchanged feed is not downloaded again.
+// so an unchanged feed is not downloaded again. Each result carries the feed's fingerprint
+// (fingerprint.ts), by which the update tells a feed that needs reading again.
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type http from 'node:http';
 import { dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PlimsollError, errorMessage } from '../errors.js';
 import { requestIdleTimeout } from '../net/idle-timeout.js';
 import { proxiedRequest } from '../net/proxy.js';
+import { fileSha256, localFingerprint } from './fingerprint.js';
 import { checkedUrl, isUrl, type Feed } from './sources.js';
 
 export type FetchResult =
-  | { state: 'local' | 'downloaded' | 'not-modified'; path: string; lastModified: string | null }
+  /** `fingerprint` is absent only for NVD's API sync, whose state itself says whether anything arrived. */
+  | { state: 'local' | 'downloaded' | 'not-modified'; path: string; lastModified: string | null; fingerprint?: string }
   | { state: 'missing' };
 
 interface CacheEntry {
   url: string;
   etag?: string;
   lastModified?: string;
+  /** Of the file as downloaded; absent in caches written before it was recorded. */
+  sha256?: string;
   file: string;
 }
 
@@ -63,7 +70,8 @@ export class FeedCache {
     const status = res.statusCode ?? 0;
     if (status === 304 && usable) {
       res.resume();
-      return { state: 'not-modified', path: file, lastModified: httpDate(usable.lastModified) };
+      usable.sha256 ??= await fileSha256(file);
+      return { state: 'not-modified', path: file, lastModified: httpDate(usable.lastModified), fingerprint: `sha256:${usable.sha256}` };
     }
     if (status === 404 || status === 410) {
       res.resume();
@@ -76,8 +84,15 @@ export class FeedCache {
     await mkdir(dirname(file), { recursive: true });
     const part = `${file}.part`;
     const expected = Number(res.headers['content-length'] ?? NaN);
+    const hash = createHash('sha256');
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
     try {
-      await pipeline(res, createWriteStream(part));
+      await pipeline(res, hashing, createWriteStream(part));
       const size = (await stat(part)).size;
       if (Number.isFinite(expected) && size !== expected) throw new Error(`got ${size} of ${expected} bytes`);
     } catch (err) {
@@ -87,8 +102,9 @@ export class FeedCache {
     await rename(part, file);
     const etag = res.headers.etag;
     const lastModified = res.headers['last-modified'];
-    this.entries[feed.name] = { url: feed.location, file, ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
-    return { state: 'downloaded', path: file, lastModified: httpDate(lastModified) };
+    const sha256 = hash.digest('hex');
+    this.entries[feed.name] = { url: feed.location, file, sha256, ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
+    return { state: 'downloaded', path: file, lastModified: httpDate(lastModified), fingerprint: `sha256:${sha256}` };
   }
 
   /** Forget a feed whose file turned out to be unreadable, so the next update downloads it afresh. */
@@ -111,7 +127,7 @@ export class FeedCache {
 async function readLocal(path: string): Promise<FetchResult> {
   try {
     const info = await stat(path);
-    return { state: 'local', path, lastModified: info.mtime.toISOString() };
+    return { state: 'local', path, lastModified: info.mtime.toISOString(), fingerprint: await localFingerprint(path) };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
     throw err;

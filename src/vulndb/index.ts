@@ -4,6 +4,6 @@ export { runDbUpdate, renderDbUpdate, type DbUpdateOptions, type DbUpdateResult 
 export { runDbStatus, renderDbStatus } from './status.js';
 export { runDbExport, runDbImport, type DbManifest } from './archive.js';
 export { runDbPush, pullDbFromRegistry, DB_ARTIFACT_TYPE, DB_LAYER_TYPE, type DbRegistryOptions, type DbPushResult, type DbPullResult } from './oci.js';
-export { resolveDbDir, type DbOptions } from './options.js';
+export { resolveDbDir, type DbOptions, type DbMessages } from './options.js';
 export { SCHEMA_VERSION, normalizeName } from './schema.js';
 export type * from './types.js';

@@ -73,7 +73,7 @@ export async function runDbPush(target: string, options: DbRegistryOptions = {})
   try {
     // The small config first: wrong credentials or a read-only account fail before the export's work.
     await pusher.uploadBlob(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
-    const manifest = await runDbExport(file, { dbDir, quiet: options.quiet });
+    const manifest = await runDbExport(file, { dbDir, quiet: options.quiet, messages: options.messages });
     const layer: Descriptor = { mediaType: DB_LAYER_TYPE, ...(await describeFile(file)), annotations: { 'org.opencontainers.image.title': LAYER_TITLE } };
     const layerUploaded = await pusher.uploadBlob(layer, { open: () => createReadStream(file) });
     const artifact = {
@@ -131,7 +131,7 @@ export async function pullDbFromRegistry(from: string, options: DbRegistryOption
       if (err instanceof PlimsollError) throw err;
       throw new PlimsollError(`${from}: cannot save the download to ${file}: ${errorMessage(err)}`);
     }
-    const manifest = await runDbImport(file, { dbDir, quiet: options.quiet }, from);
+    const manifest = await runDbImport(file, { dbDir, quiet: options.quiet, messages: options.messages }, from);
     return { ref: from, digest, path: databasePath(dbDir), manifest };
   } finally {
     client.close();

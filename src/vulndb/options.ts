@@ -9,7 +9,9 @@ export interface DbOptions {
   mirror?: string;
   /** Refuse anything that would download. */
   offline?: boolean;
-  /** No progress or waiting messages on stderr. */
+  /** Where progress and notices go; without it, nowhere. */
+  messages?: DbMessages;
+  /** Drop the messages (`--quiet`, the server's rebuilds). */
   quiet?: boolean;
   /** `table` (text, the default) or `json`. */
   format?: string;
@@ -27,36 +29,40 @@ export function resolveMirror(mirror: string | undefined): string | undefined {
   return mirror || process.env.PLIMSOLL_DB_MIRROR || undefined;
 }
 
-/** Messages for a person at a terminal: only on a TTY, never with --quiet, never on stdout. */
+/**
+ * Where a database operation tells a person what it is doing. The library writes nowhere itself:
+ * the CLI passes callbacks that draw on stderr (src/cli/progress.ts).
+ */
+export interface DbMessages {
+  /** A status line the next one replaces (counts while reading); '' clears it. */
+  progress?: (text: string) => void;
+  /** A line that stays (each feed's record count). */
+  line?: (text: string) => void;
+  /** What must be seen even off a terminal: a wait on another update's lock, a broken lock. */
+  notice?: (text: string) => void;
+}
+
+/** The messages of one operation, none with `quiet`. */
 export class Progress {
-  private readonly live: boolean;
-  private transient = false;
+  private readonly messages: DbMessages;
 
-  constructor(quiet: boolean | undefined) {
-    this.live = !quiet && process.stderr.isTTY === true;
+  constructor(options: Pick<DbOptions, 'quiet' | 'messages'>) {
+    this.messages = (!options.quiet && options.messages) || {};
   }
 
-  /** A line that the next message overwrites (counts while reading). */
   update(text: string): void {
-    if (!this.live) return;
-    process.stderr.write(`\r\x1b[K${text}`);
-    this.transient = true;
+    this.messages.progress?.(text);
   }
 
-  /** A line that stays. */
   line(text: string): void {
-    if (!this.live) return;
-    this.clear();
-    process.stderr.write(`${text}\n`);
+    this.messages.line?.(text);
   }
 
   clear(): void {
-    if (this.live && this.transient) process.stderr.write('\r\x1b[K');
-    this.transient = false;
+    this.messages.progress?.('');
   }
-}
 
-/** Messages the user must see even off a TTY (a wait on a lock, a broken lock): stderr, unless quiet. */
-export function notice(quiet: boolean | undefined, text: string): void {
-  if (!quiet) process.stderr.write(`plimsoll: ${text}\n`);
+  notice(text: string): void {
+    this.messages.notice?.(text);
+  }
 }

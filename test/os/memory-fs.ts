@@ -1,7 +1,7 @@
 // Hand-written filesystems for fixtures no testbed image has, merged by the project's own MergedFilesystem.
-import type { LayerRef } from '../../src/image/files.js';
 import type { LayerEntry } from '../../src/image/layer-reader.js';
 import { MergedFilesystem } from '../../src/image/merged-fs.js';
+import type { LayerRef } from '../../src/model/layer.js';
 
 export const FIXTURE_LAYER: LayerRef = { index: 0, digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000' };
 

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SETTINGS, envName, jobRunnerOptions, resolveSettings, serverOptions } from '../../src/server/settings.js';
+import { SETTINGS, envName } from '../../src/server/setting-specs.js';
+import { jobRunnerOptions, resolveSettings, serverOptions } from '../../src/server/settings.js';
 import { BUILT_CLI, assertOneLineError, type CliRun } from '../helpers/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'plimsoll-settings-'));

@@ -136,7 +136,7 @@ describe('the EPSS feed from a mirror', { skip: existsSync(join(MIRROR, 'kev')) 
     const epss = result.sources.find((s) => s.name === 'epss');
     assert.deepEqual({ ...epss, lastModified: undefined }, {
       name: 'epss', ecosystem: 'CVE', url: join(root, EPSS_PATH), records: FIXTURE_SCORES.length, lastModified: undefined,
-      dataDate: '2099-01-01T00:00:00.000Z', withdrawn: 0, fetch: 'local',
+      dataDate: '2099-01-01T00:00:00.000Z', withdrawn: 0, fetch: 'local', reprocessed: true,
     });
     assert.deepEqual(enrichment(dbDir, 'CVE-2021-44228').epss, log4shell);
   });

@@ -1,11 +1,8 @@
 import { Option } from 'commander';
 import { Command } from '../env.js';
-import { fileRows, renderFilesTable } from '../../report/files.js';
 import { addImageOptions, type ImageCliOptions } from '../image-options.js';
-import { loadImage } from '../load-image.js';
-import { writeOutput } from '../output.js';
 
-interface FilesOptions extends ImageCliOptions {
+export interface FilesOptions extends ImageCliOptions {
   format: 'json' | 'table';
   output?: string;
 }
@@ -17,9 +14,5 @@ export function filesCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('-o, --output <file>', 'write the result to a file instead of stdout')
     .option('-q, --quiet', 'no progress output');
-  return addImageOptions(command).action(async (ref: string | undefined, opts: FilesOptions) => {
-    const { contents } = await loadImage(ref, opts);
-    const rows = fileRows(contents.fs);
-    await writeOutput(opts.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : renderFilesTable(rows), opts.output);
-  });
+  return addImageOptions(command).action(async (ref: string | undefined, opts: FilesOptions) => (await import('../actions/files.js')).runFiles(ref, opts));
 }

@@ -1,10 +1,5 @@
 import { Command, Option } from 'commander';
-import { dbSettings } from '../../config.js';
-import { newToken, parseScopes } from '../../server/auth.js';
-import { defaultDataDir, startServer } from '../../server/serve.js';
-import { SETTINGS, databaseSetting, envName, resolveSettings, serverOptions, type SettingSpec } from '../../server/settings.js';
-import { openStore } from '../../server/sql-store.js';
-import { resolveDbDir } from '../../vulndb/index.js';
+import { SETTINGS, envName, type SettingSpec } from '../../server/setting-specs.js';
 
 const repeatable = (v: string, all: string[] = []): string[] => [...all, v];
 
@@ -18,22 +13,7 @@ function tokenCommand(): Command {
     .option('--project <name>', 'the project (tenant) the token belongs to; created if new. Required for submit, read and admission')
     .requiredOption('--scope <list>', 'submit, read, admission, admin (comma-separated); admission is for the Kubernetes API server (the deployment gate); admin reaches the server-wide /admin endpoints')
     .option('--description <text>', 'what the token is for')
-    .action(async (_opts: unknown, command: Command) => {
-      // With the globals: commander gives `--data-dir` and `--database` to `server`, which has the same options, wherever they are written.
-      const opts = command.optsWithGlobals<{ project?: string; scope: string; description?: string }>();
-      const settings = resolveSettings(opts);
-      const database = databaseSetting(settings);
-      const dataDir = settings.get('data-dir')?.value as string | undefined;
-      const { token: text, record } = newToken({ ...(opts.project ? { project: opts.project } : {}), scopes: parseScopes(opts.scope), ...(opts.description ? { description: opts.description } : {}) });
-      const store = await openStore(database ? { database } : { dataDir: dataDir ?? defaultDataDir() });
-      try {
-        if (record.project) await store.ensureProject(record.project, record.createdAt);
-        await store.createToken(record);
-      } finally {
-        await store.close();
-      }
-      process.stdout.write(`${text}\n`);
-    });
+    .action(async (_opts: unknown, command: Command) => (await import('../actions/server.js')).createToken(command));
   for (const sub of token.commands) sub.exitOverride();
   return token;
 }
@@ -55,23 +35,7 @@ export function serverCommand(): Command {
     )
     .addOption(new Option('--config <file>', 'read settings from this YAML file (keys: the flag names without --) [env PLIMSOLL_SERVER_CONFIG]'));
   for (const spec of SETTINGS) server.addOption(option(spec));
-  server.action(async (flags: Record<string, unknown>) => {
-      const settings = serverOptions(resolveSettings(flags));
-      const { dbDir, mirror, sources } = dbSettings({ ...settings.db });
-      const running = await startServer({
-        ...settings,
-        db: { dbDir: resolveDbDir(dbDir), ...(mirror ? { mirror } : {}), sources, offline: settings.db.offline },
-      });
-      process.stderr.write(`plimsoll: server listening on ${running.url}\n`);
-      await new Promise<void>((done) => {
-        const stop = (): void => {
-          process.stderr.write('plimsoll: stopping (in-flight requests finish, running jobs go back to the queue)\n');
-          void running.close().then(done);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-    });
+  server.action(async (flags: Record<string, unknown>) => (await import('../actions/server.js')).runServer(flags));
   server.addCommand(tokenCommand());
   return server;
 }

@@ -1,6 +1,6 @@
 // Package-manager caches and indexes left in the image: size, and stale metadata an attacker can use.
-import type { LayerRef } from '../../image/files.js';
 import type { Check, CheckFinding } from '../check.js';
+import type { LayerRef } from '../../model/layer.js';
 
 const CACHES: [string, string][] = [
   ['var/lib/apt/lists', 'rm -rf /var/lib/apt/lists/* in the same RUN as apt-get install'],

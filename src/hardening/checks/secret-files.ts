@@ -1,12 +1,12 @@
 // Secrets in files of every layer, not only the merged view: a key written in one layer and deleted in a
 // later one is still in the image, so it is reported with the layer that holds it and the one that deleted it.
-import type { LayerRef } from '../../image/files.js';
 import type { LayerContent, LayerEntry } from '../../image/layer-reader.js';
 import type { Check, CheckFinding } from '../check.js';
 import { maskedEvidence } from '../mask.js';
 import { SECRET_MAX_SIZE, isSecretCandidate } from '../requests.js';
 import { isExamplePath } from '../secrets/examples.js';
 import { SECRET_RULES, scanText, type RuleMatch } from '../secrets/index.js';
+import type { LayerRef } from '../../model/layer.js';
 
 function isBinary(body: Buffer): boolean {
   return body.subarray(0, 8192).includes(0);

@@ -1,12 +1,13 @@
 import { lstat, opendir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
-import type { FileRequest, FileType, LayerRef } from '../files.js';
+import type { FileRequest, FileType } from '../files.js';
 import type { BodyStore } from '../body-store.js';
 import { EntryLog } from '../entry-log.js';
 import { keepBody, wanted, type LayerContent, type LayerEntry } from '../layer-reader.js';
 import type { ResolvedImage } from '../types.js';
 import type { Stats } from 'node:fs';
+import type { LayerRef } from '../../model/layer.js';
 
 export async function openRootfs(path: string, ref: string): Promise<ResolvedImage> {
   try {

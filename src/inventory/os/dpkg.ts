@@ -1,10 +1,11 @@
 // Debian packages: the dpkg status database (or distroless status.d/), owned files and DEP-5 licences.
-import type { CapturedFile, FileInfo, ImageFilesystem, LayerRef } from '../../image/files.js';
+import type { CapturedFile, FileInfo, ImageFilesystem } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { debPurl } from '../../model/purl.js';
 import { missingDatabase } from './missing-database.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
+import type { LayerRef } from '../../model/layer.js';
 
 const STATUS = 'var/lib/dpkg/status';
 const STATUS_D = 'var/lib/dpkg/status.d/';

@@ -1,12 +1,14 @@
 // The rpm analyzer: installed packages from the image's rpm database (SQLite, NDB or
 // Berkeley DB), read in TypeScript; no rpm binary is run.
-import type { CapturedFile, FileInfo, LayerRef } from '../../image/files.js';
+import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { rpmPurl } from '../../model/purl.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult, OsInfo } from '../analyzer.js';
+import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
 import { readRpmDatabase } from './rpmdb/database.js';
 import type { RpmHeader } from './rpmdb/header.js';
+import type { LayerRef } from '../../model/layer.js';
+import type { OsInfo } from '../../model/os.js';
 
 /** Database file names, newest backend first: a directory converted to SQLite may keep a stale `Packages`. */
 const DB_NAMES = ['rpmdb.sqlite', 'Packages.db', 'Packages'];

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { InputError, errorMessage } from '../../errors.js';
-import { parseSeverity } from '../../model/severity.js';
+import { parseSeverity } from '../../policy/fail-on.js';
 import type { Severity } from '../../model/finding.js';
 
 export const POLICY_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
