@@ -1,5 +1,5 @@
 import { bodyBytes, type Body } from './body-store.js';
-import { FileTable, ROOT, typeOf, type FileMeta, type NodeRow } from './file-table.js';
+import { FileTable, ROOT, SPILL_NODES, typeOf, type FileMeta, type NodeRow } from './file-table.js';
 import type { CapturedFile, FileInfo, ImageFilesystem, IndexedFile } from './files.js';
 import type { LayerContent, LayerEntry } from './layer-reader.js';
 import { basename, dirname, normalizeImagePath, resolveLinkTarget } from './paths.js';
@@ -36,8 +36,14 @@ export class MergedFilesystem implements ImageFilesystem {
   /** Every captured file, sorted by path, while the tree does not change. */
   private capturedFiles: CapturedFile[] | undefined;
 
-  constructor(rootLayer: LayerRef) {
-    this.table = new FileTable(rootLayer);
+  /** `spillAt`: nodes past which the index moves from memory to SQLite ({@link SPILL_NODES}). */
+  constructor(rootLayer: LayerRef, spillAt = SPILL_NODES) {
+    this.table = new FileTable(rootLayer, spillAt);
+  }
+
+  /** Whether the index has moved to SQLite (the image passed {@link SPILL_NODES} nodes). */
+  get indexSpilled(): boolean {
+    return this.table.spilled;
   }
 
   /** Applies one layer: its whiteouts and opaque markers hide lower content, then its entries are written in tar order. */
