@@ -3,13 +3,13 @@
 // vulnerability database built from the real mirror plus a private feed of HAND-WRITTEN records
 // (invented CVE-2099-… ids, clearly not real advisories) with a hand-written KEV catalog and EPSS
 // file, so the testbed images carry a KEV finding, an EPSS score and a fixable base-layer finding.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { runDbUpdate, type OsvRecord } from '../../src/vulndb/index.js';
+import type { OsvRecord } from '../../src/vulndb/index.js';
+import { makeFixture, type Fixture } from '../server/helpers.js';
 import { MIRROR } from '../vulndb/mirror-truth.js';
 
 export const CHROMIUM = process.env.PLIMSOLL_CHROMIUM ?? '/usr/bin/chromium';
@@ -98,41 +98,13 @@ const KEV = {
 
 const EPSS = '#model_version:v2025.03.14,score_date:2099-01-01T00:00:00Z\ncve,epss,percentile\nCVE-2099-1001,0.420000000,0.970000000\n';
 
-export interface ScanFixture {
-  work: string;
-  dbDir: string;
-  mirror: string;
-  feed: string;
-  writeFeed(records: OsvRecord[]): void;
-  rebuild(): Promise<void>;
-  remove(): void;
-}
-
 /** The real mirror with the hand-written KEV catalog and EPSS file in place of its own, and the private feed. */
-export async function makeScanFixture(records: OsvRecord[]): Promise<ScanFixture> {
-  const work = mkdtempSync(join(tmpdir(), 'plimsoll-dashboard-'));
-  const mirror = join(work, 'mirror');
-  const feed = join(work, 'feed');
-  const dbDir = join(work, 'db');
-  mkdirSync(join(mirror, 'kev'), { recursive: true });
-  mkdirSync(join(mirror, 'epss'), { recursive: true });
-  for (const entry of readdirSync(MIRROR)) if (entry !== 'kev') symlinkSync(join(MIRROR, entry), join(mirror, entry));
-  writeFileSync(join(mirror, 'kev', 'known_exploited_vulnerabilities.json'), JSON.stringify(KEV));
-  writeFileSync(join(mirror, 'epss', 'epss_scores-current.csv.gz'), gzipSync(EPSS));
-  const fixture: ScanFixture = {
-    work,
-    dbDir,
-    mirror,
-    feed,
-    writeFeed(list) {
-      rmSync(feed, { recursive: true, force: true });
-      mkdirSync(feed);
-      for (const r of list) writeFileSync(join(feed, `${r.id}.json`), JSON.stringify(r));
-    },
-    rebuild: () => runDbUpdate({ dbDir, mirror, sources: [`osv-dir:${feed}`], offline: true, quiet: true }).then(() => undefined),
-    remove: () => rmSync(work, { recursive: true, force: true }),
-  };
-  fixture.writeFeed(records);
-  await fixture.rebuild();
-  return fixture;
+export function makeScanFixture(records: OsvRecord[]): Promise<Fixture> {
+  return makeFixture(records, (mirror) => {
+    mkdirSync(join(mirror, 'kev'));
+    mkdirSync(join(mirror, 'epss'));
+    for (const entry of readdirSync(MIRROR)) if (entry !== 'kev') symlinkSync(join(MIRROR, entry), join(mirror, entry));
+    writeFileSync(join(mirror, 'kev', 'known_exploited_vulnerabilities.json'), JSON.stringify(KEV));
+    writeFileSync(join(mirror, 'epss', 'epss_scores-current.csv.gz'), gzipSync(EPSS));
+  });
 }

@@ -12,11 +12,12 @@ import type { Browser, Page } from 'playwright-core';
 import type { Report } from '../../src/report/report.js';
 import { BUILT_CLI } from '../helpers/cli.js';
 import { TESTBED } from '../helpers/testbed.js';
-import { RECORDS, launchChromium, makeScanFixture, screenshot, watch, type ScanFixture } from './fixture.js';
+import { RECORDS, launchChromium, makeScanFixture, screenshot, watch } from './fixture.js';
+import type { Fixture } from '../server/helpers.js';
 
 const run = promisify(execFile);
 
-let fixture: ScanFixture;
+let fixture: Fixture;
 let browser: Browser;
 let page: Page;
 let report: Report;

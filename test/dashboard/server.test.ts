@@ -11,17 +11,17 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Report } from '../../src/report/report.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import type { RunningServer } from '../../src/server/serve.js';
 import type { TrendPoint } from '../../src/server/store.js';
 import { BUILT_CLI } from '../helpers/cli.js';
 import { TESTBED } from '../helpers/testbed.js';
-import { api, createToken, sampleSbom, waitForJob } from '../server/helpers.js';
-import { RECORDS, launchChromium, makeScanFixture, screenshot, watch, type ScanFixture } from './fixture.js';
+import { api, createToken, sampleSbom, startTestServer, waitForJob, type Fixture } from '../server/helpers.js';
+import { RECORDS, launchChromium, makeScanFixture, screenshot, watch } from './fixture.js';
 
 const run = promisify(execFile);
 const IMAGES = ['debian-app', 'alpine-3.20', 'scratch-go'];
 
-let fixture: ScanFixture;
+let fixture: Fixture;
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
@@ -39,16 +39,7 @@ async function open(path: string): Promise<void> {
 
 before(async () => {
   fixture = await makeScanFixture([RECORDS.kevBash, RECORDS.apt, RECORDS.ownFzf]);
-  server = await startServer({
-    dataDir: join(fixture.work, 'data'),
-    workers: 1,
-    db: { dbDir: fixture.dbDir, mirror: fixture.mirror, sources: [`osv-dir:${fixture.feed}`], offline: true },
-    host: '127.0.0.1',
-    port: 0,
-    dbUpdateIntervalMs: 0,
-    webhooks: [],
-    logLevel: 'silent',
-  });
+  server = await startTestServer(fixture);
   token = await createToken(server, 'web', ['submit', 'read']);
   admin = await createToken(server, undefined, ['admin']);
   // Submitted as a build machine would: the CLI inventories each image and sends only its SBOM.

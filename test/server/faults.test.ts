@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { it } from 'node:test';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import type { RunningServer } from '../../src/server/serve.js';
 import { createToken, jobFinished, makeFixture, npmRecord, sampleSbom, spawnWorker, startTestServer, storeImages, describeStores } from './helpers.js';
 
 const run = promisify(execFile);
@@ -125,17 +125,7 @@ describeStores('PostgreSQL restarted under load', () => {
     const fixture = await makeFixture([BASE]);
     let server: RunningServer | undefined;
     try {
-      server = await startServer({
-        dataDir: join(fixture.work, 'data'),
-        database: db.url,
-        workers: 1,
-        db: { dbDir: fixture.dbDir, mirror: fixture.mirror, sources: [`osv-dir:${fixture.feed}`], offline: true },
-        host: '127.0.0.1',
-        port: 0,
-        dbUpdateIntervalMs: 0,
-        webhooks: [],
-        logLevel: 'silent',
-      });
+      server = await startTestServer(fixture, [], 0, { database: db.url });
       const running = server;
       const token = await createToken(running, 'load', ['submit']);
       const acknowledged: string[] = [];

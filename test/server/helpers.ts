@@ -80,13 +80,20 @@ export interface Fixture {
   remove(): void;
 }
 
-export async function makeFixture(records: OsvRecord[]): Promise<Fixture> {
+/** The hand-written KEV catalog, alone in the mirror: the default layout of a fixture's mirror. */
+function kevOnly(mirror: string): void {
+  mkdirSync(join(mirror, 'kev'), { recursive: true });
+  writeFileSync(join(mirror, 'kev', 'known_exploited_vulnerabilities.json'), JSON.stringify(KEV));
+}
+
+/** A database built from a mirror laid out by `layout` and a private feed holding `records`. */
+export async function makeFixture(records: OsvRecord[], layout: (mirror: string) => void = kevOnly): Promise<Fixture> {
   const work = mkdtempSync(join(tmpdir(), 'plimsoll-server-'));
   const mirror = join(work, 'mirror');
   const feed = join(work, 'feed');
   const dbDir = join(work, 'db');
-  mkdirSync(join(mirror, 'kev'), { recursive: true });
-  writeFileSync(join(mirror, 'kev', 'known_exploited_vulnerabilities.json'), JSON.stringify(KEV));
+  mkdirSync(mirror);
+  layout(mirror);
   const fixture: Fixture = {
     work,
     dbDir,
