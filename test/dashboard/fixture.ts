@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { OsvRecord } from '../../src/vulndb/index.js';
-import { makeFixture, type Fixture } from '../server/helpers.js';
+import { handWrittenKev, makeFixture, type Fixture } from '../server/helpers.js';
 import { MIRROR } from '../vulndb/mirror-truth.js';
 
 export const CHROMIUM = process.env.PLIMSOLL_CHROMIUM ?? '/usr/bin/chromium';
@@ -75,26 +75,7 @@ export const RECORDS = {
   laterAdduser: debianRecord('CVE-2099-1004', 'adduser', '3.135', CRITICAL),
 };
 
-const KEV = {
-  title: 'HAND-WRITTEN test catalog in the layout of CISA Known Exploited Vulnerabilities',
-  catalogVersion: '2099.01.01',
-  dateReleased: '2099-01-01T00:00:00.000Z',
-  count: 1,
-  vulnerabilities: [
-    {
-      cveID: 'CVE-2099-1001',
-      vendorProject: 'test',
-      product: 'bash',
-      vulnerabilityName: 'invented for the dashboard tests',
-      dateAdded: '2099-01-01',
-      shortDescription: MARKER,
-      requiredAction: 'Apply updates per vendor instructions.',
-      dueDate: '2099-01-22',
-      knownRansomwareCampaignUse: 'Unknown',
-      notes: '',
-    },
-  ],
-};
+const KEV = handWrittenKev('CVE-2099-1001', 'bash', MARKER);
 
 const EPSS = '#model_version:v2025.03.14,score_date:2099-01-01T00:00:00Z\ncve,epss,percentile\nCVE-2099-1001,0.420000000,0.970000000\n';
 

@@ -46,27 +46,32 @@ export function alpineRecord(id: string, name: string, fixed: string): OsvRecord
   } as OsvRecord;
 }
 
-/** The hand-written KEV catalog: CVE-2099-0001 is "known exploited". */
-const KEV = {
-  title: 'HAND-WRITTEN test catalog in the layout of CISA Known Exploited Vulnerabilities',
-  catalogVersion: '2099.01.01',
-  dateReleased: '2099-01-01T00:00:00.000Z',
-  count: 1,
-  vulnerabilities: [
-    {
-      cveID: 'CVE-2099-0001',
-      vendorProject: 'test',
-      product: 'left-pad',
-      vulnerabilityName: 'invented for the tests',
-      dateAdded: '2099-01-01',
-      shortDescription: marker,
-      requiredAction: 'Apply updates per vendor instructions.',
-      dueDate: '2099-01-22',
-      knownRansomwareCampaignUse: 'Unknown',
-      notes: '',
-    },
-  ],
-};
+/** A HAND-WRITTEN catalog in the layout of CISA's KEV listing one invented CVE as "known exploited". */
+export function handWrittenKev(cveID: string, product: string, note: string): object {
+  return {
+    title: 'HAND-WRITTEN test catalog in the layout of CISA Known Exploited Vulnerabilities',
+    catalogVersion: '2099.01.01',
+    dateReleased: '2099-01-01T00:00:00.000Z',
+    count: 1,
+    vulnerabilities: [
+      {
+        cveID,
+        vendorProject: 'test',
+        product,
+        vulnerabilityName: 'invented for the tests',
+        dateAdded: '2099-01-01',
+        shortDescription: note,
+        requiredAction: 'Apply updates per vendor instructions.',
+        dueDate: '2099-01-22',
+        knownRansomwareCampaignUse: 'Unknown',
+        notes: '',
+      },
+    ],
+  };
+}
+
+/** CVE-2099-0001 is "known exploited". */
+const KEV = handWrittenKev('CVE-2099-0001', 'left-pad', marker);
 
 export interface Fixture {
   work: string;
