@@ -50,6 +50,7 @@ export function lintDockerfile(text: string, options: DockerfileLintOptions = {}
         title: hit.detail ? `${rule.title}: ${hit.detail}` : rule.title,
         ...(options.path !== undefined ? { path: options.path } : {}),
         line: hit.line,
+        ...(hit.evidence !== undefined ? { evidence: hit.evidence } : {}),
         remediation: rule.fix,
       });
     }

@@ -5,6 +5,8 @@ import type { LintContext } from './context.js';
 export interface RuleHit {
   line: number;
   detail?: string;
+  /** What the finding quotes; a secret only ever masked. */
+  evidence?: string;
 }
 
 /** One lint rule. The text fields are what docs and `--help` list. */
