@@ -19,5 +19,10 @@ export interface DockerfileRule {
   rationale: string;
   /** What to write instead; becomes the finding's remediation. */
   fix: string;
+  /**
+   * Also run on an image's history read back as instructions: true for rules that need neither the build
+   * context nor FROM lines or stages, which history does not keep.
+   */
+  onHistory?: boolean;
   check(context: LintContext): RuleHit[];
 }
