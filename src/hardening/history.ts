@@ -84,13 +84,14 @@ function exposeArgs(args: string): string {
 export function historyAsDockerfile(steps: readonly HistoryStep[]): HistoryDockerfile {
   // History keeps no FROM; the rules look for instructions inside a stage, so one stands for the base.
   const lines: string[] = ['FROM scratch'];
-  const starts: { line: number; step: HistoryStep }[] = [];
+  const spans: { first: number; last: number; step: HistoryStep }[] = [];
   for (const step of steps) {
     if (step.instruction === '') continue;
     const args = step.instruction === 'EXPOSE' ? exposeArgs(step.args) : step.args;
-    starts.push({ line: lines.length + 1, step });
+    const first = lines.length + 1;
     // A multi-line command stays one instruction: each newline becomes a line continuation.
     lines.push(...`${step.instruction} ${args}`.split('\n').map((l, i, all) => (i < all.length - 1 ? `${l} \\` : l)));
+    spans.push({ first, last: lines.length, step });
   }
-  return { text: `${lines.join('\n')}\n`, stepAt: (line) => starts.findLast((s) => s.line <= line)?.step };
+  return { text: `${lines.join('\n')}\n`, stepAt: (line) => spans.find((s) => s.first <= line && line <= s.last)?.step };
 }

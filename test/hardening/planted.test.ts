@@ -234,4 +234,22 @@ describe('check groups', { skip: noUmoci }, () => {
     assert.ok(!r.findings.some((f) => f.kind === 'secret'));
     assert.ok(!JSON.stringify(r.findings).includes(token));
   });
+
+  it('ports set without an EXPOSE step (jib, ko) still meet the sensitive-port rule', async () => {
+    const steps: ImageStep[] = [
+      { createdBy: 'jib-maven-plugin:3.4.0', write: [dir('app'), file('app/x', 'x')] },
+      { config: { exposedPorts: ['2375/tcp', '8080/tcp'] }, createdBy: 'jib-maven-plugin:3.4.0' },
+    ];
+    const r = await withUmociImage(steps, 'test', async (layout) => {
+      const image = await openImage(`oci:${layout}:test`);
+      try {
+        const contents = await readImage(image, { requests: hardeningRequests(image.config) });
+        return runHardening({ image, contents, packages: [], groups: ['config'] });
+      } finally {
+        await image.close();
+      }
+    });
+    const ports = r.findings.filter((f) => f.id === 'PLD028');
+    assert.deepEqual(ports.map((f) => [f.title, f.layer]), [['Remote-administration port exposed: 2375/tcp (Docker API without TLS)', undefined]]);
+  });
 });

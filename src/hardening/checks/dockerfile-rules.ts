@@ -10,12 +10,16 @@ export const dockerfileRulesCheck: Check = {
   group: 'config',
   run(ctx) {
     const dockerfile = historyAsDockerfile(ctx.history);
-    return lintDockerfile(dockerfile.text, { history: true }).flatMap((f): CheckFinding[] => {
+    // Builders without a Dockerfile (jib, ko, buildah config) set ports with no EXPOSE step: they still count.
+    const port = (spec: string): string => spec.split('/')[0] as string;
+    const recorded = new Set(dockerfile.text.split('\n').flatMap((l) => (l.startsWith('EXPOSE ') ? l.split(/\s+/).slice(1).map(port) : [])));
+    const unrecorded = Object.keys(ctx.image.config.config?.ExposedPorts ?? {}).filter((spec) => !recorded.has(port(spec)));
+    const text = unrecorded.length > 0 ? `${dockerfile.text}EXPOSE ${unrecorded.join(' ')}\n` : dockerfile.text;
+    return lintDockerfile(text, { history: true }).map((f): CheckFinding => {
       const step = f.line !== undefined ? dockerfile.stepAt(f.line) : undefined;
-      if (!step) return [];
-      const { line: _line, ...rest } = f;
-      const evidence = `${step.instruction} ${step.args}`.slice(0, 200);
-      return [{ ...rest, kind: 'config', evidence, historyIndex: step.index, ...(step.layer ? { layer: step.layer } : {}) }];
+      const { line, ...rest } = f;
+      const evidence = step ? `${step.instruction} ${step.args}` : (text.split('\n')[(line ?? 1) - 1] ?? '');
+      return { ...rest, kind: 'config', evidence: evidence.slice(0, 200), ...(step ? { historyIndex: step.index } : {}), ...(step?.layer ? { layer: step.layer } : {}) };
     });
   },
 };
