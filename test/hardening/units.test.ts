@@ -41,7 +41,7 @@ describe('history lines', () => {
 
 describe('secret key names and values', () => {
   it('tells credentials from pointers and settings', () => {
-    for (const k of ['DB_PASSWORD', 'dbPassword', 'API_KEY', 'GITHUB_TOKEN', 'client-secret', 'AWS_SECRET_ACCESS_KEY']) assert.ok(isSensitiveKey(k), k);
+    for (const k of ['DB_PASSWORD', 'dbPassword', 'API_KEY', 'GITHUB_TOKEN', 'client-secret', 'AWS_SECRET_ACCESS_KEY', 'AUTH_KEY', 'CLIENT_KEY']) assert.ok(isSensitiveKey(k), k);
     for (const k of ['PASSWORD_FILE', 'TOKEN_URL', 'PWD', 'GPG_KEY', 'KEY_ID', 'PATH', 'SECRET_NAME']) assert.ok(!isSensitiveKey(k), k);
     for (const v of ['', '${DB_PASSWORD}', '$TOKEN', 'true']) assert.ok(isPlaceholderValue(v), v);
     assert.ok(!isPlaceholderValue(base62(16)));
