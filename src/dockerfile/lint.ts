@@ -12,6 +12,8 @@ export interface DockerfileLintOptions {
   only?: string[];
   /** Never run these rule ids. */
   skip?: string[];
+  /** Run only the rules that apply to image history (`onHistory`). */
+  history?: boolean;
   /** Path reported in each finding. */
   path?: string;
 }
@@ -26,10 +28,10 @@ function checkIds(ids: string[] | undefined, option: string): Set<string> | unde
 }
 
 /** The rules `only` / `skip` select; an unknown id is a usage error rather than a silent no-op. */
-export function selectRules(options: Pick<DockerfileLintOptions, 'only' | 'skip'> = {}): DockerfileRule[] {
+export function selectRules(options: Pick<DockerfileLintOptions, 'only' | 'skip' | 'history'> = {}): DockerfileRule[] {
   const only = checkIds(options.only, 'only');
   const skip = checkIds(options.skip, 'skip');
-  return DOCKERFILE_RULES.filter((r) => (!only || only.has(r.id)) && !skip?.has(r.id));
+  return DOCKERFILE_RULES.filter((r) => (!only || only.has(r.id)) && !skip?.has(r.id) && (!options.history || r.onHistory === true));
 }
 
 /** Lints Dockerfile text; findings are sorted by line then rule id. Never throws for any text. */
@@ -50,6 +52,7 @@ export function lintDockerfile(text: string, options: DockerfileLintOptions = {}
         title: hit.detail ? `${rule.title}: ${hit.detail}` : rule.title,
         ...(options.path !== undefined ? { path: options.path } : {}),
         line: hit.line,
+        ...(hit.evidence !== undefined ? { evidence: hit.evidence } : {}),
         remediation: rule.fix,
       });
     }

@@ -5,6 +5,8 @@ import type { LintContext } from './context.js';
 export interface RuleHit {
   line: number;
   detail?: string;
+  /** What the finding quotes; a secret only ever masked. */
+  evidence?: string;
 }
 
 /** One lint rule. The text fields are what docs and `--help` list. */
@@ -17,5 +19,10 @@ export interface DockerfileRule {
   rationale: string;
   /** What to write instead; becomes the finding's remediation. */
   fix: string;
+  /**
+   * Also run on an image's history read back as instructions: true for rules that need neither the build
+   * context nor FROM lines or stages, which history does not keep.
+   */
+  onHistory?: boolean;
   check(context: LintContext): RuleHit[];
 }

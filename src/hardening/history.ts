@@ -68,3 +68,30 @@ export function readHistory(image: ResolvedImage, layers: readonly LayerRef[]): 
     return { index, createdBy, emptyLayer, ...(layer ? { layer } : {}), ...parseCreatedBy(createdBy) };
   });
 }
+
+/** The history as one Dockerfile, for the Dockerfile rules, and the step each of its lines came from. */
+export interface HistoryDockerfile {
+  text: string;
+  stepAt(line: number): HistoryStep | undefined;
+}
+
+/** `map[22/tcp:{} 8080/tcp:{}]`, as both builders record EXPOSE, back to `22/tcp 8080/tcp`. */
+function exposeArgs(args: string): string {
+  const m = /^map\[(.*)\]$/.exec(args.trim());
+  return m ? (m[1] as string).replace(/:\{\}/g, '') : args;
+}
+
+export function historyAsDockerfile(steps: readonly HistoryStep[]): HistoryDockerfile {
+  // History keeps no FROM; the rules look for instructions inside a stage, so one stands for the base.
+  const lines: string[] = ['FROM scratch'];
+  const spans: { first: number; last: number; step: HistoryStep }[] = [];
+  for (const step of steps) {
+    if (step.instruction === '') continue;
+    const args = step.instruction === 'EXPOSE' ? exposeArgs(step.args) : step.args;
+    const first = lines.length + 1;
+    // A multi-line command stays one instruction: each newline becomes a line continuation.
+    lines.push(...`${step.instruction} ${args}`.split('\n').map((l, i, all) => (i < all.length - 1 ? `${l} \\` : l)));
+    spans.push({ first, last: lines.length, step });
+  }
+  return { text: `${lines.join('\n')}\n`, stepAt: (line) => spans.find((s) => s.first <= line && line <= s.last)?.step };
+}

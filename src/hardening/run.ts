@@ -7,18 +7,15 @@ import type { Package } from '../model/package.js';
 import { measureAttackSurface, type AttackSurface } from './attack-surface.js';
 import { identifyBase, type BaseIdentity } from './base-image.js';
 import type { Check, CheckFinding, CheckGroup, HardeningContext } from './check.js';
-import { addUrlCheck } from './checks/add-url.js';
 import { configSecretsCheck } from './checks/config-secrets.js';
+import { dockerfileRulesCheck } from './checks/dockerfile-rules.js';
 import { endOfLifeCheck } from './checks/end-of-life.js';
 import { healthcheckCheck } from './checks/healthcheck.js';
 import { latestTagCheck } from './checks/latest-tag.js';
 import { packageCachesCheck } from './checks/package-caches.js';
-import { pipeToShellCheck } from './checks/pipe-to-shell.js';
 import { rootUserCheck } from './checks/root-user.js';
 import { secretFilesCheck } from './checks/secret-files.js';
-import { sensitivePortsCheck } from './checks/sensitive-ports.js';
 import { setuidCheck } from './checks/setuid.js';
-import { sudoCheck } from './checks/sudo.js';
 import { worldWritableCheck } from './checks/world-writable.js';
 import { findEntryBinary, type EntryBinary } from './entry-binary.js';
 import { readHistory } from './history.js';
@@ -35,10 +32,7 @@ export const ALL_CHECKS: readonly Check[] = [
   rootUserCheck,
   configSecretsCheck,
   healthcheckCheck,
-  sensitivePortsCheck,
-  addUrlCheck,
-  pipeToShellCheck,
-  sudoCheck,
+  dockerfileRulesCheck,
   latestTagCheck,
   packageCachesCheck,
   endOfLifeCheck,
@@ -86,7 +80,7 @@ function redactor(secrets: readonly string[]): Redactor {
   return (text) => sorted.reduce((t, secret) => t.split(secret).join(maskSecret(secret)), text);
 }
 
-/** Fills `origin` and `createdBy` from the finding's layer or history step, with history secrets masked. */
+/** Fills `origin` and `createdBy` from the finding's layer or history step, with history secrets masked there and in the evidence. */
 function complete(finding: CheckFinding, ctx: HardeningContext, redact: Redactor): Finding {
   const { historyIndex, redact: _secrets, ...rest } = finding;
   const step = historyIndex !== undefined ? ctx.history[historyIndex] : undefined;
@@ -97,7 +91,7 @@ function complete(finding: CheckFinding, ctx: HardeningContext, redact: Redactor
   const clean = (layer: LayerRef | undefined): LayerRef | undefined => (layer?.createdBy ? { ...layer, createdBy: redact(layer.createdBy) } : layer);
   const layer = clean(rest.layer);
   const deletedIn = clean(rest.deletedIn);
-  return { ...rest, ...(layer ? { layer } : {}), ...(deletedIn ? { deletedIn } : {}), origin, ...(createdBy ? { createdBy: redact(createdBy) } : {}) };
+  return { ...rest, ...(rest.evidence !== undefined ? { evidence: redact(rest.evidence) } : {}), ...(layer ? { layer } : {}), ...(deletedIn ? { deletedIn } : {}), origin, ...(createdBy ? { createdBy: redact(createdBy) } : {}) };
 }
 
 export function runHardening(input: HardeningInput): HardeningResult {

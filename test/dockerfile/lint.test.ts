@@ -84,6 +84,22 @@ describe('secrets in findings', () => {
     assert.equal(findings.length, 2);
     for (const f of findings) assert.ok(!JSON.stringify(f).includes(secret.slice(4, 12)), f.title);
   });
+
+  it('the hardening secret rules find credentials in ENV and ARG values, with masked evidence', () => {
+    // Fake values generated per run, in the shapes the hardening rules know.
+    const token = `ghp_${randomBytes(18).toString('hex')}`;
+    const body = randomBytes(48).toString('base64');
+    const pem = `-----BEGIN RSA PRIVATE KEY-----\\n${body}\\n-----END RSA PRIVATE KEY-----`;
+    const findings = lintDockerfile(`FROM debian:12\nENV DEPLOY=${token}\nARG SIGNER="${pem}"\n`, { only: ['PLD020'] });
+    assert.deepEqual(findings.map((f) => [f.line, f.title]), [
+      [2, 'Secret in ENV or ARG: DEPLOY: value looks like a credential (GitHub token)'],
+      [3, 'Secret in ENV or ARG: SIGNER: value looks like a credential (Private key)'],
+    ]);
+    assert.match(findings[0]?.evidence ?? '', /^DEPLOY=ghp_\w{2}\*+/);
+    for (const f of findings) {
+      assert.ok(!JSON.stringify(f).includes(token.slice(4, 12)) && !JSON.stringify(f).includes(body.slice(0, 12)), f.title);
+    }
+  });
 });
 
 describe('malformed Dockerfiles give findings, never a crash', () => {

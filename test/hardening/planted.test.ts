@@ -192,10 +192,13 @@ describe('planted secrets and misconfigurations', { skip: noUmoci }, () => {
     assert.deepEqual(config.map((f) => f.title).sort(), ['Secret in ENV DB_PASSWORD', 'npm access token in build arg NPM_TOKEN']);
     assert.ok(config.every((f) => f.evidence && !f.evidence.includes(s.dbPassword) && !f.evidence.includes(buildArgToken)));
     assert.equal(find('PLM-ROOT-USER')?.title, 'Runs as root (USER root)');
-    assert.deepEqual(result.findings.filter((f) => f.id === 'PLM-SENSITIVE-PORT').map((f) => f.title), ['Exposes port 22/tcp (SSH)']);
-    assert.equal(find('PLM-ADD-URL')?.layer?.index, 3);
-    assert.equal(find('PLM-PIPE-TO-SHELL')?.layer?.index, 1);
-    assert.equal(find('PLM-SUDO')?.layer?.index, 1);
+    // History steps go through the Dockerfile rules, which place each finding on the step's layer.
+    assert.deepEqual(result.findings.filter((f) => f.id === 'PLD028').map((f) => f.title), ['Remote-administration port exposed: 22/tcp (SSH)']);
+    assert.equal(find('PLD040')?.layer?.index, 3);
+    assert.equal(find('PLD025')?.layer?.index, 1);
+    assert.equal(find('PLD025')?.severity, 'HIGH');
+    assert.equal(find('PLD015')?.layer?.index, 1);
+    assert.ok(!JSON.stringify(result.findings).includes(buildArgToken), 'the build arg on the RUN step is masked in evidence');
     assert.ok(find('PLM-NO-HEALTHCHECK'));
     assert.ok(find('PLM-LATEST-TAG'));
     assert.equal(find('PLM-PACKAGE-CACHE')?.path, 'var/cache/apk');
@@ -227,8 +230,26 @@ describe('check groups', { skip: noUmoci }, () => {
         await image.close();
       }
     });
-    assert.ok(r.findings.some((f) => f.id === 'PLM-PIPE-TO-SHELL'));
+    assert.ok(r.findings.some((f) => f.id === 'PLD025'));
     assert.ok(!r.findings.some((f) => f.kind === 'secret'));
     assert.ok(!JSON.stringify(r.findings).includes(token));
+  });
+
+  it('ports set without an EXPOSE step (jib, ko) still meet the sensitive-port rule', async () => {
+    const steps: ImageStep[] = [
+      { createdBy: 'jib-maven-plugin:3.4.0', write: [dir('app'), file('app/x', 'x')] },
+      { config: { exposedPorts: ['2375/tcp', '8080/tcp'] }, createdBy: 'jib-maven-plugin:3.4.0' },
+    ];
+    const r = await withUmociImage(steps, 'test', async (layout) => {
+      const image = await openImage(`oci:${layout}:test`);
+      try {
+        const contents = await readImage(image, { requests: hardeningRequests(image.config) });
+        return runHardening({ image, contents, packages: [], groups: ['config'] });
+      } finally {
+        await image.close();
+      }
+    });
+    const ports = r.findings.filter((f) => f.id === 'PLD028');
+    assert.deepEqual(ports.map((f) => [f.title, f.layer]), [['Remote-administration port exposed: 2375/tcp (Docker API without TLS)', undefined]]);
   });
 });

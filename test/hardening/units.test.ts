@@ -2,7 +2,8 @@
 // docker's classic builder and BuildKit write, key names, masking, and the example-value filter.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCreatedBy } from '../../src/hardening/history.js';
+import { lintDockerfile } from '../../src/dockerfile/lint.js';
+import { historyAsDockerfile, parseCreatedBy, type HistoryStep } from '../../src/hardening/history.js';
 import { maskSecret } from '../../src/hardening/mask.js';
 import { isExamplePath, isExampleValue } from '../../src/hardening/secrets/examples.js';
 import { isFilePathValue, isPlaceholderValue, isSensitiveKey } from '../../src/hardening/secrets/keys.js';
@@ -19,11 +20,28 @@ describe('history lines', () => {
     assert.deepEqual(parseCreatedBy('COPY . /app # buildkit'), { instruction: 'COPY', args: '. /app', buildArgs: [] });
     assert.equal(parseCreatedBy('debootstrap --variant=minbase bookworm').instruction, '');
   });
+
+  it('become one Dockerfile for the history rules, each finding traced back to its step', () => {
+    const lines = [
+      'debootstrap --variant=minbase bookworm',
+      '/bin/sh -c #(nop)  EXPOSE 22/tcp',
+      'EXPOSE map[2375/tcp:{} 8080/tcp:{}]',
+      '/bin/sh -c apt-get update &&\n  curl -fsSL https://get.example.invalid | bash',
+      'RUN |1 V=1 /bin/sh -c sudo make install # buildkit',
+      'ADD https://downloads.example.invalid/tool /opt/tool # buildkit',
+      'FROM debian:12',
+    ];
+    const steps: HistoryStep[] = lines.map((createdBy, index) => ({ index, createdBy, emptyLayer: false, ...parseCreatedBy(createdBy) }));
+    const dockerfile = historyAsDockerfile(steps);
+    const found = lintDockerfile(dockerfile.text, { history: true }).map((f) => `${f.id}@${dockerfile.stepAt(f.line ?? 0)?.index}`);
+    // PLD043 (FROM first) and the other build-context rules do not run on history; a line that is no instruction is skipped.
+    assert.deepEqual(found.sort(), ['PLD015@4', 'PLD025@3', 'PLD028@1', 'PLD028@2', 'PLD040@5']);
+  });
 });
 
 describe('secret key names and values', () => {
   it('tells credentials from pointers and settings', () => {
-    for (const k of ['DB_PASSWORD', 'dbPassword', 'API_KEY', 'GITHUB_TOKEN', 'client-secret', 'AWS_SECRET_ACCESS_KEY']) assert.ok(isSensitiveKey(k), k);
+    for (const k of ['DB_PASSWORD', 'dbPassword', 'API_KEY', 'GITHUB_TOKEN', 'client-secret', 'AWS_SECRET_ACCESS_KEY', 'AUTH_KEY', 'CLIENT_KEY']) assert.ok(isSensitiveKey(k), k);
     for (const k of ['PASSWORD_FILE', 'TOKEN_URL', 'PWD', 'GPG_KEY', 'KEY_ID', 'PATH', 'SECRET_NAME']) assert.ok(!isSensitiveKey(k), k);
     for (const v of ['', '${DB_PASSWORD}', '$TOKEN', 'true']) assert.ok(isPlaceholderValue(v), v);
     assert.ok(!isPlaceholderValue(base62(16)));

@@ -19,6 +19,7 @@ export const curlPipeShell: DockerfileRule = {
     '`curl … | sh` runs whatever the server returns at build time, unverified: a compromised or hijacked download site, a redirect, or a truncated ' +
     'transfer executes arbitrary code as root in the build, and nothing records what actually ran.',
   fix: 'Download to a file, verify it against a pinned checksum or signature (`echo "SHA256  file" | sha256sum -c -`), then run it; better, install a packaged release.',
+  onHistory: true,
   check(context) {
     return context
       .runs()

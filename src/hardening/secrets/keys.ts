@@ -1,7 +1,7 @@
 // Key names that say "this value is a credential", for ENV, labels, build args and .env files.
 
 const SENSITIVE_WORDS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'SECRET', 'SECRETS', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'PRIVATEKEY']);
-const SENSITIVE_PAIRS = new Set(['API KEY', 'ACCESS KEY', 'PRIVATE KEY', 'SECRET KEY', 'CLIENT SECRET', 'AUTH TOKEN', 'SIGNING KEY', 'ENCRYPTION KEY']);
+const SENSITIVE_PAIRS = new Set(['API KEY', 'ACCESS KEY', 'PRIVATE KEY', 'SECRET KEY', 'CLIENT SECRET', 'AUTH TOKEN', 'SIGNING KEY', 'ENCRYPTION KEY', 'AUTH KEY', 'CLIENT KEY']);
 /** A last word that makes the value a pointer or a setting, not the secret itself. */
 const NOT_THE_VALUE = new Set(['FILE', 'PATH', 'DIR', 'URL', 'URI', 'HOST', 'PORT', 'USER', 'USERNAME', 'NAME', 'ID', 'TYPE', 'LENGTH', 'MIN', 'MAX', 'ENABLED', 'HEADER', 'FINGERPRINT', 'REGION']);
 
