@@ -139,28 +139,31 @@ export class SqliteJobQueue implements JobQueue {
 
   /** Takes due jobs while a kind has room, then sets the wake-up for the earliest retry. */
   private async claim(): Promise<void> {
+    let now = new Date().toISOString();
     while (!this.stopping && this.concurrency > 0) {
       const open = Object.keys(this.kinds).filter((kind) => [...this.running.values()].filter((r) => r.kind === kind).length < this.concurrency);
       if (open.length === 0) return;
-      const now = new Date().toISOString();
+      now = new Date().toISOString();
+      const claimedAt = now;
       const row = await this.db.transaction(async (tx) => {
         const due = await tx.get<JobRow>(
           `SELECT * FROM jobs WHERE state = 'queued' AND run_after <= ? AND kind IN (${open.map(() => '?').join(', ')}) ORDER BY run_after, queued_at, id LIMIT 1`,
-          [now, ...open],
+          [claimedAt, ...open],
         );
-        if (due) await tx.run("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ? WHERE id = ?", [now, due.id]);
+        if (due) await tx.run("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ? WHERE id = ?", [claimedAt, due.id]);
         return due;
       });
       if (!row) break;
       const controller = new AbortController();
-      const job = { ...jobRecord(row), state: 'running' as const, attempts: row.attempts + 1, startedAt: now };
+      const job = { ...jobRecord(row), state: 'running' as const, attempts: row.attempts + 1, startedAt: claimedAt };
       this.running.set(job.id, { kind: job.kind, controller, done: this.execute(job, controller.signal) });
     }
     if (this.stopping || this.concurrency === 0) return;
-    const next = await this.db.get<{ at: string | null }>("SELECT MIN(run_after) AS at FROM jobs WHERE state = 'queued'");
+    // Not yet due at the last look (a timer may fire a moment early). A due job of a kind at capacity
+    // is left out: it waits for a running one to finish, which pumps again.
+    const next = await this.db.get<{ at: string | null }>("SELECT MIN(run_after) AS at FROM jobs WHERE state = 'queued' AND run_after > ?", [now]);
     clearTimeout(this.wake);
-    // A due job of a kind at capacity waits for a running one to finish, which pumps again.
-    if (next?.at && next.at > new Date().toISOString()) this.wake = setTimeout(() => this.pump(), Date.parse(next.at) - Date.now());
+    if (next?.at) this.wake = setTimeout(() => this.pump(), Math.max(0, Date.parse(next.at) - Date.now()));
   }
 
   private async execute(job: Job, signal: AbortSignal): Promise<void> {
