@@ -1,10 +1,8 @@
 // The server's background work, behind one interface: a job has a kind and a JSON payload, and is
 // run by its kind's handler in JOB_KINDS (job-kinds.ts), so a new kind is one line there. Two queues
-// serve it: pg-boss with PostgreSQL (pgboss-queue.ts: any number of `plimsoll worker` processes,
-// durable), and the in-process pool below with SQLite (in memory: jobs queued when the server stops
-// are gone; the database schedule queues the next update).
-import { randomUUID } from 'node:crypto';
-import { errorMessage } from '../errors.js';
+// serve it: pg-boss with PostgreSQL (pgboss-queue.ts: any number of `plimsoll worker` processes),
+// and an in-process pool with SQLite (sqlite-queue.ts: the jobs in the store's file). Both keep jobs
+// across restarts.
 import type { JobKind, JobKinds, JobPayload } from './job-kinds.js';
 import type { ServerDatabase } from './matcher.js';
 import type { ServerMetrics } from './metrics.js';
@@ -30,8 +28,8 @@ export interface Job {
 
 /**
  * One kind's jobs by state, for metrics: queued includes those waiting to be retried; failed counts
- * those out of retries (dead) — since the process started in memory, as long as pg-boss keeps them
- * (its retention, 7 days) with PostgreSQL.
+ * those out of retries (dead) the queue still keeps: the newest 100 with SQLite, as long as pg-boss
+ * keeps them (its retention, 7 days) with PostgreSQL.
  */
 export interface JobCounts {
   queued: number;
@@ -104,123 +102,5 @@ export function emptyCounts(kinds: JobKinds): Record<JobKind, JobCounts> {
   return Object.fromEntries(Object.keys(kinds).map((kind) => [kind, { queued: 0, running: 0, failed: 0 }])) as Record<JobKind, JobCounts>;
 }
 
-/** Finished jobs kept for GET /admin/jobs/:id (pg-boss keeps them for its retention time). */
-const KEPT = 100;
-
 /** The most jobs list() answers. */
 export const LISTED = 1000;
-
-/** The in-process pool (SQLite): the same kinds, retries and coalescing as pg-boss, in memory. */
-export class LocalJobQueue implements JobQueue {
-  private readonly jobs = new Map<string, Job>();
-  private readonly waiting: Job[] = [];
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
-  /** Jobs out of retries, by kind, since the process started (the jobs themselves are forgotten). */
-  private readonly failed = new Map<string, number>();
-  private concurrency = 0;
-  private stopping = false;
-
-  constructor(
-    private readonly kinds: JobKinds,
-    private readonly context: () => JobContext,
-    private readonly onFailure: (job: Job) => void = () => undefined,
-  ) {}
-
-  async enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>): Promise<Job> {
-    const key = coalesceKey(this.kinds[kind] as JobKindSpec<JobPayload<K>>, payload);
-    if (key !== undefined) {
-      const waiting = this.waiting.find((j) => j.kind === kind && coalesceKey(this.kinds[kind] as JobKindSpec<unknown>, j.payload) === key);
-      if (waiting) return { ...waiting };
-    }
-    const job: Job = { id: randomUUID(), kind, state: 'queued', payload, attempts: 0, queuedAt: new Date().toISOString() };
-    this.jobs.set(job.id, job);
-    this.waiting.push(job);
-    this.forgetOld();
-    this.pump();
-    return { ...job };
-  }
-
-  async get(id: string): Promise<Job | undefined> {
-    const job = this.jobs.get(id);
-    return job ? { ...job } : undefined;
-  }
-
-  async list(kind: JobKind): Promise<Job[]> {
-    return [...this.jobs.values()].filter((j) => j.kind === kind).map((j) => ({ ...j }));
-  }
-
-  async counts(): Promise<Record<JobKind, JobCounts>> {
-    const counts = emptyCounts(this.kinds);
-    for (const kind of Object.keys(counts) as JobKind[]) counts[kind].failed = this.failed.get(kind) ?? 0;
-    for (const job of this.jobs.values()) if (job.state === 'queued' || job.state === 'running') counts[job.kind as JobKind][job.state]++;
-    return counts;
-  }
-
-  async start(concurrency: number): Promise<void> {
-    this.concurrency = concurrency;
-    this.pump();
-  }
-
-  async stop(deadlineMs: number): Promise<void> {
-    this.stopping = true;
-    for (const timer of this.retryTimers) clearTimeout(timer);
-    for (const { controller } of this.running.values()) controller.abort(new JobInterrupted());
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
-    await Promise.race([Promise.all([...this.running.values()].map((r) => r.done)), deadline]);
-    clearTimeout(timer);
-  }
-
-  private pump(): void {
-    while (!this.stopping && this.running.size < this.concurrency && this.waiting.length > 0) {
-      const job = this.waiting.shift() as Job;
-      const controller = new AbortController();
-      this.running.set(job.id, { controller, done: this.execute(job, controller.signal) });
-    }
-  }
-
-  private async execute(job: Job, signal: AbortSignal): Promise<void> {
-    // Started on the next turn, so `running` holds the job before its handler can finish.
-    await Promise.resolve();
-    const spec = this.kinds[job.kind as JobKind] as JobKindSpec<unknown>;
-    job.state = 'running';
-    job.startedAt = new Date().toISOString();
-    job.attempts++;
-    try {
-      job.result = await spec.run(job.payload, this.context(), { signal, attempt: job.attempts });
-      job.state = 'succeeded';
-      job.finishedAt = new Date().toISOString();
-    } catch (err) {
-      job.error = errorMessage(err);
-      if (signal.aborted) {
-        // Back to the front of the queue, not counted as an attempt.
-        job.state = 'queued';
-        job.attempts--;
-        this.waiting.unshift(job);
-      } else if (job.attempts <= spec.retries) {
-        job.state = 'queued';
-        const delay = Math.min(RETRY_DELAY_SECONDS * 2 ** (job.attempts - 1), RETRY_DELAY_MAX_SECONDS) * 1000;
-        const timer = setTimeout(() => {
-          this.retryTimers.delete(timer);
-          this.waiting.push(job);
-          this.pump();
-        }, delay);
-        this.retryTimers.add(timer);
-      } else {
-        job.state = 'failed';
-        job.finishedAt = new Date().toISOString();
-        this.failed.set(job.kind, (this.failed.get(job.kind) ?? 0) + 1);
-        this.onFailure(job);
-      }
-    } finally {
-      this.running.delete(job.id);
-      this.pump();
-    }
-  }
-
-  private forgetOld(): void {
-    const finished = [...this.jobs.values()].filter((j) => j.state === 'succeeded' || j.state === 'failed');
-    for (const j of finished.slice(0, Math.max(0, finished.length - KEPT))) this.jobs.delete(j.id);
-  }
-}

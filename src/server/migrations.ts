@@ -97,6 +97,29 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX trend_project_at ON trend (project, at)',
     ],
   },
+  {
+    version: 4,
+    // The SQLite queue (sqlite-queue.ts); with PostgreSQL pg-boss keeps the jobs and this table stays empty.
+    name: 'jobs of the in-process queue',
+    statements: [
+      `CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        run_after TEXT NOT NULL,
+        coalesce_key TEXT,
+        queued_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        result TEXT,
+        error TEXT
+      )`,
+      'CREATE INDEX jobs_state_run_after ON jobs (state, run_after)',
+      'CREATE INDEX jobs_kind_queued_at ON jobs (kind, queued_at)',
+    ],
+  },
 ];
 
 /** Applies the migrations the database lacks, in one transaction, once however many processes start together. */

@@ -11,14 +11,14 @@ import { InputError, errorMessage } from '../errors.js';
 import type { AdmissionPolicies } from './admission/policy.js';
 import { buildApp, type ServerContext } from './app.js';
 import { JOB_KINDS } from './job-kinds.js';
-import { LocalJobQueue, type JobContext, type JobQueue } from './jobs.js';
+import type { JobContext, JobQueue } from './jobs.js';
 import { ServerDatabase, type DatabaseSettings } from './matcher.js';
 import { createMetrics } from './metrics.js';
 import { PgBossQueue } from './pgboss-queue.js';
+import { SqliteJobQueue } from './sqlite-queue.js';
 import type { RegistryConfig } from './registry/config.js';
 import { scheduleRescans } from './registry/queue.js';
 import { openStore, type StoreLocation } from './sql-store.js';
-import type { Store } from './store.js';
 import { webhookNotifier, type WebhookTarget } from './webhook.js';
 
 export interface ServerOptions {
@@ -92,7 +92,7 @@ export async function openJobRunner(
   log: (message: string) => void,
 ): Promise<JobRunner> {
   const location: StoreLocation = options.database ? { database: options.database } : { dataDir: resolve(options.dataDir ?? defaultDataDir()) };
-  const store: Store = await openStore(location, (err) => log(`store: ${err.message}`));
+  const store = await openStore(location, (err) => log(`store: ${err.message}`));
   // Read at scrape time, once the queue exists.
   const metrics = createMetrics({ jobs: () => jobs, dbBuiltAt: () => database.builtAt });
   const database = new ServerDatabase(options.db, metrics.observeMatch);
@@ -103,7 +103,7 @@ export async function openJobRunner(
   try {
     jobs = options.database
       ? await PgBossQueue.open(options.database, JOB_KINDS, context, log)
-      : new LocalJobQueue(JOB_KINDS, context, (job) => log(`job ${job.kind} ${job.id} failed: ${job.error ?? ''}`));
+      : await SqliteJobQueue.open(store.db, JOB_KINDS, context, log);
   } catch (err) {
     database.close();
     await store.close();

@@ -86,7 +86,8 @@ async function findings(tx: SqlExecutor, sql: string, params: readonly SqlParam[
 }
 
 export class SqlStore implements Store {
-  private constructor(private readonly db: SqlDatabase) {}
+  /** The database itself: the SQLite job queue keeps its jobs there too. */
+  private constructor(readonly db: SqlDatabase) {}
 
   /** The store on an open database, its migrations applied. */
   static async open(db: SqlDatabase): Promise<SqlStore> {
