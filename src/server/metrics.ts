@@ -19,24 +19,16 @@ export function createMetrics(source: { jobs: () => JobQueue; dbBuiltAt: () => s
   collectDefaultMetrics({ register: registry, prefix: 'plimsoll_' });
   new Gauge({
     name: 'plimsoll_jobs',
-    help: 'Jobs queued or running now, by kind',
+    // Failed jobs are those the queue still keeps (SQLite: the newest 100; pg-boss: its retention), so they
+    // can fall as old ones are pruned: a gauge, not a counter.
+    help: 'Jobs queued, running, and failed out of retries (as many as the queue keeps), by kind',
     labelNames: ['kind', 'state'],
     registers: [registry],
     async collect() {
       this.reset();
       for (const [kind, counts] of Object.entries(await source.jobs().counts())) {
-        for (const state of ['queued', 'running'] as const) this.set({ kind, state }, counts[state]);
+        for (const state of ['queued', 'running', 'failed'] as const) this.set({ kind, state }, counts[state]);
       }
-    },
-  });
-  new Counter({
-    name: 'plimsoll_jobs_failed_total',
-    help: 'Jobs that failed out of retries, by kind (in memory since the server started; with PostgreSQL, those pg-boss keeps)',
-    labelNames: ['kind'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const [kind, counts] of Object.entries(await source.jobs().counts())) this.inc({ kind }, counts.failed);
     },
   });
   new Gauge({

@@ -99,7 +99,7 @@ describe('GET /metrics after real activity', () => {
     assert.ok(age !== undefined && age >= 0 && age < 60, `database age ${age}`);
     for (const kind of ['db-update', 'rematch', 'registry-scan', 'registry-catalog']) {
       for (const state of ['queued', 'running']) assert.ok(value(samples, 'plimsoll_jobs', { kind, state }) !== undefined, `${kind} ${state}`);
-      assert.ok(value(samples, 'plimsoll_jobs_failed_total', { kind }) !== undefined, kind);
+      assert.ok(value(samples, 'plimsoll_jobs', { kind, state: 'failed' }) !== undefined, kind);
     }
     assert.equal(types.get('plimsoll_registry_scan_duration_seconds'), 'histogram');
     assert.ok(value(samples, 'plimsoll_process_resident_memory_bytes') !== undefined);
@@ -107,7 +107,7 @@ describe('GET /metrics after real activity', () => {
 
   it('counts a failed database update', async () => {
     rmSync(fixture.feed, { recursive: true });
-    await until('a failed scheduled update', 20, async () => (value((await scrape()).samples, 'plimsoll_jobs_failed_total', { kind: 'db-update' }) ?? 0) >= 1);
+    await until('a failed scheduled update', 20, async () => (value((await scrape()).samples, 'plimsoll_jobs', { kind: 'db-update', state: 'failed' }) ?? 0) >= 1);
     fixture.writeFeed([BASE, ADDED]);
   });
 });
