@@ -57,7 +57,8 @@ export function writeStreamedLayout(chunks: Iterable<Buffer>): string {
   return `oci:${dir}:generated`;
 }
 
-function* manyEntries(count: number): Generator<Buffer> {
+/** A layer of `count` empty files, a thousand to a directory. */
+export function* manyEntries(count: number): Generator<Buffer> {
   for (let d = 0; d * 1000 < count; d++) {
     const dir = `d${d}`;
     yield header({ name: `${dir}/`, type: '5', mode: 0o755 });

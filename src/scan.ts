@@ -91,7 +91,7 @@ function matchLocally(inventory: InventoryResult, db: VulnDatabase | undefined, 
   return { match, notices: status.warnings, attributions: status.notices };
 }
 
-/** Reads a resolved image once: inventory, hardening, vulnerabilities, policy. */
+/** Reads a resolved image once: inventory, hardening, vulnerabilities, policy. The caller closes `inventory.contents`. */
 export async function scanResolved(image: ResolvedImage, options: ScanOptions = {}): Promise<ScanResult> {
   const scanners = options.scanners ?? SCANNERS;
   const groups: CheckGroup[] = scanners.filter((s): s is CheckGroup => s === 'config' || s === 'secret');
@@ -105,24 +105,40 @@ export async function scanResolved(image: ResolvedImage, options: ScanOptions = 
       extraRequests: groups.length > 0 ? hardeningRequests(image.config) : [],
       ...(db ? { artifactIndex: db } : {}),
     });
-    // The attack surface counts every package; --pkg-types narrows only what is listed and matched.
-    const hardening = groups.length > 0 ? runHardening({ image, contents: everything.contents, ...(everything.os ? { os: everything.os } : {}), packages: everything.packages, groups }) : undefined;
-    const pkgTypes = options.pkgTypes;
-    const inventory = pkgTypes ? { ...everything, packages: everything.packages.filter((p) => pkgTypes.includes(isOsPackage(p) ? 'os' : 'library')) } : everything;
-    const findings = hardening?.findings ?? [];
-    if (!scanners.includes('vuln')) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
-    const secrets = scanners.includes('secret') ? findings.filter((f) => f.kind === 'secret') : undefined;
-    const { match, notices, attributions } = options.remote ? await options.remote(image, inventory, secrets) : matchLocally(inventory, db, options.db?.maxAgeDays);
-    const policy = applyPolicy(match.vulnerabilities, options.policy ?? {}, findings);
-    return { inventory, ...(hardening ? { hardening } : {}), match, policy, notices, attributions };
+    try {
+      return await judge(image, everything, options, db, groups);
+    } catch (err) {
+      everything.contents.close();
+      throw err;
+    }
   } finally {
     db?.close();
   }
 }
 
+/** What the inventory yields: hardening, the match (here or remote) and the policy. */
+async function judge(image: ResolvedImage, everything: InventoryResult, options: ScanOptions, db: VulnDatabase | undefined, groups: readonly CheckGroup[]): Promise<ScanResult> {
+  const scanners = options.scanners ?? SCANNERS;
+  // The attack surface counts every package; --pkg-types narrows only what is listed and matched.
+  const hardening = groups.length > 0 ? runHardening({ image, contents: everything.contents, ...(everything.os ? { os: everything.os } : {}), packages: everything.packages, groups }) : undefined;
+  const pkgTypes = options.pkgTypes;
+  const inventory = pkgTypes ? { ...everything, packages: everything.packages.filter((p) => pkgTypes.includes(isOsPackage(p) ? 'os' : 'library')) } : everything;
+  const findings = hardening?.findings ?? [];
+  if (!scanners.includes('vuln')) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
+  const secrets = scanners.includes('secret') ? findings.filter((f) => f.kind === 'secret') : undefined;
+  const { match, notices, attributions } = options.remote ? await options.remote(image, inventory, secrets) : matchLocally(inventory, db, options.db?.maxAgeDays);
+  const policy = applyPolicy(match.vulnerabilities, options.policy ?? {}, findings);
+  return { inventory, ...(hardening ? { hardening } : {}), match, policy, notices, attributions };
+}
+
 /** The JSON report of one resolved image. */
 export async function scanResolvedImage(image: ResolvedImage, options: ScanOptions = {}): Promise<Report> {
-  return buildReport(image, await scanResolved(image, options));
+  const scan = await scanResolved(image, options);
+  try {
+    return buildReport(image, scan);
+  } finally {
+    scan.inventory.contents.close();
+  }
 }
 
 /** The whole job for a library user: `await scanImage('oci:/path/layout:tag')`. */

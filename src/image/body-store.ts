@@ -34,14 +34,16 @@ export function bodyBytes(body: Body): Buffer {
   return Buffer.isBuffer(body) ? body : body.bytes();
 }
 
-// The temp file is unlinked as soon as it is opened (nothing is left behind, even on a crash) and its
-// descriptor closed once nothing refers to the store any more.
+// The temp file is unlinked as soon as it is opened (nothing is left behind, even on a crash). The scan
+// closes its descriptor when it is done ({@link BodyStore.close}); a store dropped unclosed (a library
+// user who never closes the contents) is closed when it is collected.
 const descriptors = new FinalizationRegistry<number>((fd) => closeSync(fd));
 
 export class BodyStore {
   private held = 0;
   private fd: number | undefined;
   private end = 0;
+  private closed = false;
 
   constructor(private readonly heldBytes = DEFAULT_HELD_BYTES) {}
 
@@ -73,12 +75,22 @@ export class BodyStore {
     return bytes;
   }
 
+  /** Closes the temp file: the spilled bodies are gone. Later calls do nothing. */
+  close(): void {
+    this.closed = true;
+    if (this.fd === undefined) return;
+    descriptors.unregister(this);
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
   private file(): number {
+    if (this.closed) throw new Error('the scan\'s body store is closed: its spilled bodies are gone');
     if (this.fd === undefined) {
       const path = join(tmpdir(), `plimsoll-bodies-${randomBytes(8).toString('hex')}`);
       this.fd = openSync(path, 'wx+', 0o600);
       unlinkSync(path);
-      descriptors.register(this, this.fd);
+      descriptors.register(this, this.fd, this);
     }
     return this.fd;
   }

@@ -46,6 +46,11 @@ export class FileTable {
     return this.memory === undefined;
   }
 
+  /** Frees the SQLite database a spilled index lives in (nothing to free in memory). Later calls do nothing. */
+  close(): void {
+    if (this.store instanceof SqliteNodes) this.store.close();
+  }
+
   /** A new node named `name` in the directory `parent`. */
   add(parent: number, name: string, meta: FileMeta, layer: LayerRef): number {
     if (this.memory && this.nextId >= this.spillAt) this.spill(this.memory);

@@ -46,6 +46,11 @@ export class MergedFilesystem implements ImageFilesystem {
     return this.table.spilled;
   }
 
+  /** Frees the index's SQLite database, when it moved there: the view must not be read after. */
+  close(): void {
+    this.table.close();
+  }
+
   /** Applies one layer: its whiteouts and opaque markers hide lower content, then its entries are written in tar order. */
   apply(layer: LayerContent): void {
     this.dirs.clear();

@@ -39,6 +39,11 @@ export interface ImageContents {
    * merged, a layer's `entries` are only those (see {@link merge}).
    */
   perLayer: LayerContent[];
+  /**
+   * Frees what the scan holds outside the heap (the index's SQLite database, the bodies' temp file) once
+   * nothing reads the view or the bodies any more. Later calls do nothing.
+   */
+  close(): void;
 }
 
 /** Maps each layer to the history entry that made it (history lists empty layers too). */
@@ -102,13 +107,30 @@ async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requ
 
 /**
  * Reads every layer (a few at a time, each as a stream) into per-layer
- * contents, then applies them bottom-up into the merged view.
+ * contents, then applies them bottom-up into the merged view. The caller
+ * closes the contents when done with them (a failed read closes them itself).
  */
 export async function readImage(image: ResolvedImage, options: ReadImageOptions = {}): Promise<ImageContents> {
+  const bodies = new BodyStore();
+  let fs: MergedFilesystem | undefined;
+  const close = (): void => {
+    fs?.close();
+    bodies.close();
+  };
+  try {
+    const read = await readInto(image, options, bodies, (root) => (fs = new MergedFilesystem(root)));
+    return { ...read, close };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}
+
+/** {@link readImage}'s work, into the body store and the filesystem it is given to close. */
+async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies: BodyStore, newFilesystem: (root: LayerRef) => MergedFilesystem): Promise<Omit<ImageContents, 'close'>> {
   const skip = options.skip;
   // A skipped path is neither read nor kept: as if the image did not hold it.
   const requests = skip ? (options.requests ?? []).map((r) => ({ ...r, wants: (info: FileInfo) => !skip(info.path) && r.wants(info) })) : (options.requests ?? []);
-  const bodies = new BodyStore();
   const dropSkipped = (content: LayerContent): void => {
     if (skip) content.entries = EntryLog.from(content.entries, (e) => (skip(e.path) ? undefined : e), bodies);
   };
@@ -117,7 +139,7 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
     const content = await readRootfs(image.rootfs, ref, requests, bodies);
     dropSkipped(content);
     options.onLayer?.(content);
-    const fs = new MergedFilesystem(ref);
+    const fs = newFilesystem(ref);
     merge(fs, [content], bodies);
     return { fs, layers: [], perLayer: [content] };
   }
@@ -135,7 +157,7 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
     options.onLayer?.(content);
     return content;
   });
-  const fs = new MergedFilesystem(refs[0] ?? { index: 0, digest: '' });
+  const fs = newFilesystem(refs[0] ?? { index: 0, digest: '' });
   fs.warnings.push(...(image.warnings ?? []));
   merge(fs, contents, bodies);
   await readLinkedBodies(image, fs, requests, { maxLayerSize, bodies });

@@ -97,6 +97,11 @@ export class SqliteNodes implements NodeStore {
     this.sql.deleteBelow.run(id, id);
   }
 
+  /** Frees the database and its temp file. Later calls do nothing. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
   removeNode(_parent: number, _name: string, id: number): void {
     this.sql.deleteNode.run(id);
   }

@@ -44,7 +44,7 @@ export async function runAnalyzers(ctx: AnalyzerContext, analyzers: readonly Ana
   return { packages, warnings };
 }
 
-/** Reads the image once and inventories it: OS, OS packages, then application packages. */
+/** Reads the image once and inventories it: OS, OS packages, then application packages. The caller closes `contents`. */
 export async function inventoryImage(
   image: ResolvedImage,
   options: Omit<ReadImageOptions, 'requests'> & { analyzers?: readonly Analyzer[]; extraRequests?: readonly FileRequest[]; artifactIndex?: ArtifactIndex } = {},
@@ -52,8 +52,13 @@ export async function inventoryImage(
   const analyzers = options.analyzers ?? ALL_ANALYZERS;
   // Later stages (hardening) add their requests so the layers are still read only once.
   const contents = await readImage(image, { ...options, requests: [...fileRequests(analyzers), ...(options.extraRequests ?? [])] });
-  const os = detectOs(contents.fs);
-  const ctx: AnalyzerContext = { fs: contents.fs, ownedFiles: new Map(), ...(os ? { os } : {}), ...(options.artifactIndex ? { artifactIndex: options.artifactIndex } : {}) };
-  const { packages, warnings } = await runAnalyzers(ctx, analyzers);
-  return { contents, ...(os ? { os } : {}), packages, warnings: [...contents.fs.warnings, ...warnings] };
+  try {
+    const os = detectOs(contents.fs);
+    const ctx: AnalyzerContext = { fs: contents.fs, ownedFiles: new Map(), ...(os ? { os } : {}), ...(options.artifactIndex ? { artifactIndex: options.artifactIndex } : {}) };
+    const { packages, warnings } = await runAnalyzers(ctx, analyzers);
+    return { contents, ...(os ? { os } : {}), packages, warnings: [...contents.fs.warnings, ...warnings] };
+  } catch (err) {
+    contents.close();
+    throw err;
+  }
 }

@@ -2,7 +2,7 @@
 // `docker-registry` binary, our own instance on a free loopback port, the testbed's htpasswd file
 // for its users) configured to notify the server: skopeo pushes testbed images into it, the
 // registry's notifier posts to the server, the server pulls each pushed image with the credentials
-// configured for that registry, inventories it, matches it and stores it. The vulnerability data
+// configured for that registry, inventories it, runs the secret scanner, matches it and stores it. The vulnerability data
 // is the server tests' HAND-WRITTEN feed (invented CVE-2099-… ids, not real advisories). On each
 // store: with PostgreSQL, the jobs go through pg-boss.
 import assert from 'node:assert/strict';
@@ -158,6 +158,9 @@ ${notifications}`;
         ['CVE-2099-0101', 'musl'],
         ['CVE-2099-0101', 'musl-utils'],
       ]);
+      // The server ran the secret scanner as `image --server` does: the facts say secrets were looked for (none in this image).
+      const facts = (await server.ctx.store.findImageByDigest('reg', digest))?.facts;
+      assert.deepEqual(facts?.secrets, {}, `secrets scanned and counted: ${JSON.stringify(facts)}`);
       await settled(server);
       const jobs = await scanJobs();
       assert.equal(jobs.length, 1, 'blob pushes and the server\'s own pulls queue no scan');

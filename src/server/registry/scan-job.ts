@@ -1,12 +1,13 @@
 // A registry scan job: the server pulls one image (by digest) from a configured registry with that
-// registry's credentials, inventories it here, on premises, and stores it as a client submission
-// would be — the same SBOM (client.ts sbomForServer), read back and matched (submit.ts). The payload
+// registry's credentials, scans it here, on premises, as `image --server` would (inventory and secret
+// scanner), and stores it as that client's submission would be — the same SBOM with the same facts
+// (client.ts sbomForServer, imageFacts), read back and matched (submit.ts). The payload
 // is plain JSON, so any job queue can carry it.
 import { performance } from 'node:perf_hooks';
 import { PlimsollError } from '../../errors.js';
 import { parseReference, type ImageReference } from '../../image/reference.js';
 import { openRegistryImage } from '../../image/sources/registry.js';
-import { inventoryImage } from '../../inventory/run.js';
+import { scanResolved } from '../../scan.js';
 import { imageFacts, sbomForServer } from '../client.js';
 import type { JobContext } from '../jobs.js';
 import { readSbom } from '../sbom.js';
@@ -57,18 +58,28 @@ export async function runScanJob(payload: ScanJobPayload, ctx: JobContext): Prom
       ...(registry.password !== undefined ? { password: registry.password } : {}),
       insecure: registry.insecure,
     });
-    let inventory;
+    let stored: { image: { id: string }; packages: number; vulnerabilities: number } | undefined;
     try {
-      // The server scans inventory only, so its facts carry no secret counts (the admission gate then says secrets are not known).
-      inventory = readSbom(JSON.parse(sbomForServer(image, await inventoryImage(image), imageFacts(image, undefined))));
+      // The scan `image --server` runs, with the submission made here: the secret scanner runs too, and
+      // the stored facts carry how many secrets of each rule it found (never what or where).
+      const scan = await scanResolved(image, {
+        scanners: ['vuln', 'secret'],
+        remote: async (scanned, found, secrets) => {
+          const inventory = readSbom(JSON.parse(sbomForServer(scanned, found, imageFacts(scanned, secrets))));
+          await ctx.store.ensureProject(payload.project, new Date().toISOString());
+          const submitted = await submitInventory(ctx, payload.project, inventory);
+          if (!submitted) throw new PlimsollError('no vulnerability database yet: nothing to match against');
+          stored = { image: submitted.image, packages: inventory.packages.length, vulnerabilities: submitted.match.vulnerabilities.length };
+          return { match: submitted.match, notices: submitted.match.notices, attributions: submitted.match.attributions };
+        },
+      });
+      scan.inventory.contents.close();
     } finally {
       await image.close();
     }
-    await ctx.store.ensureProject(payload.project, new Date().toISOString());
-    const submitted = await submitInventory(ctx, payload.project, inventory);
-    if (!submitted) throw new PlimsollError('no vulnerability database yet: nothing to match against');
+    if (!stored) throw new Error('the scan made no submission');
     outcome = 'scanned';
-    return { ref, image: submitted.image.id, packages: inventory.packages.length, vulnerabilities: submitted.match.vulnerabilities.length };
+    return { ref, image: stored.image.id, packages: stored.packages, vulnerabilities: stored.vulnerabilities };
   } finally {
     ctx.metrics.observeScan((performance.now() - started) / 1000, outcome);
   }
