@@ -217,19 +217,24 @@ describe('planted secrets and misconfigurations', { skip: noUmoci }, () => {
   });
 });
 
+/** The config group alone, run on an image built from `steps`. */
+function configChecks(steps: ImageStep[]): Promise<ReturnType<typeof runHardening>> {
+  return withUmociImage(steps, 'test', async (layout) => {
+    const image = await openImage(`oci:${layout}:test`);
+    try {
+      const contents = await readImage(image, { requests: hardeningRequests(image.config) });
+      return runHardening({ image, contents, packages: [], groups: ['config'] });
+    } finally {
+      await image.close();
+    }
+  });
+}
+
 describe('check groups', { skip: noUmoci }, () => {
   it('config-only runs still mask history secrets', async () => {
     const token = `ghp_${base62(36)}`;
     const steps: ImageStep[] = [{ createdBy: `|1 GH_TOKEN=${token} /bin/sh -c curl -fsSL https://get.example.invalid/i.sh | sh`, write: [dir('app'), file('app/x', 'x')] }];
-    const r = await withUmociImage(steps, 'test', async (layout) => {
-      const image = await openImage(`oci:${layout}:test`);
-      try {
-        const contents = await readImage(image, { requests: hardeningRequests(image.config) });
-        return runHardening({ image, contents, packages: [], groups: ['config'] });
-      } finally {
-        await image.close();
-      }
-    });
+    const r = await configChecks(steps);
     assert.ok(r.findings.some((f) => f.id === 'PLD025'));
     assert.ok(!r.findings.some((f) => f.kind === 'secret'));
     assert.ok(!JSON.stringify(r.findings).includes(token));
@@ -240,15 +245,7 @@ describe('check groups', { skip: noUmoci }, () => {
       { createdBy: 'jib-maven-plugin:3.4.0', write: [dir('app'), file('app/x', 'x')] },
       { config: { exposedPorts: ['2375/tcp', '8080/tcp'] }, createdBy: 'jib-maven-plugin:3.4.0' },
     ];
-    const r = await withUmociImage(steps, 'test', async (layout) => {
-      const image = await openImage(`oci:${layout}:test`);
-      try {
-        const contents = await readImage(image, { requests: hardeningRequests(image.config) });
-        return runHardening({ image, contents, packages: [], groups: ['config'] });
-      } finally {
-        await image.close();
-      }
-    });
+    const r = await configChecks(steps);
     const ports = r.findings.filter((f) => f.id === 'PLD028');
     assert.deepEqual(ports.map((f) => [f.title, f.layer]), [['Remote-administration port exposed: 2375/tcp (Docker API without TLS)', undefined]]);
   });
