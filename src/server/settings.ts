@@ -10,6 +10,7 @@ import { loadAdmissionPolicies } from './admission/policy.js';
 import { checkUniqueNames, parseRegistry } from './registry/config.js';
 import { isPostgresUrl } from './postgres-store.js';
 import { defaultDataDir, parseInterval, type ServerOptions } from './serve.js';
+import { readSecretFile } from './secret-file.js';
 import { LOG_LEVELS, SETTINGS, envName } from './setting-specs.js';
 import type { WebhookTarget } from './webhook.js';
 
@@ -94,17 +95,6 @@ function webhookUrl(text: string, where: string): string {
   return text;
 }
 
-function secretFile(file: string, where: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-  } catch (err) {
-    throw new InputError(`${where}: ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if (text === '') throw new InputError(`${where}: ${file} is empty`);
-  return text;
-}
-
 type Settings = Map<string, { value: Raw; where: string }>;
 
 const text = (settings: Settings, name: string): { value: string; where: string } | undefined => settings.get(name) as { value: string; where: string } | undefined;
@@ -162,7 +152,7 @@ export function serverOptions(settings: Settings): Omit<ServerOptions, 'db'> & {
     host: listen.value,
     port: port(p.value, p.where),
     dbUpdateIntervalMs: parseInterval(interval.value, interval.where),
-    ...(metricsToken ? { metricsToken: secretFile(metricsToken.value, metricsToken.where) } : {}),
+    ...(metricsToken ? { metricsToken: readSecretFile(metricsToken.value, `${metricsToken.where}: ${metricsToken.value}`) } : {}),
     ...(tlsCert && tlsKey ? { tls: { cert: tlsCert.value, key: tlsKey.value } } : {}),
     ...(admissionPolicies ? { admissionPolicies: loadAdmissionPolicies(admissionPolicies.value) } : {}),
     logLevel: level.value as ServerOptions['logLevel'],

@@ -2,10 +2,10 @@
 // secrets — the pull credentials and the token its notifier presents — read from files or
 // environment variables named in the settings, never written in them (so they never reach a log,
 // a process listing or the config file).
-import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { PROJECT_NAME } from '../auth.js';
 import { parseInterval } from '../serve.js';
+import { readSecretFile } from '../secret-file.js';
 
 export interface RegistryConfig {
   /** The name the API and job payloads use: /api/v1/registries/{name}/... */
@@ -32,17 +32,7 @@ function secret(fields: Partial<Record<Key, string>>, what: 'password' | 'notify
   const file = fields[`${what}-file`];
   const env = fields[`${what}-env`];
   if (file !== undefined && env !== undefined) throw new InputError(`${where}: give ${what}-file or ${what}-env, not both`);
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new InputError(`${where}: ${what}-file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    const value = text.replace(/\r?\n$/, '');
-    if (value === '') throw new InputError(`${where}: ${what}-file ${file} is empty`);
-    return value;
-  }
+  if (file !== undefined) return readSecretFile(file, `${where}: ${what}-file ${file}`);
   if (env !== undefined) {
     const value = process.env[env];
     if (!value) throw new InputError(`${where}: ${what}-env: the environment variable ${env} is not set`);
