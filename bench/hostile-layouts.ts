@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { END, header, member } from '../test/adversarial/tar-variants.js';
 import { zipBytes } from '../test/helpers/zip.js';
 import { manifestOver, manifestWithin } from '../test/adversarial/large-manifests.js';
-import { MAX_MANIFEST_SIZE } from '../src/inventory/lang/common/parse.js';
+import { MAX_MANIFEST_SIZE } from '../src/ecosystems/common/parse.js';
 
 /** Writes a one-layer OCI layout whose uncompressed tar layer is the concatenation of `chunks`; returns the `oci:` reference. */
 export function writeStreamedLayout(chunks: Iterable<Buffer>): string {

@@ -1,7 +1,7 @@
 // The program the image runs (ENTRYPOINT, else CMD), and whether it is a static binary that needs no distribution.
 import type { ImageFilesystem } from '../image/files.js';
 import type { ImageConfigFile } from '../image/types.js';
-import { ElfError, parseElf } from '../inventory/lang/binary/elf.js';
+import { ElfError, parseElf } from '../ecosystems/common/binary/elf.js';
 import type { Package } from '../model/package.js';
 
 export interface EntryBinary {

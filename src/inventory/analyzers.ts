@@ -1,9 +1,9 @@
 import type { Analyzer } from './analyzer.js';
-import { apkAnalyzer } from './os/apk.js';
-import { dpkgAnalyzer } from './os/dpkg.js';
-import { rpmAnalyzer } from './os/rpm.js';
-import { BINARY_ANALYZERS } from './lang/binaries.js';
-import { MANIFEST_ANALYZERS } from './lang/manifests.js';
+import { apkAnalyzer } from '../ecosystems/apk/apk.js';
+import { dpkgAnalyzer } from '../ecosystems/deb/dpkg.js';
+import { rpmAnalyzer } from '../ecosystems/rpm/rpm.js';
+import { BINARY_ANALYZERS } from '../ecosystems/binaries.js';
+import { MANIFEST_ANALYZERS } from '../ecosystems/manifests.js';
 
 /** The OS package databases. */
 export const OS_ANALYZERS: readonly Analyzer[] = [dpkgAnalyzer, apkAnalyzer, rpmAnalyzer];

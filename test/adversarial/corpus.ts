@@ -9,7 +9,7 @@ import { TESTBED } from '../helpers/testbed.js';
 import { sha256, writeLayout } from '../helpers/make-image.js';
 import { END, base256, header, member } from './tar-variants.js';
 import { MANIFESTS, manifestOver, manifestWithin } from './large-manifests.js';
-import { MAX_MANIFEST_SIZE } from '../../src/inventory/lang/common/parse.js';
+import { MAX_MANIFEST_SIZE } from '../../src/ecosystems/common/parse.js';
 
 /** The warning of a file skipped for its size. */
 const TOO_LARGE = /larger than \d+ bytes/;

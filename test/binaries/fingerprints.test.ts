@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openImage } from '../../src/image/open.js';
-import { fingerprint } from '../../src/inventory/lang/binary/fingerprint.js';
+import { fingerprint } from '../../src/ecosystems/binary/fingerprint.js';
 import { inventoryImage } from '../../src/inventory/run.js';
 import type { Package } from '../../src/model/package.js';
 import type { NvdRecord } from '../../src/vulndb/types.js';

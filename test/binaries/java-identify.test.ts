@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PackageURL } from 'packageurl-js';
 import { openImage } from '../../src/image/open.js';
-import { javaArchiveAnalyzer } from '../../src/inventory/lang/java-archive.js';
+import { javaArchiveAnalyzer } from '../../src/ecosystems/maven/java-archive.js';
 import { inventoryImage } from '../../src/inventory/run.js';
 import type { Package } from '../../src/model/package.js';
 import { plimsoll } from '../helpers/cli.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { openImage } from '../../src/image/open.js';
-import { rustAuditableAnalyzer } from '../../src/inventory/lang/rust-auditable.js';
+import { rustAuditableAnalyzer } from '../../src/ecosystems/cargo/rust-auditable.js';
 import { inventoryImage, type InventoryResult } from '../../src/inventory/run.js';
 import { hasTool } from './tools.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { composerAnalyzer } from '../../src/inventory/lang/composer.js';
+import { composerAnalyzer } from '../../src/ecosystems/composer/composer.js';
 import type { Package } from '../../src/model/package.js';
 import { analyzeFiles, FIXTURES } from './helpers.js';
 

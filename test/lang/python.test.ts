@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pythonAnalyzer } from '../../src/inventory/lang/python.js';
+import { pythonAnalyzer } from '../../src/ecosystems/pypi/python.js';
 import type { Package } from '../../src/model/package.js';
 import { pep503Name, pypiPurl } from '../../src/model/purl.js';
 import { needTestbed } from '../helpers/testbed.js';

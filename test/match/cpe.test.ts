@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openImage } from '../../src/image/open.js';
-import { javaArchiveAnalyzer } from '../../src/inventory/lang/java-archive.js';
+import { javaArchiveAnalyzer } from '../../src/ecosystems/maven/java-archive.js';
 import { inventoryImage } from '../../src/inventory/run.js';
 import { cpeCandidates } from '../../src/match/cpe/candidates.js';
 import { evaluateConfiguration, type CpeTarget } from '../../src/match/cpe/configuration.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ImageFilesystem } from '../../src/image/files.js';
 import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
-import { apkAnalyzer } from '../../src/inventory/os/apk.js';
+import { apkAnalyzer } from '../../src/ecosystems/apk/apk.js';
 import { needTestbed } from '../helpers/testbed.js';
 import { fsFromFiles } from './memory-fs.js';
 import { testbedFs } from './testbed-fs.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ImageFilesystem } from '../../src/image/files.js';
 import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
-import { dep5Licenses, dpkgAnalyzer } from '../../src/inventory/os/dpkg.js';
+import { dep5Licenses, dpkgAnalyzer } from '../../src/ecosystems/deb/dpkg.js';
 import { needTestbed, TESTBED } from '../helpers/testbed.js';
 import { fsFromFiles } from './memory-fs.js';
 import { testbedFs } from './testbed-fs.js';

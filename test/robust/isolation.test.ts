@@ -2,7 +2,7 @@
 // warning names the file that was skipped.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { npmAnalyzer } from '../../src/inventory/lang/npm.js';
+import { npmAnalyzer } from '../../src/ecosystems/npm/npm.js';
 import { analyzeFiles } from '../lang/helpers.js';
 
 /** A v1 package-lock.json whose `dependencies` nest `depth` levels deep. */

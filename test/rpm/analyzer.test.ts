@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
-import { parseSourceRpm, rpmAnalyzer } from '../../src/inventory/os/rpm.js';
-import { readRpmDatabase } from '../../src/inventory/os/rpmdb/database.js';
+import { parseSourceRpm, rpmAnalyzer } from '../../src/ecosystems/rpm/rpm.js';
+import { readRpmDatabase } from '../../src/ecosystems/rpm/rpmdb/database.js';
 import { LAYER, memoryFs, type MemoryEntry } from './memory-fs.js';
 import { databaseBytes, truthRows } from './reference.js';
 import type { LayerRef } from '../../src/model/layer.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHARED } from '../helpers/testbed.js';
-import type { RpmHeader } from '../../src/inventory/os/rpmdb/header.js';
+import type { RpmHeader } from '../../src/ecosystems/rpm/rpmdb/header.js';
 
 export const RPMDB_DIR = join(SHARED, 'testbed', 'rpmdb');
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { versions, type VersionScheme } from '../../src/versions/index.js';
-import { normalizeComposer } from '../../src/versions/composer.js';
+import { normalizeComposer } from '../../src/ecosystems/composer/version.js';
 
 function assertAscending(scheme: VersionScheme, list: string[]): void {
   for (let i = 0; i < list.length; i++) {

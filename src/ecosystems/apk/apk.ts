@@ -1,0 +1,104 @@
+// Alpine, Wolfi and Chainguard packages: the apk database lib/apk/db/installed.
+import type { CapturedFile, FileInfo } from '../../image/files.js';
+import { packageId } from '../../model/inventory.js';
+import type { Package, ScanWarning } from '../../model/package.js';
+import { apkPurl } from '../../model/purl.js';
+import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
+import { missingDatabase } from '../common/missing-database.js';
+
+const INSTALLED = 'lib/apk/db/installed';
+/** Distributions whose packages only apk records. */
+const APK_FAMILIES = new Set(['alpine', 'wolfi', 'chainguard']);
+
+export interface ApkEntry {
+  name?: string;
+  version?: string;
+  arch?: string;
+  origin?: string;
+  license?: string;
+  commit?: string;
+  /** Files the package installed (`F:` directory + `R:` name), without a leading slash. */
+  files: string[];
+}
+
+/** Parses the database: paragraphs of `K:value` lines separated by blank lines. */
+export function parseApkInstalled(text: string): ApkEntry[] {
+  const entries: ApkEntry[] = [];
+  let entry: ApkEntry | undefined;
+  let dir = '';
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') {
+      entry = undefined;
+      continue;
+    }
+    if (line[1] !== ':') continue;
+    if (!entry) {
+      entry = { files: [] };
+      dir = '';
+      entries.push(entry);
+    }
+    const value = line.slice(2);
+    switch (line[0]) {
+      case 'P': entry.name = value; break;
+      case 'V': entry.version = value; break;
+      case 'A': entry.arch = value; break;
+      case 'o': entry.origin = value; break;
+      case 'L': entry.license = value; break;
+      case 'c': entry.commit = value; break;
+      case 'F': dir = value.replace(/^\/+|\/+$/g, ''); break;
+      case 'R': entry.files.push(dir ? `${dir}/${value}` : value); break;
+    }
+  }
+  return entries;
+}
+
+function readDatabase(file: CapturedFile, ctx: AnalyzerContext, warnings: ScanWarning[]): Package[] {
+  const text = file.body.toString('utf8');
+  if (text.trim() === '') {
+    warnings.push({ path: file.path, message: 'apk database is empty: no packages recorded' });
+    return [];
+  }
+  const entries = parseApkInstalled(text);
+  const packages: Package[] = [];
+  entries.forEach((entry, i) => {
+    const { name, version } = entry;
+    if (!name || !version) {
+      const truncated = i === entries.length - 1 && !text.endsWith('\n');
+      warnings.push({
+        path: file.path,
+        message: `${name ? `package ${name}` : `entry ${i + 1}`}: ${truncated ? 'truncated' : 'incomplete'} entry (missing ${name ? 'V' : 'P'}:); skipped`,
+      });
+      return;
+    }
+    const id = packageId('apk', name, version, file.path);
+    for (const path of entry.files) ctx.ownedFiles.set(path, id);
+    const source = { name: entry.origin ?? name, version };
+    packages.push({
+      id,
+      name,
+      version,
+      type: 'apk',
+      purl: apkPurl({ name, version, arch: entry.arch, sourceName: source.name, sourceVersion: version }, ctx.os),
+      source,
+      ...(entry.arch ? { arch: entry.arch } : {}),
+      ...(entry.license ? { licenses: [entry.license] } : {}),
+      // apk keeps one database file, so its layer is the last one that ran apk: per-package layers are not recorded.
+      locations: [{ path: file.path, layer: file.layer }],
+      ...(entry.commit ? { metadata: { commit: entry.commit } } : {}),
+    });
+  });
+  return packages;
+}
+
+function analyze(ctx: AnalyzerContext): AnalyzerResult {
+  const warnings: ScanWarning[] = [];
+  const file = ctx.fs.read(INSTALLED);
+  if (!file && APK_FAMILIES.has(ctx.os?.family ?? '')) warnings.push(missingDatabase(ctx.fs, INSTALLED, 'apk'));
+  return { packages: file ? readDatabase(file, ctx, warnings) : [], warnings };
+}
+
+export const apkAnalyzer: Analyzer = {
+  name: 'apk',
+  wants: (info: FileInfo) => info.path === INSTALLED,
+  analyze: async (ctx) => analyze(ctx),
+};

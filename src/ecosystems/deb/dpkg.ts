@@ -1,0 +1,232 @@
+// Debian packages: the dpkg status database (or distroless status.d/), owned files and DEP-5 licences.
+import type { CapturedFile, FileInfo, ImageFilesystem } from '../../image/files.js';
+import { packageId } from '../../model/inventory.js';
+import type { Package, ScanWarning } from '../../model/package.js';
+import { debPurl } from '../../model/purl.js';
+import { missingDatabase } from '../common/missing-database.js';
+import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
+import type { LayerRef } from '../../model/layer.js';
+
+const STATUS = 'var/lib/dpkg/status';
+const STATUS_D = 'var/lib/dpkg/status.d/';
+const INFO = 'var/lib/dpkg/info/';
+const DOC = 'usr/share/doc/';
+
+/** One control paragraph: field names as written, values with continuation lines joined by '\n'. */
+export type Paragraph = Map<string, string>;
+
+/** Bytes decoded at a time: a database of any size is read a window at a time, never as one string. */
+const WINDOW = 1024 * 1024;
+
+/** The lines of a file, decoded a window at a time (each window ends at a newline). */
+export function* linesOf(body: Buffer): Generator<string> {
+  for (let start = 0; start < body.length; ) {
+    const newline = body.indexOf(0x0a, Math.min(start + WINDOW, body.length) - 1);
+    const end = newline < 0 ? body.length : newline + 1;
+    const lines = body.toString('utf8', start, end).split('\n');
+    if (end === newline + 1) lines.pop();
+    yield* lines;
+    start = end;
+  }
+}
+
+/** Splits deb822 lines into paragraphs, one at a time (lines without a colon are ignored, as dpkg does with junk). */
+export function* deb822Paragraphs(lines: Iterable<string>): Generator<Paragraph> {
+  let current: Paragraph | undefined;
+  let lastKey: string | undefined;
+  for (const line of lines) {
+    if (line.trim() === '') {
+      if (current) yield current;
+      current = undefined;
+      lastKey = undefined;
+      continue;
+    }
+    if ((line[0] === ' ' || line[0] === '\t') && current && lastKey) {
+      current.set(lastKey, `${current.get(lastKey)}\n${line.slice(1)}`);
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    current ??= new Map();
+    lastKey = line.slice(0, colon);
+    current.set(lastKey, line.slice(colon + 1).trim());
+  }
+  if (current) yield current;
+}
+
+/** Splits deb822 text into paragraphs. */
+export function parseDeb822(text: string): Paragraph[] {
+  return [...deb822Paragraphs(text.split('\n'))];
+}
+
+function isStatusFile(path: string): boolean {
+  return path === STATUS || (path.startsWith(STATUS_D) && !path.slice(STATUS_D.length).includes('/'));
+}
+
+function isInfoFile(path: string): boolean {
+  return path.startsWith(INFO) && (path.endsWith('.list') || path.endsWith('.md5sums'));
+}
+
+/** `usr/share/doc/<pkg>/copyright`, exactly one directory deep. */
+function isCopyright(path: string): boolean {
+  if (!path.startsWith(DOC) || !path.endsWith('/copyright')) return false;
+  return !path.slice(DOC.length, -'/copyright'.length).includes('/');
+}
+
+/** Licence short names of a machine-readable (DEP-5) copyright file; none for free-form ones. */
+export function dep5Licenses(text: string): string[] {
+  const paragraphs = parseDeb822(text);
+  const header = paragraphs[0];
+  if (!header || !/copyright-format|dep5/i.test(header.get('Format') ?? header.get('Format-Specification') ?? '')) return [];
+  const names = new Set<string>();
+  const withFiles = paragraphs.filter((p) => p.has('Files'));
+  for (const paragraph of withFiles.length > 0 ? withFiles : paragraphs) {
+    const name = paragraph.get('License')?.split('\n')[0]?.trim();
+    if (name) names.add(name);
+  }
+  return [...names];
+}
+
+interface DebEntry {
+  name: string;
+  version: string;
+  arch: string;
+  sourceName: string;
+  sourceVersion: string;
+  /** The database file that records the package. */
+  file: CapturedFile;
+}
+
+/** `Source: name (version)` → name and version; the binary's own when absent. */
+function sourceOf(paragraph: Paragraph, name: string, version: string): { sourceName: string; sourceVersion: string } {
+  const m = /^(\S+)(?:\s+\((.+)\))?/.exec(paragraph.get('Source') ?? '');
+  return { sourceName: m?.[1] ?? name, sourceVersion: m?.[2]?.trim() || version };
+}
+
+/**
+ * Installed packages of one database file. dpkg-query lists `ii` and `hi` (held) entries; distroless
+ * paragraphs have no Status and count as installed. Incomplete paragraphs become warnings.
+ */
+function readDatabase(file: CapturedFile, distroless: boolean, warnings: ScanWarning[]): DebEntry[] {
+  const body = file.body;
+  const entries: DebEntry[] = [];
+  // One paragraph ahead, to know which is the last (a file cut short truncates only that one).
+  const paragraphs = deb822Paragraphs(linesOf(body));
+  const advance = (): Paragraph | undefined => paragraphs.next().value ?? undefined;
+  let next = advance();
+  if (!next && body.every((b) => b <= 0x20)) {
+    warnings.push({ path: file.path, message: 'dpkg database is empty: no packages recorded' });
+    return [];
+  }
+  for (let i = 0; next; i++) {
+    const paragraph = next;
+    next = advance();
+    const name = paragraph.get('Package');
+    const status = paragraph.get('Status');
+    const version = paragraph.get('Version');
+    const arch = paragraph.get('Architecture');
+    if (!name || !version || !arch || (!distroless && !status)) {
+      const what = name ? `package ${name}` : `paragraph ${i + 1}`;
+      const truncated = !next && body[body.length - 1] !== 0x0a;
+      warnings.push({
+        path: file.path,
+        message: `${what}: ${truncated ? 'truncated' : 'incomplete'} entry (missing ${[!name && 'Package', !version && 'Version', !arch && 'Architecture', !distroless && !status && 'Status'].filter(Boolean).join(', ')}); skipped`,
+      });
+      continue;
+    }
+    if (status) {
+      const [want, , state] = status.split(/\s+/);
+      if ((want !== 'install' && want !== 'hold') || state !== 'installed') continue;
+    }
+    entries.push({ name, version, arch, ...sourceOf(paragraph, name, version), file });
+  }
+  return entries;
+}
+
+/** Owned paths (no leading slash) from a `.list` (one path a line) or `.md5sums` (`<md5>  <path>`). */
+function ownedPaths(file: CapturedFile): string[] {
+  const md5 = file.path.endsWith('.md5sums');
+  const paths: string[] = [];
+  for (const line of linesOf(file.body)) {
+    const path = (md5 ? line.replace(/^[0-9a-f]+\s+/, '') : line).replace(/^\/+/, '').replace(/\/+$/, '');
+    if (path !== '' && path !== '.') paths.push(path);
+  }
+  return paths;
+}
+
+/** Adds a path and, when a symlinked directory (merged /usr) puts it elsewhere, where it really is. */
+function addOwned(fs: ImageFilesystem, owned: Map<string, string>, path: string, owner: string): void {
+  owned.set(path, owner);
+  const real = fs.resolve(path)?.path;
+  if (real && real !== path) owned.set(real, owner);
+}
+
+/**
+ * The layer that last changed a package: its `info/<pkg>.list` is written only when the package
+ * is installed or upgraded, while `status` is rewritten by every dpkg run (in debian-app the top
+ * layer's `dpkg --purge` rewrote it, which would put every package in that layer). Distroless
+ * status.d/<pkg> files are per package already.
+ */
+function installLayer(entry: DebEntry, info: CapturedFile[]): LayerRef {
+  if (entry.file.path !== STATUS) return entry.file.layer;
+  return (info.find((f) => f.path.endsWith('.list')) ?? info[0] ?? entry.file).layer;
+}
+
+function infoFiles(fs: ImageFilesystem, entry: DebEntry): CapturedFile[] {
+  if (entry.file.path !== STATUS) {
+    const md5 = fs.read(`${entry.file.path}.md5sums`);
+    return md5 ? [md5] : [];
+  }
+  const names = [`${entry.name}:${entry.arch}`, entry.name];
+  return names.flatMap((n) => [fs.read(`${INFO}${n}.list`), fs.read(`${INFO}${n}.md5sums`)]).filter((f): f is CapturedFile => f !== undefined);
+}
+
+function analyze(ctx: AnalyzerContext): AnalyzerResult {
+  const { fs } = ctx;
+  const warnings: ScanWarning[] = [];
+  const entries: DebEntry[] = [];
+  const status = fs.read(STATUS);
+  if (status) entries.push(...readDatabase(status, false, warnings));
+  const seen = new Set(entries.map((e) => `${e.name}:${e.arch}`));
+  const distroless = fs
+    .captured((f) => isStatusFile(f.path) && f.path !== STATUS && !f.path.endsWith('.md5sums'))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  if (!status && distroless.length === 0 && (ctx.os?.family === 'debian' || ctx.os?.family === 'ubuntu')) warnings.push(missingDatabase(fs, STATUS, 'dpkg'));
+  for (const file of distroless) {
+    // status.d also holds files that are not control paragraphs (`<pkg>.md5sums`, sometimes others).
+    if (!file.body.subarray(0, 8).toString('latin1').startsWith('Package:')) continue;
+    for (const entry of readDatabase(file, true, warnings)) {
+      if (!seen.has(`${entry.name}:${entry.arch}`)) entries.push(entry);
+    }
+  }
+
+  const packages: Package[] = entries.map((entry) => {
+    const id = packageId('deb', entry.name, entry.version, entry.file.path, entry.arch);
+    const info = infoFiles(fs, entry);
+    for (const file of info) for (const path of ownedPaths(file)) addOwned(fs, ctx.ownedFiles, path, id);
+    const copyright = fs.read(`${DOC}${entry.name}/copyright`);
+    const licenses = copyright ? dep5Licenses(copyright.body.toString('utf8')) : [];
+    return {
+      id,
+      name: entry.name,
+      version: entry.version,
+      type: 'deb',
+      purl: debPurl(entry, ctx.os),
+      source: { name: entry.sourceName, version: entry.sourceVersion },
+      arch: entry.arch,
+      ...(licenses.length > 0 ? { licenses } : {}),
+      locations: [{ path: entry.file.path, layer: installLayer(entry, info) }],
+    };
+  });
+  return { packages, warnings };
+}
+
+export const dpkgAnalyzer: Analyzer = {
+  name: 'dpkg',
+  wants(info: FileInfo): boolean {
+    return isStatusFile(info.path) || isInfoFile(info.path) || isCopyright(info.path);
+  },
+  // A status file is parsed a window at a time, so one past the default 64 MiB (an archive mirror's worth) is still read.
+  maxFileSize: 256 * 1024 * 1024,
+  analyze: async (ctx) => analyze(ctx),
+};
