@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { npmAnalyzer } from '../../src/ecosystems/npm/npm.js';
-import { analyzeFiles } from '../lang/helpers.js';
+import { analyzeFiles } from '../ecosystems/helpers.js';
 
 /** A v1 package-lock.json whose `dependencies` nest `depth` levels deep. */
 function deepLock(depth: number): string {

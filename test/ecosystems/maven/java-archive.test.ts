@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PackageURL } from 'packageurl-js';
-import type { CapturedFile } from '../../src/image/files.js';
-import { openImage } from '../../src/image/open.js';
-import { DEFAULT_JAVA_LIMITS, javaArchiveAnalyzer, readJavaArchive } from '../../src/ecosystems/maven/java-archive.js';
-import { parseProperties } from '../../src/ecosystems/maven/java-metadata.js';
-import { inventoryImage } from '../../src/inventory/run.js';
-import type { Package } from '../../src/model/package.js';
-import { hasTool } from './tools.js';
+import type { CapturedFile } from '../../../src/image/files.js';
+import { openImage } from '../../../src/image/open.js';
+import { DEFAULT_JAVA_LIMITS, javaArchiveAnalyzer, readJavaArchive } from '../../../src/ecosystems/maven/java-archive.js';
+import { parseProperties } from '../../../src/ecosystems/maven/java-metadata.js';
+import { inventoryImage } from '../../../src/inventory/run.js';
+import type { Package } from '../../../src/model/package.js';
+import { hasTool } from '../common/binary/tools.js';
 
 const DEBIAN_JARS = ['commons-io.jar', 'commons-cli.jar', 'atinject-jsr330-api-1.0.jar', 'aopalliance-1.0.jar'].map((j) => `/usr/share/java/${j}`);
 const missing = [

@@ -10,17 +10,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PackageURL } from 'packageurl-js';
-import { openImage } from '../../src/image/open.js';
-import { javaArchiveAnalyzer } from '../../src/ecosystems/maven/java-archive.js';
-import { inventoryImage } from '../../src/inventory/run.js';
-import type { Package } from '../../src/model/package.js';
-import { plimsoll } from '../helpers/cli.js';
-import { gzLayer, writeLayout } from '../helpers/make-image.js';
-import { hasTool } from './tools.js';
+import { openImage } from '../../../src/image/open.js';
+import { javaArchiveAnalyzer } from '../../../src/ecosystems/maven/java-archive.js';
+import { inventoryImage } from '../../../src/inventory/run.js';
+import type { Package } from '../../../src/model/package.js';
+import { plimsoll } from '../../helpers/cli.js';
+import { gzLayer, writeLayout } from '../../helpers/make-image.js';
+import { hasTool } from '../common/binary/tools.js';
 
 const LOG4J = '/usr/share/java/log4j-1.2-1.2.17.jar';
 const COLLECTIONS = '/usr/share/java/commons-collections3-3.2.2.jar';
-const GHSA = join(import.meta.dirname, '../fixtures/osv-ghsa-log4j');
+const GHSA = join(import.meta.dirname, '../../fixtures/osv-ghsa-log4j');
 const missing = [...['jar', 'zip'].filter((t) => !hasTool('sh', ['-c', `command -v ${t}`])), ...[LOG4J, COLLECTIONS, '/usr/share/maven-repo'].filter((p) => !existsSync(p))];
 const skip = missing.length > 0 ? `missing: ${missing.join(', ')} (apt liblog4j1.2-java libcommons-collections3-java default-jdk-headless zip)` : undefined;
 

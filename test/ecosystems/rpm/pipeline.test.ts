@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { openImage } from '../../src/image/open.js';
-import { rpmAnalyzer } from '../../src/ecosystems/rpm/rpm.js';
-import { readRpmDatabase } from '../../src/ecosystems/rpm/rpmdb/database.js';
-import { inventoryImage } from '../../src/inventory/run.js';
-import { tarBytes, writeLayout, type TarEntry } from '../helpers/make-image.js';
+import { openImage } from '../../../src/image/open.js';
+import { rpmAnalyzer } from '../../../src/ecosystems/rpm/rpm.js';
+import { readRpmDatabase } from '../../../src/ecosystems/rpm/rpmdb/database.js';
+import { inventoryImage } from '../../../src/inventory/run.js';
+import { tarBytes, writeLayout, type TarEntry } from '../../helpers/make-image.js';
 import { databaseBytes, rpmAvailable, rpmQuery } from './reference.js';
 
 /** The database after `rpm -e --justdb` of one package, written by rpm on a scratch copy. */

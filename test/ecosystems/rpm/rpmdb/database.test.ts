@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readRpmDatabase } from '../../src/ecosystems/rpm/rpmdb/database.js';
-import { DATABASES, databaseBytes, RPMDB_DIR, rpmAvailable, rpmQuery, truthRow, truthRows } from './reference.js';
+import { readRpmDatabase } from '../../../../src/ecosystems/rpm/rpmdb/database.js';
+import { DATABASES, databaseBytes, RPMDB_DIR, rpmAvailable, rpmQuery, truthRow, truthRows } from '../reference.js';
 
 const EXPECTED_BACKEND = { Packages: 'bdb', 'Packages.db': 'ndb', 'rpmdb.sqlite': 'sqlite' } as const;
 const noRpm = rpmAvailable() ? undefined : 'the rpm binary is not installed (apt-get install rpm)';

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { composerAnalyzer } from '../../src/ecosystems/composer/composer.js';
-import type { Package } from '../../src/model/package.js';
-import { analyzeFiles, FIXTURES } from './helpers.js';
+import { composerAnalyzer } from '../../../src/ecosystems/composer/composer.js';
+import type { Package } from '../../../src/model/package.js';
+import { analyzeFiles, FIXTURES } from '../helpers.js';
 
 const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
 const show = (file: string): string[] =>

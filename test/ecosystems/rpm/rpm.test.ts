@@ -2,13 +2,13 @@
 // objects it makes (checked against the rpm -qa truth), owned files and warnings.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
-import { parseSourceRpm, rpmAnalyzer } from '../../src/ecosystems/rpm/rpm.js';
-import { readRpmDatabase } from '../../src/ecosystems/rpm/rpmdb/database.js';
+import type { AnalyzerContext } from '../../../src/inventory/analyzer.js';
+import { parseSourceRpm, rpmAnalyzer } from '../../../src/ecosystems/rpm/rpm.js';
+import { readRpmDatabase } from '../../../src/ecosystems/rpm/rpmdb/database.js';
 import { LAYER, memoryFs, type MemoryEntry } from './memory-fs.js';
 import { databaseBytes, truthRows } from './reference.js';
-import type { LayerRef } from '../../src/model/layer.js';
-import type { OsInfo } from '../../src/model/os.js';
+import type { LayerRef } from '../../../src/model/layer.js';
+import type { OsInfo } from '../../../src/model/os.js';
 
 function context(entries: MemoryEntry[], os?: OsInfo): AnalyzerContext {
   return { fs: memoryFs(entries), ownedFiles: new Map(), ...(os ? { os } : {}) };

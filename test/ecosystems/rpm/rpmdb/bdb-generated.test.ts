@@ -3,10 +3,10 @@
 // and compared with that database's rpm -qa truth; rpm itself reads each one as a check.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readRpmDatabase } from '../../src/ecosystems/rpm/rpmdb/database.js';
-import { readSqlite } from '../../src/ecosystems/rpm/rpmdb/sqlite.js';
-import { dbLoad, noDbLoad, rpmPairs } from './db-load.js';
-import { databaseBytes, rpmAvailable, rpmQuery, truthRow, truthRows } from './reference.js';
+import { readRpmDatabase } from '../../../../src/ecosystems/rpm/rpmdb/database.js';
+import { readSqlite } from '../../../../src/ecosystems/rpm/rpmdb/sqlite.js';
+import { dbLoad, noDbLoad, rpmPairs } from '../db-load.js';
+import { databaseBytes, rpmAvailable, rpmQuery, truthRow, truthRows } from '../reference.js';
 
 describe('Berkeley DB written by db_load', { skip: noDbLoad }, () => {
   const blobs = readSqlite(databaseBytes('cbl-mariner-2.0', 'rpmdb.sqlite')).blobs;

@@ -7,15 +7,15 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openImage } from '../../src/image/open.js';
-import { ElfError, parseElf } from '../../src/ecosystems/common/binary/elf.js';
-import { goBinaryAnalyzer, goPackages, stdlibVersion } from '../../src/ecosystems/golang/go-binary.js';
-import { readGoBuildInfo } from '../../src/ecosystems/golang/go-buildinfo.js';
-import { goModAnalyzer, parseGoMod } from '../../src/ecosystems/golang/go-mod.js';
-import { inventoryImage } from '../../src/inventory/run.js';
-import type { Package } from '../../src/model/package.js';
-import { pointerFormatElf } from './hand-built-elf.js';
-import { hasTool } from './tools.js';
+import { openImage } from '../../../src/image/open.js';
+import { ElfError, parseElf } from '../../../src/ecosystems/common/binary/elf.js';
+import { goBinaryAnalyzer, goPackages, stdlibVersion } from '../../../src/ecosystems/golang/go-binary.js';
+import { readGoBuildInfo } from '../../../src/ecosystems/golang/go-buildinfo.js';
+import { goModAnalyzer, parseGoMod } from '../../../src/ecosystems/golang/go-mod.js';
+import { inventoryImage } from '../../../src/inventory/run.js';
+import type { Package } from '../../../src/model/package.js';
+import { pointerFormatElf } from '../common/binary/hand-built-elf.js';
+import { hasTool } from '../common/binary/tools.js';
 
 const GO = hasTool('go', ['version']);
 

@@ -1,7 +1,7 @@
 // A tiny in-memory ImageFilesystem for analyzer tests: regular files with captured bodies,
 // and symlinks, followed as MergedFilesystem does (`get` like lstat, `resolve` and `read` to the end).
-import type { CapturedFile, ImageFilesystem, IndexedFile } from '../../src/image/files.js';
-import type { LayerRef } from '../../src/model/layer.js';
+import type { CapturedFile, ImageFilesystem, IndexedFile } from '../../../src/image/files.js';
+import type { LayerRef } from '../../../src/model/layer.js';
 
 export interface MemoryEntry {
   path: string;

@@ -2,13 +2,13 @@
 // problems and the packages that are still readable (all of them genuine), and never throws.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readRpmDatabase, type RpmDatabase } from '../../src/ecosystems/rpm/rpmdb/database.js';
-import { parseRpmHeader, RpmHeaderError } from '../../src/ecosystems/rpm/rpmdb/header.js';
-import { readBerkeleyDb } from '../../src/ecosystems/rpm/rpmdb/bdb.js';
-import { readNdb } from '../../src/ecosystems/rpm/rpmdb/ndb.js';
-import { readSqlite } from '../../src/ecosystems/rpm/rpmdb/sqlite.js';
-import { dbLoad, noDbLoad, rpmPairs } from './db-load.js';
-import { DATABASES, databaseBytes, truthRow, truthRows } from './reference.js';
+import { readRpmDatabase, type RpmDatabase } from '../../../../src/ecosystems/rpm/rpmdb/database.js';
+import { parseRpmHeader, RpmHeaderError } from '../../../../src/ecosystems/rpm/rpmdb/header.js';
+import { readBerkeleyDb } from '../../../../src/ecosystems/rpm/rpmdb/bdb.js';
+import { readNdb } from '../../../../src/ecosystems/rpm/rpmdb/ndb.js';
+import { readSqlite } from '../../../../src/ecosystems/rpm/rpmdb/sqlite.js';
+import { dbLoad, noDbLoad, rpmPairs } from '../db-load.js';
+import { DATABASES, databaseBytes, truthRow, truthRows } from '../reference.js';
 
 /** Deterministic junk (a linear congruential generator), so a failure can be replayed. */
 function junk(length: number, seed = 7): Buffer {

@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { rpmAnalyzer } from '../../src/ecosystems/rpm/rpm.js';
-import { readRpmDatabase } from '../../src/ecosystems/rpm/rpmdb/database.js';
+import { rpmAnalyzer } from '../../../src/ecosystems/rpm/rpm.js';
+import { readRpmDatabase } from '../../../src/ecosystems/rpm/rpmdb/database.js';
 import { memoryFs } from './memory-fs.js';
 import { rpmQuery } from './reference.js';
 

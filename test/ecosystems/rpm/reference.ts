@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHARED } from '../helpers/testbed.js';
-import type { RpmHeader } from '../../src/ecosystems/rpm/rpmdb/header.js';
+import { SHARED } from '../../helpers/testbed.js';
+import type { RpmHeader } from '../../../src/ecosystems/rpm/rpmdb/header.js';
 
 export const RPMDB_DIR = join(SHARED, 'testbed', 'rpmdb');
 

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
-import { openImage } from '../../src/image/open.js';
-import { rustAuditableAnalyzer } from '../../src/ecosystems/cargo/rust-auditable.js';
-import { inventoryImage, type InventoryResult } from '../../src/inventory/run.js';
-import { hasTool } from './tools.js';
+import { openImage } from '../../../src/image/open.js';
+import { rustAuditableAnalyzer } from '../../../src/ecosystems/cargo/rust-auditable.js';
+import { inventoryImage, type InventoryResult } from '../../../src/inventory/run.js';
+import { hasTool } from '../common/binary/tools.js';
 
 const RUSTC = hasTool('rustc', ['--version']);
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { cargoLockAnalyzer } from '../../src/ecosystems/cargo/cargo-lock.js';
-import { analyzeFiles, FIXTURES } from './helpers.js';
+import { cargoLockAnalyzer } from '../../../src/ecosystems/cargo/cargo-lock.js';
+import { analyzeFiles, FIXTURES } from '../helpers.js';
 
 const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
 

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ImageFilesystem } from '../../src/image/files.js';
-import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
-import { dep5Licenses, dpkgAnalyzer } from '../../src/ecosystems/deb/dpkg.js';
-import { needTestbed, TESTBED } from '../helpers/testbed.js';
-import { fsFromFiles } from './memory-fs.js';
-import { testbedFs } from './testbed-fs.js';
-import { TESTBED_IMAGES, truthRows } from './truth.js';
+import type { ImageFilesystem } from '../../../src/image/files.js';
+import type { AnalyzerContext } from '../../../src/inventory/analyzer.js';
+import { dep5Licenses, dpkgAnalyzer } from '../../../src/ecosystems/deb/dpkg.js';
+import { needTestbed, TESTBED } from '../../helpers/testbed.js';
+import { fsFromFiles } from '../../os/memory-fs.js';
+import { testbedFs } from '../../os/testbed-fs.js';
+import { TESTBED_IMAGES, truthRows } from '../../os/truth.js';
 
 function image(name: string) {
   const found = TESTBED_IMAGES.find((i) => i.name === name);

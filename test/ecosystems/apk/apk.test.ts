@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ImageFilesystem } from '../../src/image/files.js';
-import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
-import { apkAnalyzer } from '../../src/ecosystems/apk/apk.js';
-import { needTestbed } from '../helpers/testbed.js';
-import { fsFromFiles } from './memory-fs.js';
-import { testbedFs } from './testbed-fs.js';
-import { TESTBED_IMAGES, truthRows } from './truth.js';
+import type { ImageFilesystem } from '../../../src/image/files.js';
+import type { AnalyzerContext } from '../../../src/inventory/analyzer.js';
+import { apkAnalyzer } from '../../../src/ecosystems/apk/apk.js';
+import { needTestbed } from '../../helpers/testbed.js';
+import { fsFromFiles } from '../../os/memory-fs.js';
+import { testbedFs } from '../../os/testbed-fs.js';
+import { TESTBED_IMAGES, truthRows } from '../../os/truth.js';
 
 async function run(fs: ImageFilesystem) {
   const ctx: AnalyzerContext = { fs, ownedFiles: new Map() };

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
-import { npmAnalyzer } from '../../src/ecosystems/npm/npm.js';
-import { apkAnalyzer } from '../../src/ecosystems/apk/apk.js';
-import type { Package } from '../../src/model/package.js';
-import { needTestbed } from '../helpers/testbed.js';
-import { fsFromFiles } from '../os/memory-fs.js';
-import { truthRows } from '../os/truth.js';
-import { analyzeFiles, debianAppInventory, FIXTURES, fixtureFiles, ids } from './helpers.js';
+import type { AnalyzerContext } from '../../../src/inventory/analyzer.js';
+import { npmAnalyzer } from '../../../src/ecosystems/npm/npm.js';
+import { apkAnalyzer } from '../../../src/ecosystems/apk/apk.js';
+import type { Package } from '../../../src/model/package.js';
+import { needTestbed } from '../../helpers/testbed.js';
+import { fsFromFiles } from '../../os/memory-fs.js';
+import { truthRows } from '../../os/truth.js';
+import { analyzeFiles, debianAppInventory, FIXTURES, fixtureFiles, ids } from '../helpers.js';
 
 interface LsNode {
   version?: string;

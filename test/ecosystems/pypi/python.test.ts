@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pythonAnalyzer } from '../../src/ecosystems/pypi/python.js';
-import type { Package } from '../../src/model/package.js';
-import { pep503Name, pypiPurl } from '../../src/model/purl.js';
-import { needTestbed } from '../helpers/testbed.js';
-import { truthRows } from '../os/truth.js';
-import { analyzeFiles, debianAppInventory, FIXTURES, fixtureFiles } from './helpers.js';
+import { pythonAnalyzer } from '../../../src/ecosystems/pypi/python.js';
+import type { Package } from '../../../src/model/package.js';
+import { pep503Name, pypiPurl } from '../../../src/model/purl.js';
+import { needTestbed } from '../../helpers/testbed.js';
+import { truthRows } from '../../os/truth.js';
+import { analyzeFiles, debianAppInventory, FIXTURES, fixtureFiles } from '../helpers.js';
 
 const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
 const pins = (packages: Package[]): string[] => packages.map((p) => `${p.name}==${p.version}${p.metadata?.dev ? ' (dev)' : ''}`).sort();

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
-import { rubyAnalyzer } from '../../src/ecosystems/gem/ruby.js';
-import { dpkgAnalyzer } from '../../src/ecosystems/deb/dpkg.js';
-import type { Package } from '../../src/model/package.js';
-import { fsFromFiles } from '../os/memory-fs.js';
-import { analyzeFiles, FIXTURES, fixtureFiles } from './helpers.js';
+import type { AnalyzerContext } from '../../../src/inventory/analyzer.js';
+import { rubyAnalyzer } from '../../../src/ecosystems/gem/ruby.js';
+import { dpkgAnalyzer } from '../../../src/ecosystems/deb/dpkg.js';
+import type { Package } from '../../../src/model/package.js';
+import { fsFromFiles } from '../../os/memory-fs.js';
+import { analyzeFiles, FIXTURES, fixtureFiles } from '../helpers.js';
 
 const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
 

@@ -9,15 +9,15 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openImage } from '../../src/image/open.js';
-import { fingerprint } from '../../src/ecosystems/binary/fingerprint.js';
-import { inventoryImage } from '../../src/inventory/run.js';
-import type { Package } from '../../src/model/package.js';
-import type { NvdRecord } from '../../src/vulndb/types.js';
-import { cpeCandidates } from '../../src/match/cpe/candidates.js';
-import { matchCpe } from '../../src/match/cpe/index.js';
-import { matchedByCpe } from '../../src/match/ecosystems.js';
-import { TESTBED } from '../helpers/testbed.js';
+import { openImage } from '../../../src/image/open.js';
+import { fingerprint } from '../../../src/ecosystems/binary/fingerprint.js';
+import { inventoryImage } from '../../../src/inventory/run.js';
+import type { Package } from '../../../src/model/package.js';
+import type { NvdRecord } from '../../../src/vulndb/types.js';
+import { cpeCandidates } from '../../../src/match/cpe/candidates.js';
+import { matchCpe } from '../../../src/match/cpe/index.js';
+import { matchedByCpe } from '../../../src/match/ecosystems.js';
+import { TESTBED } from '../../helpers/testbed.js';
 
 const DEBS = join(TESTBED, 'debs');
 
