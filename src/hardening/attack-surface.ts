@@ -1,4 +1,5 @@
 // The attack-surface figures of the report: what an attacker who gets code execution finds in the image.
+import { isOsPackage } from '../ecosystems/registry.js';
 import type { ImageFilesystem } from '../image/files.js';
 import type { ImageContents } from '../image/scan.js';
 import type { Package } from '../model/package.js';
@@ -22,7 +23,6 @@ export interface AttackSurface {
 const BIN_DIRS = ['bin', 'usr/bin', 'sbin', 'usr/sbin', 'usr/local/bin'];
 const SHELLS = ['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox'];
 const PACKAGE_MANAGERS = ['apt', 'apt-get', 'dpkg', 'apk', 'rpm', 'yum', 'dnf', 'microdnf', 'tdnf', 'zypper'];
-const OS_PACKAGE_TYPES = new Set(['deb', 'apk', 'rpm']);
 
 /** Names among `names` that exist as executables in the usual bin directories (symlinks followed inside the image). */
 export function findExecutables(fs: ImageFilesystem, names: readonly string[]): string[] {
@@ -58,7 +58,7 @@ export function measureAttackSurface(contents: ImageContents, packages: readonly
   const compressed = sizes.every((s) => s !== undefined) && sizes.length > 0 ? sizes.reduce((a, b) => (a ?? 0) + (b ?? 0), 0) : undefined;
   const uncompressed = contents.perLayer.reduce((a, l) => a + l.tarBytes, 0);
   return {
-    osPackages: packages.filter((p) => OS_PACKAGE_TYPES.has(p.type)).length,
+    osPackages: packages.filter(isOsPackage).length,
     shells: findShells(contents.fs),
     packageManagers: findPackageManagers(contents.fs),
     setuidFiles,

@@ -1,4 +1,5 @@
 // Names the base image from what is in it: OS detection, package set, files and labels.
+import { isOsPackage } from '../ecosystems/registry.js';
 import type { ImageFilesystem } from '../image/files.js';
 import type { ImageConfigFile } from '../image/types.js';
 import type { Package } from '../model/package.js';
@@ -56,7 +57,7 @@ export function identifyBase(fs: ImageFilesystem, os: OsInfo | undefined, packag
   const release = os?.version;
   const evidence: string[] = [];
   if (!os) {
-    const osPackages = packages.filter((p) => p.type === 'deb' || p.type === 'apk' || p.type === 'rpm').length;
+    const osPackages = packages.filter(isOsPackage).length;
     if (osPackages === 0) {
       evidence.push('no OS release file and no OS package database');
       return { kind: 'scratch', name: 'scratch', evidence };

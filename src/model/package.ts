@@ -1,7 +1,14 @@
 import type { LayerRef } from './layer.js';
 
-/** `binary`: a runtime or library identified by its own bytes (no package manager records it). */
-export type PackageType = 'deb' | 'apk' | 'rpm' | 'npm' | 'pypi' | 'golang' | 'maven' | 'gem' | 'cargo' | 'composer' | 'nuget' | 'binary';
+/**
+ * Completed by src/ecosystems/registry.ts through declaration merging: the registry lists the
+ * ecosystems and model/ imports nothing, so the package types cannot be written here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- its one member is merged in by the registry
+export interface PackageTypeRegistry {}
+
+/** The `type` of a package: the name of its ecosystem (`src/ecosystems/<type>/`). */
+export type PackageType = PackageTypeRegistry extends { type: infer T extends string } ? T : never;
 
 export interface PackageLocation {
   /** Path of the file that records the package (database, manifest, binary). */

@@ -1,3 +1,4 @@
+import { isOsPackage } from '../ecosystems/registry.js';
 import type { Report } from './report.js';
 import { renderFindingsTable } from './findings-table.js';
 import { renderVulnerabilitiesTable, type VulnsTableOptions } from './vulns-table.js';
@@ -32,7 +33,7 @@ function packageSection(report: Report): string[] {
   const byTarget = new Map<string, Report['packages']>();
   const osTarget = `OS packages${a.os ? ` (${a.os.family} ${a.os.version})` : ''}`;
   for (const p of report.packages) {
-    const target = p.type === 'deb' || p.type === 'apk' || p.type === 'rpm' ? osTarget : (p.locations[0]?.path ?? '-');
+    const target = isOsPackage(p) ? osTarget : (p.locations[0]?.path ?? '-');
     byTarget.set(target, [...(byTarget.get(target) ?? []), p]);
   }
   return [...byTarget].flatMap(([target, packages]) => [

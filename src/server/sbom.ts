@@ -3,6 +3,7 @@
 // layers as properties), the OS component, and each package from its purl and plimsoll:package:*
 // properties. Anything malformed is an InputError naming the component.
 import { InputError } from '../errors.js';
+import { ECOSYSTEMS } from '../ecosystems/registry.js';
 import type { Package, PackageLocation, PackageType } from '../model/package.js';
 import type { ImageFacts, ImageInventory } from './store.js';
 import type { OsInfo } from '../model/os.js';
@@ -10,10 +11,9 @@ import type { OsInfo } from '../model/os.js';
 /** A debian-app sized image holds a few thousand; this leaves room and bounds the work of one request. */
 export const MAX_COMPONENTS = 50_000;
 
-const PURL_TYPES: Record<string, PackageType> = {
-  deb: 'deb', apk: 'apk', rpm: 'rpm', npm: 'npm', pypi: 'pypi', golang: 'golang', maven: 'maven', gem: 'gem', cargo: 'cargo', composer: 'composer', nuget: 'nuget',
-};
-const PACKAGE_TYPES = new Set<string>(Object.values(PURL_TYPES));
+/** The package types a purl names by itself: those whose purl type is their own (not `pkg:generic`). */
+const PURL_TYPES = new Map<string, PackageType>(ECOSYSTEMS.filter((e) => e.purlType === e.type).map((e) => [e.purlType, e.type]));
+const PACKAGE_TYPES = new Set<string>(PURL_TYPES.values());
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** Properties that are fields of the package, not entries of its metadata. */
 const FIELDS = new Set(['type', 'source:name', 'source:version', 'arch']);
@@ -63,7 +63,7 @@ function readPackage(c: Json, where: string, layers: readonly string[]): Package
   if (!parts) throw new InputError(`${where}.purl: not a package URL: "${purl.slice(0, 100)}"`);
   const props = propertyList(c.properties, where);
   const prop = (name: string): string | undefined => props.find(([n]) => n === `plimsoll:package:${name}`)?.[1];
-  const type = prop('type') ?? PURL_TYPES[parts.type];
+  const type = prop('type') ?? PURL_TYPES.get(parts.type);
   // A purl type Plimsoll has no matcher for (pkg:generic without a Plimsoll type, pkg:oci...) is not a package to match.
   if (type === undefined) return undefined;
   if (!PACKAGE_TYPES.has(type)) throw new InputError(`${where}: unknown package type "${type}"`);

@@ -1,18 +1,12 @@
-// The version comparators, keyed by scheme (see DESIGN.md, library API).
-import { apk } from '../ecosystems/apk/version.js';
-import { cargo } from '../ecosystems/cargo/version.js';
-import { composer } from '../ecosystems/composer/version.js';
-import { dpkg } from '../ecosystems/deb/version.js';
-import { golang } from '../ecosystems/golang/version.js';
-import { maven } from '../ecosystems/maven/version.js';
-import { npm } from '../ecosystems/npm/version.js';
-import { nuget } from '../ecosystems/nuget/version.js';
-import { pep440 } from '../ecosystems/pypi/version.js';
-import { rpm } from '../ecosystems/rpm/version.js';
-import { rubygems } from '../ecosystems/gem/version.js';
+// The version comparators, keyed by scheme (see DESIGN.md, library API): each ecosystem's own, from
+// the ecosystem registry, and plain SemVer, which OSV's SEMVER ranges use in every ecosystem.
+import { ECOSYSTEMS } from '../ecosystems/registry.js';
 import { semver } from './semver.js';
 
-export const versions = { dpkg, rpm, apk, semver, npm, golang, cargo, pep440, maven, rubygems, nuget, composer } as const;
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+type EcosystemSchemes = UnionToIntersection<(typeof ECOSYSTEMS)[number]['versions']>;
+
+export const versions: { readonly semver: typeof semver } & EcosystemSchemes = Object.assign({ semver }, ...ECOSYSTEMS.map((e) => e.versions));
 
 export type SchemeName = keyof typeof versions;
 

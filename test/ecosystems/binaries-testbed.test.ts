@@ -8,12 +8,13 @@ import { before, describe, it } from 'node:test';
 import { openImage } from '../../src/image/open.js';
 import { readImage } from '../../src/image/scan.js';
 import { readJavaArchive } from '../../src/ecosystems/maven/java-archive.js';
-import { BINARY_ANALYZERS } from '../../src/ecosystems/binaries.js';
+import { BINARY_ANALYZERS } from '../../src/ecosystems/registry.js';
 import { stdlibVersion } from '../../src/ecosystems/golang/go-binary.js';
 import { dpkgAnalyzer } from '../../src/ecosystems/deb/dpkg.js';
 import { inventoryImage, type InventoryResult } from '../../src/inventory/run.js';
 import type { Package } from '../../src/model/package.js';
-import { golangPurl, mavenPurl } from '../../src/model/purl.js';
+import { golangPurl } from '../../src/ecosystems/golang/purl.js';
+import { mavenPurl } from '../../src/ecosystems/maven/purl.js';
 import { needTestbed, TESTBED } from '../helpers/testbed.js';
 
 function truth(image: string, file: string): Record<string, string>[] {

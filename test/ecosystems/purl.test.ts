@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PackageURL } from 'packageurl-js';
-import { cargoPurl, composerPurl, gemPurl, npmPurl, nugetPurl, pep503Name, pypiPurl } from '../../src/model/purl.js';
+import { cargoPurl } from '../../src/ecosystems/cargo/purl.js';
+import { composerPurl } from '../../src/ecosystems/composer/purl.js';
+import { gemPurl } from '../../src/ecosystems/gem/purl.js';
+import { npmPurl } from '../../src/ecosystems/npm/purl.js';
+import { nugetPurl } from '../../src/ecosystems/nuget/purl.js';
+import { pep503Name, pypiPurl } from '../../src/ecosystems/pypi/purl.js';
 
 describe('language purls', () => {
   it('match the purl specification examples (hand-copied from its PURL-TYPES list)', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FileInfo } from '../../src/image/files.js';
-import { MANIFEST_ANALYZERS } from '../../src/ecosystems/manifests.js';
+import { MANIFEST_ANALYZERS } from '../../src/ecosystems/registry.js';
 
 const file = (path: string): FileInfo => ({ path, type: 'file', mode: 0o644, size: 100 });
 const wanted = (path: string): string[] => MANIFEST_ANALYZERS.filter((a) => a.wants(file(path))).map((a) => a.name);

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PackageURL } from 'packageurl-js';
-import { apkPurl, debPurl, formatPurl, rpmPurl } from '../../src/model/purl.js';
+import { apkPurl } from '../../src/ecosystems/apk/purl.js';
+import { debPurl } from '../../src/ecosystems/deb/purl.js';
+import { formatPurl } from '../../src/model/purl.js';
+import { rpmPurl } from '../../src/ecosystems/rpm/purl.js';
 import { needTestbed } from '../helpers/testbed.js';
 import { osInventory, testbedFs } from '../os/testbed-fs.js';
 import { TESTBED_IMAGES } from '../os/truth.js';

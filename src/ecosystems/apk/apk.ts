@@ -2,7 +2,7 @@
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
-import { apkPurl } from '../../model/purl.js';
+import { apkPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { missingDatabase } from '../common/missing-database.js';
 

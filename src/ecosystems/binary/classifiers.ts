@@ -1,6 +1,6 @@
 // The binary classifiers: which files may be a runtime or library no package manager records, and
 // the bytes in them that state its version (Syft's binary classifiers are the model). Each entry is
-// checked against real Debian builds in test/binaries/fingerprints.test.ts.
+// checked against real Debian builds in test/ecosystems/binary/fingerprints.test.ts.
 //   - `files` is matched against the base name, `dir` (when set) against the parent directory.
 //   - Each `evidence` names a literal `anchor`, found with Buffer.indexOf over the whole body, and a
 //     `pattern` tried on a small window at each hit (from `before` bytes ahead of it), whose first

@@ -2,7 +2,7 @@
 // workspace's own members and path dependencies: the project's code, not a dependency, so not reported.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import type { Package, ScanWarning } from '../../model/package.js';
-import { cargoPurl } from '../../model/purl.js';
+import { cargoPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { langPackage } from '../common/package.js';
 import { perFile } from '../common/per-file.js';

@@ -2,7 +2,7 @@
 import type { CapturedFile } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
 import type { Package } from '../../model/package.js';
-import { cargoPurl } from '../../model/purl.js';
+import { cargoPurl } from './purl.js';
 import type { Analyzer } from '../../inventory/analyzer.js';
 import type { AuditableCrate } from './auditable.js';
 import { elfBinaryAnalyzer } from '../common/binary/executable.js';

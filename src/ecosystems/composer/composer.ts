@@ -3,7 +3,7 @@
 // lock file beside the same vendor/ directory is not read again.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import type { Package, ScanWarning } from '../../model/package.js';
-import { composerPurl } from '../../model/purl.js';
+import { composerPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { langPackage } from '../common/package.js';
 import { perFile } from '../common/per-file.js';

@@ -2,7 +2,7 @@
 import type { CapturedFile, FileInfo, ImageFilesystem } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
-import { debPurl } from '../../model/purl.js';
+import { debPurl } from './purl.js';
 import { missingDatabase } from '../common/missing-database.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import type { LayerRef } from '../../model/layer.js';

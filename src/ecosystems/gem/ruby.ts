@@ -2,7 +2,7 @@
 // and Gemfile.lock. Gemspecs an OS package owns (Debian's ruby-*) put their identity on that package.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import type { Package, ScanWarning } from '../../model/package.js';
-import { gemPurl } from '../../model/purl.js';
+import { gemPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { OsIdentityRecorder } from '../common/os-owner.js';
 import { langPackage } from '../common/package.js';

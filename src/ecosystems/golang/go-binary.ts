@@ -4,7 +4,7 @@
 import type { CapturedFile } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
 import type { Package } from '../../model/package.js';
-import { golangPurl } from '../../model/purl.js';
+import { golangPurl } from './purl.js';
 import type { Analyzer } from '../../inventory/analyzer.js';
 import { elfBinaryAnalyzer } from '../common/binary/executable.js';
 import type { GoBuildInfo, GoModule } from './go-buildinfo.js';

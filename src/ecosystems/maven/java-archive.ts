@@ -16,7 +16,8 @@ import { repositoryPathArtifact, type Confidence, type MavenCoordinates } from '
 import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { pomXmlCoordinates } from '../../model/pom.js';
-import { genericPurl, mavenPurl } from '../../model/purl.js';
+import { genericPurl } from '../../model/purl.js';
+import { mavenPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult, ArtifactIndex } from '../../inventory/analyzer.js';
 import { ArchiveLimitError, readZipEntries, type ZipBudget, type ZipEntryBody } from './zip.js';
 import { fileNameCoordinates, jenkinsCoordinates, manifestCoordinates, manifestVendorHint, parseManifest, pomCoordinates, sbtFileNameCoordinates } from './java-metadata.js';

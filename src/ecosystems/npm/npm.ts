@@ -9,7 +9,7 @@
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { basename, dirname } from '../../image/paths.js';
 import type { Package, ScanWarning } from '../../model/package.js';
-import { npmPurl } from '../../model/purl.js';
+import { npmPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { OsIdentityRecorder } from '../common/os-owner.js';
 import { langPackage } from '../common/package.js';

@@ -3,7 +3,7 @@
 // `packages.lock.json` (per target framework; each id@version once). Projects are the app's own code.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import type { Package, ScanWarning } from '../../model/package.js';
-import { nugetPurl } from '../../model/purl.js';
+import { nugetPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { langPackage } from '../common/package.js';
 import { perFile } from '../common/per-file.js';

@@ -4,7 +4,7 @@
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { basename } from '../../image/paths.js';
 import type { Package, ScanWarning } from '../../model/package.js';
-import { pep503Name, pypiPurl } from '../../model/purl.js';
+import { pep503Name, pypiPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { OsIdentityRecorder } from '../common/os-owner.js';
 import { langPackage } from '../common/package.js';

@@ -3,7 +3,7 @@
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
-import { rpmPurl } from '../../model/purl.js';
+import { rpmPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { readRpmDatabase } from './rpmdb/database.js';
 import type { RpmHeader } from './rpmdb/header.js';

@@ -2,10 +2,10 @@
 // fixed version is published. Rebuilding on the base image's current build of the same release
 // (or upgrading its packages) brings those versions; findings with no fix stay until the
 // distribution publishes one, or the base moves to another release.
+import { isOsType, versionSchemeOf } from '../../ecosystems/registry.js';
 import type { PackageType } from '../../model/package.js';
 import type { Severity } from '../../model/finding.js';
 import { severityRank } from '../../model/severity.js';
-import { versions, type VersionScheme } from '../../versions/index.js';
 import type { FindingRow } from './views/model.js';
 
 /** One package to upgrade, and the findings the upgrade clears. */
@@ -29,11 +29,9 @@ export interface BaseUpgrade {
   knownExploited: number;
 }
 
-const OS_SCHEMES: Partial<Record<PackageType, VersionScheme>> = { deb: versions.dpkg, apk: versions.apk, rpm: versions.rpm };
-
 /** The higher of two fixed versions, by the package's own version order when it has one Plimsoll knows. */
 function higher(type: PackageType, a: string, b: string): string {
-  const scheme = OS_SCHEMES[type];
+  const scheme = isOsType(type) ? versionSchemeOf(type) : undefined;
   if (!scheme) return a.localeCompare(b, 'en', { numeric: true }) >= 0 ? a : b;
   try {
     return scheme.compare(a, b) >= 0 ? a : b;
@@ -78,4 +76,4 @@ export function baseUpgrade(images: readonly { ref: string; vulnerabilities: rea
 }
 
 /** Packages an OS package manager installed: what a base image brings, when the layers were not split. */
-export const isOsPackage = (v: FindingRow): boolean => v.packageType === 'deb' || v.packageType === 'apk' || v.packageType === 'rpm';
+export const isOsPackage = (v: FindingRow): boolean => isOsType(v.packageType);

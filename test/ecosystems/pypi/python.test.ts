@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pythonAnalyzer } from '../../../src/ecosystems/pypi/python.js';
 import type { Package } from '../../../src/model/package.js';
-import { pep503Name, pypiPurl } from '../../../src/model/purl.js';
+import { pep503Name, pypiPurl } from '../../../src/ecosystems/pypi/purl.js';
 import { needTestbed } from '../../helpers/testbed.js';
 import { truthRows } from '../../os/truth.js';
 import { analyzeFiles, debianAppInventory, FIXTURES, fixtureFiles } from '../helpers.js';

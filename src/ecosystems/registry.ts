@@ -1,0 +1,65 @@
+// The one list of the package ecosystems Plimsoll knows. Adding one is a folder beside this file and
+// a line in ECOSYSTEMS; the package types, the analyzer list, the OS test, the advisory ecosystems
+// (match/ecosystems.ts) and the version schemes (versions/index.ts) all derive from it.
+import type { Analyzer } from '../inventory/analyzer.js';
+import type { VersionScheme } from '../versions/scheme.js';
+import { apk } from './apk/index.js';
+import { binary } from './binary/index.js';
+import { cargo } from './cargo/index.js';
+import { composer } from './composer/index.js';
+import { deb } from './deb/index.js';
+import { ANALYZER_STAGES, type AnalyzerStage, type Ecosystem } from './ecosystem.js';
+import { gem } from './gem/index.js';
+import { golang } from './golang/index.js';
+import { maven } from './maven/index.js';
+import { npm } from './npm/index.js';
+import { nuget } from './nuget/index.js';
+import { pypi } from './pypi/index.js';
+import { rpm } from './rpm/index.js';
+
+/** In the order their analyzers run within a stage (see ANALYZER_STAGES). */
+export const ECOSYSTEMS = [deb, apk, rpm, npm, pypi, gem, golang, maven, cargo, composer, nuget, binary] as const;
+
+export type EcosystemType = (typeof ECOSYSTEMS)[number]['type'];
+
+// model/ imports nothing, so the package types are merged into it from here.
+declare module '../model/package.js' {
+  interface PackageTypeRegistry {
+    type: EcosystemType;
+  }
+}
+
+const BY_TYPE: ReadonlyMap<string, Ecosystem> = new Map(ECOSYSTEMS.map((e) => [e.type, e]));
+
+/** The ecosystem of a package type (undefined for a type no ecosystem declares, e.g. from a submitted SBOM). */
+export function ecosystemOf(type: string): Ecosystem | undefined {
+  return BY_TYPE.get(type);
+}
+
+/** Whether packages of this type come from the distribution's package manager. */
+export function isOsType(type: string): boolean {
+  return BY_TYPE.get(type)?.os === true;
+}
+
+export function isOsPackage(p: { type: string }): boolean {
+  return isOsType(p.type);
+}
+
+/** The version order of a package type's ecosystem, when it has one. */
+export function versionSchemeOf(type: string): VersionScheme | undefined {
+  const ecosystem = BY_TYPE.get(type);
+  return ecosystem ? Object.values(ecosystem.versions)[0] : undefined;
+}
+
+function analyzersOf(stages: readonly AnalyzerStage[]): readonly Analyzer[] {
+  return stages.flatMap((stage) => ECOSYSTEMS.flatMap((e) => e.analyzers.filter((a) => a.stage === stage).map((a) => a.analyzer)));
+}
+
+/** The OS package databases. */
+export const OS_ANALYZERS = analyzersOf(['os']);
+/** The manifest and lock-file analyzers: they skip files an OS package owns. */
+export const MANIFEST_ANALYZERS = analyzersOf(['manifest']);
+/** The analyzers of compiled artifacts, identification by bytes last. */
+export const BINARY_ANALYZERS = analyzersOf(['binary', 'fingerprint']);
+/** Every analyzer, in stage order. */
+export const ALL_ANALYZERS = analyzersOf(ANALYZER_STAGES);
