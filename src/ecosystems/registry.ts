@@ -7,6 +7,7 @@ import { apk } from './apk/index.js';
 import { binary } from './binary/index.js';
 import { cargo } from './cargo/index.js';
 import { composer } from './composer/index.js';
+import { conda } from './conda/index.js';
 import { deb } from './deb/index.js';
 import { ANALYZER_STAGES, type AnalyzerStage, type Ecosystem } from './ecosystem.js';
 import { gem } from './gem/index.js';
@@ -18,7 +19,7 @@ import { pypi } from './pypi/index.js';
 import { rpm } from './rpm/index.js';
 
 /** In the order their analyzers run within a stage (see ANALYZER_STAGES). */
-export const ECOSYSTEMS = [deb, apk, rpm, npm, pypi, gem, golang, maven, cargo, composer, nuget, binary] as const;
+export const ECOSYSTEMS = [deb, apk, rpm, npm, pypi, gem, golang, maven, cargo, composer, nuget, binary, conda] as const;
 
 export type EcosystemType = (typeof ECOSYSTEMS)[number]['type'];
 
