@@ -3,7 +3,7 @@ import { FileTable, ROOT, SPILL_NODES, typeOf, type FileMeta, type NodeRow } fro
 import type { CapturedFile, FileInfo, ImageFilesystem, IndexedFile } from './files.js';
 import type { LayerContent, LayerEntry } from './layer-reader.js';
 import { basename, dirname, normalizeImagePath, resolveLinkTarget } from './paths.js';
-import type { ScanWarning } from '../model/package.js';
+import type { ScanWarning } from '../model/warning.js';
 import type { LayerRef } from '../model/layer.js';
 
 /** Linux's limit on symlinks followed in one lookup (ELOOP). */

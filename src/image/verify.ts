@@ -1,7 +1,7 @@
 // The checks containerd and umoci make before they run an image: without them a tampered layer could
 // hide packages from the scan while the runtime refuses the image (or the reverse).
 import { InputError } from '../errors.js';
-import type { ScanWarning } from '../model/package.js';
+import type { ScanWarning } from '../model/warning.js';
 
 /** A check a runtime makes failed. */
 export class VerificationError extends InputError {}

@@ -1,7 +1,8 @@
 import type { InventoryResult } from '../inventory/run.js';
 import type { ResolvedImage } from '../image/types.js';
 import type { Inventory } from '../model/inventory.js';
-import type { Package, ScanWarning } from '../model/package.js';
+import type { Package } from '../model/package.js';
+import type { ScanWarning } from '../model/warning.js';
 import type { HardeningResult } from '../hardening/run.js';
 import type { Coverage, MatchResult, Priority, Vulnerability } from '../match/types.js';
 import type { PolicyResult } from '../policy/apply.js';
