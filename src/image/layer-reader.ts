@@ -91,7 +91,7 @@ export function wanted(requests: readonly FileRequest[], info: FileInfo): Want |
  * large, and handed to `store` (which may spill it to disk) when one is given.
  */
 export function keepBody(warnings: ScanWarning[], info: FileInfo, want: Want, body: Buffer | undefined, store?: BodyStore): LayerEntry {
-  if (!body) warnings.push({ path: info.path, message: `skipped: larger than ${want.limit} bytes` });
+  if (!body) warnings.push({ path: info.path, message: `skipped: larger than ${want.limit} bytes`, source: 'image' });
   const kept = body && want.reduce ? want.reduce(info, body) : body;
   return kept ? { ...info, body: store ? store.keep(kept) : kept } : info;
 }
@@ -301,7 +301,7 @@ async function walkTar(
   const tarMeter = { bytes: 0 };
   const source = new StreamSource(metered(limiter, tarMeter, hash)[Symbol.asyncIterator]());
   const warn = (message: string): void => {
-    content.warnings.push({ message: `layer ${content.ref.digest}: ${message}` });
+    content.warnings.push({ message: `layer ${content.ref.digest}: ${message}`, source: 'image' });
   };
   try {
     let end: TarEnd = 'marker';

@@ -17,7 +17,7 @@ export interface Verification {
 export function verify(image: Verification, ok: boolean, message: string): void {
   if (ok) return;
   if (!image.skipVerify) throw new VerificationError(`${message}; container runtimes refuse this image (--insecure-skip-verify scans it anyway)`);
-  (image.warnings ??= []).push({ message: `${message} (not verified: --insecure-skip-verify)` });
+  (image.warnings ??= []).push({ message: `${message} (not verified: --insecure-skip-verify)`, source: 'image' });
 }
 
 /** The config's diff IDs must name each layer, one per layer. */
