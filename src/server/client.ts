@@ -60,9 +60,12 @@ async function call(url: string, token: string, init: RequestInit = {}): Promise
   return body;
 }
 
-/** A server's warnings; one from before warnings had a type is a line of text. */
+/** A server's warnings; one from before warnings had a type is a line of text. Anything else is dropped. */
 function warningsFrom(values: unknown[] | undefined, source: WarningSource): ScanWarning[] {
-  return (values ?? []).map((w) => (typeof w === 'string' ? { message: w, source } : (w as ScanWarning)));
+  return (values ?? []).flatMap((w): ScanWarning[] => {
+    if (typeof w === 'string') return [{ message: w, source }];
+    return typeof (w as Partial<ScanWarning> | null)?.message === 'string' ? [w as ScanWarning] : [];
+  });
 }
 
 /** Matches through the server: the token's project, then one submission. */
