@@ -3,7 +3,8 @@
 # cdxgen and the physical limit of reading the image, side by side in one run). Install the peers
 # first with ../shared/peers/install.sh. Builds dist/, then passes every argument on to bench.sh:
 #   bench/peers.sh -n 5 -t phys,trivy-cdxgen,snyk-docker-plugin,plimsoll /var/cache/plimsoll-testbed/oci/debian-app
-# PEERS_BENCH names another bench.sh. Plimsoll's row is `plimsoll sbom` (CycloneDX) of the OCI layout.
+# PEERS_BENCH names another bench.sh. Plimsoll's row is `plimsoll sbom` (CycloneDX) of the OCI layout,
+# or of the directory (dir:) when the input is an unpacked root filesystem.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=${PEERS_BENCH:-$root/../shared/peers/bench.sh}
@@ -12,4 +13,9 @@ if [ ! -x "$bench" ]; then
   exit 2
 fi
 (cd "$root" && npm run build >/dev/null)
-exec "$bench" -x "plimsoll=node $root/dist/cli.js sbom oci:{oci} --quiet -o {out}" "$@"
+# An image input (OCI layout, OCI archive, docker-archive) is read as the OCI layout bench.sh derives;
+# an unpacked root filesystem (a directory with no oci-layout file) has none, so it is read as dir:.
+input=${!#}
+ref='oci:{oci}'
+if [ -d "$input" ] && [ ! -e "$input/oci-layout" ]; then ref='dir:{rootfs}'; fi
+exec "$bench" -x "plimsoll=node $root/dist/cli.js sbom $ref --quiet -o {out}" "$@"

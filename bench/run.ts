@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { imageBench } from './walk-bench.js';
 import { startupBench } from './startup.js';
+import { dockerArchiveBench, rescanBench, sharedBaseBench, zstdBench } from './pipeline.js';
 import { vulndbBench } from './vulndb.js';
 import { enrichmentBench } from './enrichment.js';
 import { hardeningBench } from './hardening.js';
@@ -17,6 +18,11 @@ const only = values.only ? new Set(values.only.split(',')) : undefined;
 const sections: [string, () => Promise<string> | string][] = [
   ['startup', () => startupBench(runs)],
   ['images', () => imageBench(runs)],
+  // The pipeline figures of issue 14: layer cache, shared base, uncompressed and zstd archives.
+  ['rescan', () => rescanBench(runs)],
+  ['shared-base', () => sharedBaseBench()],
+  ['docker-archive', () => dockerArchiveBench(runs)],
+  ['zstd', () => zstdBench(runs)],
   ['hardening', () => hardeningBench(runs)],
   ['vulndb', () => vulndbBench(runs)],
   ['enrichment', () => enrichmentBench(runs)],

@@ -1,24 +1,7 @@
 // Start-up: `plimsoll --version` and `--help` against bare Node (`node -e 0`), run interleaved so
 // both see the same load on a shared machine; the ratio is the figure to compare across machines.
 // `npm run bench` calls startupBench(runs); each is run 10 × runs times.
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { median, table } from './util.js';
-
-const CLI = resolve(import.meta.dirname, '../dist/cli.js');
-
-interface Run {
-  ms: number;
-  rssMb: number;
-}
-
-function timed(args: string[]): Run {
-  const start = process.hrtime.bigint();
-  const child = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (child.status !== 0) throw new Error(`${args.join(' ')} failed: ${child.stderr.trim()}`);
-  return { ms, rssMb: Number(child.stderr.trim().split('\n').pop()) / 1024 };
-}
+import { CLI, median, table, timedNode, type TimedRun } from './util.js';
 
 export function startupBench(runs: number): string {
   const commands: [string, string[]][] = [
@@ -26,8 +9,8 @@ export function startupBench(runs: number): string {
     ['plimsoll --version', [CLI, '--version']],
     ['plimsoll image --help', [CLI, 'image', '--help']],
   ];
-  const results = commands.map((): Run[] => []);
-  for (let i = 0; i < runs * 10; i++) commands.forEach(([, args], c) => results[c]?.push(timed(args)));
+  const results = commands.map((): TimedRun[] => []);
+  for (let i = 0; i < runs * 10; i++) commands.forEach(([, args], c) => results[c]?.push(timedNode(args)));
   const node = median((results[0] ?? []).map((r) => r.ms));
   const rows = commands.map(([name], c) => {
     const ms = median((results[c] ?? []).map((r) => r.ms));

@@ -1,12 +1,10 @@
 // Plimsoll reading each testbed image (bare walk, OS inventory, full inventory)
 // against the cost of just reading the bytes with the system tools.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runDbUpdate } from '../src/vulndb/index.js';
-import { IMAGES, SHARED, TESTBED } from '../test/helpers/testbed.js';
-import { median, table } from './util.js';
+import { IMAGES, TESTBED } from '../test/helpers/testbed.js';
+import { benchDatabase, median, shellSeconds, table } from './util.js';
 
 interface Layer {
   digest: string;
@@ -14,7 +12,7 @@ interface Layer {
 }
 
 /** Wall seconds of `DECOMPRESS blob | tar -t` over every layer (amd64 for an index), as one shell command. */
-function readLimitSeconds(layout: string, tag: string): number {
+export function readLimitSeconds(layout: string, tag: string): number {
   const blob = (digest: string): string => join(layout, 'blobs/sha256', digest.slice(7));
   const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
   const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag) ?? index.manifests[0];
@@ -27,9 +25,7 @@ function readLimitSeconds(layout: string, tag: string): number {
     const tool = l.mediaType.includes('zstd') ? 'zstd -dc' : l.mediaType.includes('gzip') ? 'gzip -dc' : 'cat';
     return `${tool} ${blob(l.digest)} | tar -t >/dev/null`;
   });
-  const start = performance.now();
-  execFileSync('bash', ['-c', commands.join('\n')]);
-  return (performance.now() - start) / 1000;
+  return shellSeconds(commands.join('\n'));
 }
 
 interface Run {
@@ -55,8 +51,7 @@ function summarise(runs: Run[]): { s: string; mb: string } {
  * from the mirror beforehand, not timed).
  */
 export async function imageBench(runs: number): Promise<string> {
-  const dbDir = mkdtempSync(join(tmpdir(), 'plimsoll-bench-db-'));
-  await runDbUpdate({ dbDir, mirror: process.env.PLIMSOLL_DB_MIRROR ?? join(SHARED, 'vulndata'), quiet: true });
+  const dbDir = await benchDatabase();
   const rows: string[][] = [];
   for (const [name, tag] of Object.entries(IMAGES)) {
     const layout = join(TESTBED, 'oci', name);
@@ -69,6 +64,5 @@ export async function imageBench(runs: number): Promise<string> {
     const [os, all, scan] = [summarise(osRuns), summarise(allRuns), summarise(measure('scan'))];
     rows.push([name, limit.toFixed(3), walk.s, (Number(walk.s) / limit).toFixed(2), walk.mb, os.s, os.mb, String(osRuns[0]?.packages ?? 0), all.s, all.mb, String(allRuns[0]?.packages ?? 0), scan.s, scan.mb]);
   }
-  rmSync(dbDir, { recursive: true, force: true });
   return table(['image', 'read limit s', 'walk s', 'walk/limit', 'walk MB', 'os-inv s', 'os-inv MB', 'os pkgs', 'full-inv s', 'full-inv MB', 'all pkgs', 'image s', 'image MB'], rows);
 }

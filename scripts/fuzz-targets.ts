@@ -15,7 +15,7 @@ import { readYarnLock } from '../src/ecosystems/npm/yarn-lock.js';
 import { parseApkInstalled } from '../src/ecosystems/apk/apk.js';
 import { dpkgAnalyzer } from '../src/ecosystems/deb/dpkg.js';
 import { RpmHeaderError, parseRpmHeader } from '../src/ecosystems/rpm/rpmdb/header.js';
-import type { ScanWarning } from '../src/model/package.js';
+import type { ScanWarning } from '../src/model/warning.js';
 import { header as tarHeader } from '../test/adversarial/tar-variants.js';
 import { FIXTURE_LAYER, fsFromFiles } from '../test/os/memory-fs.js';
 

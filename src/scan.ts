@@ -13,6 +13,7 @@ import { databasePath, openDatabase, resolveDbDir, runDbUpdate, type DbUpdateOpt
 import { isOsPackage } from './match/ecosystems.js';
 import { pathSkipper, type SkipPaths } from './skip-paths.js';
 import { PKG_TYPES, SCANNERS, type PkgType, type Scanner } from './model/scanners.js';
+import type { ScanWarning } from './model/warning.js';
 
 export interface ScanOptions {
   scanners?: readonly Scanner[];
@@ -31,7 +32,7 @@ export interface ScanOptions {
 /** What matching gives a scan, wherever it ran. */
 export interface MatchOutcome {
   match: MatchResult;
-  notices: string[];
+  notices: ScanWarning[];
   attributions: string[];
 }
 
@@ -45,7 +46,7 @@ export interface ScanResult {
   match?: MatchResult;
   policy?: PolicyResult;
   /** Database age warnings and the like, for the report. */
-  notices: string[];
+  notices: ScanWarning[];
   /** Notices the data sources' terms ask for (NVD's), for the report. */
   attributions: string[];
 }

@@ -8,7 +8,7 @@ import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from
 import type { FileInfo, FileRequest, FileType } from './files.js';
 import { basename, dirname, normalizeImagePath } from './paths.js';
 import { StreamSource, TarError, readTar, type TarEnd, type TarHeader } from './tar.js';
-import type { ScanWarning } from '../model/package.js';
+import type { ScanWarning } from '../model/warning.js';
 import type { LayerRef } from '../model/layer.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
@@ -91,7 +91,7 @@ export function wanted(requests: readonly FileRequest[], info: FileInfo): Want |
  * large, and handed to `store` (which may spill it to disk) when one is given.
  */
 export function keepBody(warnings: ScanWarning[], info: FileInfo, want: Want, body: Buffer | undefined, store?: BodyStore): LayerEntry {
-  if (!body) warnings.push({ path: info.path, message: `skipped: larger than ${want.limit} bytes` });
+  if (!body) warnings.push({ path: info.path, message: `skipped: larger than ${want.limit} bytes`, source: 'image' });
   const kept = body && want.reduce ? want.reduce(info, body) : body;
   return kept ? { ...info, body: store ? store.keep(kept) : kept } : info;
 }
@@ -301,7 +301,7 @@ async function walkTar(
   const tarMeter = { bytes: 0 };
   const source = new StreamSource(metered(limiter, tarMeter, hash)[Symbol.asyncIterator]());
   const warn = (message: string): void => {
-    content.warnings.push({ message: `layer ${content.ref.digest}: ${message}` });
+    content.warnings.push({ message: `layer ${content.ref.digest}: ${message}`, source: 'image' });
   };
   try {
     let end: TarEnd = 'marker';

@@ -3,7 +3,7 @@ import { FileTable, ROOT, SPILL_NODES, typeOf, type FileMeta, type NodeRow } fro
 import type { CapturedFile, FileInfo, ImageFilesystem, IndexedFile } from './files.js';
 import type { LayerContent, LayerEntry } from './layer-reader.js';
 import { basename, dirname, normalizeImagePath, resolveLinkTarget } from './paths.js';
-import type { ScanWarning } from '../model/package.js';
+import type { ScanWarning } from '../model/warning.js';
 import type { LayerRef } from '../model/layer.js';
 
 /** Linux's limit on symlinks followed in one lookup (ELOOP). */
@@ -71,7 +71,7 @@ export class MergedFilesystem implements ImageFilesystem {
     if (this.dirs.size > 0) this.dirs.clear();
     const parent = this.ensureDir(dirname(entry.path), layer);
     if (parent === undefined) {
-      this.warnings.push({ path: entry.path, message: 'skipped: too many levels of symbolic links in its directory' });
+      this.warnings.push({ path: entry.path, message: 'skipped: too many levels of symbolic links in its directory', source: 'image' });
       return;
     }
     const name = basename(entry.path);
@@ -89,7 +89,7 @@ export class MergedFilesystem implements ImageFilesystem {
   private linkHard(node: number, entry: LayerEntry, layer: LayerRef): void {
     const target = entry.linkTarget === undefined ? undefined : this.lookup(entry.linkTarget, false);
     if (target === undefined || this.table.type(target) !== 'file') {
-      this.warnings.push({ path: entry.path, message: `hard link to missing file ${entry.linkTarget ?? ''}` });
+      this.warnings.push({ path: entry.path, message: `hard link to missing file ${entry.linkTarget ?? ''}`, source: 'image' });
       return;
     }
     this.table.set(node, { type: 'hardlink', ...this.table.meta(target), linkTarget: this.table.path(target) }, layer);

@@ -1,7 +1,7 @@
 // The checks containerd and umoci make before they run an image: without them a tampered layer could
 // hide packages from the scan while the runtime refuses the image (or the reverse).
 import { InputError } from '../errors.js';
-import type { ScanWarning } from '../model/package.js';
+import type { ScanWarning } from '../model/warning.js';
 
 /** A check a runtime makes failed. */
 export class VerificationError extends InputError {}
@@ -17,7 +17,7 @@ export interface Verification {
 export function verify(image: Verification, ok: boolean, message: string): void {
   if (ok) return;
   if (!image.skipVerify) throw new VerificationError(`${message}; container runtimes refuse this image (--insecure-skip-verify scans it anyway)`);
-  (image.warnings ??= []).push({ message: `${message} (not verified: --insecure-skip-verify)` });
+  (image.warnings ??= []).push({ message: `${message} (not verified: --insecure-skip-verify)`, source: 'image' });
 }
 
 /** The config's diff IDs must name each layer, one per layer. */

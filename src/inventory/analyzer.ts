@@ -1,7 +1,8 @@
 import type { FileInfo, FileRequest, ImageFilesystem } from '../image/files.js';
 import type { MavenArtifact } from '../model/maven.js';
 import type { OsInfo } from '../model/os.js';
-import type { Package, ScanWarning } from '../model/package.js';
+import type { Package } from '../model/package.js';
+import type { ScanWarning } from '../model/warning.js';
 
 /**
  * What a built vulnerability database knows of artifacts by their hash (its SHA-1 index). A scan

@@ -172,5 +172,5 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
   }
   const order = new Map(inventory.packages.map((p, i) => [p.id, i]));
   vulnerabilities.sort((a, b) => (order.get(a.packageId) ?? 0) - (order.get(b.packageId) ?? 0) || byPriority(a, b));
-  return { vulnerabilities, coverage: { entries, warnings: [...warnings] } };
+  return { vulnerabilities, coverage: { entries, warnings: [...warnings].map((message) => ({ message, source: 'match' as const })) } };
 }

@@ -2,6 +2,7 @@
 // report's `vulnerabilities[]`, see ../shared/DESIGN.md), and what the matcher could not check.
 import type { Severity } from '../model/finding.js';
 import type { PackageType } from '../model/package.js';
+import type { ScanWarning } from '../model/warning.js';
 
 export type { Severity };
 
@@ -114,8 +115,8 @@ export interface CoverageEntry {
 
 export interface Coverage {
   entries: CoverageEntry[];
-  /** Advisories that could not be evaluated (a version the ecosystem rejects...), one line each. */
-  warnings: string[];
+  /** Advisories that could not be evaluated (a version the ecosystem rejects...), one each. */
+  warnings: ScanWarning[];
 }
 
 export interface MatchResult {

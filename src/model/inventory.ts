@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Package, PackageType, ScanWarning } from './package.js';
+import type { Package, PackageType } from './package.js';
+import type { ScanWarning } from './warning.js';
 import type { OsInfo } from './os.js';
 import type { Platform } from './platform.js';
 

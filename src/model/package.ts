@@ -32,10 +32,3 @@ export interface Package {
   /** Extra facts an analyzer knows (epoch, release, modularity label, dev-only...). */
   metadata?: Record<string, string | number | boolean>;
 }
-
-/** A problem met while reading part of the image; the scan goes on. */
-export interface ScanWarning {
-  /** The file or input concerned. */
-  path?: string;
-  message: string;
-}

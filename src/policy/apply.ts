@@ -4,6 +4,7 @@
 // stage (--severity alone applies to them), so the CLI and scanImage() show and count the same.
 import type { Severity, Vulnerability } from '../match/types.js';
 import type { Finding } from '../model/finding.js';
+import type { ScanWarning } from '../model/warning.js';
 import { findingFailures, vulnerabilityFailures, type FailOn, type PolicyFailure } from './fail-on.js';
 import type { IgnoreRule } from './ignore-file.js';
 import type { VexStatement } from './vex.js';
@@ -54,7 +55,7 @@ export interface PolicyResult<F extends PolicyFinding = Finding> {
   /** Counts of `suppressedFindings` by what suppressed them. */
   findingsSuppressedBy: Record<FindingSuppression['by'], number>;
   /** Expired ignore entries, and the like: for the user to look at. */
-  warnings: string[];
+  warnings: ScanWarning[];
   failed: boolean;
   /** What failed the gate and why, one entry per finding. */
   failures: PolicyFailure[];
@@ -105,10 +106,10 @@ function ruleCovers(rule: IgnoreRule, v: Vulnerability): boolean {
 /** `findings`: the hardening findings, kept or left out by --severity, and failing on what is kept. */
 export function applyPolicy<F extends PolicyFinding = Finding>(vulnerabilities: readonly Vulnerability[], options: PolicyOptions = {}, findings: readonly F[] = []): PolicyResult<F> {
   const today = (options.now ?? new Date()).toISOString().slice(0, 10);
-  const warnings: string[] = [];
+  const warnings: ScanWarning[] = [];
   const activeRules = (options.ignoreRules ?? []).filter((rule) => {
     if (rule.expires === undefined || rule.expires >= today) return true;
-    warnings.push(`${rule.origin}: ignore entry for ${rule.id} expired on ${rule.expires} and no longer applies`);
+    warnings.push({ path: rule.origin, message: `ignore entry for ${rule.id} expired on ${rule.expires} and no longer applies`, source: 'policy' });
     return false;
   });
   const severities = options.severities ? new Set(options.severities) : undefined;

@@ -1,7 +1,8 @@
 import type { InventoryResult } from '../inventory/run.js';
 import type { ResolvedImage } from '../image/types.js';
 import type { Inventory } from '../model/inventory.js';
-import type { Package, ScanWarning } from '../model/package.js';
+import type { Package } from '../model/package.js';
+import type { ScanWarning } from '../model/warning.js';
 import type { HardeningResult } from '../hardening/run.js';
 import type { Coverage, MatchResult, Priority, Vulnerability } from '../match/types.js';
 import type { PolicyResult } from '../policy/apply.js';
@@ -110,14 +111,24 @@ export interface ReportSource {
   hardening?: HardeningResult;
   match?: MatchResult;
   policy?: PolicyResult;
-  notices?: string[];
+  /** The database's age warnings. */
+  notices?: ScanWarning[];
   attributions?: string[];
+}
+
+/**
+ * Every warning of a scan, in stage order, each saying which stage raised it: the one list the
+ * report carries and the CLI prints. The inventory's own analyzers leave the stage unsaid.
+ */
+function allWarnings(scan: ReportSource): ScanWarning[] {
+  const inventory = scan.inventory.warnings.map((w): ScanWarning => (w.source ? w : { ...w, source: 'inventory' }));
+  if (!scan.inventory.os) inventory.unshift({ message: NO_OS_WARNING, source: 'inventory' });
+  return [...inventory, ...(scan.notices ?? []), ...(scan.match?.coverage.warnings ?? []), ...(scan.policy?.warnings ?? [])];
 }
 
 export function buildReport(image: ResolvedImage, scan: ReportSource): Report {
   const { inventory, hardening, match, policy } = scan;
-  const warnings = [...inventory.warnings, ...(scan.notices ?? []).map((message) => ({ message })), ...(policy?.warnings ?? []).map((message) => ({ message }))];
-  if (!inventory.os) warnings.unshift({ message: NO_OS_WARNING });
+  const warnings = allWarnings(scan);
   const packagesByType: Record<string, number> = {};
   for (const p of inventory.packages) packagesByType[p.type] = (packagesByType[p.type] ?? 0) + 1;
   const artifact = buildArtifact(image, inventory.contents, inventory.os);

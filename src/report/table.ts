@@ -1,5 +1,6 @@
 import { isOsPackage } from '../ecosystems/registry.js';
 import type { Report } from './report.js';
+import { warningText } from '../model/warning.js';
 import { renderFindingsTable } from './findings-table.js';
 import { renderVulnerabilitiesTable, type VulnsTableOptions } from './vulns-table.js';
 
@@ -45,7 +46,7 @@ function packageSection(report: Report): string[] {
 
 function vulnerabilitySection(report: Report, options: TableOptions): string[] {
   if (!report.vulnerabilities || !report.coverage) return [];
-  const policy = report.policy ? { policy: { suppressedBy: report.policy.suppressedBy, warnings: [] } } : {};
+  const policy = report.policy ? { policy: { suppressedBy: report.policy.suppressedBy } } : {};
   const byOrigin = report.summary.vulnerabilitiesByOrigin;
   return [
     renderVulnerabilitiesTable({ vulnerabilities: report.vulnerabilities, coverage: report.coverage, ...policy }, options).trimEnd(),
@@ -72,7 +73,7 @@ export function renderReportTable(report: Report, options: TableOptions = {}): s
   if (a.recommendation) out.push(`Recommendation: ${a.recommendation}`, '');
   const counts = Object.entries(report.summary.packagesByType).map(([t, n]) => `${t} ${n}`).join(', ');
   out.push(`Packages: ${report.summary.packages}${counts ? ` (${counts})` : ''}`);
-  for (const w of report.warnings) out.push(`Warning: ${w.path ? `${w.path}: ` : ''}${w.message}`);
+  for (const w of report.warnings) out.push(`Warning: ${warningText(w)}`);
   for (const notice of report.attributions ?? []) out.push(notice);
   return `${out.join('\n')}\n`;
 }

@@ -1,7 +1,8 @@
 // The findings section of the table report: one row per finding, most urgent first (priority,
 // see match/priority.ts), with KEV marked and EPSS shown; columns shrink to the terminal's width
 // so the table stays readable at 80 columns. Then counts by severity (UNKNOWN said aloud) and by
-// priority, what was suppressed and by what, and what could not be checked and why.
+// priority, what was suppressed and by what, and what could not be checked and why. Warnings are
+// the report's (table.ts lists them all once).
 import { byPriority } from '../match/priority.js';
 import type { Coverage, Priority, Severity, Vulnerability } from '../match/types.js';
 import { SEVERITIES, countBySeverity } from '../model/severity.js';
@@ -11,8 +12,8 @@ import { fitColumns, type Column } from './columns.js';
 export interface VulnsTableInput {
   vulnerabilities: readonly Vulnerability[];
   coverage: Coverage;
-  /** From applyPolicy: suppression counts and warnings. */
-  policy?: Pick<PolicyResult, 'suppressedBy' | 'warnings'>;
+  /** From applyPolicy: suppression counts. */
+  policy?: Pick<PolicyResult, 'suppressedBy'>;
 }
 
 export interface VulnsTableOptions {
@@ -75,6 +76,5 @@ export function renderVulnerabilitiesTable(input: VulnsTableInput, options: Vuln
     if (!entry.checked) out.push(`Not checked: ${entry.target}: ${entry.packages} packages inventoried but not matched: ${entry.reason ?? 'no data'}`);
     else if (entry.reason) out.push(`Incomplete: ${entry.target}: ${entry.reason}`);
   }
-  for (const w of [...input.coverage.warnings, ...(input.policy?.warnings ?? [])]) out.push(`Warning: ${w}`);
   return `${out.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import type { ResolvedImage } from '../image/types.js';
 import type { InventoryResult } from '../inventory/run.js';
 import type { Coverage, Vulnerability } from '../match/types.js';
 import type { Finding } from '../model/finding.js';
+import type { ScanWarning, WarningSource } from '../model/warning.js';
 import { toCycloneDx } from '../report/cyclonedx.js';
 import { toInventory } from '../report/report.js';
 import type { RemoteMatch } from '../scan.js';
@@ -59,6 +60,14 @@ async function call(url: string, token: string, init: RequestInit = {}): Promise
   return body;
 }
 
+/** A server's warnings; one from before warnings had a type is a line of text. Anything else is dropped. */
+function warningsFrom(values: unknown[] | undefined, source: WarningSource): ScanWarning[] {
+  return (values ?? []).flatMap((w): ScanWarning[] => {
+    if (typeof w === 'string') return [{ message: w, source }];
+    return typeof (w as Partial<ScanWarning> | null)?.message === 'string' ? [w as ScanWarning] : [];
+  });
+}
+
 /** Matches through the server: the token's project, then one submission. */
 export function serverMatcher(server: string, token: string): RemoteMatch {
   const base = server.replace(/\/+$/, '');
@@ -69,11 +78,11 @@ export function serverMatcher(server: string, token: string): RemoteMatch {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.cyclonedx+json' },
       body: sbomForServer(image, inventory, imageFacts(image, secrets)),
-    })) as { vulnerabilities?: unknown; coverage?: Coverage; notices?: string[]; attributions?: string[] };
+    })) as { vulnerabilities?: unknown; coverage?: Coverage; notices?: unknown[]; attributions?: string[] };
     if (!Array.isArray(answer.vulnerabilities) || !answer.coverage) throw new PlimsollError(`--server ${new URL(base).origin}: the answer holds no vulnerabilities`);
     return {
-      match: { vulnerabilities: answer.vulnerabilities as Vulnerability[], coverage: answer.coverage },
-      notices: answer.notices ?? [],
+      match: { vulnerabilities: answer.vulnerabilities as Vulnerability[], coverage: { ...answer.coverage, warnings: warningsFrom(answer.coverage.warnings, 'match') } },
+      notices: warningsFrom(answer.notices, 'vulndb'),
       attributions: answer.attributions ?? [],
     };
   };

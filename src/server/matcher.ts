@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { matchVulnerabilities, type MatchResult } from '../match/index.js';
 import { databasePath, openDatabase, runDbUpdate, type VulnDatabase } from '../vulndb/index.js';
 import type { ImageInventory } from './store.js';
+import type { ScanWarning } from '../model/warning.js';
 
 export interface DatabaseSettings {
   dbDir: string;
@@ -18,7 +19,7 @@ export interface DatabaseSettings {
 export interface ServerMatch extends MatchResult {
   dbBuiltAt: string;
   /** Database age warnings, as a local scan reports them. */
-  notices: string[];
+  notices: ScanWarning[];
   attributions: string[];
 }
 

@@ -8,6 +8,7 @@ import { InputError, PlimsollError, errorMessage } from '../errors.js';
 import { DB_FILE, SCHEMA_VERSION, normalizeName } from './schema.js';
 import type { MavenArtifact } from '../model/maven.js';
 import type { Advisory, CveEnrichment, DbStatus, EpssScore, KevEntry, NvdRecord, SourceStatus } from './types.js';
+import type { ScanWarning } from '../model/warning.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -152,14 +153,15 @@ export function describeStatus(path: string, schemaVersion: number, builtAt: str
   const maxAgeDays = options.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
   const days = (iso: string): number => Math.floor((now.getTime() - Date.parse(iso)) / DAY_MS);
   const ageDays = days(builtAt);
-  const warnings: string[] = [];
-  if (now.getTime() - Date.parse(builtAt) > maxAgeDays * DAY_MS) warnings.push(`vulnerability database is ${ageDays} days old (built ${builtAt}); run 'plimsoll db update'`);
+  const warnings: ScanWarning[] = [];
+  const warn = (message: string): void => void warnings.push({ message, source: 'vulndb' });
+  if (now.getTime() - Date.parse(builtAt) > maxAgeDays * DAY_MS) warn(`vulnerability database is ${ageDays} days old (built ${builtAt}); run 'plimsoll db update'`);
   const dated = sources.filter((s): s is SourceStatus & { dataDate: string } => s.dataDate !== null);
   const stale = dated.filter((s) => now.getTime() - Date.parse(s.dataDate) > maxAgeDays * DAY_MS).sort((a, b) => a.dataDate.localeCompare(b.dataDate));
   if (stale.length > 0) {
     const named = stale.slice(0, STALE_NAMED).map((s) => `${s.name} (${s.dataDate.slice(0, 10)}, ${days(s.dataDate)} days)`);
     const more = stale.length > STALE_NAMED ? ` and ${stale.length - STALE_NAMED} more` : '';
-    warnings.push(`${stale.length} of ${sources.length} sources hold data older than ${maxAgeDays} days: ${named.join(', ')}${more}; update the feeds or the mirror`);
+    warn(`${stale.length} of ${sources.length} sources hold data older than ${maxAgeDays} days: ${named.join(', ')}${more}; update the feeds or the mirror`);
   }
   const dataDate = dated.map((s) => s.dataDate).sort().at(-1) ?? null;
   const notices = sources.some((s) => s.name.startsWith('nvd')) ? [NVD_NOTICE] : [];

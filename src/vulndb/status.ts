@@ -6,6 +6,7 @@ import { openDatabase } from './database.js';
 import { currentLock } from './lock.js';
 import { resolveDbDir, type DbOptions } from './options.js';
 import type { DbStatus } from './types.js';
+import { warningText } from '../model/warning.js';
 
 export function runDbStatus(options: DbOptions = {}): DbStatus {
   const dbDir = resolveDbDir(options.dbDir);
@@ -20,11 +21,12 @@ export function runDbStatus(options: DbOptions = {}): DbStatus {
   if (lock) {
     const { owner, alive } = lock;
     const doing = owner.doing ? `, ${owner.doing}` : '';
-    status.warnings.push(
-      alive
+    status.warnings.push({
+      message: alive
         ? `an update is running (pid ${owner.pid}${doing})`
         : `an update (pid ${owner.pid}, started ${owner.startedAt}) stopped before finishing${doing ? ` while ${owner.doing}` : ''}; the database shown is the previous one`,
-    );
+      source: 'vulndb',
+    });
   }
   return status;
 }
@@ -42,7 +44,7 @@ export function renderDbStatus(status: DbStatus, format = 'table'): string {
     `Built at:       ${status.builtAt} (${status.ageDays} days ago)`,
     `Data date:      ${status.dataDate === null ? 'not stated by any source' : `${status.dataDate} (${status.dataAgeDays} days ago)`}`,
     `Records:        ${total} from ${status.sources.length} sources`,
-    ...status.warnings.map((w) => `WARNING: ${w}`),
+    ...status.warnings.map((w) => `WARNING: ${warningText(w)}`),
     ...status.notices,
     '',
     line(header),

@@ -1,6 +1,7 @@
 // The advisory model: the OSV schema (https://ossf.github.io/osv-schema/), which every feed is
 // converted into, so the matcher reads one shape whatever the source.
 import type { MavenArtifact } from '../model/maven.js';
+import type { ScanWarning } from '../model/warning.js';
 
 export interface OsvEvent {
   introduced?: string;
@@ -97,7 +98,7 @@ export interface DbStatus {
   /** Whole days since dataDate (null when no source states one). */
   dataAgeDays: number | null;
   sources: SourceStatus[];
-  warnings: string[];
+  warnings: ScanWarning[];
   /** Attribution the sources' terms ask for (NVD's notice). */
   notices: string[];
 }

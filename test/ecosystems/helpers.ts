@@ -5,7 +5,8 @@ import { openImage } from '../../src/image/open.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../src/inventory/analyzer.js';
 import { ALL_ANALYZERS } from '../../src/inventory/analyzers.js';
 import { inventoryImage } from '../../src/inventory/run.js';
-import type { Package, ScanWarning } from '../../src/model/package.js';
+import type { Package } from '../../src/model/package.js';
+import type { ScanWarning } from '../../src/model/warning.js';
 import { TESTBED } from '../helpers/testbed.js';
 import { fsFromFiles, type FixtureFiles } from '../os/memory-fs.js';
 

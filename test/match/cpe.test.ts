@@ -252,7 +252,7 @@ describe('CPE matching against the mirror database', () => {
     const result = matchVulnerabilities({ packages: [pkg('maven', 'commons-collections3', '3.2.2', { unresolved: true }), pkg('binary' as Package['type'], 'log4j', 'build 17')] }, db);
     assert.deepEqual(result.vulnerabilities, []);
     assert.match(result.coverage.entries[0]?.reason ?? '', /1 not known to NVD by name, so not checked: commons-collections3/);
-    assert.deepEqual(result.coverage.warnings, ['log4j build 17 not matched against NVD: invalid generic version "build 17": not dotted numbers with at most one suffix']);
+    assert.deepEqual(result.coverage.warnings, [{ message: 'log4j build 17 not matched against NVD: invalid generic version "build 17": not dotted numbers with at most one suffix', source: 'match' }]);
   });
 
   it('an NVD bound the order cannot read skips that record with a warning (hand-written record)', () => {

@@ -39,7 +39,7 @@ describe('an empty "fixed" event (GHSA-f7vh-qwp3-x37m)', () => {
         ['CVE-2022-23307', '1.2.17', 'unfixed', undefined],
         ['CVE-2022-23307', '1.2.16', 'unfixed', undefined],
       ]);
-      assert.deepEqual(coverage.warnings.filter((w) => w.includes('GHSA-f7vh-qwp3-x37m')), ['GHSA-f7vh-qwp3-x37m: a range ends in an empty "fixed" event; read as no fix, so every version from the introduced one on is affected']);
+      assert.deepEqual(coverage.warnings.filter((w) => w.message.includes('GHSA-f7vh-qwp3-x37m')), [{ message: 'GHSA-f7vh-qwp3-x37m: a range ends in an empty "fixed" event; read as no fix, so every version from the introduced one on is affected', source: 'match' }]);
     } finally {
       db.close();
     }

@@ -85,7 +85,7 @@ describe('ignore file', () => {
     const r = applyPolicy(findings, { ignoreRules: rules, now });
     assert.deepEqual(ids(r), ['CVE-2021-23337', 'CVE-2099-0001']);
     assert.equal(r.suppressedBy['ignore-file'], 2);
-    assert.deepEqual(r.warnings, ['.plimsollignore:3: ignore entry for CVE-2021-23337 expired on 2026-05-31 and no longer applies']);
+    assert.deepEqual(r.warnings, [{ path: '.plimsollignore:3', message: 'ignore entry for CVE-2021-23337 expired on 2026-05-31 and no longer applies', source: 'policy' }]);
   });
   it('YAML form with reasons', () => {
     const rules = parseIgnoreFile('vulnerabilities:\n  - id: CVE-2021-23337\n    package: lodash\n    expires: 2026-06-01\n    reason: template() never sees user input\n', 'ignore.yaml');

@@ -108,12 +108,12 @@ describe('enrichment from the shared mirror', { skip: existsSync(join(MIRROR, 'n
     const status = runDbStatus({ dbDir });
     assert.equal(status.ageDays, 0);
     assert.deepEqual(status.notices, [NOTICE]);
-    assert.ok(!status.warnings.some((w) => w.startsWith('vulnerability database is')), 'the build itself is new');
+    assert.ok(!status.warnings.some((w) => w.message.startsWith('vulnerability database is')), 'the build itself is new');
 
     const now = Date.now();
     const stale = status.sources.filter((s) => s.dataDate !== null && now - Date.parse(s.dataDate) > 3 * DAY_MS).sort((a, b) => String(a.dataDate).localeCompare(String(b.dataDate)));
     assert.ok(stale.some((s) => s.name === 'kev') && stale.some((s) => s.name === 'nvd'));
-    const warning = status.warnings.find((w) => w.includes('hold data older than'));
+    const warning = status.warnings.find((w) => w.message.includes('hold data older than'))?.message;
     assert.ok(warning?.startsWith(`${stale.length} of ${status.sources.length} sources hold data older than 3 days: `), warning);
     const named = stale.slice(0, 5).map((s) => `${s.name} (${String(s.dataDate).slice(0, 10)}, ${Math.floor((now - Date.parse(String(s.dataDate))) / DAY_MS)} days)`);
     assert.ok(warning?.includes(`: ${named.join(', ')} and ${stale.length - 5} more;`), warning);

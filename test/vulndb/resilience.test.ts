@@ -154,7 +154,7 @@ describe('a failed update keeps the previous database', { skip: noMirror }, () =
     // The previous database answers, unchanged, while the dead update's lock and file remain.
     assert.deepEqual(snapshot(dbDir), before);
     assert.ok(existsSync(lockPath));
-    assert.ok(runDbStatus({ dbDir }).warnings.some((w) => new RegExp(`pid ${child.pid}.*stopped before finishing while reading feed ${feed} `).test(w)));
+    assert.ok(runDbStatus({ dbDir }).warnings.some((w) => new RegExp(`pid ${child.pid}.*stopped before finishing while reading feed ${feed} `).test(w.message)));
 
     // The next update breaks the stale lock, says which feed the dead one was reading, and cleans up.
     const next = await runDbUpdate({ dbDir, mirror: join(work, 'baseline-mirror'), quiet: true });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { SCHEMA_VERSION, openDatabase, renderDbStatus, runDbStatus, runDbUpdate } from '../../src/vulndb/index.js';
+import type { ScanWarning } from '../../src/model/warning.js';
 
 let work: string;
 let dbDir: string;
@@ -42,13 +43,14 @@ test('a database older than the limit (3 days by default) gets a warning', () =>
   try {
     const built = Date.parse(db.builtAt);
     const day = 24 * 60 * 60 * 1000;
-    const buildAge = (warnings: string[]): string[] => warnings.filter((w) => w.startsWith('vulnerability database is'));
+    const buildAge = (warnings: ScanWarning[]): string[] => warnings.map((w) => w.message).filter((w) => w.startsWith('vulnerability database is'));
     assert.deepEqual(buildAge(db.status({ now: new Date(built + 3 * day - 1000) }).warnings), []);
     const old = db.status({ now: new Date(built + 4 * day) });
     assert.equal(old.ageDays, 4);
     assert.match(buildAge(old.warnings)[0] ?? '', /vulnerability database is 4 days old .*run 'plimsoll db update'/);
     // The data is as old as the build here, so it is named too, by its own date.
-    assert.match(old.warnings[1] ?? '', /^1 of 1 sources hold data older than 3 days: private\/feed \(\d{4}-\d\d-\d\d, 4 days\)/);
+    assert.deepEqual(old.warnings.map((w) => w.source), ['vulndb', 'vulndb']);
+    assert.match(old.warnings[1]?.message ?? '', /^1 of 1 sources hold data older than 3 days: private\/feed \(\d{4}-\d\d-\d\d, 4 days\)/);
     assert.deepEqual(db.status({ now: new Date(built + 4 * day), maxAgeDays: 7 }).warnings, []);
   } finally {
     db.close();

@@ -8,6 +8,7 @@ import { loadScan } from '../load-image.js';
 import { writeOutput } from '../output.js';
 import { serverMatcher } from '../../server/client.js';
 import { dbMessages } from '../progress.js';
+import { printWarnings } from '../warnings.js';
 import type { ImageOptions } from '../commands/image.js';
 
 /** The server's token: --token, else PLIMSOLL_SERVER_TOKEN (which keeps it out of the process list). */
@@ -67,7 +68,7 @@ export async function runImage(ref: string | undefined, opts: ImageOptions): Pro
     { color: terminal && !process.env.NO_COLOR, ...(width ? { width } : {}), listPackages: opts.listAllPkgs === true },
   );
   await writeOutput(text, opts.output);
-  for (const warning of scan.policy?.warnings ?? []) process.stderr.write(`plimsoll: warning: ${warning}\n`);
+  printWarnings(report.warnings, opts);
   if (scan.policy?.failed) {
     process.stderr.write(failureSummary(scan.policy.failures, code !== undefined && !(opts.failOn || opts.failOnEpss)));
     process.exitCode = code ?? 1;

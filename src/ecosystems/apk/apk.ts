@@ -1,7 +1,8 @@
 // Alpine, Wolfi and Chainguard packages: the apk database lib/apk/db/installed.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { apkPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { missingDatabase } from '../common/missing-database.js';

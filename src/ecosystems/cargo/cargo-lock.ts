@@ -1,7 +1,8 @@
 // Rust: Cargo.lock (every format version: `[[package]]` tables). Crates without a `source` are the
 // workspace's own members and path dependencies: the project's code, not a dependency, so not reported.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { cargoPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { langPackage } from '../common/package.js';

@@ -1,5 +1,5 @@
 import type { ImageFilesystem } from '../../image/files.js';
-import type { ScanWarning } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 
 /**
  * Why a package database the OS should have could not be read: never a silent empty result, since

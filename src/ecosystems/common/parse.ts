@@ -3,7 +3,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import type { CapturedFile } from '../../image/files.js';
 import { errorMessage } from '../../errors.js';
-import type { ScanWarning } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 
 export type JsonObject = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // nesting, an unforeseen shape) becomes one warning naming it, and the analyzer goes on with the others.
 import type { CapturedFile } from '../../image/files.js';
 import { errorMessage } from '../../errors.js';
-import type { ScanWarning } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 
 function skipped(file: Pick<CapturedFile, 'path'>, err: unknown): ScanWarning {
   return { path: file.path, message: `could not be read (${errorMessage(err).split('\n')[0]}); skipped` };

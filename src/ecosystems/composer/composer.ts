@@ -2,7 +2,8 @@
 // (a plain array) and Composer 2's (`{ packages, dev-package-names }`). An installed.json is what ships, so the
 // lock file beside the same vendor/ directory is not read again.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { composerPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { langPackage } from '../common/package.js';

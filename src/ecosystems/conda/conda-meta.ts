@@ -3,7 +3,8 @@
 // channel, subdir, license, file name) and the list of files it installed.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { langPackage } from '../common/package.js';
 import { isObject, parseJsonFile, str, type JsonObject } from '../common/parse.js';
 import { perFile } from '../common/per-file.js';

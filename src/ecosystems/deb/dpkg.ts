@@ -1,7 +1,8 @@
 // Debian packages: the dpkg status database (or distroless status.d/), owned files and DEP-5 licences.
 import type { CapturedFile, FileInfo, ImageFilesystem } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { debPurl } from './purl.js';
 import { missingDatabase } from '../common/missing-database.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';

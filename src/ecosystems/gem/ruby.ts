@@ -1,7 +1,8 @@
 // Ruby gems: installed `specifications/*.gemspec` (RubyGems' own Ruby files, read by pattern, never evaluated)
 // and Gemfile.lock. Gemspecs an OS package owns (Debian's ruby-*) put their identity on that package.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { gemPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { OsIdentityRecorder } from '../common/os-owner.js';

@@ -1,7 +1,8 @@
 // go.mod: the modules a Go project requires, with `replace` directives applied. What a binary embeds
 // is the truth of what ships; go.mod covers source trees copied into an image.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { goPackage } from './go-binary.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { MAX_MANIFEST_SIZE } from '../common/parse.js';

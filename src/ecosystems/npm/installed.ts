@@ -2,7 +2,7 @@
 // and bundled copies included, each at its own path. Dev-only marks follow Node's module resolution from the app.
 import type { CapturedFile, ImageFilesystem } from '../../image/files.js';
 import { basename, dirname } from '../../image/paths.js';
-import type { ScanWarning } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { isObject, parseJsonFile, str, type JsonObject } from '../common/parse.js';
 import { dependencyEntries, devOnlyKeys, PROD_FIELDS } from './dev-only.js';
 

@@ -8,7 +8,8 @@
 // each name@version once with the lock file as its location.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { basename, dirname } from '../../image/paths.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { npmPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { OsIdentityRecorder } from '../common/os-owner.js';

@@ -1,5 +1,5 @@
 // npm's package-lock.json (lockfileVersion 1, 2, 3) and node_modules/.package-lock.json (the same format, v2/v3).
-import type { ScanWarning } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { isObject, str, type JsonObject } from '../common/parse.js';
 import type { LockedPackage } from './types.js';
 

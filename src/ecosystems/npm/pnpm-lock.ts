@@ -1,5 +1,5 @@
 // pnpm-lock.yaml: lockfileVersion 5.x (`/name/1.0.0` keys), 6.x (`/name@1.0.0`) and 9.x (`name@1.0.0`, with `snapshots`).
-import type { ScanWarning } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { isObject, str, type JsonObject } from '../common/parse.js';
 import { devOnlyKeys } from './dev-only.js';
 import type { LockedPackage } from './types.js';

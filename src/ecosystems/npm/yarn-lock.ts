@@ -1,7 +1,7 @@
 // yarn.lock: yarn 1's own format, and Berry's (yarn 2+) YAML with a `__metadata` entry.
 import { parseDocument } from 'yaml';
 import { errorMessage } from '../../errors.js';
-import type { ScanWarning } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { isObject, str } from '../common/parse.js';
 import { dependencyEntries, devOnlyKeys, PROD_FIELDS } from './dev-only.js';
 import type { AppManifest, LockedPackage } from './types.js';

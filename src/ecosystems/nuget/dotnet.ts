@@ -2,7 +2,8 @@
 // self-contained app bundles, type "runtimepack", keyed `runtimepack.<NuGet id>/<version>`) and NuGet's
 // `packages.lock.json` (per target framework; each id@version once). Projects are the app's own code.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { nugetPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { langPackage } from '../common/package.js';

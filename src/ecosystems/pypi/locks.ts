@@ -1,5 +1,5 @@
 // Python lock files: poetry.lock, Pipfile.lock, uv.lock (TOML/JSON), and requirements*.txt lines pinned with `==`.
-import type { ScanWarning } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { isObject, str, type JsonObject } from '../common/parse.js';
 
 export interface LockedDistribution {

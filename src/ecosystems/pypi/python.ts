@@ -3,7 +3,8 @@
 // deb as `metadata.languagePurl`.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { basename } from '../../image/paths.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { pep503Name, pypiPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { OsIdentityRecorder } from '../common/os-owner.js';

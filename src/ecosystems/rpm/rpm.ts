@@ -2,7 +2,8 @@
 // Berkeley DB), read in TypeScript; no rpm binary is run.
 import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
-import type { Package, ScanWarning } from '../../model/package.js';
+import type { Package } from '../../model/package.js';
+import type { ScanWarning } from '../../model/warning.js';
 import { rpmPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../inventory/analyzer.js';
 import { readRpmDatabase } from './rpmdb/database.js';

@@ -46,7 +46,7 @@ export async function readRootfs(root: string, ref: LayerRef, requests: readonly
       try {
         st = await lstat(abs);
       } catch (err) {
-        content.warnings.push({ path, message: `unreadable: ${(err as NodeJS.ErrnoException).code ?? 'error'}` });
+        content.warnings.push({ path, message: `unreadable: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, source: 'image' });
         continue;
       }
       const type = fileType(st);

@@ -3,6 +3,7 @@
 // Content-Security-Policy meta tag forbids any request, so the file works offline and leaks nothing.
 import type { Report } from '../report.js';
 import { countBySeverity } from '../../model/severity.js';
+import { warningText } from '../../model/warning.js';
 import { countByPriority } from '../../match/priority.js';
 import { baseUpgrade, isOsPackage } from './base-upgrade.js';
 import { TABLE_SCRIPT } from './behaviour.js';
@@ -70,7 +71,7 @@ function coverageView(report: Report): Html {
   return html`<section id="coverage">
 <h2>What was checked</h2>
 ${entries.length > 0 ? html`<table><thead><tr><th>Packages</th><th class="num">Count</th><th>Checked</th><th>Why not, or why incomplete</th></tr></thead><tbody>${entries.map((e) => html`<tr><td>${e.target}</td><td class="num">${e.packages}</td><td>${e.checked ? 'yes' : html`<strong>no</strong>`}</td><td>${e.reason ?? ''}</td></tr>`)}</tbody></table>` : html`<p class="note">The vulnerability scanner did not run.</p>`}
-${report.warnings.length > 0 ? html`<h3>Warnings</h3><ul>${report.warnings.map((w) => html`<li>${w.message}</li>`)}</ul>` : ''}
+${report.warnings.length > 0 ? html`<h3>Warnings</h3><ul>${report.warnings.map((w) => html`<li>${warningText(w)}</li>`)}</ul>` : ''}
 ${report.attributions?.length ? html`<p class="note">${report.attributions.join(' ')}</p>` : ''}
 </section>`;
 }

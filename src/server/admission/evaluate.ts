@@ -5,6 +5,7 @@
 import { errorMessage } from '../../errors.js';
 import { atOrAbove } from '../../model/severity.js';
 import type { Vulnerability } from '../../match/types.js';
+import { warningText, type ScanWarning } from '../../model/warning.js';
 import type { Store } from '../store.js';
 import { lookUp, type Lookup } from './lookup.js';
 import type { AdmissionPolicy } from './policy.js';
@@ -14,6 +15,7 @@ export interface AdmissionResponse {
   uid: string;
   allowed: boolean;
   status?: { code: number; message: string };
+  /** Kubernetes shows these to the user as they are: one line of text each. */
   warnings?: string[];
 }
 
@@ -72,8 +74,9 @@ function reasons(policy: AdmissionPolicy, container: PodContainer, lookup: Looku
   return out;
 }
 
-function review(uid: string, allowed: boolean, status?: AdmissionResponse['status'], warnings: string[] = []): AdmissionResponse {
-  return { uid, allowed, ...(status ? { status } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
+function review(uid: string, allowed: boolean, status?: AdmissionResponse['status'], warnings: readonly ScanWarning[] = []): AdmissionResponse {
+  const lines = [...new Set(warnings.map(warningText))];
+  return { uid, allowed, ...(status ? { status } : {}), ...(lines.length > 0 ? { warnings: lines } : {}) };
 }
 
 async function decide(store: Store, project: string, policy: AdmissionPolicy, request: AdmissionRequest, containers: readonly PodContainer[]): Promise<AdmissionResponse> {
@@ -82,18 +85,18 @@ async function decide(store: Store, project: string, policy: AdmissionPolicy, re
   const now = Date.now();
   // One line per denied image: the containers that run it, and why.
   const denied = new Map<string, { containers: string[]; lookup: Lookup; why: string[] }>();
-  const warnings: string[] = [];
+  const warnings: ScanWarning[] = [];
   for (const c of containers) {
     const lookup = await (lookups.get(c.image) as Promise<Lookup>);
     const why = reasons(policy, c, lookup, now);
-    if (!lookup.image && !policy.deny.unscanned) warnings.push(`plimsoll: image ${c.image} is not scanned (${lookup.missing}); allowed by policy ${policy.name}`);
+    if (!lookup.image && !policy.deny.unscanned) warnings.push({ message: `plimsoll: image ${c.image} is not scanned (${lookup.missing}); allowed by policy ${policy.name}`, source: 'admission' });
     if (why.length === 0) continue;
     const key = `${c.image}\0${why.join('\0')}`;
     const entry = denied.get(key) ?? { containers: [], lookup, why };
     entry.containers.push(c.name);
     denied.set(key, entry);
   }
-  if (denied.size === 0) return review(request.uid, true, undefined, [...new Set(warnings)]);
+  if (denied.size === 0) return review(request.uid, true, undefined, warnings);
   const lines = [...denied.entries()].map(([key, d]) => {
     const image = key.split('\0')[0] ?? '';
     const found = d.lookup.matched ? `, found ${d.lookup.matched}` : '';
@@ -105,7 +108,7 @@ async function decide(store: Store, project: string, policy: AdmissionPolicy, re
 
 function failed(policy: AdmissionPolicy, uid: string, why: string): AdmissionResponse {
   const message = `plimsoll policy ${policy.name} could not be evaluated (${why}); ${policy.failure === 'open' ? 'allowed: the policy fails open' : 'denied: the policy fails closed'}`;
-  return policy.failure === 'open' ? review(uid, true, undefined, [message]) : review(uid, false, { code: 503, message });
+  return policy.failure === 'open' ? review(uid, true, undefined, [{ message, source: 'admission' }]) : review(uid, false, { code: 503, message });
 }
 
 /**

@@ -2,7 +2,8 @@
 // run on every file of every layer, so it looks at metadata only. No directory is ruled out:
 // images put binaries anywhere (Grafana's live in usr/share/grafana/bin).
 import type { CapturedFile, FileInfo } from '../../../image/files.js';
-import type { Package, ScanWarning } from '../../../model/package.js';
+import type { Package } from '../../../model/package.js';
+import type { ScanWarning } from '../../../model/warning.js';
 import type { Analyzer } from '../../../inventory/analyzer.js';
 import { OsIdentityRecorder } from '../os-owner.js';
 import { readExecutableFacts, reduceExecutable, type ExecutableFacts } from './facts.js';

@@ -1,0 +1,150 @@
+// The pipeline figures issue 14 asks for, each beside its reference measured in the same run:
+//   rescan:         a second `plimsoll image` of debian-app with a warm layer cache, as work beyond `node -e 0`;
+//   shared-base:    twenty images on debian-bookworm's base layer scanned in turn with one cache dir,
+//                   and how many of those scans opened the base layer's blob (strace);
+//   docker-archive: `plimsoll image docker-archive:` of debian-app against `cat | tar -t` of the archive;
+//   zstd:           debian-app with its layers recompressed as zstd against `zstd -dc | tar -t` per layer.
+// Until `plimsoll image` has --cache-dir, rescan and shared-base say "cache not available" and give
+// only the uncached figure they would be compared with.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedBaseImages, zstdImage } from './derived-images.js';
+import { CLI, benchDatabase, median, shellSeconds, table, timedNode } from './util.js';
+import { readLimitSeconds } from './walk-bench.js';
+import { IMAGES, TESTBED } from '../test/helpers/testbed.js';
+
+const APP = `oci:${join(TESTBED, 'oci', 'debian-app')}:${IMAGES['debian-app']}`;
+const SHARED_BASE_IMAGES = 20;
+
+/** Whether the built CLI has a layer cache (`image --cache-dir`). */
+function cacheAvailable(): boolean {
+  return spawnSync(process.execPath, [CLI, 'image', '--help'], { encoding: 'utf8' }).stdout.includes('--cache-dir');
+}
+
+const NO_CACHE = 'cache not available: `plimsoll image --help` has no --cache-dir, so';
+
+/** `plimsoll image REF` as the bench runs it: offline against the bench database, JSON report to a scratch file. */
+async function imageArgs(ref: string, scratch: string, cache: string[] = []): Promise<string[]> {
+  return [CLI, 'image', ref, '--db-dir', await benchDatabase(), '--offline', '--quiet', '--format', 'json', '--output', join(scratch, 'report.json'), ...cache];
+}
+
+const seconds = (ms: number[]): string => (median(ms) / 1000).toFixed(3);
+
+export async function rescanBench(runs: number): Promise<string> {
+  const scratch = mkdtempSync(join(tmpdir(), 'plimsoll-bench-rescan-'));
+  try {
+    const cached = cacheAvailable();
+    const commands: [string, string[]][] = [
+      ['node -e 0', ['-e', '0']],
+      [cached ? 'plimsoll image, --no-cache' : 'plimsoll image (no cache)', await imageArgs(APP, scratch, cached ? ['--no-cache'] : [])],
+    ];
+    if (cached) {
+      const cacheArgs = ['--cache-dir', join(scratch, 'cache')];
+      timedNode(await imageArgs(APP, scratch, cacheArgs)); // the first scan fills the cache
+      commands.push(['plimsoll image, warm cache (second scan)', await imageArgs(APP, scratch, cacheArgs)]);
+    }
+    const walls = commands.map((): number[] => []);
+    for (let i = 0; i < runs; i++) commands.forEach(([, args], c) => walls[c]?.push(timedNode(args).ms));
+    const node = median(walls[0] ?? []);
+    const rows = commands.map(([name], c) => [name, seconds(walls[c] ?? []), c === 0 ? '-' : ((median(walls[c] ?? []) - node) / 1000).toFixed(3)]);
+    const note = cached ? 'Target: the warm second scan at most 0.25 s beyond node -e 0.' : `${NO_CACHE} the warm second scan is not measured; the uncached scan is the reference.`;
+    return [`debian-app, interleaved runs. ${note}`, '', table(['command', 'wall s', 'beyond node s'], rows)].join('\n');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** How many times a traced scan opened `blob`, from its `strace -f -e trace=openat` log. */
+function opensOf(log: string, blob: string): number {
+  return readFileSync(log, 'utf8').split('\n').filter((line) => line.includes(blob) && !line.includes('ENOENT')).length;
+}
+
+export async function sharedBaseBench(): Promise<string> {
+  const images = await sharedBaseImages('debian-bookworm', SHARED_BASE_IMAGES);
+  const scratch = mkdtempSync(join(tmpdir(), 'plimsoll-bench-shared-'));
+  try {
+    const cached = cacheAvailable();
+    const cache = cached ? ['--cache-dir', join(scratch, 'cache')] : [];
+    let scansOpening = 0;
+    let opens = 0;
+    const walls: number[] = [];
+    for (const ref of images.refs) {
+      const log = join(scratch, 'strace.log');
+      const start = performance.now();
+      const child = spawnSync('strace', ['-f', '--seccomp-bpf', '-e', 'trace=openat', '-o', log, process.execPath, ...(await imageArgs(ref, scratch, cache))], { encoding: 'utf8' });
+      walls.push(performance.now() - start);
+      if (child.status !== 0) throw new Error(`plimsoll image ${ref} failed: ${child.stderr.trim()}`);
+      const n = opensOf(log, images.baseBlob);
+      opens += n;
+      if (n > 0) scansOpening++;
+    }
+    const rows = [[cached ? 'one --cache-dir' : 'no cache', String(SHARED_BASE_IMAGES), String(scansOpening), String(opens), seconds(walls)]];
+    const note = cached
+      ? 'Target: the base layer analysed once (one scan opens its blob).'
+      : `${NO_CACHE} the shared-cache run is not measured; without a cache every scan reads the base.`;
+    return [
+      `${SHARED_BASE_IMAGES} images = debian-bookworm's base layer + one small layer each, scanned in turn under strace -f (openat only). ${note}`,
+      '',
+      table(['run', 'images', 'scans that opened the base blob', 'opens of the base blob', 'median wall s (under strace)'], rows),
+    ].join('\n');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+    rmSync(images.dir, { recursive: true, force: true });
+  }
+}
+
+export async function dockerArchiveBench(runs: number): Promise<string> {
+  const archive = join(TESTBED, 'docker-archive', 'debian-app.tar');
+  const scratch = mkdtempSync(join(tmpdir(), 'plimsoll-bench-archive-'));
+  try {
+    const args = await imageArgs(`docker-archive:${archive}`, scratch);
+    const limit: number[] = [];
+    const node: number[] = [];
+    const plimsoll: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      limit.push(shellSeconds(`cat ${archive} | tar -t >/dev/null`) * 1000);
+      node.push(timedNode(['-e', '0']).ms);
+      plimsoll.push(timedNode(args).ms);
+    }
+    const rows = [
+      ['cat | tar -t (read limit)', seconds(limit), '1.00'],
+      ['node -e 0', seconds(node), '-'],
+      ['plimsoll image docker-archive:', seconds(plimsoll), (median(plimsoll) / median(limit)).toFixed(2)],
+    ];
+    return [`debian-app as docker save writes it (uncompressed layers), interleaved runs. Target: plimsoll image at most 0.5 s end to end.`, '', table(['command', 'wall s', 'vs read limit'], rows)].join('\n');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export async function zstdBench(runs: number): Promise<string> {
+  const zstd = await zstdImage('debian-app');
+  const scratch = mkdtempSync(join(tmpdir(), 'plimsoll-bench-zstd-'));
+  try {
+    const inputs: [string, string, string, string][] = [
+      ['debian-app, 4 zstd layers', zstd.dir, zstd.tag, zstd.ref],
+      ['debian-app, 4 gzip layers', join(TESTBED, 'oci', 'debian-app'), IMAGES['debian-app'] ?? '', APP],
+    ];
+    const rows: string[][] = [];
+    for (const [name, layout, tag, ref] of inputs) {
+      const args = await imageArgs(ref, scratch);
+      const limit: number[] = [];
+      const plimsoll: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        limit.push(readLimitSeconds(layout, tag) * 1000);
+        plimsoll.push(timedNode(args).ms);
+      }
+      rows.push([name, seconds(limit), seconds(plimsoll), (median(plimsoll) / median(limit)).toFixed(2)]);
+    }
+    return [
+      'plimsoll image end to end against decompressing and listing every layer in turn (zstd -dc | tar -t, gzip -dc | tar -t); interleaved runs.',
+      '',
+      table(['image', 'read limit s', 'plimsoll image s', 'vs read limit'], rows),
+    ].join('\n');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+    rmSync(zstd.dir, { recursive: true, force: true });
+  }
+}
