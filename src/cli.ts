@@ -12,6 +12,7 @@ import { armDeadline } from './cli/deadline.js';
 import { Command } from './cli/env.js';
 import { serverCommand } from './cli/commands/server.js';
 import { workerCommand } from './cli/commands/worker.js';
+import { cacheCommand } from './cli/commands/cache.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
     .addCommand(dockerfileCommand())
     .addCommand(filesCommand())
     .addCommand(dbCommand())
+    .addCommand(cacheCommand())
     .addCommand(serverCommand())
     .addCommand(workerCommand());
   for (const command of program.commands) command.exitOverride();
