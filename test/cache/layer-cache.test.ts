@@ -1,5 +1,6 @@
 // The layer cache against real SQLite files: round trips, LRU eviction under a small bound, two
-// processes writing at once, a damaged file, a directory it may not write, status and clean.
+// processes writing at once, a damaged file, a directory it may not write, a full disk (a small
+// tmpfs), status and clean.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,7 @@ let dirs = 0;
 const freshDir = (): string => join(root, `cache-${dirs++}`);
 const BUILT = join(import.meta.dirname, '../../dist/cache/layer-cache.js');
 const CHILD = join(import.meta.dirname, 'cache-child.mjs');
+const asRoot = process.getuid?.() === 0;
 
 function open(dir: string, maxBytes?: number): { cache: LayerCache; warnings: string[] } {
   const warnings: string[] = [];
@@ -175,7 +177,6 @@ test('a directory the user may not write: reads work, writes give one warning, n
   cache.put('mine-0', Buffer.from('value of mine-0 '.repeat(50)));
   cache.close();
   // As root, permissions do not bind: the child runs as nobody, who can read but not write the directory.
-  const asRoot = process.getuid?.() === 0;
   if (asRoot) chmodSync(tmpdir(), statSync(tmpdir()).mode | 0o711);
   chmodSync(root, 0o711);
   chmodSync(dir, 0o555);
@@ -189,6 +190,24 @@ test('a directory the user may not write: reads work, writes give one warning, n
     assert.ok(result.hits <= 1);
   } finally {
     chmodSync(dir, 0o700);
+  }
+});
+
+test('a full disk: one warning, the records already there still read, no exception', { skip: asRoot ? undefined : 'needs root to mount a small tmpfs', timeout: 60_000 }, () => {
+  const dir = freshDir();
+  mkdirSync(dir);
+  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir], { encoding: 'utf8' });
+  assert.equal(mount.status, 0, `mount: ${mount.stderr}`);
+  try {
+    const { cache, warnings } = open(join(dir, 'layers'));
+    // Incompressible values, far more than 256 KiB of them.
+    for (let i = 0; i < 20; i++) cache.put(`k${i}`, randomBytes(40_000));
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0] as string, /cannot (write|open) \(.*(disk is full|ENOSPC).*\); scanning on without/);
+    assert.ok(cache.get('k0'), 'what was stored before the disk filled still reads');
+    cache.close();
+  } finally {
+    assert.equal(spawnSync('umount', [dir]).status, 0);
   }
 });
 
