@@ -15,6 +15,8 @@ export const DEFAULT_CACHE_BYTES = 2 * 1024 ** 3;
 /** The database's name inside the cache directory (with its `-wal` and `-shm` companions). */
 export const CACHE_FILE = 'layers.sqlite';
 const BUSY_TIMEOUT_MS = 5000;
+/** Bytes the write-ahead log is truncated to after a checkpoint. */
+const WAL_LIMIT = 4 * 1024 * 1024;
 /**
  * Brotli's quality 2: on debian-app's listings within 2% of quality 4's size (a seventh of the raw bytes),
  * and on a 200k-entry listing both smaller and about twice as fast as 4 (bench/layer-cache.ts).
@@ -143,21 +145,23 @@ export class LayerCache {
     const s = this.connect(true);
     if (!s || !this.db) return;
     const db = this.db;
+    let evicted = false;
     this.write(() =>
       db
         .transaction(() => {
           s.put.run({ now: Date.now(), key, bytes: stored.length, value: stored });
           let total = (s.total.get() as { total: number }).total;
-          if (total <= this.maxBytes) return;
           while (total > this.maxBytes) {
             const oldest = s.oldest.get(key) as { key: string; bytes: number } | undefined;
             if (!oldest) break;
             s.remove.run(oldest.key);
             total -= oldest.bytes;
+            evicted = true;
           }
         })
         .immediate(),
     );
+    if (evicted) this.write(() => db.pragma('incremental_vacuum'));
   }
 
   status(): LayerCacheStatus {
@@ -250,6 +254,10 @@ export class LayerCache {
       if (fresh) chmodSync(this.file, 0o600);
       // Sorts and temporary tables stay in memory: nothing is written outside the cache directory.
       db.pragma('temp_store = MEMORY');
+      // The file shrinks as records are evicted (set before the first table; a no-op on an existing file),
+      // and the write-ahead log is cut back after each checkpoint: the bound holds on disk too.
+      db.pragma('auto_vacuum = INCREMENTAL');
+      db.pragma(`journal_size_limit = ${WAL_LIMIT}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.exec(SCHEMA);

@@ -117,6 +117,23 @@ test('past its bound the cache drops the least recently used records first; a re
   assert.deepEqual(warnings, []);
 });
 
+test('evicted records give their space back to the file system', () => {
+  const dir = freshDir();
+  const large = open(dir, 1_000_000);
+  for (let i = 0; i < 100; i++) large.cache.put(`k${i}`, randomBytes(1000));
+  large.cache.close();
+  const before = statSync(join(dir, CACHE_FILE)).size;
+  assert.ok(before > 100_000, `${before} bytes`);
+  // The same cache opened with a smaller bound: one put evicts nearly everything.
+  const small = open(dir, 3500);
+  small.cache.put('last', randomBytes(1000));
+  assert.equal(small.cache.status().records, 3);
+  small.cache.close();
+  const after = statSync(join(dir, CACHE_FILE)).size;
+  assert.ok(after < 3500 + 16 * 4096, `${after} bytes on disk, ${before} before`);
+  assert.deepEqual([...large.warnings, ...small.warnings], []);
+});
+
 test('two processes writing at once share the cache: every record of both is there, no warning', { timeout: 120_000 }, async () => {
   assert.ok(existsSync(BUILT), `${BUILT} missing: run npm run build first`);
   const dir = freshDir();
