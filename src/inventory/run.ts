@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import type { LayerCache } from '../cache/layer-cache.js';
 import type { FileRequest } from '../image/files.js';
 import { readImage, type ImageContents, type ReadImageOptions } from '../image/scan.js';
 import type { ResolvedImage } from '../image/types.js';
@@ -48,7 +49,7 @@ export async function runAnalyzers(ctx: AnalyzerContext, analyzers: readonly Ana
 /** Reads the image once and inventories it: OS, OS packages, then application packages. The caller closes `contents`. */
 export async function inventoryImage(
   image: ResolvedImage,
-  options: Omit<ReadImageOptions, 'requests'> & { analyzers?: readonly Analyzer[]; extraRequests?: readonly FileRequest[]; artifactIndex?: ArtifactIndex } = {},
+  options: Omit<ReadImageOptions, 'requests'> & { analyzers?: readonly Analyzer[]; extraRequests?: readonly FileRequest[]; artifactIndex?: ArtifactIndex; cache?: LayerCache } = {},
 ): Promise<InventoryResult> {
   const analyzers = options.analyzers ?? ALL_ANALYZERS;
   // Later stages (hardening) add their requests so the layers are still read only once.
