@@ -5,7 +5,7 @@
 //
 //   "PLL" 0x01 | u32 header length | header (JSON) | the entries' records, one after the other
 import { InputError, errorMessage } from '../errors.js';
-import type { ScanWarning } from '../model/package.js';
+import type { ScanWarning } from '../model/warning.js';
 import type { LayerRef } from '../model/layer.js';
 import type { Compression } from './decompress.js';
 import { EntryLog } from './entry-log.js';
