@@ -12,11 +12,12 @@ export { readImage, type ImageContents, type ReadImageOptions, type LayerSummary
 export type { Package, PackageLocation, PackageType } from './model/package.js';
 export { warningText, type ScanWarning, type WarningSource } from './model/warning.js';
 export type { Inventory, ArtifactInfo } from './model/inventory.js';
-export type { Analyzer, AnalyzerContext, AnalyzerResult } from './inventory/analyzer.js';
+export type { Analyzer, AnalyzerContext, AnalyzerResult, FinishContext, LayerFilesystem } from './inventory/analyzer.js';
 export type { OsInfo } from './model/os.js';
 export type { LayerRef } from './model/layer.js';
 export type { Platform } from './model/platform.js';
-export { inventoryImage, runAnalyzers, type InventoryResult } from './inventory/run.js';
+export { inventoryImage, analyzeLayer, analyzeFilesystem, type InventoryResult } from './inventory/run.js';
+export { applyLayers, type LayerAnalysis, type AppliedLayer } from './inventory/applier.js';
 export { ALL_ANALYZERS, OS_ANALYZERS, MANIFEST_ANALYZERS, BINARY_ANALYZERS, ECOSYSTEMS, ecosystemOf, isOsPackage, type EcosystemType } from './ecosystems/registry.js';
 export type { Ecosystem, AnalyzerStage } from './ecosystems/ecosystem.js';
 export { detectOs, osFilesWanted, parseOsRelease } from './inventory/distro.js';

@@ -73,6 +73,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
 export const condaMetaAnalyzer: Analyzer = {
   name: 'conda-meta',
+  version: 1,
   maxFileSize: MAX_RECORD_SIZE,
   reduce: reduceRecord,
   wants: (info: FileInfo) => (info.type === 'file' || info.type === 'hardlink') && isCondaRecord(info.path),
