@@ -18,7 +18,7 @@ import { dpkgAnalyzer } from '../src/ecosystems/deb/dpkg.js';
 import { RpmHeaderError, parseRpmHeader } from '../src/ecosystems/rpm/rpmdb/header.js';
 import type { ScanWarning } from '../src/model/warning.js';
 import { header as tarHeader } from '../test/adversarial/tar-variants.js';
-import { FIXTURE_LAYER, fsFromFiles } from '../test/os/memory-fs.js';
+import { FIXTURE_LAYER, fsFromFiles } from '../test/helpers/memory-fs.js';
 
 export interface FuzzTarget {
   input: fc.Arbitrary<unknown>;

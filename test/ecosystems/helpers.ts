@@ -8,7 +8,7 @@ import { analyzeFilesystem, inventoryImage } from '../../src/inventory/run.js';
 import type { Package } from '../../src/model/package.js';
 import type { ScanWarning } from '../../src/model/warning.js';
 import { TESTBED } from '../helpers/testbed.js';
-import { fsFromFiles, type FixtureFiles } from '../os/memory-fs.js';
+import { fsFromFiles, type FixtureFiles } from '../helpers/memory-fs.js';
 
 export const FIXTURES = join(import.meta.dirname, '../fixtures/lang');
 

@@ -13,7 +13,7 @@ import { dpkgAnalyzer } from '../../src/ecosystems/deb/dpkg.js';
 import { readRpmDatabase } from '../../src/ecosystems/rpm/rpmdb/database.js';
 import { wholeImage } from '../../src/inventory/layer-view.js';
 import { inventoryImage } from '../../src/inventory/run.js';
-import { FIXTURE_LAYER } from '../os/memory-fs.js';
+import { FIXTURE_LAYER } from '../helpers/memory-fs.js';
 import { END, header, member } from '../adversarial/tar-variants.js';
 import { writeLayout } from '../helpers/make-image.js';
 import { zipBytes } from '../helpers/zip.js';

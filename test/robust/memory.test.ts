@@ -5,7 +5,7 @@ import { BodyStore, SpilledBody, bodyBytes } from '../../src/image/body-store.js
 import { EntryLog } from '../../src/image/entry-log.js';
 import type { LayerEntry } from '../../src/image/layer-reader.js';
 import { MergedFilesystem } from '../../src/image/merged-fs.js';
-import { FIXTURE_LAYER } from '../os/memory-fs.js';
+import { FIXTURE_LAYER } from '../helpers/memory-fs.js';
 
 describe('bounded memory', () => {
   it('keeps bodies in memory up to its budget, then spills them and reads them back intact', () => {

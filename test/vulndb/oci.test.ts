@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { DigestMismatchError, InputError, PlimsollError } from '../../src/errors.js';
 import { SCHEMA_VERSION, openDatabase, runDbUpdate } from '../../src/vulndb/index.js';
 import { DB_ANNOTATIONS, DB_ARTIFACT_TYPE, DB_LAYER_TYPE, pullDbFromRegistry, runDbPush } from '../../src/vulndb/oci.js';
-import { startServer, type FakeServer } from '../registry/fake-registry.js';
+import { startServer, type FakeServer } from '../image/registry/fake-registry.js';
 import { needRegistry, registryEnv } from '../helpers/testbed.js';
 import { MIRROR } from './mirror-truth.js';
 

@@ -4,9 +4,9 @@ import type { ImageFilesystem } from '../../../src/image/files.js';
 import { wholeImage } from '../../../src/inventory/layer-view.js';
 import { apkAnalyzer } from '../../../src/ecosystems/apk/apk.js';
 import { needTestbed } from '../../helpers/testbed.js';
-import { fsFromFiles } from '../../os/memory-fs.js';
-import { testbedFs } from '../../os/testbed-fs.js';
-import { TESTBED_IMAGES, truthRows } from '../../os/truth.js';
+import { fsFromFiles } from '../../helpers/memory-fs.js';
+import { testbedFs } from '../../helpers/testbed-fs.js';
+import { TESTBED_IMAGES, truthRows } from '../../helpers/truth.js';
 
 async function run(fs: ImageFilesystem) {
   const { ownedFiles, ...result } = await apkAnalyzer.analyze({ fs: wholeImage(fs) });

@@ -8,9 +8,9 @@ import { wholeImage } from '../../../src/inventory/layer-view.js';
 import { inventoryImage } from '../../../src/inventory/run.js';
 import { dep5Licenses, dpkgAnalyzer } from '../../../src/ecosystems/deb/dpkg.js';
 import { needTestbed, TESTBED } from '../../helpers/testbed.js';
-import { fsFromFiles } from '../../os/memory-fs.js';
-import { testbedFs } from '../../os/testbed-fs.js';
-import { TESTBED_IMAGES, truthRows } from '../../os/truth.js';
+import { fsFromFiles } from '../../helpers/memory-fs.js';
+import { testbedFs } from '../../helpers/testbed-fs.js';
+import { TESTBED_IMAGES, truthRows } from '../../helpers/truth.js';
 
 function image(name: string) {
   const found = TESTBED_IMAGES.find((i) => i.name === name);

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { analyzeFilesystem } from '../../../src/inventory/run.js';
 import { rubyAnalyzer } from '../../../src/ecosystems/gem/ruby.js';
 import { dpkgAnalyzer } from '../../../src/ecosystems/deb/dpkg.js';
-import { fsFromFiles } from '../../os/memory-fs.js';
+import { fsFromFiles } from '../../helpers/memory-fs.js';
 import { analyzeFiles, FIXTURES, fixtureFiles } from '../helpers.js';
 
 const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');

@@ -7,8 +7,8 @@ import { npmAnalyzer } from '../../../src/ecosystems/npm/npm.js';
 import { apkAnalyzer } from '../../../src/ecosystems/apk/apk.js';
 import type { Package } from '../../../src/model/package.js';
 import { needTestbed } from '../../helpers/testbed.js';
-import { fsFromFiles } from '../../os/memory-fs.js';
-import { truthRows } from '../../os/truth.js';
+import { fsFromFiles } from '../../helpers/memory-fs.js';
+import { truthRows } from '../../helpers/truth.js';
 import { analyzeFiles, debianAppInventory, FIXTURES, fixtureFiles, ids } from '../helpers.js';
 
 interface LsNode {

@@ -6,7 +6,7 @@ import { pythonAnalyzer } from '../../../src/ecosystems/pypi/python.js';
 import type { Package } from '../../../src/model/package.js';
 import { pep503Name, pypiPurl } from '../../../src/ecosystems/pypi/purl.js';
 import { needTestbed } from '../../helpers/testbed.js';
-import { truthRows } from '../../os/truth.js';
+import { truthRows } from '../../helpers/truth.js';
 import { analyzeFiles, debianAppInventory, FIXTURES, fixtureFiles } from '../helpers.js';
 
 const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');

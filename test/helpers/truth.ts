@@ -1,7 +1,7 @@
 // Reads the testbed's truth TSV files (documented in ../shared/testbed/TRUTH.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TESTBED } from '../helpers/testbed.js';
+import { TESTBED } from './testbed.js';
 
 export type Row = Record<string, string>;
 

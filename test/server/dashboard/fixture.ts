@@ -8,9 +8,9 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { OsvRecord } from '../../src/vulndb/index.js';
-import { handWrittenKev, makeFixture, type Fixture } from '../server/helpers.js';
-import { MIRROR } from '../vulndb/mirror-truth.js';
+import type { OsvRecord } from '../../../src/vulndb/index.js';
+import { handWrittenKev, makeFixture, type Fixture } from '../helpers.js';
+import { MIRROR } from '../../vulndb/mirror-truth.js';
 
 export const CHROMIUM = process.env.PLIMSOLL_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -7,8 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PlimsollError } from '../../src/errors.js';
-import { RegistryPusher } from '../../src/image/registry/push.js';
+import { PlimsollError } from '../../../src/errors.js';
+import { RegistryPusher } from '../../../src/image/registry/push.js';
 import { sha256, startServer, type FakeServer } from './fake-registry.js';
 
 const REPO = 'team/db';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectOs, lookupRelease, osFilesWanted, parseOsRelease } from '../../src/inventory/distro.js';
 import { needTestbed } from '../helpers/testbed.js';
-import { fsFromFiles, type FixtureFiles } from './memory-fs.js';
-import { testbedFs } from './testbed-fs.js';
-import { TESTBED_IMAGES, truthRows } from './truth.js';
+import { fsFromFiles, type FixtureFiles } from '../helpers/memory-fs.js';
+import { testbedFs } from '../helpers/testbed-fs.js';
+import { TESTBED_IMAGES, truthRows } from '../helpers/truth.js';
 
 describe('detectOs on the testbed images (truth: os.tsv)', { skip: needTestbed() }, () => {
   for (const image of TESTBED_IMAGES) {

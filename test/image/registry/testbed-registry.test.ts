@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PlimsollError } from '../../src/errors.js';
-import { parseReference, type ImageReference } from '../../src/image/reference.js';
-import { openRegistryImage } from '../../src/image/sources/registry.js';
-import type { ResolvedImage, SourceOptions } from '../../src/image/types.js';
-import { IMAGES, TESTBED, needRegistry, registryEnv } from '../helpers/testbed.js';
+import { PlimsollError } from '../../../src/errors.js';
+import { parseReference, type ImageReference } from '../../../src/image/reference.js';
+import { openRegistryImage } from '../../../src/image/sources/registry.js';
+import type { ResolvedImage, SourceOptions } from '../../../src/image/types.js';
+import { IMAGES, TESTBED, needRegistry, registryEnv } from '../../helpers/testbed.js';
 import { drain } from './fake-registry.js';
 
 const env = registryEnv();

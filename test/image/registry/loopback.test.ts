@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DigestMismatchError, PlimsollError } from '../../src/errors.js';
-import { parseReference, type ImageReference } from '../../src/image/reference.js';
-import { openRegistryImage } from '../../src/image/sources/registry.js';
-import type { DownloadProgress, ResolvedImage, SourceOptions } from '../../src/image/types.js';
+import { DigestMismatchError, PlimsollError } from '../../../src/errors.js';
+import { parseReference, type ImageReference } from '../../../src/image/reference.js';
+import { openRegistryImage } from '../../../src/image/sources/registry.js';
+import type { DownloadProgress, ResolvedImage, SourceOptions } from '../../../src/image/types.js';
 import { drain, handMadeImage, serveImage, sha256, startServer, type FakeServer } from './fake-registry.js';
 
 const image = handMadeImage();

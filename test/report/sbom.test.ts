@@ -13,9 +13,9 @@ import type { Inventory } from '../../src/model/inventory.js';
 import { toCycloneDx } from '../../src/report/cyclonedx.js';
 import { toSpdx } from '../../src/report/spdx.js';
 import { TESTBED, needTestbed } from '../helpers/testbed.js';
-import { fsFromFiles } from '../os/memory-fs.js';
-import { osInventory, testbedFs } from '../os/testbed-fs.js';
-import { TESTBED_IMAGES } from '../os/truth.js';
+import { fsFromFiles } from '../helpers/memory-fs.js';
+import { osInventory, testbedFs } from '../helpers/testbed-fs.js';
+import { TESTBED_IMAGES } from '../helpers/truth.js';
 
 const SCHEMAS = join(import.meta.dirname, '../fixtures/schemas/cyclonedx');
 const schema = (name: string) => JSON.parse(readFileSync(join(SCHEMAS, name), 'utf8')) as Record<string, unknown>;

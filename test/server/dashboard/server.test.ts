@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { Report } from '../../src/report/report.js';
-import type { RunningServer } from '../../src/server/serve.js';
-import type { TrendPoint } from '../../src/server/store.js';
-import { BUILT_CLI } from '../helpers/cli.js';
-import { TESTBED } from '../helpers/testbed.js';
-import { api, createToken, sampleSbom, startTestServer, waitForJob, type Fixture } from '../server/helpers.js';
+import type { Report } from '../../../src/report/report.js';
+import type { RunningServer } from '../../../src/server/serve.js';
+import type { TrendPoint } from '../../../src/server/store.js';
+import { BUILT_CLI } from '../../helpers/cli.js';
+import { TESTBED } from '../../helpers/testbed.js';
+import { api, createToken, sampleSbom, startTestServer, waitForJob, type Fixture } from '../helpers.js';
 import { RECORDS, launchChromium, makeScanFixture, screenshot, watch } from './fixture.js';
 
 const run = promisify(execFile);

@@ -9,11 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { Report } from '../../src/report/report.js';
-import { BUILT_CLI } from '../helpers/cli.js';
-import { TESTBED } from '../helpers/testbed.js';
-import { RECORDS, launchChromium, makeScanFixture, screenshot, watch } from './fixture.js';
-import type { Fixture } from '../server/helpers.js';
+import type { Report } from '../../../src/report/report.js';
+import { BUILT_CLI } from '../../helpers/cli.js';
+import { TESTBED } from '../../helpers/testbed.js';
+import { RECORDS, launchChromium, makeScanFixture, screenshot, watch } from '../../server/dashboard/fixture.js';
+import type { Fixture } from '../../server/helpers.js';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@
 // and the refusal to follow a Link to another origin with the credentials.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RegistryLister, nextLink } from '../../src/image/registry/catalog.js';
+import { RegistryLister, nextLink } from '../../../src/image/registry/catalog.js';
 import { startServer } from './fake-registry.js';
 
 describe('registry catalog lister', () => {

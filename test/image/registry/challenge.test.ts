@@ -2,8 +2,8 @@
 // docker's token-authentication specification and from registries' real answers.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseChallenges, pickChallenge } from '../../src/image/registry/challenge.js';
-import { RETRY, retryDelay } from '../../src/image/registry/http.js';
+import { parseChallenges, pickChallenge } from '../../../src/image/registry/challenge.js';
+import { RETRY, retryDelay } from '../../../src/image/registry/http.js';
 
 describe('parseChallenges', () => {
   it('reads a Bearer challenge whose scope holds a comma inside quotes', () => {

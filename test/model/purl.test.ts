@@ -6,8 +6,8 @@ import { debPurl } from '../../src/ecosystems/deb/purl.js';
 import { formatPurl } from '../../src/model/purl.js';
 import { rpmPurl } from '../../src/ecosystems/rpm/purl.js';
 import { needTestbed } from '../helpers/testbed.js';
-import { osInventory, testbedFs } from '../os/testbed-fs.js';
-import { TESTBED_IMAGES } from '../os/truth.js';
+import { osInventory, testbedFs } from '../helpers/testbed-fs.js';
+import { TESTBED_IMAGES } from '../helpers/truth.js';
 
 const debian = { family: 'debian', version: '12.8' };
 

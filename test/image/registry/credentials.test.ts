@@ -5,10 +5,10 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseReference, type ImageReference } from '../../src/image/reference.js';
-import { DOCKER_HUB_CONFIG_KEY, lookupCredentials } from '../../src/image/registry/credentials.js';
-import { openRegistryImage } from '../../src/image/sources/registry.js';
-import { TESTBED, needTestbed, registryEnv } from '../helpers/testbed.js';
+import { parseReference, type ImageReference } from '../../../src/image/reference.js';
+import { DOCKER_HUB_CONFIG_KEY, lookupCredentials } from '../../../src/image/registry/credentials.js';
+import { openRegistryImage } from '../../../src/image/sources/registry.js';
+import { TESTBED, needTestbed, registryEnv } from '../../helpers/testbed.js';
 
 const env = registryEnv();
 const skip = needTestbed() ?? (env ? undefined : `testbed registries not started (registry.sh start ${TESTBED} && registry.sh push ${TESTBED})`);
