@@ -5,8 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { openImage } from '../src/image/open.js';
 import { readImage } from '../src/image/scan.js';
 import { ALL_ANALYZERS } from '../src/inventory/analyzers.js';
-import { detectOs } from '../src/inventory/distro.js';
-import { fileRequests, runAnalyzers } from '../src/inventory/run.js';
+import { analyzeFilesystem, fileRequests } from '../src/inventory/run.js';
 import { hardeningRequests, runHardening } from '../src/hardening/run.js';
 import { IMAGES, TESTBED } from '../test/helpers/testbed.js';
 
@@ -28,8 +27,7 @@ export async function hardeningBench(runs: number): Promise<string> {
       let t = performance.now();
       const contents = await readImage(image, { requests: [...fileRequests(ALL_ANALYZERS), ...hardeningRequests(image.config)] });
       withReq.push(performance.now() - t);
-      const os = detectOs(contents.fs);
-      const { packages } = await runAnalyzers({ fs: contents.fs, ownedFiles: new Map(), ...(os ? { os } : {}) }, ALL_ANALYZERS);
+      const { os, packages } = await analyzeFilesystem(contents.fs, ALL_ANALYZERS);
       t = performance.now();
       runHardening({ image, contents, ...(os ? { os } : {}), packages });
       checks.push(performance.now() - t);

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { CONFIG_SHAPE, DOCKER_ARCHIVE_SHAPE, INDEX_SHAPE, MANIFEST_SHAPE, shapeProblem } from '../src/image/json-shape.js';
 import { StreamSource, TarError, readTar } from '../src/image/tar.js';
 import { ElfError, parseElf } from '../src/inventory/lang/binary/elf.js';
+import { wholeImage } from '../src/inventory/layer-view.js';
 import { parseModInfo, readGoBuildInfo } from '../src/inventory/lang/go-buildinfo.js';
 import { fileNameCoordinates, manifestCoordinates, manifestVendorHint, parseManifest, pomCoordinates } from '../src/inventory/lang/java-metadata.js';
 import { isObject, parseYamlFile } from '../src/inventory/lang/common/parse.js';
@@ -214,7 +215,7 @@ export function fuzzTargets(): Record<string, FuzzTarget> {
       run: (doc) => [CONFIG_SHAPE, MANIFEST_SHAPE, INDEX_SHAPE, DOCKER_ARCHIVE_SHAPE].map((shape) => shapeProblem(doc, shape, 'doc')),
       allowed: never,
     },
-    dpkg: { input: fc.oneof(deb822, text()), run: (status) => dpkgAnalyzer.analyze({ fs: fsFromFiles({ 'var/lib/dpkg/status': status as string }), ownedFiles: new Map() }), allowed: never },
+    dpkg: { input: fc.oneof(deb822, text()), run: (status) => dpkgAnalyzer.analyze({ fs: wholeImage(fsFromFiles({ 'var/lib/dpkg/status': status as string })) }), allowed: never },
     apk: { input: fc.oneof(apkLines, text()), run: (db) => parseApkInstalled(db as string), allowed: never },
     'rpm-header': { input: rpmHeader(), run: (blob) => parseRpmHeader(blob as Buffer), allowed: (err) => err instanceof RpmHeaderError },
     'package-lock': { input: packageLock, run: (lock) => (isObject(lock) ? readPackageLock(lock, path, warnings.splice(0)) : []), allowed: never },

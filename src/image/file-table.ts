@@ -137,6 +137,11 @@ export class FileTable {
     return this.bodies.entries();
   }
 
+  /** The layer that last wrote the node. */
+  layerOf(id: number): LayerRef {
+    return this.layers[this.store.row(id).layer] as LayerRef;
+  }
+
   /** Its path from the root, built from the names of its parents. */
   path(id: number): string {
     const parts: string[] = [];

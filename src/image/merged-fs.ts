@@ -251,6 +251,15 @@ export class MergedFilesystem implements ImageFilesystem {
     return node !== undefined && body ? capturedFile(this.table.file(node), body) : undefined;
   }
 
+  /** The captured files layer `index` wrote that are still in the view, sorted by path (one layer's source files). */
+  capturedFrom(index: number): CapturedFile[] {
+    const files: CapturedFile[] = [];
+    for (const [node, body] of this.table.withBodies()) {
+      if (this.table.layerOf(node).index === index) files.push(capturedFile(this.table.file(node), body));
+    }
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
   captured(filter?: (file: CapturedFile) => boolean): CapturedFile[] {
     // Built once for all the analyzers that ask: each building its own list of thousands of files
     // (a row read and a path built for each) left megabytes of garbage per analyzer.

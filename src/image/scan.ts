@@ -20,6 +20,8 @@ export interface ReadImageOptions {
   onLayer?: (layer: LayerContent) => void;
   /** Paths left out of the image altogether (`--skip-dirs`, `--skip-files`): no body read, no entry kept. */
   skip?: (path: string) => boolean;
+  /** Called as each layer has been applied to the merged view, before the next is: the view then stands as that layer left it. */
+  onApplied?: (layer: LayerContent, fs: MergedFilesystem) => Promise<void>;
 }
 
 export interface LayerSummary extends LayerRef {
@@ -28,6 +30,15 @@ export interface LayerSummary extends LayerRef {
   compression: string;
   /** Bytes of the uncompressed tar. */
   tarBytes: number;
+}
+
+/** A file whose body was read after the merge, because some request wants it under a symlinked name. */
+export interface LateBody {
+  layer: number;
+  /** Where the file is. */
+  path: string;
+  /** The name through a symlink that some request wants. */
+  alias: string;
 }
 
 export interface ImageContents {
@@ -39,6 +50,11 @@ export interface ImageContents {
    * merged, a layer's `entries` are only those (see {@link merge}).
    */
   perLayer: LayerContent[];
+  /**
+   * Layers that received bodies only after the merge (wanted files found under a symlinked name):
+   * whatever {@link ReadImageOptions.onApplied} made of them lacks those files.
+   */
+  lateBodies: LateBody[];
   /**
    * Frees what the scan holds outside the heap (the index's SQLite database, the bodies' temp file) once
    * nothing reads the view or the bodies any more. Later calls do nothing.
@@ -73,11 +89,12 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
  * the captured bodies, and later rewrites of their paths (which may remove a secret). The rest is in
  * the merged view, so an image of millions of entries does not hold them twice.
  */
-function merge(fs: MergedFilesystem, contents: readonly LayerContent[], bodies: BodyStore): void {
+async function merge(fs: MergedFilesystem, contents: readonly LayerContent[], bodies: BodyStore, onApplied: ReadImageOptions['onApplied']): Promise<void> {
   const captured = new Set<string>();
   for (const content of contents) {
     fs.apply(content);
     fs.warnings.push(...content.warnings);
+    await onApplied?.(content, fs);
     content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
     for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
   }
@@ -87,12 +104,19 @@ function merge(fs: MergedFilesystem, contents: readonly LayerContent[], bodies: 
  * Rare: a file some request wants under a name that reaches it through a symlink (a package database
  * in a symlinked directory) was read without its body; read those layers again for just those files.
  */
-async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requests: readonly FileRequest[], options: { maxLayerSize: number; bodies: BodyStore }): Promise<void> {
+async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requests: readonly FileRequest[], options: { maxLayerSize: number; bodies: BodyStore }): Promise<LateBody[]> {
   const byLayer = new Map<number, Map<string, Want>>();
-  for (const { layer, path, want } of fs.bodiesWantedThroughLinks((info) => wanted(requests, info))) {
+  const late: LateBody[] = [];
+  const aliased = (info: FileInfo): (Want & { alias: string }) | undefined => {
+    const want = wanted(requests, info);
+    return want && { ...want, alias: info.path };
+  };
+  for (const { layer, path, want } of fs.bodiesWantedThroughLinks(aliased)) {
     const paths = byLayer.get(layer) ?? new Map<string, Want>();
-    paths.set(path, want);
+    const { alias, ...limits } = want;
+    paths.set(path, limits);
     byLayer.set(layer, paths);
+    late.push({ layer, path, alias });
   }
   const refs = layerRefs(image);
   for (const [index, paths] of byLayer) {
@@ -103,6 +127,7 @@ async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requ
     const warnings = await readBodies(await layer.open(), refs[index] as LayerRef, { ...options, what }, (info) => paths.get(landed(info)), (info, body) => fs.setBody(landed(info), body));
     fs.warnings.push(...warnings);
   }
+  return late;
 }
 
 /**
@@ -140,8 +165,8 @@ async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies:
     dropSkipped(content);
     options.onLayer?.(content);
     const fs = newFilesystem(ref);
-    merge(fs, [content], bodies);
-    return { fs, layers: [], perLayer: [content] };
+    await merge(fs, [content], bodies, options.onApplied);
+    return { fs, layers: [], perLayer: [content], lateBodies: [] };
   }
   const refs = layerRefs(image);
   const maxLayerSize = options.maxLayerSize ?? DEFAULT_MAX_LAYER_SIZE;
@@ -159,8 +184,8 @@ async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies:
   });
   const fs = newFilesystem(refs[0] ?? { index: 0, digest: '' });
   fs.warnings.push(...(image.warnings ?? []));
-  merge(fs, contents, bodies);
-  await readLinkedBodies(image, fs, requests, { maxLayerSize, bodies });
+  await merge(fs, contents, bodies, options.onApplied);
+  const lateBodies = await readLinkedBodies(image, fs, requests, { maxLayerSize, bodies });
   const layers = contents.map((c, i) => ({
     ...c.ref,
     mediaType: image.layers[i]?.mediaType ?? '',
@@ -168,5 +193,5 @@ async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies:
     compression: c.compression,
     tarBytes: c.tarBytes,
   }));
-  return { fs, layers, perLayer: contents };
+  return { fs, layers, perLayer: contents, lateBodies };
 }

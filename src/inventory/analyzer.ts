@@ -1,4 +1,5 @@
-import type { FileInfo, FileRequest, ImageFilesystem } from '../image/files.js';
+import type { CapturedFile, FileInfo, FileRequest, ImageFilesystem } from '../image/files.js';
+import type { LayerRef } from '../model/layer.js';
 import type { MavenArtifact } from '../model/maven.js';
 import type { OsInfo } from '../model/os.js';
 import type { Package, ScanWarning } from '../model/package.js';
@@ -11,32 +12,73 @@ export interface ArtifactIndex {
   mavenBySha1(sha1: string): MavenArtifact[];
 }
 
-/** What the OS detection found (`artifact.os` in the report). */
-export interface AnalyzerContext {
-  fs: ImageFilesystem;
-  os?: OsInfo;
-  /**
-   * Paths owned by OS packages, each with the owning package's id (filled by the OS analyzers;
-   * language analyzers skip these files and record their identity on the owner).
-   */
-  ownedFiles: Map<string, string>;
-  /** Packages found by the analyzers that ran before (OS first); later analyzers may annotate them. */
-  packages?: Package[];
-  artifactIndex?: ArtifactIndex;
+/**
+ * One layer as an analyzer sees it. `read` and `captured` give only the files this layer wrote (its
+ * source files); `get`, `resolve` and `entries` see the image as it stands after this layer (lower
+ * layers included), so a database reached through a lower layer's symlink is still found.
+ */
+export interface LayerFilesystem extends ImageFilesystem {
+  /** A file read beside a source file (a dpkg file list, an app's package.json): as the image stands after this layer. */
+  readVisible(path: string): CapturedFile | undefined;
 }
 
+export interface AnalyzerContext {
+  fs: LayerFilesystem;
+  /** The OS as the image stands after this layer (purl qualifiers). */
+  os?: OsInfo;
+  /** Packages the analyzers before this one found in this layer. */
+  packages?: Package[];
+}
+
+/**
+ * What one analyzer found in one layer: plain JSON data (it is cached by layer), each package
+ * carrying the file it was read from in `locations[0].path` (`outer.jar!/inner.jar` for nested ones).
+ */
 export interface AnalyzerResult {
   packages: Package[];
   warnings: ScanWarning[];
+  /** For package databases: paths the packages installed, each with its owner's id. */
+  ownedFiles?: Record<string, string>;
+  /**
+   * Source files whose packages, when an OS package owns the file, become that package's
+   * `languagePurl` (installed metadata, binaries); other owned files (lock files) are only dropped.
+   */
+  identityFiles?: string[];
+  /**
+   * Archives nothing inside named, by SHA-1: `finish` asks the database's index, which stays out of a
+   * layer's result so a cached result outlives a database update.
+   */
+  unidentified?: Unidentified[];
 }
 
-/** One package format: which files it needs, and how to read packages from them. */
+export interface Unidentified {
+  path: string;
+  sha1: string;
+}
+
+/** What an analyzer's pass over the merged image sees: its packages that survived the applier. */
+export interface FinishContext {
+  fs: ImageFilesystem;
+  os?: OsInfo;
+  packages: Package[];
+  /** The surviving layers' {@link AnalyzerResult.unidentified}, each with the layer that wrote it. */
+  unidentified: (Unidentified & { layer: LayerRef })[];
+  artifactIndex?: ArtifactIndex;
+}
+
+/** One package format: which files it needs, and how to read packages from one layer of them. */
 export interface Analyzer {
   name: string;
+  /** Bumped whenever its output for the same layer changes (cached results are keyed by it). */
+  version: number;
   wants(info: FileInfo): boolean;
   /** Larger wanted files are skipped with a warning (default 64 MiB). */
   maxFileSize?: number;
   /** See FileRequest.reduce. */
   reduce?: FileRequest['reduce'];
+  /** Its packages own files: language packages read from those files are dropped by the applier. */
+  ownsFiles?: true;
   analyze(ctx: AnalyzerContext): Promise<AnalyzerResult>;
+  /** What only the merged image can tell (dev-only marks, which of two databases holds, a missing database). */
+  finish?(ctx: FinishContext): { packages: Package[]; warnings: ScanWarning[] };
 }

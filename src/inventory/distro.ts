@@ -1,7 +1,7 @@
 // Distribution detection: which OS an image is, from os-release and the older release files.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FileInfo, ImageFilesystem } from '../image/files.js';
+import type { FileInfo, ImageFilesystem, IndexedFile } from '../image/files.js';
 import type { OsInfo } from '../model/os.js';
 
 /** Files detection reads; os-release first, the others are fall-backs or refine the version. */
@@ -103,17 +103,29 @@ export function lookupRelease(family: string, version: string): ReleaseEntry | u
   return undefined;
 }
 
-function text(fs: ImageFilesystem, path: string): string | undefined {
-  const file = fs.read(path);
-  return file ? file.body.toString('utf8') : undefined;
+/** What detection reads: the release files' text, and lookups (a distroless image has no shell). */
+export interface ReleaseFiles {
+  text(path: string): string | undefined;
+  resolve(path: string): IndexedFile | undefined;
 }
 
+/** The release files a filesystem holds, read as `read` gives them. */
+export function releaseFiles(fs: Pick<ImageFilesystem, 'resolve'>, read: (path: string) => { body: Buffer } | undefined): ReleaseFiles {
+  return { text: (path) => read(path)?.body.toString('utf8'), resolve: (path) => fs.resolve(path) };
+}
+
+/** The release files one layer wrote, by path: the part of a layer's analysis detection needs. */
+export function layerReleaseFiles(fs: Pick<ImageFilesystem, 'captured'>): Record<string, string> {
+  return Object.fromEntries(fs.captured(osFilesWanted).map((f) => [f.path, f.body.toString('utf8')]));
+}
+
+
 /** Distroless images keep one dpkg paragraph per package under status.d/ and ship no shell. */
-function isDistroless(fs: ImageFilesystem): boolean {
+function isDistroless(fs: ReleaseFiles): boolean {
   return fs.resolve('var/lib/dpkg/status.d')?.type === 'dir' && !fs.resolve('bin/sh') && !fs.resolve('usr/bin/sh');
 }
 
-function fromOsRelease(fs: ImageFilesystem, fields: Record<string, string>): OsInfo | undefined {
+function fromOsRelease(fs: ReleaseFiles, fields: Record<string, string>): OsInfo | undefined {
   const id = (fields.ID ?? '').toLowerCase();
   let family = ID_TO_FAMILY[id];
   if (!family) {
@@ -127,11 +139,11 @@ function fromOsRelease(fs: ImageFilesystem, fields: Record<string, string>): OsI
   const codename = fields.VERSION_CODENAME || undefined;
   if (family === 'debian') {
     // os-release says `12`; debian_version has the point release (`12.8`), or `trixie/sid` on testing.
-    const point = text(fs, 'etc/debian_version')?.trim();
+    const point = fs.text('etc/debian_version')?.trim();
     if (point && (version === '' || point.startsWith(`${version}.`))) version = point;
   } else if (family === 'alpine') {
     // alpine-release is what apk itself reads; os-release can lag behind it on edge.
-    const release = text(fs, 'etc/alpine-release')?.trim();
+    const release = fs.text('etc/alpine-release')?.trim();
     if (release) version = release;
   }
   if (version === '') version = codename ?? fields.BUILD_ID ?? '';
@@ -171,16 +183,16 @@ function fromReleaseLine(line: string): OsInfo | undefined {
   return { family, version, name: line.trim(), ...(codename ? { codename } : {}) };
 }
 
-function fromFallbacks(fs: ImageFilesystem): OsInfo | undefined {
-  const alpine = text(fs, 'etc/alpine-release')?.trim();
+function fromFallbacks(fs: ReleaseFiles): OsInfo | undefined {
+  const alpine = fs.text('etc/alpine-release')?.trim();
   if (alpine) return { family: 'alpine', version: alpine };
-  const debian = text(fs, 'etc/debian_version')?.trim();
+  const debian = fs.text('etc/debian_version')?.trim();
   if (debian) {
     const distroless = isDistroless(fs);
     return { family: 'debian', version: debian, ...(distroless ? { name: 'Distroless (Debian)' } : {}) };
   }
   for (const path of ['etc/redhat-release', 'etc/system-release']) {
-    const line = text(fs, path)?.split('\n')[0];
+    const line = fs.text(path)?.split('\n')[0];
     const info = line ? fromReleaseLine(line) : undefined;
     if (info) return info;
   }
@@ -193,9 +205,14 @@ function fromFallbacks(fs: ImageFilesystem): OsInfo | undefined {
  * `now` decides `eol`.
  */
 export function detectOs(fs: ImageFilesystem, now: Date = new Date()): OsInfo | undefined {
+  return detectOsIn(releaseFiles(fs, (path) => fs.read(path)), now);
+}
+
+/** {@link detectOs} over release files however they are kept (the applier reads each from the layer that wrote it). */
+export function detectOsIn(fs: ReleaseFiles, now: Date = new Date()): OsInfo | undefined {
   let osRelease: string | undefined;
   for (const path of ['etc/os-release', 'usr/lib/os-release']) {
-    osRelease ??= text(fs, path);
+    osRelease ??= fs.text(path);
   }
   const info = (osRelease !== undefined ? fromOsRelease(fs, parseOsRelease(osRelease)) : undefined) ?? fromFallbacks(fs);
   if (!info) return undefined;

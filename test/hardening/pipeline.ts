@@ -2,16 +2,14 @@
 import { openImage } from '../../src/image/open.js';
 import { readImage } from '../../src/image/scan.js';
 import { ALL_ANALYZERS } from '../../src/inventory/analyzers.js';
-import { detectOs } from '../../src/inventory/distro.js';
-import { fileRequests, runAnalyzers } from '../../src/inventory/run.js';
+import { analyzeFilesystem, fileRequests } from '../../src/inventory/run.js';
 import { hardeningRequests, runHardening, type HardeningResult } from '../../src/hardening/run.js';
 
 export async function scanHardening(ref: string): Promise<HardeningResult> {
   const image = await openImage(ref);
   try {
     const contents = await readImage(image, { requests: [...fileRequests(ALL_ANALYZERS), ...hardeningRequests(image.config)] });
-    const os = detectOs(contents.fs);
-    const { packages } = await runAnalyzers({ fs: contents.fs, ownedFiles: new Map(), ...(os ? { os } : {}) }, ALL_ANALYZERS);
+    const { os, packages } = await analyzeFilesystem(contents.fs, ALL_ANALYZERS);
     return runHardening({ image, contents, ...(os ? { os } : {}), packages });
   } finally {
     await image.close();

@@ -2,9 +2,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openImage } from '../../src/image/open.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../../src/inventory/analyzer.js';
+import type { Analyzer } from '../../src/inventory/analyzer.js';
 import { ALL_ANALYZERS } from '../../src/inventory/analyzers.js';
-import { inventoryImage } from '../../src/inventory/run.js';
+import { analyzeFilesystem, inventoryImage } from '../../src/inventory/run.js';
 import type { Package, ScanWarning } from '../../src/model/package.js';
 import { TESTBED } from '../helpers/testbed.js';
 import { fsFromFiles, type FixtureFiles } from '../os/memory-fs.js';
@@ -25,11 +25,14 @@ export function fixtureFiles(dir: string, prefix = ''): FixtureFiles {
   return out;
 }
 
-/** Runs one analyzer over a one-layer filesystem holding `files`, nothing owned by the OS. */
-export async function analyzeFiles(analyzer: Analyzer, files: FixtureFiles, ownedFiles: Iterable<string> = []): Promise<AnalyzerResult> {
-  // Owned by a package the test does not name: enough for the analyzers to skip the files.
-  const ctx: AnalyzerContext = { fs: fsFromFiles(files), ownedFiles: new Map([...ownedFiles].map((path) => [path, 'os-package'])) };
-  return analyzer.analyze(ctx);
+const OWNER: Package = { id: 'os-package', name: 'os-package', version: '1', type: 'deb', purl: 'pkg:deb/os-package@1', locations: [{ path: 'os-db', layer: { index: 0, digest: '' } }] };
+
+/** Runs one analyzer over a one-layer filesystem holding `files`, through the applier; `ownedFiles` are owned by an OS package the test does not name. */
+export async function analyzeFiles(analyzer: Analyzer, files: FixtureFiles, ownedFiles: Iterable<string> = []): Promise<{ packages: Package[]; warnings: ScanWarning[] }> {
+  const owned = Object.fromEntries([...ownedFiles].map((path) => [path, OWNER.id]));
+  const owner: Analyzer = { name: 'test-owner', version: 1, ownsFiles: true, wants: () => false, analyze: () => Promise.resolve({ packages: [OWNER], warnings: [], ownedFiles: owned }) };
+  const { packages, warnings } = await analyzeFilesystem(fsFromFiles(files), [owner, analyzer]);
+  return { packages: packages.filter((p) => p.id !== OWNER.id), warnings };
 }
 
 let debianApp: Promise<DebianApp> | undefined;

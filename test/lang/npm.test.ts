@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
+import { analyzeFilesystem } from '../../src/inventory/run.js';
 import { npmAnalyzer } from '../../src/inventory/lang/npm.js';
 import { apkAnalyzer } from '../../src/inventory/os/apk.js';
 import type { Package } from '../../src/model/package.js';
@@ -82,11 +82,8 @@ describe('npm: files an OS package owns', () => {
       'usr/lib/node_modules/npm/package.json': '{"name": "npm", "version": "10.8.0"}',
       'srv/node_modules/left-pad/package.json': '{"name": "left-pad", "version": "1.3.0"}',
     });
-    const packages: Package[] = [];
-    const ctx: AnalyzerContext & { packages: Package[] } = { fs, ownedFiles: new Map(), packages };
-    packages.push(...(await apkAnalyzer.analyze(ctx)).packages);
-    const { packages: npm } = await npmAnalyzer.analyze(ctx);
-    assert.deepEqual(ids(npm), ['left-pad@1.3.0']);
+    const { packages } = await analyzeFilesystem(fs, [apkAnalyzer, npmAnalyzer]);
+    assert.deepEqual(ids(packages.filter((p) => p.type === 'npm')), ['left-pad@1.3.0']);
     assert.equal(packages.find((p) => p.type === 'apk')?.metadata?.languagePurl, 'pkg:npm/npm@10.8.0');
   });
 });

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
+import { analyzeFilesystem } from '../../src/inventory/run.js';
 import { rubyAnalyzer } from '../../src/inventory/lang/ruby.js';
 import { dpkgAnalyzer } from '../../src/inventory/os/dpkg.js';
-import type { Package } from '../../src/model/package.js';
 import { fsFromFiles } from '../os/memory-fs.js';
 import { analyzeFiles, FIXTURES, fixtureFiles } from './helpers.js';
 
@@ -40,11 +39,8 @@ describe('ruby', () => {
 
   it('a gemspec a deb installed puts its gem identity on the deb (real status, .list and gemspec of ruby-webrick)', async () => {
     const fs = fsFromFiles(fixtureFiles('debian-ruby-webrick'));
-    const packages: Package[] = [];
-    const ctx: AnalyzerContext & { packages: Package[] } = { fs, ownedFiles: new Map(), packages };
-    packages.push(...(await dpkgAnalyzer.analyze(ctx)).packages);
-    const { packages: gems } = await rubyAnalyzer.analyze(ctx);
-    assert.deepEqual(gems, []);
+    const { packages } = await analyzeFilesystem(fs, [dpkgAnalyzer, rubyAnalyzer]);
+    assert.deepEqual(packages.filter((p) => p.type === 'gem'), []);
     assert.equal(packages.find((p) => p.name === 'ruby-webrick')?.metadata?.languagePurl, 'pkg:gem/webrick@1.8.1');
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ImageFilesystem } from '../../src/image/files.js';
-import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
+import { wholeImage } from '../../src/inventory/layer-view.js';
 import { apkAnalyzer } from '../../src/inventory/os/apk.js';
 import { needTestbed } from '../helpers/testbed.js';
 import { fsFromFiles } from './memory-fs.js';
@@ -9,8 +9,8 @@ import { testbedFs } from './testbed-fs.js';
 import { TESTBED_IMAGES, truthRows } from './truth.js';
 
 async function run(fs: ImageFilesystem) {
-  const ctx: AnalyzerContext = { fs, ownedFiles: new Map() };
-  return { ...(await apkAnalyzer.analyze(ctx)), owned: new Set(ctx.ownedFiles.keys()) };
+  const { ownedFiles, ...result } = await apkAnalyzer.analyze({ fs: wholeImage(fs) });
+  return { ...result, owned: new Set(Object.keys(ownedFiles ?? {})) };
 }
 
 describe('apk on the testbed images (truth: apk.tsv from lib/apk/db/installed)', { skip: needTestbed() }, () => {

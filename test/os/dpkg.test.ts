@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ImageFilesystem } from '../../src/image/files.js';
-import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
+import { openImage } from '../../src/image/open.js';
+import { wholeImage } from '../../src/inventory/layer-view.js';
+import { inventoryImage } from '../../src/inventory/run.js';
 import { dep5Licenses, dpkgAnalyzer } from '../../src/inventory/os/dpkg.js';
 import { needTestbed, TESTBED } from '../helpers/testbed.js';
 import { fsFromFiles } from './memory-fs.js';
@@ -17,8 +19,8 @@ function image(name: string) {
 }
 
 async function run(fs: ImageFilesystem) {
-  const ctx: AnalyzerContext = { fs, ownedFiles: new Map() };
-  return { ...(await dpkgAnalyzer.analyze(ctx)), owned: new Set(ctx.ownedFiles.keys()) };
+  const { ownedFiles, ...result } = await dpkgAnalyzer.analyze({ fs: wholeImage(fs) });
+  return { ...result, owned: new Set(Object.keys(ownedFiles ?? {})) };
 }
 
 describe('dpkg on the testbed images (truth: dpkg.tsv from dpkg-query)', { skip: needTestbed() }, () => {
@@ -35,7 +37,9 @@ describe('dpkg on the testbed images (truth: dpkg.tsv from dpkg-query)', { skip:
   }
 
   it('debian-app: each package carries the layer that installed it, not the top layer that rewrote status', async () => {
-    const { packages } = await run(await testbedFs(image('debian-app')));
+    const resolved = await openImage(`oci:${image('debian-app').layout}:${image('debian-app').tag}`);
+    const { packages, contents } = await inventoryImage(resolved, { analyzers: [dpkgAnalyzer] }).finally(() => resolved.close());
+    contents.close();
     const base = new Set(truthRows('debian-bookworm', 'dpkg.tsv').map((r) => `${r.package}=${r.version}`));
     const { layers } = JSON.parse(readFileSync(join(TESTBED, 'truth/debian-app/image.json'), 'utf8')) as { layers: { digest: string }[] };
     // debian-bookworm's packages came with layer 0 (debootstrap), the others with layer 1 (apt-get install).

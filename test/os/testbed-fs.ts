@@ -3,11 +3,9 @@
 import type { ImageFilesystem } from '../../src/image/files.js';
 import { openImage } from '../../src/image/open.js';
 import { readImage } from '../../src/image/scan.js';
-import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
-import { detectOs } from '../../src/inventory/distro.js';
 import { apkAnalyzer } from '../../src/inventory/os/apk.js';
 import { dpkgAnalyzer } from '../../src/inventory/os/dpkg.js';
-import { fileRequests } from '../../src/inventory/run.js';
+import { analyzeFilesystem, fileRequests } from '../../src/inventory/run.js';
 import type { Inventory } from '../../src/model/inventory.js';
 import type { TestbedImage } from './truth.js';
 
@@ -31,15 +29,8 @@ export function testbedFs(image: TestbedImage): Promise<ImageFilesystem> {
   return fs;
 }
 
-/** Detection plus both OS analyzers over a filesystem, as the pipeline runs them. */
-export async function osInventory(fs: ImageFilesystem, ref: string): Promise<{ inventory: Inventory; ctx: AnalyzerContext }> {
-  const os = detectOs(fs);
-  const ctx: AnalyzerContext = { fs, ...(os ? { os } : {}), ownedFiles: new Map() };
-  const inventory: Inventory = { artifact: { ref }, ...(os ? { os } : {}), packages: [], warnings: [] };
-  for (const analyzer of [dpkgAnalyzer, apkAnalyzer]) {
-    const result = await analyzer.analyze(ctx);
-    inventory.packages.push(...result.packages);
-    inventory.warnings.push(...result.warnings);
-  }
-  return { inventory, ctx };
+/** Detection plus both OS analyzers over a filesystem (as one layer), as the pipeline runs them. */
+export async function osInventory(fs: ImageFilesystem, ref: string): Promise<{ inventory: Inventory }> {
+  const { os, packages, warnings } = await analyzeFilesystem(fs, [dpkgAnalyzer, apkAnalyzer]);
+  return { inventory: { artifact: { ref }, ...(os ? { os } : {}), packages, warnings } };
 }

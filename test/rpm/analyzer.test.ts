@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AnalyzerContext } from '../../src/inventory/analyzer.js';
+import { wholeImage } from '../../src/inventory/layer-view.js';
 import { parseSourceRpm, rpmAnalyzer } from '../../src/inventory/os/rpm.js';
 import { readRpmDatabase } from '../../src/inventory/os/rpmdb/database.js';
 import { LAYER, memoryFs, type MemoryEntry } from './memory-fs.js';
@@ -11,7 +12,7 @@ import type { LayerRef } from '../../src/model/layer.js';
 import type { OsInfo } from '../../src/model/os.js';
 
 function context(entries: MemoryEntry[], os?: OsInfo): AnalyzerContext {
-  return { fs: memoryFs(entries), ownedFiles: new Map(), ...(os ? { os } : {}) };
+  return { fs: wholeImage(memoryFs(entries)), ...(os ? { os } : {}) };
 }
 
 const info = (path: string) => ({ path, type: 'file' as const, mode: 0o644, size: 1 });
@@ -60,10 +61,10 @@ describe('rpm analyzer', () => {
 
   it('records owned files, image-relative', async () => {
     const ctx = context([{ path: 'var/lib/rpm/rpmdb.sqlite', body: amazon }]);
-    await rpmAnalyzer.analyze(ctx);
-    assert.ok(ctx.ownedFiles.has('usr/bin/bash'));
-    assert.ok(ctx.ownedFiles.has('etc/os-release'));
-    assert.ok(![...ctx.ownedFiles.keys()].some((p) => p.startsWith('/')));
+    const owned = Object.keys((await rpmAnalyzer.analyze(ctx)).ownedFiles ?? {});
+    assert.ok(owned.includes('usr/bin/bash'));
+    assert.ok(owned.includes('etc/os-release'));
+    assert.ok(!owned.some((p) => p.startsWith('/')));
   });
 
   it('omits the purl namespace and distro when the OS is unknown', async () => {
@@ -124,7 +125,7 @@ describe('rpm analyzer', () => {
   });
 });
 
-describe('rpm analyzer: layers and owned paths', () => {
+describe('rpm analyzer: owned paths', () => {
   const layers: LayerRef[] = [0, 1, 2, 3].map((index) => ({ index, digest: `sha256:${String(index).repeat(64)}` }));
   const headers = readRpmDatabase(amazon).headers;
   const filesOf = (name: string) => {
@@ -132,35 +133,6 @@ describe('rpm analyzer: layers and owned paths', () => {
     assert.ok(files && files.length > 0, `${name} owns files`);
     return files;
   };
-  const at = (paths: string[], layer: LayerRef): MemoryEntry[] => paths.map((path) => ({ path, body: Buffer.from(path), layer }));
-
-  it('puts each package in the layer most of its files come from, never above the database', async () => {
-    const bash = filesOf('bash');
-    const ctx = context([
-      ...at(bash, layers[1] as LayerRef),
-      // A later edit of one bash file does not move bash; coreutils-single files rewritten after the last rpm run are not rpm's.
-      ...at(bash.slice(0, 1), layers[2] as LayerRef),
-      ...at(filesOf('openssl-libs'), layers[2] as LayerRef),
-      ...at(filesOf('coreutils-single'), layers[3] as LayerRef),
-      { path: 'var/lib/rpm/rpmdb.sqlite', body: amazon, layer: layers[2] },
-    ]);
-    const { packages } = await rpmAnalyzer.analyze(ctx);
-    const layerOf = (name: string) => packages.find((p) => p.name === name)?.locations[0]?.layer.index;
-    assert.equal(layerOf('bash'), 1);
-    assert.equal(layerOf('openssl-libs'), 2);
-    assert.equal(layerOf('coreutils-single'), 2);
-    // A package none of whose files are in the image: the database's layer.
-    assert.equal(layerOf('tzdata'), 2);
-  });
-
-  it('places a package that owns only directories by its directories', async () => {
-    // libreport-filesystem owns nothing but directories in this database.
-    const dirs = filesOf('libreport-filesystem');
-    assert.equal(headers.find((h) => h.name === 'libreport-filesystem')?.directories.length, dirs.length);
-    const fs = memoryFs([...dirs.map((path) => ({ path, dir: true, layer: layers[1] })), { path: 'var/lib/rpm/rpmdb.sqlite', body: amazon, layer: layers[3] }]);
-    const { packages } = await rpmAnalyzer.analyze({ fs, ownedFiles: new Map() });
-    assert.equal(packages.find((p) => p.name === 'libreport-filesystem')?.locations[0]?.layer.index, 1);
-  });
 
   it('owns files under a symlinked directory at their real path too', async () => {
     const lib = filesOf('zlib').find((p) => p.startsWith('usr/lib64/') && !p.endsWith('/'));
@@ -172,9 +144,8 @@ describe('rpm analyzer: layers and owned paths', () => {
       { path: real, body: Buffer.from('x'), layer: layers[1] },
       { path: 'var/lib/rpm/rpmdb.sqlite', body: amazon, layer: layers[2] },
     ]);
-    const { packages } = await rpmAnalyzer.analyze(ctx);
-    assert.ok(ctx.ownedFiles.has(lib));
-    assert.ok(ctx.ownedFiles.has(real));
-    assert.equal(packages.find((p) => p.name === 'zlib')?.locations[0]?.layer.index, 1);
+    const { ownedFiles } = await rpmAnalyzer.analyze(ctx);
+    assert.ok(ownedFiles?.[lib]);
+    assert.ok(ownedFiles?.[real]);
   });
 });

@@ -16,7 +16,7 @@ function isCargoLock(path: string): boolean {
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   const packages: Package[] = [];
-  for (const file of ctx.fs.captured((f) => isCargoLock(f.path) && !ctx.ownedFiles.has(f.path))) {
+  for (const file of ctx.fs.captured((f) => isCargoLock(f.path))) {
     packages.push(...perFile(file, warnings, () => readCargoLock(file, warnings)));
   }
   return { packages, warnings };
@@ -44,6 +44,7 @@ function readCargoLock(file: CapturedFile, warnings: ScanWarning[]): Package[] {
 
 export const cargoLockAnalyzer: Analyzer = {
   name: 'cargo-lock',
+  version: 1,
   maxFileSize: MAX_MANIFEST_SIZE,
   wants: (info: FileInfo) => (info.type === 'file' || info.type === 'hardlink') && isCargoLock(info.path),
   analyze: async (ctx) => analyze(ctx),

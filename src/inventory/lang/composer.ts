@@ -58,7 +58,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   const packages: Package[] = [];
   const installedDirs = new Set<string>();
-  for (const file of ctx.fs.captured((f) => isInstalled(f.path) && !ctx.ownedFiles.has(f.path))) {
+  for (const file of ctx.fs.captured((f) => isInstalled(f.path))) {
     installedDirs.add(file.path.slice(0, file.path.length - INSTALLED.length));
     packages.push(
       ...perFile(file, warnings, () => {
@@ -67,7 +67,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
       }),
     );
   }
-  for (const file of ctx.fs.captured((f) => isLock(f.path) && !ctx.ownedFiles.has(f.path))) {
+  for (const file of ctx.fs.captured((f) => isLock(f.path))) {
     if (installedDirs.has(file.path.slice(0, file.path.length - 'composer.lock'.length))) continue;
     packages.push(
       ...perFile(file, warnings, () => {
@@ -81,6 +81,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
 export const composerAnalyzer: Analyzer = {
   name: 'composer',
+  version: 1,
   maxFileSize: MAX_MANIFEST_SIZE,
   wants: (info: FileInfo) => (info.type === 'file' || info.type === 'hardlink') && (isLock(info.path) || isInstalled(info.path)),
   analyze: async (ctx) => analyze(ctx),

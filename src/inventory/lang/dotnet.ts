@@ -53,7 +53,7 @@ function readPackagesLock(doc: JsonObject, file: CapturedFile, warnings: ScanWar
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   const packages: Package[] = [];
-  for (const file of ctx.fs.captured((f) => (isDepsJson(f.path) || isPackagesLock(f.path)) && !ctx.ownedFiles.has(f.path))) {
+  for (const file of ctx.fs.captured((f) => (isDepsJson(f.path) || isPackagesLock(f.path)))) {
     const found = perFile(file, warnings, () => {
       const doc = parseJsonFile(file, warnings);
       if (!doc) return [];
@@ -73,6 +73,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
 export const dotnetAnalyzer: Analyzer = {
   name: 'dotnet',
+  version: 1,
   maxFileSize: MAX_MANIFEST_SIZE,
   wants: (info: FileInfo) => (info.type === 'file' || info.type === 'hardlink') && (isDepsJson(info.path) || isPackagesLock(info.path)),
   analyze: async (ctx) => analyze(ctx),

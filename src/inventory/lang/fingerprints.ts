@@ -31,12 +31,13 @@ function identifiedElsewhere(ctx: AnalyzerContext, pkg: Package): boolean {
 
 export const fingerprintAnalyzer: Analyzer = {
   name: 'binary-fingerprint',
+  version: 1,
   wants: fingerprintWanted,
   maxFileSize: MAX_BINARY_SIZE,
   reduce: reduceExecutable,
   analyze(ctx) {
     const packages: Package[] = [];
-    for (const file of ctx.fs.captured((f) => fingerprintWanted(f) && !ctx.ownedFiles.has(f.path))) {
+    for (const file of ctx.fs.captured((f) => fingerprintWanted(f))) {
       const fp = readExecutableFacts(file)?.fingerprint;
       const pkg = fp && fingerprintPackage(file, fp);
       if (pkg && !identifiedElsewhere(ctx, pkg)) packages.push(pkg);

@@ -109,7 +109,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const packages: Package[] = [];
   const warnings: ScanWarning[] = [];
   // A go.mod an OS package installs (Debian's golang-*-dev sources) describes that package's build, not the image.
-  for (const file of ctx.fs.captured((f) => isProjectGoMod(f.path) && !ctx.ownedFiles.has(f.path))) {
+  for (const file of ctx.fs.captured((f) => isProjectGoMod(f.path))) {
     packages.push(
       ...perFile(file, warnings, () => {
         const { mod, problems } = parseGoMod(file.body.toString('utf8'));
@@ -123,6 +123,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
 export const goModAnalyzer: Analyzer = {
   name: 'go-mod',
+  version: 1,
   wants: (info: FileInfo) => info.type === 'file' && isProjectGoMod(info.path),
   maxFileSize: MAX_MANIFEST_SIZE,
   analyze: async (ctx) => analyze(ctx),

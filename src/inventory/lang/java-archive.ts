@@ -17,10 +17,10 @@ import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { pomXmlCoordinates } from '../../model/pom.js';
 import { genericPurl, mavenPurl } from '../../model/purl.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult, ArtifactIndex } from '../analyzer.js';
+import type { Analyzer, AnalyzerContext, AnalyzerResult, ArtifactIndex, FinishContext, Unidentified } from '../analyzer.js';
+import type { LayerRef } from '../../model/layer.js';
 import { ArchiveLimitError, readZipEntries, type ZipBudget, type ZipEntryBody } from './binary/zip.js';
 import { fileNameCoordinates, jenkinsCoordinates, manifestCoordinates, manifestVendorHint, parseManifest, pomCoordinates, sbtFileNameCoordinates } from './java-metadata.js';
-import { OsIdentityRecorder } from './common/os-owner.js';
 import { perFileAsync } from './common/per-file.js';
 
 const ARCHIVE = /\.(?:jar|war|ear|par|jpi|hpi)$/i;
@@ -74,13 +74,15 @@ interface Walk {
   context: JavaContext;
   packages: Package[];
   warnings: ScanWarning[];
+  /** Archives nothing named, for the database's index to name (when the context has no index). */
+  unidentified: Unidentified[];
 }
 
 function wanted(name: string): boolean {
   return name === MANIFEST || POM_PROPERTIES.test(name) || POM_XML.test(name) || ARCHIVE.test(name);
 }
 
-function javaPackage(walk: Walk, path: string, sha1: string, found: Identification, vendorHint?: string): Package {
+function javaPackage(layer: LayerRef, path: string, sha1: string, found: Identification, vendorHint?: string): Package {
   const { groupId, artifactId, version } = found.coords;
   const name = groupId ? `${groupId}:${artifactId}` : artifactId;
   return {
@@ -89,7 +91,7 @@ function javaPackage(walk: Walk, path: string, sha1: string, found: Identificati
     version,
     type: 'maven',
     purl: groupId ? mavenPurl(groupId, artifactId, version) : genericPurl(artifactId, version),
-    locations: [{ path, layer: walk.file.layer }],
+    locations: [{ path, layer }],
     metadata: {
       sha1,
       identifiedBy: found.identifiedBy,
@@ -141,7 +143,7 @@ function byPomXml(entries: ZipEntryBody[]): Identification | undefined {
 function identify(walk: Walk, path: string, sha1: string, entries: ZipEntryBody[], paths?: string[]): void {
   const poms = entries.filter((e) => POM_PROPERTIES.test(e.name)).flatMap((e) => pomCoordinates(e.body.toString('utf8')) ?? []);
   if (poms.length > 0) {
-    for (const coords of poms) walk.packages.push(javaPackage(walk, path, sha1, { coords, identifiedBy: 'pom.properties', confidence: 'high' }));
+    for (const coords of poms) walk.packages.push(javaPackage(walk.file.layer, path, sha1, { coords, identifiedBy: 'pom.properties', confidence: 'high' }));
     return;
   }
   const fileName = path.slice(path.lastIndexOf('/') + 1);
@@ -159,7 +161,8 @@ function identify(walk: Walk, path: string, sha1: string, entries: ZipEntryBody[
     (fromManifest ? { coords: fromManifest, identifiedBy: 'manifest', confidence: 'medium' } : undefined) ??
     (sbt ? { coords: sbt, identifiedBy: 'filename', confidence: 'low' } : undefined) ??
     (fromName.version ? { coords: { artifactId: fromName.artifactId, version: fromName.version }, identifiedBy: 'filename', confidence: 'low' } : undefined);
-  if (found) walk.packages.push(javaPackage(walk, path, sha1, found, manifest && manifestVendorHint(manifest)));
+  if (found) walk.packages.push(javaPackage(walk.file.layer, path, sha1, found, manifest && manifestVendorHint(manifest)));
+  else if (!walk.context.index) walk.unidentified.push({ path, sha1 });
 }
 
 /** Reads one archive and, depth first, the archives inside it; `path` names nested ones as `outer.war!/WEB-INF/lib/x.jar`. */
@@ -189,9 +192,9 @@ async function walkArchive(walk: Walk, body: Buffer, path: string, depth: number
 
 /** The Java packages of one image file, and the warnings its archives gave; `budget` is the scan's, shared by its files. */
 export async function readJavaArchive(file: CapturedFile, limits: JavaLimits = DEFAULT_JAVA_LIMITS, context: JavaContext = {}, budget: ZipBudget = javaBudget(limits)): Promise<AnalyzerResult> {
-  const walk: Walk = { file, budget, limits, context, packages: [], warnings: [] };
+  const walk: Walk = { file, budget, limits, context, packages: [], warnings: [], unidentified: [] };
   await walkArchive(walk, file.body, file.path, 0);
-  return { packages: walk.packages, warnings: walk.warnings };
+  return { packages: walk.packages, warnings: walk.warnings, unidentified: walk.unidentified };
 }
 
 function isJavaArchive(info: FileInfo): boolean {
@@ -212,25 +215,49 @@ function repositoryPaths(ctx: AnalyzerContext): Map<string, string[]> {
 async function analyze(ctx: AnalyzerContext): Promise<AnalyzerResult> {
   const packages: Package[] = [];
   const warnings: ScanWarning[] = [];
-  const osIdentities = new OsIdentityRecorder(ctx);
-  const inRepository = repositoryPaths(ctx);
+  const archives = ctx.fs.captured(isJavaArchive);
+  // Walks the whole view: only for a layer that wrote archives.
+  const inRepository = archives.length > 0 ? repositoryPaths(ctx) : new Map<string, string[]>();
   const budget = javaBudget();
-  for (const file of ctx.fs.captured(isJavaArchive)) {
+  const unidentified: Unidentified[] = [];
+  for (const file of archives) {
     const paths = inRepository.get(file.path);
-    const context: JavaContext = { ...(ctx.artifactIndex ? { index: ctx.artifactIndex } : {}), ...(paths ? { paths } : {}) };
+    // No SHA-1 index here: a layer's result must not depend on the database (finish consults it).
+    const context: JavaContext = paths ? { paths } : {};
     const [result] = await perFileAsync(file, warnings, async () => [await readJavaArchive(file, DEFAULT_JAVA_LIMITS, context, budget)]);
     if (!result) continue;
-    packages.push(...osIdentities.keep(file.path, result.packages));
+    packages.push(...result.packages);
     warnings.push(...result.warnings);
+    unidentified.push(...(result.unidentified ?? []));
   }
-  osIdentities.flush();
-  return { packages, warnings };
+  return { packages, warnings, identityFiles: archives.map((f) => f.path), unidentified };
+}
+
+/** The database's SHA-1 index, consulted after the layers are applied: it names a jar before anything but its pom.properties. */
+function identifyByHash(ctx: FinishContext): { packages: Package[]; warnings: ScanWarning[] } {
+  const index = ctx.artifactIndex;
+  if (!index) return { packages: ctx.packages, warnings: [] };
+  const fileName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+  const packages = ctx.packages.map((p) => {
+    const sha1 = p.metadata?.sha1;
+    const location = p.locations[0];
+    if (p.type !== 'maven' || p.metadata?.identifiedBy === 'pom.properties' || typeof sha1 !== 'string' || !location) return p;
+    const found = bySha1(index, sha1, fileName(location.path));
+    return found ? javaPackage(location.layer, location.path, sha1, found) : p;
+  });
+  for (const { path, sha1, layer } of ctx.unidentified) {
+    const found = bySha1(index, sha1, fileName(path));
+    if (found) packages.push(javaPackage(layer, path, sha1, found));
+  }
+  return { packages, warnings: [] };
 }
 
 export const javaArchiveAnalyzer: Analyzer = {
   name: 'java-archive',
+  version: 1,
   wants: isJavaArchive,
   // Spring Boot and WAR files carry their dependencies; a few hundred MiB is not unusual.
   maxFileSize: 512 * 1024 * 1024,
   analyze,
+  finish: identifyByHash,
 };

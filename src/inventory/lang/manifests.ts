@@ -1,5 +1,5 @@
-// The manifest and lock-file analyzers. They run after the OS analyzers: files an OS package owns are
-// not reported again (Python and Ruby metadata put their identity on the owning package instead).
+// The manifest and lock-file analyzers. Files an OS package owns are not reported again: the applier
+// drops their packages (Python and Ruby metadata put their identity on the owning package instead).
 import type { Analyzer } from '../analyzer.js';
 import { cargoLockAnalyzer } from './cargo.js';
 import { composerAnalyzer } from './composer.js';

@@ -10,10 +10,9 @@ import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { basename, dirname } from '../../image/paths.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { npmPurl } from '../../model/purl.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
-import { OsIdentityRecorder } from './common/os-owner.js';
+import type { Analyzer, AnalyzerContext, AnalyzerResult, FinishContext } from '../analyzer.js';
 import { langPackage } from './common/package.js';
-import { MAX_MANIFEST_SIZE, parseJsonFile, parseYamlFile, str, text } from './common/parse.js';
+import { MAX_MANIFEST_SIZE, parseJsonFile, parseYamlFile, text } from './common/parse.js';
 import { perFile } from './common/per-file.js';
 import { appDirOf, isInstalledManifest, readInstalled } from './npm/installed.js';
 import { readPackageLock } from './npm/package-lock.js';
@@ -43,7 +42,7 @@ function readLock(ctx: AnalyzerContext, file: CapturedFile, warnings: ScanWarnin
   const name = basename(file.path);
   if (name === 'yarn.lock') {
     // yarn.lock has no dev marks: they come from the app's package.json beside it.
-    const appFile = ctx.fs.read(`${dirname(file.path) === '' ? '' : `${dirname(file.path)}/`}package.json`);
+    const appFile = ctx.fs.readVisible(`${dirname(file.path) === '' ? '' : `${dirname(file.path)}/`}package.json`);
     const app: AppManifest = appFile ? parseJsonFile(appFile, warnings) : undefined;
     return readYarnLock(text(file), file.path, app, warnings);
   }
@@ -55,33 +54,20 @@ function readLock(ctx: AnalyzerContext, file: CapturedFile, warnings: ScanWarnin
   return lock ? readPackageLock(lock, file.path, warnings) : [];
 }
 
-/** A package.json an OS package installed (Alpine's npm, a distro's nodejs modules): its identity goes on that package. */
-function recordOwned(recorder: OsIdentityRecorder, file: CapturedFile, warnings: ScanWarning[]): void {
-  const manifest = parseJsonFile(file, warnings);
-  const name = str(manifest?.name);
-  const version = str(manifest?.version);
-  if (name && version) recorder.add(file.path, npmPurl(name, version));
-}
-
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   const packages: Package[] = [];
-  const recorder = new OsIdentityRecorder(ctx);
-  const installedFiles: CapturedFile[] = [];
-  for (const file of ctx.fs.captured((f) => isInstalledManifest(f.path))) {
-    if (!recorder.isOwned(file.path)) installedFiles.push(file);
-    else perFile(file, warnings, () => [recordOwned(recorder, file, warnings)]);
-  }
-  recorder.flush();
+  // One an OS package installed (Alpine's npm, a distro's nodejs modules) becomes that package's identity.
+  const installedFiles = ctx.fs.captured((f) => isInstalledManifest(f.path));
   const appsWithTree = new Set<string>();
-  for (const p of readInstalled(ctx.fs, installedFiles, warnings)) {
+  for (const p of readInstalled(ctx.fs, installedFiles, warnings, (path) => ctx.fs.readVisible(path))) {
     appsWithTree.add(appDirOf(p.file.path));
     packages.push(
       langPackage({ type: 'npm', name: p.name, version: p.version, purl: npmPurl(p.name, p.version), file: p.file, licenses: p.licenses, metadata: p.dev ? { dev: true } : undefined }),
     );
   }
 
-  const locks = ctx.fs.captured((f) => isLockFile(f.path) && !ctx.ownedFiles.has(f.path));
+  const locks = ctx.fs.captured((f) => isLockFile(f.path));
   const reported = new Set<string>(appsWithTree);
   for (const lockName of LOCK_FILES) {
     for (const file of locks.filter((f) => f.path === lockName || f.path.endsWith(`/${lockName}`))) {
@@ -103,15 +89,53 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
       }
     }
   }
-  return { packages, warnings };
+  return { packages, warnings, identityFiles: installedFiles.map((f) => f.path) };
+}
+
+/** The app directory and LOCK_FILES rank of a lock file. */
+function lockOf(path: string): { appDir: string; rank: number } | undefined {
+  const rank = LOCK_FILES.findIndex((name) => path === name || path.endsWith(`/${name}`));
+  const name = LOCK_FILES[rank];
+  return name === undefined ? undefined : { appDir: path.slice(0, path.length - name.length), rank };
+}
+
+/**
+ * Over the merged image, where an app's files may come from several layers (`COPY package*.json`, then
+ * `npm ci`): dev-only marks follow the whole installed tree, and an app with an installed tree, or
+ * with a better lock file, is not reported from its other lock files.
+ */
+function finish(ctx: FinishContext): { packages: Package[]; warnings: ScanWarning[] } {
+  const installed = ctx.packages.filter((p) => isInstalledManifest(p.locations[0]?.path ?? ''));
+  const files = installed.flatMap((p) => ctx.fs.read(p.locations[0]?.path ?? '') ?? []);
+  const dev = new Set(readInstalled(ctx.fs, files, []).flatMap((p) => (p.dev ? [p.file.path] : [])));
+  const appsWithTree = new Set(installed.map((p) => appDirOf(p.locations[0]?.path ?? '')));
+  const bestLock = new Map<string, number>();
+  for (const p of ctx.packages) {
+    const lock = lockOf(p.locations[0]?.path ?? '');
+    if (lock && !isInstalledManifest(p.locations[0]?.path ?? '')) bestLock.set(lock.appDir, Math.min(bestLock.get(lock.appDir) ?? lock.rank, lock.rank));
+  }
+  const packages = ctx.packages.flatMap((p) => {
+    const path = p.locations[0]?.path ?? '';
+    if (isInstalledManifest(path)) {
+      const { metadata: _old, ...base } = p;
+      const { dev: _dev, ...rest } = p.metadata ?? {};
+      const metadata = dev.has(path) ? { ...rest, dev: true } : rest;
+      return [Object.keys(metadata).length > 0 ? { ...base, metadata } : base];
+    }
+    const lock = lockOf(path);
+    return lock && (appsWithTree.has(lock.appDir) || bestLock.get(lock.appDir) !== lock.rank) ? [] : [p];
+  });
+  return { packages, warnings: [] };
 }
 
 export const npmAnalyzer: Analyzer = {
   name: 'npm',
+  version: 1,
   maxFileSize: MAX_MANIFEST_SIZE,
   wants(info: FileInfo): boolean {
     if (!isRegular(info)) return false;
     return (info.path.endsWith('package.json') && (isInstalledManifest(info.path) || isProjectManifest(info.path))) || isLockFile(info.path);
   },
   analyze: async (ctx) => analyze(ctx),
+  finish,
 };

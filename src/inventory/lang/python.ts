@@ -6,7 +6,6 @@ import { basename } from '../../image/paths.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { pep503Name, pypiPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
-import { OsIdentityRecorder } from './common/os-owner.js';
 import { langPackage } from './common/package.js';
 import { perFile } from './common/per-file.js';
 import { MAX_MANIFEST_SIZE, parseJsonFile, parseTomlFile, text } from './common/parse.js';
@@ -48,17 +47,13 @@ function pypiPackage(name: string, version: string, file: CapturedFile, extra: {
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   const packages: Package[] = [];
-  const recorder = new OsIdentityRecorder(ctx);
   const seen = new Set<string>();
-  for (const file of ctx.fs.captured((f) => isInstalledMetadata(f.path))) {
+  const metadataFiles = ctx.fs.captured((f) => isInstalledMetadata(f.path));
+  for (const file of metadataFiles) {
     const [meta] = perFile(file, warnings, () => [parseCoreMetadata(text(file))]);
     if (!meta) continue;
     if (!meta.name || !meta.version) {
       warnings.push({ path: file.path, message: `Python metadata has no ${meta.name ? 'Version' : 'Name'}; skipped` });
-      continue;
-    }
-    if (recorder.isOwned(file.path)) {
-      recorder.add(file.path, pypiPurl(meta.name, meta.version));
       continue;
     }
     // One distribution can ship a .dist-info and an .egg-info side by side: one package per directory of each name@version.
@@ -68,9 +63,8 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
     seen.add(key);
     packages.push(pypiPackage(meta.name, meta.version, file, { licenses: meta.licenses }));
   }
-  recorder.flush();
 
-  for (const file of ctx.fs.captured((f) => isLockFile(f.path) && !ctx.ownedFiles.has(f.path))) {
+  for (const file of ctx.fs.captured((f) => isLockFile(f.path))) {
     const unique = new Set<string>();
     for (const d of perFile(file, warnings, () => readLock(file, warnings))) {
       const key = `${pep503Name(d.name)}@${d.version}`;
@@ -79,11 +73,12 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
       packages.push(pypiPackage(d.name, d.version, file, { dev: d.dev }));
     }
   }
-  return { packages, warnings };
+  return { packages, warnings, identityFiles: metadataFiles.map((f) => f.path) };
 }
 
 export const pythonAnalyzer: Analyzer = {
   name: 'python',
+  version: 1,
   maxFileSize: MAX_MANIFEST_SIZE,
   wants(info: FileInfo): boolean {
     if (info.type !== 'file' && info.type !== 'hardlink') return false;

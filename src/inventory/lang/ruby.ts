@@ -4,7 +4,6 @@ import type { CapturedFile, FileInfo } from '../../image/files.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { gemPurl } from '../../model/purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
-import { OsIdentityRecorder } from './common/os-owner.js';
 import { langPackage } from './common/package.js';
 import { perFile } from './common/per-file.js';
 import { MAX_MANIFEST_SIZE, text } from './common/parse.js';
@@ -80,8 +79,8 @@ function gemPackage(gem: GemIdentity, file: CapturedFile): Package {
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   const packages: Package[] = [];
-  const recorder = new OsIdentityRecorder(ctx);
-  for (const file of ctx.fs.captured((f) => isGemspec(f.path))) {
+  const gemspecs = ctx.fs.captured((f) => isGemspec(f.path));
+  for (const file of gemspecs) {
     const [read] = perFile(file, warnings, () => [{ gem: parseGemspec(text(file)) }]);
     if (!read) continue;
     const { gem } = read;
@@ -89,11 +88,9 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
       warnings.push({ path: file.path, message: 'gemspec has no name or version; skipped' });
       continue;
     }
-    if (recorder.isOwned(file.path)) recorder.add(file.path, gemPurl(gem.name, gem.version, gem.platform));
-    else packages.push(gemPackage(gem, file));
+    packages.push(gemPackage(gem, file));
   }
-  recorder.flush();
-  for (const file of ctx.fs.captured((f) => isGemfileLock(f.path) && !ctx.ownedFiles.has(f.path))) {
+  for (const file of ctx.fs.captured((f) => isGemfileLock(f.path))) {
     const source = text(file);
     const gems = perFile(file, warnings, () => parseGemfileLock(source));
     if (gems.length === 0 && !/^(GEM|GIT|PATH|PLATFORMS|DEPENDENCIES)$/m.test(source)) {
@@ -102,11 +99,12 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
     }
     packages.push(...onePerVersion(gems).map((g) => gemPackage(g, file)));
   }
-  return { packages, warnings };
+  return { packages, warnings, identityFiles: gemspecs.map((f) => f.path) };
 }
 
 export const rubyAnalyzer: Analyzer = {
   name: 'ruby',
+  version: 1,
   maxFileSize: MAX_MANIFEST_SIZE,
   wants(info: FileInfo): boolean {
     if (info.type !== 'file' && info.type !== 'hardlink') return false;

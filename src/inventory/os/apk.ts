@@ -3,7 +3,7 @@ import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { apkPurl } from '../../model/purl.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
+import type { Analyzer, AnalyzerContext, AnalyzerResult, FinishContext } from '../analyzer.js';
 import { missingDatabase } from './missing-database.js';
 
 const INSTALLED = 'lib/apk/db/installed';
@@ -52,7 +52,7 @@ export function parseApkInstalled(text: string): ApkEntry[] {
   return entries;
 }
 
-function readDatabase(file: CapturedFile, ctx: AnalyzerContext, warnings: ScanWarning[]): Package[] {
+function readDatabase(file: CapturedFile, ctx: AnalyzerContext, owned: Record<string, string>, warnings: ScanWarning[]): Package[] {
   const text = file.body.toString('utf8');
   if (text.trim() === '') {
     warnings.push({ path: file.path, message: 'apk database is empty: no packages recorded' });
@@ -71,7 +71,7 @@ function readDatabase(file: CapturedFile, ctx: AnalyzerContext, warnings: ScanWa
       return;
     }
     const id = packageId('apk', name, version, file.path);
-    for (const path of entry.files) ctx.ownedFiles.set(path, id);
+    for (const path of entry.files) owned[path] = id;
     const source = { name: entry.origin ?? name, version };
     packages.push({
       id,
@@ -82,7 +82,6 @@ function readDatabase(file: CapturedFile, ctx: AnalyzerContext, warnings: ScanWa
       source,
       ...(entry.arch ? { arch: entry.arch } : {}),
       ...(entry.license ? { licenses: [entry.license] } : {}),
-      // apk keeps one database file, so its layer is the last one that ran apk: per-package layers are not recorded.
       locations: [{ path: file.path, layer: file.layer }],
       ...(entry.commit ? { metadata: { commit: entry.commit } } : {}),
     });
@@ -92,13 +91,22 @@ function readDatabase(file: CapturedFile, ctx: AnalyzerContext, warnings: ScanWa
 
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
+  const ownedFiles: Record<string, string> = {};
   const file = ctx.fs.read(INSTALLED);
-  if (!file && APK_FAMILIES.has(ctx.os?.family ?? '')) warnings.push(missingDatabase(ctx.fs, INSTALLED, 'apk'));
-  return { packages: file ? readDatabase(file, ctx, warnings) : [], warnings };
+  return { packages: file ? readDatabase(file, ctx, ownedFiles, warnings) : [], warnings, ownedFiles };
+}
+
+/** An Alpine-family image whose merged view has no database says so: "0 packages" would read as clean. */
+function finish(ctx: FinishContext): { packages: Package[]; warnings: ScanWarning[] } {
+  const missing = !ctx.fs.read(INSTALLED) && APK_FAMILIES.has(ctx.os?.family ?? '');
+  return { packages: ctx.packages, warnings: missing ? [missingDatabase(ctx.fs, INSTALLED, 'apk')] : [] };
 }
 
 export const apkAnalyzer: Analyzer = {
   name: 'apk',
+  version: 1,
+  ownsFiles: true,
   wants: (info: FileInfo) => info.path === INSTALLED,
   analyze: async (ctx) => analyze(ctx),
+  finish,
 };

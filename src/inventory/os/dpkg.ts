@@ -4,8 +4,7 @@ import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { debPurl } from '../../model/purl.js';
 import { missingDatabase } from './missing-database.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
-import type { LayerRef } from '../../model/layer.js';
+import type { Analyzer, AnalyzerContext, AnalyzerResult, FinishContext, LayerFilesystem } from '../analyzer.js';
 
 const STATUS = 'var/lib/dpkg/status';
 const STATUS_D = 'var/lib/dpkg/status.d/';
@@ -155,43 +154,33 @@ function ownedPaths(file: CapturedFile): string[] {
 }
 
 /** Adds a path and, when a symlinked directory (merged /usr) puts it elsewhere, where it really is. */
-function addOwned(fs: ImageFilesystem, owned: Map<string, string>, path: string, owner: string): void {
-  owned.set(path, owner);
+function addOwned(fs: ImageFilesystem, owned: Record<string, string>, path: string, owner: string): void {
+  owned[path] = owner;
   const real = fs.resolve(path)?.path;
-  if (real && real !== path) owned.set(real, owner);
+  if (real && real !== path) owned[real] = owner;
 }
 
-/**
- * The layer that last changed a package: its `info/<pkg>.list` is written only when the package
- * is installed or upgraded, while `status` is rewritten by every dpkg run (in debian-app the top
- * layer's `dpkg --purge` rewrote it, which would put every package in that layer). Distroless
- * status.d/<pkg> files are per package already.
- */
-function installLayer(entry: DebEntry, info: CapturedFile[]): LayerRef {
-  if (entry.file.path !== STATUS) return entry.file.layer;
-  return (info.find((f) => f.path.endsWith('.list')) ?? info[0] ?? entry.file).layer;
-}
-
-function infoFiles(fs: ImageFilesystem, entry: DebEntry): CapturedFile[] {
+/** A package's file lists, as the image stands after the layer that wrote its database entry. */
+function infoFiles(fs: LayerFilesystem, entry: DebEntry): CapturedFile[] {
   if (entry.file.path !== STATUS) {
-    const md5 = fs.read(`${entry.file.path}.md5sums`);
+    const md5 = fs.readVisible(`${entry.file.path}.md5sums`);
     return md5 ? [md5] : [];
   }
   const names = [`${entry.name}:${entry.arch}`, entry.name];
-  return names.flatMap((n) => [fs.read(`${INFO}${n}.list`), fs.read(`${INFO}${n}.md5sums`)]).filter((f): f is CapturedFile => f !== undefined);
+  return names.flatMap((n) => [fs.readVisible(`${INFO}${n}.list`), fs.readVisible(`${INFO}${n}.md5sums`)]).filter((f): f is CapturedFile => f !== undefined);
 }
+
+const isDistrolessFile = (f: CapturedFile): boolean => isStatusFile(f.path) && f.path !== STATUS && !f.path.endsWith('.md5sums');
 
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const { fs } = ctx;
   const warnings: ScanWarning[] = [];
+  const ownedFiles: Record<string, string> = {};
   const entries: DebEntry[] = [];
   const status = fs.read(STATUS);
   if (status) entries.push(...readDatabase(status, false, warnings));
   const seen = new Set(entries.map((e) => `${e.name}:${e.arch}`));
-  const distroless = fs
-    .captured((f) => isStatusFile(f.path) && f.path !== STATUS && !f.path.endsWith('.md5sums'))
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
-  if (!status && distroless.length === 0 && (ctx.os?.family === 'debian' || ctx.os?.family === 'ubuntu')) warnings.push(missingDatabase(fs, STATUS, 'dpkg'));
+  const distroless = fs.captured(isDistrolessFile).sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const file of distroless) {
     // status.d also holds files that are not control paragraphs (`<pkg>.md5sums`, sometimes others).
     if (!file.body.subarray(0, 8).toString('latin1').startsWith('Package:')) continue;
@@ -203,8 +192,8 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const packages: Package[] = entries.map((entry) => {
     const id = packageId('deb', entry.name, entry.version, entry.file.path, entry.arch);
     const info = infoFiles(fs, entry);
-    for (const file of info) for (const path of ownedPaths(file)) addOwned(fs, ctx.ownedFiles, path, id);
-    const copyright = fs.read(`${DOC}${entry.name}/copyright`);
+    for (const file of info) for (const path of ownedPaths(file)) addOwned(fs, ownedFiles, path, id);
+    const copyright = fs.readVisible(`${DOC}${entry.name}/copyright`);
     const licenses = copyright ? dep5Licenses(copyright.body.toString('utf8')) : [];
     return {
       id,
@@ -215,18 +204,31 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
       source: { name: entry.sourceName, version: entry.sourceVersion },
       arch: entry.arch,
       ...(licenses.length > 0 ? { licenses } : {}),
-      locations: [{ path: entry.file.path, layer: installLayer(entry, info) }],
+      locations: [{ path: entry.file.path, layer: entry.file.layer }],
     };
   });
+  return { packages, warnings, ownedFiles };
+}
+
+/** `status` and status.d/ in different layers: a package `status` lists is not listed again; a Debian image without either says so. */
+function finish(ctx: FinishContext): { packages: Package[]; warnings: ScanWarning[] } {
+  const warnings: ScanWarning[] = [];
+  const inStatus = new Set(ctx.packages.filter((p) => p.locations[0]?.path === STATUS).map((p) => `${p.name}:${p.arch ?? ''}`));
+  const packages = ctx.packages.filter((p) => p.locations[0]?.path === STATUS || !inStatus.has(`${p.name}:${p.arch ?? ''}`));
+  const hasDatabase = ctx.fs.read(STATUS) !== undefined || ctx.fs.captured(isDistrolessFile).length > 0;
+  if (!hasDatabase && (ctx.os?.family === 'debian' || ctx.os?.family === 'ubuntu')) warnings.push(missingDatabase(ctx.fs, STATUS, 'dpkg'));
   return { packages, warnings };
 }
 
 export const dpkgAnalyzer: Analyzer = {
   name: 'dpkg',
+  version: 1,
+  ownsFiles: true,
   wants(info: FileInfo): boolean {
     return isStatusFile(info.path) || isInfoFile(info.path) || isCopyright(info.path);
   },
   // A status file is parsed a window at a time, so one past the default 64 MiB (an archive mirror's worth) is still read.
   maxFileSize: 256 * 1024 * 1024,
   analyze: async (ctx) => analyze(ctx),
+  finish,
 };

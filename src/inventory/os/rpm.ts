@@ -4,10 +4,9 @@ import type { CapturedFile, FileInfo } from '../../image/files.js';
 import { packageId } from '../../model/inventory.js';
 import type { Package, ScanWarning } from '../../model/package.js';
 import { rpmPurl } from '../../model/purl.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult } from '../analyzer.js';
+import type { Analyzer, AnalyzerContext, AnalyzerResult, FinishContext } from '../analyzer.js';
 import { readRpmDatabase } from './rpmdb/database.js';
 import type { RpmHeader } from './rpmdb/header.js';
-import type { LayerRef } from '../../model/layer.js';
 import type { OsInfo } from '../../model/os.js';
 
 /** Database file names, newest backend first: a directory converted to SQLite may keep a stale `Packages`. */
@@ -21,11 +20,21 @@ const QUOTED_PROBLEMS = 3;
 
 export const rpmAnalyzer: Analyzer = {
   name: 'rpm',
+  version: 1,
+  ownsFiles: true,
   wants: (info: FileInfo) => PRIORITY.has(info.path),
   // A full server's Berkeley DB `Packages` can pass 100 MiB.
   maxFileSize: 256 * 1024 * 1024,
   analyze: (ctx: AnalyzerContext) => Promise.resolve(analyzeRpm(ctx)),
+  finish: keepFirstDatabase,
 };
+
+/** Databases written by different layers (a stale `Packages` below a converted `rpmdb.sqlite`): only the first in priority order counts. */
+function keepFirstDatabase(ctx: FinishContext): { packages: Package[]; warnings: ScanWarning[] } {
+  const rank = (p: Package): number => PRIORITY.get(p.locations[0]?.path ?? '') ?? 0;
+  const first = Math.min(...ctx.packages.map(rank));
+  return { packages: ctx.packages.filter((p) => rank(p) === first), warnings: [] };
+}
 
 /**
  * Reads the first database that yields packages, in priority order, so a stale database
@@ -40,11 +49,13 @@ export function analyzeRpm(ctx: AnalyzerContext): AnalyzerResult {
     const db = readRpmDatabase(file.body);
     if (db.problems.length > 0) warnings.push(damageWarning(file.path, db.problems, db.headers.length));
     if (db.headers.length === 0) continue;
+    const ownedFiles: Record<string, string> = {};
     const packages = db.headers.map((header) => {
       const id = rpmPackageId(header, file);
-      return toPackage(header, id, file, installLayer(ctx, header, file.layer, id), ctx.os);
+      recordOwned(ctx, header, id, ownedFiles);
+      return toPackage(header, id, file, ctx.os);
     });
-    return { packages, warnings };
+    return { packages, warnings, ownedFiles };
   }
   return { packages: [], warnings };
 }
@@ -61,46 +72,13 @@ export function parseSourceRpm(fileName: string): { name: string; version: strin
   return m?.[1] && m[2] && m[3] ? { name: m[1], version: `${m[2]}-${m[3]}` } : undefined;
 }
 
-/**
- * Records a package's files as OS-owned (at their real path too, when a symlinked directory such as
- * merged /usr puts them elsewhere) and finds the layer that last installed or upgraded the package.
- * The database is rewritten by every rpm run, so its own layer says little; but rpm writes every file
- * of a package it installs, so the layer most of the package's files come from is the install layer.
- * Files written after the database cannot be rpm's. Directories are shared and rewritten by any layer
- * that adds to them, so they count only for packages that own nothing else (`filesystem`).
- */
-function installLayer(ctx: AnalyzerContext, header: RpmHeader, dbLayer: LayerRef, owner: string): LayerRef {
-  const directories = new Set(header.directories);
-  const fileVotes = new LayerVotes();
-  const dirVotes = new LayerVotes();
+/** Records a package's files as OS-owned, at their real path too when a symlinked directory (merged /usr) puts them elsewhere. */
+function recordOwned(ctx: AnalyzerContext, header: RpmHeader, owner: string, owned: Record<string, string>): void {
   for (const path of header.files) {
-    ctx.ownedFiles.set(path, owner);
+    owned[path] = owner;
     // Like lstat: parent symlinks are followed, so the entry carries its real path.
-    const entry = ctx.fs.get(path);
-    if (!entry) continue;
-    if (entry.path !== path) ctx.ownedFiles.set(entry.path, owner);
-    if (entry.layer.index <= dbLayer.index) (directories.has(path) ? dirVotes : fileVotes).add(entry.layer);
-  }
-  const ownsFiles = header.files.length > directories.size;
-  return (ownsFiles ? fileVotes.winner() : dirVotes.winner()) ?? dbLayer;
-}
-
-class LayerVotes {
-  private readonly counts = new Map<number, { layer: LayerRef; count: number }>();
-
-  add(layer: LayerRef): void {
-    const vote = this.counts.get(layer.index) ?? { layer, count: 0 };
-    vote.count++;
-    this.counts.set(layer.index, vote);
-  }
-
-  /** The most common layer; ties go to the newer one. */
-  winner(): LayerRef | undefined {
-    let best: { layer: LayerRef; count: number } | undefined;
-    for (const vote of this.counts.values()) {
-      if (!best || vote.count > best.count || (vote.count === best.count && vote.layer.index > best.layer.index)) best = vote;
-    }
-    return best?.layer;
+    const real = ctx.fs.get(path)?.path;
+    if (real && real !== path) owned[real] = owner;
   }
 }
 
@@ -110,7 +88,7 @@ function rpmPackageId(header: RpmHeader, file: CapturedFile): string {
   return packageId('rpm', header.name, header.arch ? `${version}.${header.arch}` : version, file.path);
 }
 
-function toPackage(header: RpmHeader, id: string, file: CapturedFile, layer: LayerRef, os: OsInfo | undefined): Package {
+function toPackage(header: RpmHeader, id: string, file: CapturedFile, os: OsInfo | undefined): Package {
   const { name, epoch, release, arch, license, vendor, modularityLabel } = header;
   // gpg-pubkey entries store the literal "(none)" as their source RPM.
   const sourceRpm = header.sourceRpm === '(none)' ? undefined : header.sourceRpm;
@@ -131,7 +109,7 @@ function toPackage(header: RpmHeader, id: string, file: CapturedFile, layer: Lay
     ...(source ? { source } : {}),
     ...(arch ? { arch } : {}),
     ...(license ? { licenses: [license] } : {}),
-    locations: [{ path: file.path, layer }],
+    locations: [{ path: file.path, layer: file.layer }],
     metadata,
   };
 }

@@ -4,7 +4,6 @@
 import type { CapturedFile, FileInfo } from '../../../image/files.js';
 import type { Package, ScanWarning } from '../../../model/package.js';
 import type { Analyzer } from '../../analyzer.js';
-import { OsIdentityRecorder } from '../common/os-owner.js';
 import { readExecutableFacts, reduceExecutable, type ExecutableFacts } from './facts.js';
 
 /**
@@ -34,22 +33,25 @@ export function maybeBinary(info: FileInfo): boolean {
 export function elfBinaryAnalyzer(name: string, what: string, part: 'go' | 'rust', read: (file: CapturedFile, facts: ExecutableFacts) => Package[]): Analyzer {
   return {
     name,
+    version: 1,
     wants: maybeBinary,
     maxFileSize: MAX_BINARY_SIZE,
     reduce: reduceExecutable,
     async analyze(ctx) {
       const packages: Package[] = [];
       const warnings: ScanWarning[] = [];
-      const osIdentities = new OsIdentityRecorder(ctx);
+      const identityFiles: string[] = [];
       for (const file of ctx.fs.captured(maybeBinary)) {
         const facts = readExecutableFacts(file);
         if (!facts) continue;
         const error = facts.errors[part];
         if (error) warnings.push({ path: file.path, message: `${what} not readable: ${error}` });
-        else packages.push(...osIdentities.keep(file.path, read(file, facts)));
+        else {
+          packages.push(...read(file, facts));
+          identityFiles.push(file.path);
+        }
       }
-      osIdentities.flush();
-      return { packages, warnings };
+      return { packages, warnings, identityFiles };
     },
   };
 }

@@ -58,7 +58,12 @@ function devOnlyDirs(fs: ImageFilesystem, appDir: string, manifests: Map<string,
 }
 
 /** Installed packages of every app in the image; a package.json without name or version is a warning. */
-export function readInstalled(fs: ImageFilesystem, files: CapturedFile[], warnings: ScanWarning[]): InstalledPackage[] {
+export function readInstalled(
+  fs: ImageFilesystem,
+  files: CapturedFile[],
+  warnings: ScanWarning[],
+  readApp: (path: string) => CapturedFile | undefined = (path) => fs.read(path),
+): InstalledPackage[] {
   const byApp = new Map<string, Map<string, { file: CapturedFile; manifest: JsonObject }>>();
   for (const file of files) {
     const manifest = parseJsonFile(file, warnings);
@@ -70,7 +75,7 @@ export function readInstalled(fs: ImageFilesystem, files: CapturedFile[], warnin
   }
   const out: InstalledPackage[] = [];
   for (const [appDir, dirs] of byApp) {
-    const app = fs.read(`${appDir}package.json`);
+    const app = readApp(`${appDir}package.json`);
     const appManifest = app ? parseJsonFile(app, warnings) : undefined;
     const manifests = new Map([...dirs].map(([dir, d]) => [dir, d.manifest]));
     const dev = appManifest ? devOnlyDirs(fs, appDir, manifests, appManifest) : new Set<string>();
