@@ -94,9 +94,9 @@ async function merge(fs: MergedFilesystem, contents: readonly LayerContent[], bo
   for (const content of contents) {
     fs.apply(content);
     fs.warnings.push(...content.warnings);
-    await onApplied?.(content, fs);
     content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
     for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
+    await onApplied?.(content, fs);
   }
 }
 

@@ -160,14 +160,18 @@ function addOwned(fs: ImageFilesystem, owned: Record<string, string>, path: stri
   if (real && real !== path) owned[real] = owner;
 }
 
-/** A package's file lists, as the image stands after the layer that wrote its database entry. */
+/**
+ * The file lists of a package this layer wrote (dpkg writes them when it installs the package, with the
+ * database): a package installed below keeps the owned files that layer's analysis recorded, which the
+ * applier joins by package id, so a layer's result never repeats them.
+ */
 function infoFiles(fs: LayerFilesystem, entry: DebEntry): CapturedFile[] {
   if (entry.file.path !== STATUS) {
-    const md5 = fs.readVisible(`${entry.file.path}.md5sums`);
+    const md5 = fs.read(`${entry.file.path}.md5sums`);
     return md5 ? [md5] : [];
   }
   const names = [`${entry.name}:${entry.arch}`, entry.name];
-  return names.flatMap((n) => [fs.readVisible(`${INFO}${n}.list`), fs.readVisible(`${INFO}${n}.md5sums`)]).filter((f): f is CapturedFile => f !== undefined);
+  return names.flatMap((n) => [fs.read(`${INFO}${n}.list`), fs.read(`${INFO}${n}.md5sums`)]).filter((f): f is CapturedFile => f !== undefined);
 }
 
 const isDistrolessFile = (f: CapturedFile): boolean => isStatusFile(f.path) && f.path !== STATUS && !f.path.endsWith('.md5sums');
