@@ -9,6 +9,7 @@ import { matchBench } from './match.js';
 import { mavenIndexBench } from './maven-index.js';
 import { versionsBench } from './versions.js';
 import { memoryBench } from './memory.js';
+import { layerCacheBench } from './layer-cache.js';
 import { needTestbed } from '../test/helpers/testbed.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
@@ -23,6 +24,7 @@ const sections: [string, () => Promise<string> | string][] = [
   ['match', () => matchBench(runs)],
   ['maven-index', () => mavenIndexBench(runs)],
   ['versions', () => versionsBench(runs)],
+  ['layer-cache', () => layerCacheBench(runs)],
   // Peak RSS of the built CLI on generated layouts (one run each: they take minutes to write and read).
   ['memory', () => memoryBench()],
 ];

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { PlimsollError, errorMessage } from './errors.js';
 // The commands' modules define their options and help only: each action imports its implementation.
 import { filesCommand } from './cli/commands/files.js';
@@ -12,14 +11,14 @@ import { armDeadline } from './cli/deadline.js';
 import { Command } from './cli/env.js';
 import { serverCommand } from './cli/commands/server.js';
 import { workerCommand } from './cli/commands/worker.js';
-
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+import { cacheCommand } from './cli/commands/cache.js';
+import { plimsollVersion } from './model/inventory.js';
 
 /** Exit codes: 0 ok, 1 policy failed, 2 usage or input error, 3 internal error. */
 async function main(argv: string[]): Promise<number> {
   const program = new Command('plimsoll')
     .description('Container-image security scanner')
-    .version(version)
+    .version(plimsollVersion())
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .addCommand(imageCommand())
@@ -27,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
     .addCommand(dockerfileCommand())
     .addCommand(filesCommand())
     .addCommand(dbCommand())
+    .addCommand(cacheCommand())
     .addCommand(serverCommand())
     .addCommand(workerCommand());
   for (const command of program.commands) command.exitOverride();

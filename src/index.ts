@@ -24,6 +24,7 @@ export { buildReport, toInventory, type Report } from './report/report.js';
 export { toCycloneDx, type SbomOptions } from './report/cyclonedx.js';
 export { toSpdx } from './report/spdx.js';
 export { scanImage, scanResolvedImage, parseScanners, type ScanOptions } from './scan.js';
+export { LayerCache, defaultCacheDir, layerCacheKey, type LayerCacheOptions, type LayerCacheStatus } from './cache/layer-cache.js';
 export { SCANNERS, type Scanner } from './model/scanners.js';
 export { MANIFEST_ANALYZERS } from './inventory/lang/manifests.js';
 export { BINARY_ANALYZERS } from './inventory/lang/binaries.js';

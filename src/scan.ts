@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { LayerCache } from './cache/layer-cache.js';
 import { PlimsollError } from './errors.js';
 import type { CheckGroup } from './hardening/check.js';
 import type { Finding } from './model/finding.js';
@@ -26,6 +27,8 @@ export interface ScanOptions {
   policy?: PolicyOptions;
   /** Match through a Plimsoll server instead of the local database (`image --server`): it gets the inventory, never the image. */
   remote?: RemoteMatch;
+  /** What earlier scans found per layer (see cache/layer-cache.ts): read and filled when given; the caller closes it. */
+  cache?: LayerCache;
 }
 
 /** What matching gives a scan, wherever it ran. */
@@ -104,6 +107,7 @@ export async function scanResolved(image: ResolvedImage, options: ScanOptions = 
       ...(skip ? { skip } : {}),
       extraRequests: groups.length > 0 ? hardeningRequests(image.config) : [],
       ...(db ? { artifactIndex: db } : {}),
+      ...(options.cache ? { cache: options.cache } : {}),
     });
     try {
       return await judge(image, everything, options, db, groups);

@@ -18,6 +18,13 @@ export interface ImageCliOptions {
   timeout?: string;
 }
 
+/** The layer cache flags of the commands that analyse an image (`image`, `sbom`). */
+export interface CacheCliOptions {
+  cacheDir?: string;
+  /** False with --no-cache. */
+  cache?: boolean;
+}
+
 /** Comma-separated and repeatable, as Trivy takes its lists. */
 const globs = (value: string, all: string[] = []): string[] => [...all, ...value.split(',').map((g) => g.trim()).filter(Boolean)];
 
@@ -36,6 +43,13 @@ export function addImageOptions(command: Command): Command {
     .option('--skip-dirs <globs>', 'image directories to leave out of the inventory and the hardening pass (comma-separated, repeatable; * ? **)', globs)
     .option('--skip-files <globs>', 'image files to leave out of the inventory and the hardening pass (comma-separated, repeatable; * ? **)', globs)
     .option('--timeout <duration>', 'give up after this long (30s, 5m, 1h): one line, exit 2; stalled registry or feed requests are retried sooner');
+}
+
+/** `--cache-dir` and `--no-cache`, for the commands whose analysis the layer cache keeps. */
+export function addCacheOptions(command: Command): Command {
+  return command
+    .option('--cache-dir <dir>', 'layer cache directory: what analysing each layer found, never file contents (default $XDG_CACHE_HOME/plimsoll/layers or ~/.cache/plimsoll/layers)')
+    .option('--no-cache', 'neither read nor write the layer cache');
 }
 
 export function parseByteSize(text: string, flag: string): number {

@@ -6,7 +6,8 @@ import type { Report } from '../report/report.js';
 import { buildReport } from '../report/report.js';
 import type { ScanOptions, ScanResult } from '../scan.js';
 import { pathSkipper, type SkipPaths } from '../skip-paths.js';
-import { parseByteSize, type ImageCliOptions } from './image-options.js';
+import { parseByteSize, type CacheCliOptions, type ImageCliOptions } from './image-options.js';
+import { openCliCache } from './layer-cache.js';
 import { downloadBar, sourceOptions } from './source-options.js';
 import { imageReference } from './input.js';
 
@@ -41,17 +42,27 @@ export function loadImage(ref: string | undefined, opts: ImageCliOptions): Promi
   return withImage(ref, opts, async (image, reading) => ({ contents: await readImage(image, reading) }));
 }
 
-/** Reads every layer once and inventories the image. */
-export function loadInventory(ref: string | undefined, opts: ImageCliOptions): Promise<{ image: ResolvedImage; inventory: InventoryResult }> {
-  return withImage(ref, opts, async (image, reading) => ({ inventory: await inventoryImage(image, reading) }));
+/** Reads every layer once (or takes it from the layer cache) and inventories the image. */
+export async function loadInventory(ref: string | undefined, opts: ImageCliOptions & CacheCliOptions): Promise<{ image: ResolvedImage; inventory: InventoryResult }> {
+  const cache = openCliCache(opts);
+  try {
+    return await withImage(ref, opts, async (image, reading) => ({ inventory: await inventoryImage(image, { ...reading, ...(cache ? { cache } : {}) }) }));
+  } finally {
+    cache?.close();
+  }
 }
 
 /** The whole scan of `plimsoll image`: the report, and what it was built from (for the other formats). */
-export function loadScan(ref: string | undefined, opts: ImageCliOptions, options: ScanOptions): Promise<{ image: ResolvedImage; report: Report; scan: ScanResult }> {
-  return withImage(ref, opts, async (image, { maxLayerSize }) => {
-    // Imported here: the matcher, hardening and policy are not needed by `sbom` and `files`.
-    const { scanResolved } = await import('../scan.js');
-    const scan = await scanResolved(image, { ...options, maxLayerSize, skip: skipPaths(opts) });
-    return { scan, report: buildReport(image, scan) };
-  });
+export async function loadScan(ref: string | undefined, opts: ImageCliOptions & CacheCliOptions, options: ScanOptions): Promise<{ image: ResolvedImage; report: Report; scan: ScanResult }> {
+  const cache = openCliCache(opts);
+  try {
+    return await withImage(ref, opts, async (image, { maxLayerSize }) => {
+      // Imported here: the matcher, hardening and policy are not needed by `sbom` and `files`.
+      const { scanResolved } = await import('../scan.js');
+      const scan = await scanResolved(image, { ...options, maxLayerSize, skip: skipPaths(opts), ...(cache ? { cache } : {}) });
+      return { scan, report: buildReport(image, scan) };
+    });
+  } finally {
+    cache?.close();
+  }
 }

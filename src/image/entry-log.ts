@@ -3,14 +3,11 @@
 // before the merge even starts. Entries with a body are kept as the objects given. Past a few megabytes,
 // filled chunks are spilled to the scan's body store and read back one at a time as the log is walked.
 import type { Body, BodyStore } from './body-store.js';
-import type { FileType } from './files.js';
+import { readRecord, recordShape, writeRecord } from './entry-record.js';
 import type { LayerEntry } from './layer-reader.js';
 
-const TYPES: readonly FileType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo'];
-/** Kind byte of an entry kept as an object, in `whole` at its position. */
+/** Kind byte of an entry kept as an object, in `whole` at its position (never a record's kind). */
 const WHOLE = 0xff;
-/** kind, mode, size, uid, gid, path length, link target length + 1 (0: none). */
-const FIXED = 1 + 2 + 8 + 4 + 4 + 4 + 4;
 /** Chunks start small (most layers, and what a layer keeps once merged, are small) and double up to this. */
 const MAX_CHUNK = 1 << 20;
 /** Bytes of filled chunks a log holds in memory before it spills them (when it has a store). */
@@ -41,28 +38,28 @@ export class EntryLog implements Iterable<LayerEntry> {
     return log;
   }
 
+  /**
+   * A log over records already packed (a cached layer listing's, checked by its reader): `records`
+   * holds `count` of them, and is read in place.
+   */
+  static fromRecords(records: Buffer, count: number): EntryLog {
+    const log = new EntryLog();
+    if (records.length > 0) log.chunks.push(records);
+    log.count = count;
+    return log;
+  }
+
   push(entry: LayerEntry): void {
-    const { uid, gid } = entry;
-    const packable = entry.body === undefined && isOwner(uid) && isOwner(gid);
-    const pathBytes = packable ? Buffer.byteLength(entry.path) : 0;
-    const linkBytes = packable && entry.linkTarget !== undefined ? Buffer.byteLength(entry.linkTarget) : 0;
-    const at = this.reserve(packable ? FIXED + pathBytes + linkBytes : 1);
+    const shape = entry.body === undefined ? recordShape(entry) : undefined;
+    const at = this.reserve(shape ? shape.bytes : 1);
     const chunk = this.last as Buffer;
     const position = this.count++;
-    if (!packable) {
+    if (!shape) {
       chunk[at] = WHOLE;
       this.whole.set(position, entry);
       return;
     }
-    chunk[at] = TYPES.indexOf(entry.type);
-    chunk.writeUInt16LE(entry.mode, at + 1);
-    chunk.writeDoubleLE(entry.size, at + 3);
-    chunk.writeUInt32LE(uid as number, at + 11);
-    chunk.writeUInt32LE(gid as number, at + 15);
-    chunk.writeUInt32LE(pathBytes, at + 19);
-    chunk.writeUInt32LE(entry.linkTarget === undefined ? 0 : linkBytes + 1, at + 23);
-    chunk.write(entry.path, at + FIXED, 'utf8');
-    if (entry.linkTarget !== undefined) chunk.write(entry.linkTarget, at + FIXED + pathBytes, 'utf8');
+    writeRecord(chunk, at, entry, shape);
   }
 
   get size(): number {
@@ -84,15 +81,10 @@ export class EntryLog implements Iterable<LayerEntry> {
           at += 1;
           continue;
         }
-        const pathBytes = chunk.readUInt32LE(at + 19);
-        const type = TYPES[kind] as FileType;
-        const link = chunk.readUInt32LE(at + 23);
-        const start = at + FIXED;
-        const entry: LayerEntry = { path: chunk.toString('utf8', start, start + pathBytes), type, mode: chunk.readUInt16LE(at + 1), size: chunk.readDoubleLE(at + 3), uid: chunk.readUInt32LE(at + 11), gid: chunk.readUInt32LE(at + 15) };
-        if (link > 0) entry.linkTarget = chunk.toString('utf8', start + pathBytes, start + pathBytes + link - 1);
+        const { info, next } = readRecord(chunk, at);
         position++;
-        at += FIXED + pathBytes + Math.max(0, link - 1);
-        yield entry;
+        at = next;
+        yield info;
       }
     }
   }
@@ -119,8 +111,4 @@ export class EntryLog implements Iterable<LayerEntry> {
     this.held += chunk.length;
     this.chunks.push(chunk);
   }
-}
-
-function isOwner(id: number | undefined): boolean {
-  return id !== undefined && Number.isInteger(id) && id >= 0 && id <= 0xffffffff;
 }

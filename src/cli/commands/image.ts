@@ -1,9 +1,9 @@
 import { Command } from '../env.js';
 import { PKG_TYPES, SCANNERS } from '../../model/scanners.js';
-import { addImageOptions, type ImageCliOptions } from '../image-options.js';
+import { addCacheOptions, addImageOptions, type CacheCliOptions, type ImageCliOptions } from '../image-options.js';
 import { formatOption } from '../format.js';
 
-export interface ImageOptions extends ImageCliOptions {
+export interface ImageOptions extends ImageCliOptions, CacheCliOptions {
   format: string;
   output?: string;
   scanners: string;
@@ -41,5 +41,5 @@ export function imageCommand(): Command {
     .option('--list-all-pkgs', 'list every package in the table, not only the vulnerable ones')
     .option('--server <url>', 'match on a Plimsoll server instead of the local database: only the SBOM (package metadata, layer digests) is sent, never files or secrets')
     .option('--token <token>', 'API token for --server, with the submit scope (or PLIMSOLL_SERVER_TOKEN)');
-  return addImageOptions(command).action(async (ref: string | undefined, opts: ImageOptions) => (await import('../actions/image.js')).runImage(ref, opts));
+  return addCacheOptions(addImageOptions(command)).action(async (ref: string | undefined, opts: ImageOptions) => (await import('../actions/image.js')).runImage(ref, opts));
 }

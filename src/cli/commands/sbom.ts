@@ -1,8 +1,8 @@
 import { Command } from '../env.js';
-import { addImageOptions, type ImageCliOptions } from '../image-options.js';
+import { addCacheOptions, addImageOptions, type CacheCliOptions, type ImageCliOptions } from '../image-options.js';
 import { formatOption } from '../format.js';
 
-export interface SbomOptions extends ImageCliOptions {
+export interface SbomOptions extends ImageCliOptions, CacheCliOptions {
   format: string;
   output?: string;
 }
@@ -14,5 +14,5 @@ export function sbomCommand(): Command {
     .addOption(formatOption('sbom', 'cyclonedx'))
     .option('-o, --output <file>', 'write the SBOM to a file instead of stdout')
     .option('-q, --quiet', 'no progress output');
-  return addImageOptions(command).action(async (ref: string | undefined, opts: SbomOptions) => (await import('../actions/sbom.js')).runSbom(ref, opts));
+  return addCacheOptions(addImageOptions(command)).action(async (ref: string | undefined, opts: SbomOptions) => (await import('../actions/sbom.js')).runSbom(ref, opts));
 }

@@ -138,4 +138,7 @@ export const npmAnalyzer: Analyzer = {
   },
   analyze: async (ctx) => analyze(ctx),
   finish,
+  finishWants(info: FileInfo): boolean {
+    return this.wants(info);
+  },
 };
