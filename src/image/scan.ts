@@ -20,7 +20,7 @@ export interface ReadImageOptions {
   onLayer?: (layer: LayerContent) => void;
   /** Paths left out of the image altogether (`--skip-dirs`, `--skip-files`): no body read, no entry kept. */
   skip?: (path: string) => boolean;
-  /** Called as each layer has been applied to the merged view, before the next is: the view then stands as that layer left it. */
+  /** Called as each layer has been applied to the merged view, before the next is: the view then stands as that layer left it, the layer's entries are all there. */
   onApplied?: (layer: LayerContent, fs: MergedFilesystem) => Promise<void>;
   /**
    * Layers already known by index (listings from the layer cache, without bodies): not opened. The
@@ -99,9 +99,10 @@ async function merge(fs: MergedFilesystem, contents: readonly LayerContent[], bo
   for (const content of contents) {
     fs.apply(content);
     fs.warnings.push(...content.warnings);
+    // Before the layer's entries are compacted: a caller may keep its listing.
+    await onApplied?.(content, fs);
     content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
     for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
-    await onApplied?.(content, fs);
   }
 }
 

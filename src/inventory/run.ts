@@ -156,21 +156,19 @@ export async function inventoryImage(
   const { keys, records } = cache ? cachedLayers(image, cache, analyzers, cacheWarnings) : { keys: [], records: [] };
   // Hardening reads bodies of every layer (secrets in deleted files): with its requests the layers are read.
   const allKnown = image.layers.length > 0 && records.length === image.layers.length && records.every(Boolean) && (options.extraRequests ?? []).length === 0;
-  const listings = new Map<number, Buffer>();
   const analyses: LayerAnalysis[] = [];
   const onApplied = async (layer: LayerContent, fs: MergedFilesystem): Promise<void> => {
-    analyses[layer.ref.index] = records[layer.ref.index]?.analysis ?? (await analyzeLayer(new LayerView(fs, layer.ref.index), analyzers));
-  };
-  const onLayer = (layer: LayerContent): void => {
-    if (keys[layer.ref.index] !== undefined && !records[layer.ref.index]) listings.set(layer.ref.index, encodeListing(layer));
-    options.onLayer?.(layer);
+    const index = layer.ref.index;
+    const record = records[index];
+    analyses[index] = record?.analysis ?? (await analyzeLayer(new LayerView(fs, index), analyzers));
+    const key = keys[index];
+    if (key !== undefined && !record) cache?.put(key, encodeRecord(encodeListing(layer), analyses[index] as LayerAnalysis));
   };
   const contents = await readImage(image, {
     ...options,
     // When no layer is read, only the final passes' files are wanted; else later stages (hardening) add theirs so the layers are read once.
     requests: allKnown ? finishRequests(analyzers) : [...fileRequests(analyzers), ...(options.extraRequests ?? [])],
     onApplied,
-    onLayer,
     ...(allKnown ? { known: records.map((r) => r?.content) } : {}),
   });
   try {
@@ -179,12 +177,10 @@ export async function inventoryImage(
       for (const index of layersToReanalyse(contents, analyzers)) {
         const before = analyses[index] ?? NO_ANALYSIS;
         analyses[index] = withOverwritten(before, await analyzeLayer(new LayerView(fs, index), analyzers), (path) => fs.get(path)?.layer.index === index);
+        // Its record, stored as the layer was applied, lacks those files: such a layer is always read (rare).
+        const key = keys[index];
+        if (key !== undefined) cache?.delete(key);
       }
-    }
-    for (const [index, listing] of listings) {
-      const key = keys[index];
-      const analysis = analyses[index];
-      if (key !== undefined && analysis) cache?.put(key, encodeRecord(listing, analysis));
     }
     const layers: AppliedLayer[] = contents.perLayer.map((content) => {
       const analysis = analyses[content.ref.index] ?? NO_ANALYSIS;
