@@ -5,6 +5,7 @@ import type { LayerContent } from '../image/layer-reader.js';
 import type { MergedFilesystem } from '../image/merged-fs.js';
 import type { LayerCache } from '../cache/layer-cache.js';
 import { layerCacheKey } from '../cache/layer-cache.js';
+import { EntryLog } from '../image/entry-log.js';
 import { encodeListing } from '../image/layer-listing.js';
 import { layerRefs, readImage, type ImageContents, type ReadImageOptions } from '../image/scan.js';
 import type { LayerRef } from '../model/layer.js';
@@ -99,6 +100,17 @@ function withOverwritten(first: LayerAnalysis, again: LayerAnalysis, stillHere: 
   return { analyzers, osFiles: { ...first.osFiles, ...again.osFiles }, sources: [...new Set([...first.sources, ...again.sources])] };
 }
 
+/**
+ * Layers of more entries are not cached: their listing (about 75 bytes an entry, encoded and then
+ * compressed while the scan holds the rest) would cost more memory than the layer's read (measured:
+ * 2,000,000 entries took the sbom from 136 MB to 293 MB cold and 261 MB warm).
+ */
+const MAX_CACHED_ENTRIES = 100_000;
+
+function entryCount(layer: LayerContent): number {
+  return layer.entries instanceof EntryLog ? layer.entries.size : [...layer.entries].length;
+}
+
 const NO_ANALYSIS: LayerAnalysis = { analyzers: {}, osFiles: {}, sources: [] };
 
 /** The cache records of the image's layers that have one (by index), and the keys to store the others under. */
@@ -162,7 +174,7 @@ export async function inventoryImage(
     const record = records[index];
     analyses[index] = record?.analysis ?? (await analyzeLayer(new LayerView(fs, index), analyzers));
     const key = keys[index];
-    if (key !== undefined && !record) cache?.put(key, encodeRecord(encodeListing(layer), analyses[index] as LayerAnalysis));
+    if (key !== undefined && !record && entryCount(layer) <= MAX_CACHED_ENTRIES) cache?.put(key, encodeRecord(encodeListing(layer), analyses[index] as LayerAnalysis));
   };
   const contents = await readImage(image, {
     ...options,
