@@ -20,7 +20,9 @@ const only = process.argv.slice(2);
 const files = only.length > 0 ? only : find('test').sort();
 const scratch = mkdtempSync(join(tmpdir(), 'plimsoll-tests-'));
 try {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } });
+  // The CLI's layer cache goes there too, never into the user's ~/.cache.
+  const env = { ...process.env, TMPDIR: scratch, PLIMSOLL_CACHE_DIR: join(scratch, 'layer-cache') };
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
   process.exitCode = result.status ?? 1;
 } finally {
   rmSync(scratch, { recursive: true, force: true });

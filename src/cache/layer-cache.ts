@@ -136,6 +136,13 @@ export class LayerCache {
     return value;
   }
 
+  /** Forgets the record under `key` (one found to be incomplete after it was stored). */
+  delete(key: string): void {
+    if (this.readOnly) return;
+    const s = this.connect(false);
+    if (s) this.write(() => s.remove.run(key));
+  }
+
   /** Stores `value` under `key` in one transaction, then drops the least recently used records past the bound. */
   put(key: string, value: Buffer): void {
     if (this.readOnly) return;

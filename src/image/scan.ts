@@ -20,8 +20,13 @@ export interface ReadImageOptions {
   onLayer?: (layer: LayerContent) => void;
   /** Paths left out of the image altogether (`--skip-dirs`, `--skip-files`): no body read, no entry kept. */
   skip?: (path: string) => boolean;
-  /** Called as each layer has been applied to the merged view, before the next is: the view then stands as that layer left it. */
+  /** Called as each layer has been applied to the merged view, before the next is: the view then stands as that layer left it, the layer's entries are all there. */
   onApplied?: (layer: LayerContent, fs: MergedFilesystem) => Promise<void>;
+  /**
+   * Layers already known by index (listings from the layer cache, without bodies): not opened. The
+   * files `requests` want that the merged view takes from them are read from those layers alone.
+   */
+  known?: readonly (LayerContent | undefined)[];
 }
 
 export interface LayerSummary extends LayerRef {
@@ -94,9 +99,10 @@ async function merge(fs: MergedFilesystem, contents: readonly LayerContent[], bo
   for (const content of contents) {
     fs.apply(content);
     fs.warnings.push(...content.warnings);
+    // Before the layer's entries are compacted: a caller may keep its listing.
+    await onApplied?.(content, fs);
     content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
     for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
-    await onApplied?.(content, fs);
   }
 }
 
@@ -118,6 +124,12 @@ async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requ
     byLayer.set(layer, paths);
     late.push({ layer, path, alias });
   }
+  await readAgain(image, fs, byLayer, options);
+  return late;
+}
+
+/** Reads the bodies of `byLayer`'s files (merged-view paths, by layer index) from their layers into the view. */
+async function readAgain(image: ResolvedImage, fs: MergedFilesystem, byLayer: Map<number, Map<string, Want>>, options: { maxLayerSize: number; bodies: BodyStore }): Promise<void> {
   const refs = layerRefs(image);
   for (const [index, paths] of byLayer) {
     const layer = image.layers[index];
@@ -127,7 +139,21 @@ async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requ
     const warnings = await readBodies(await layer.open(), refs[index] as LayerRef, { ...options, what }, (info) => paths.get(landed(info)), (info, body) => fs.setBody(landed(info), body));
     fs.warnings.push(...warnings);
   }
-  return late;
+}
+
+/** The files the requests want that the merged view takes from known (unread) layers: read from those layers alone. */
+async function readKnownBodies(image: ResolvedImage, fs: MergedFilesystem, requests: readonly FileRequest[], known: readonly (LayerContent | undefined)[], options: { maxLayerSize: number; bodies: BodyStore }): Promise<void> {
+  if (requests.length === 0) return;
+  const byLayer = new Map<number, Map<string, Want>>();
+  for (const file of fs.entries()) {
+    if (file.type !== 'file' || !known[file.layer.index]) continue;
+    const want = wanted(requests, file);
+    if (!want) continue;
+    const paths = byLayer.get(file.layer.index) ?? new Map<string, Want>();
+    paths.set(file.path, want);
+    byLayer.set(file.layer.index, paths);
+  }
+  await readAgain(image, fs, byLayer, options);
 }
 
 /**
@@ -171,6 +197,8 @@ async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies:
   const refs = layerRefs(image);
   const maxLayerSize = options.maxLayerSize ?? DEFAULT_MAX_LAYER_SIZE;
   const contents = await mapBounded(image.layers, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY, async (layer, i) => {
+    const known = options.known?.[i];
+    if (known) return known;
     const what = `${image.ref}: layer ${layer.digest}`;
     const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what, bodies });
     // Hashed as the layer streamed past: what containerd compares with the config before it unpacks.
@@ -186,6 +214,7 @@ async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies:
   fs.warnings.push(...(image.warnings ?? []));
   await merge(fs, contents, bodies, options.onApplied);
   const lateBodies = await readLinkedBodies(image, fs, requests, { maxLayerSize, bodies });
+  if (options.known) await readKnownBodies(image, fs, requests, options.known, { maxLayerSize, bodies });
   const layers = contents.map((c, i) => ({
     ...c.ref,
     mediaType: image.layers[i]?.mediaType ?? '',

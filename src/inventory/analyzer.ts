@@ -80,6 +80,8 @@ export interface Analyzer {
   /** Its packages own files: language packages read from those files are dropped by the applier. */
   ownsFiles?: true;
   analyze(ctx: AnalyzerContext): Promise<AnalyzerResult>;
+  /** Files its `finish` reads from the merged view (read again from a layer whose analysis came from the cache). */
+  finishWants?(info: FileInfo): boolean;
   /** What only the merged image can tell (dev-only marks, which of two databases holds, a missing database). */
   finish?(ctx: FinishContext): { packages: Package[]; warnings: ScanWarning[] };
 }

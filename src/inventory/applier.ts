@@ -15,6 +15,8 @@ export interface LayerAnalysis {
   analyzers: Record<string, AnalyzerResult>;
   /** The OS release files the layer wrote, by path, as text. */
   osFiles: Record<string, string>;
+  /** The files the layer wrote that an analyzer reads (whether or not they gave packages). */
+  sources: string[];
 }
 
 export interface AppliedLayer {

@@ -50,7 +50,7 @@ function apply(layers: Layer[], writers: Record<string, number>) {
   const applied: AppliedLayer[] = layers.map((layer, i) => {
     const results = layer.results ?? {};
     const written = new Set([...(layer.touches ?? []), ...Object.values(results).flatMap((r) => r.packages.map((p) => p.locations[0]?.path ?? ''))]);
-    return { ref: refs[i] as LayerRef, analysis: { analyzers: results, osFiles: layer.osFiles ?? {} }, touches: (path) => written.has(path) };
+    return { ref: refs[i] as LayerRef, analysis: { analyzers: results, osFiles: layer.osFiles ?? {}, sources: [] }, touches: (path) => written.has(path) };
   });
   return applyLayers({ layers: applied, fs, lastWriter: (path) => writers[path], analyzers: [os, lang] });
 }

@@ -99,7 +99,8 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
 /** An Alpine-family image whose merged view has no database says so: "0 packages" would read as clean. */
 function finish(ctx: FinishContext): { packages: Package[]; warnings: ScanWarning[] } {
-  const missing = !ctx.fs.read(INSTALLED) && APK_FAMILIES.has(ctx.os?.family ?? '');
+  const db = ctx.fs.resolve(INSTALLED);
+  const missing = db?.type !== 'file' && db?.type !== 'hardlink' && APK_FAMILIES.has(ctx.os?.family ?? '');
   return { packages: ctx.packages, warnings: missing ? [missingDatabase(ctx.fs, INSTALLED, 'apk')] : [] };
 }
 

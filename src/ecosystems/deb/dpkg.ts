@@ -129,6 +129,8 @@ function infoFiles(fs: LayerFilesystem, entry: DebEntry): CapturedFile[] {
   return names.flatMap((n) => [fs.read(`${INFO}${n}.list`), fs.read(`${INFO}${n}.md5sums`)]).filter((f): f is CapturedFile => f !== undefined);
 }
 
+const isFile = (file: FileInfo | undefined): boolean => file?.type === 'file' || file?.type === 'hardlink';
+
 const isDistrolessFile = (f: CapturedFile): boolean => isStatusFile(f.path) && f.path !== STATUS && !f.path.endsWith('.md5sums');
 
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
@@ -174,7 +176,7 @@ function finish(ctx: FinishContext): { packages: Package[]; warnings: ScanWarnin
   const warnings: ScanWarning[] = [];
   const inStatus = new Set(ctx.packages.filter((p) => p.locations[0]?.path === STATUS).map((p) => `${p.name}:${p.arch ?? ''}`));
   const packages = ctx.packages.filter((p) => p.locations[0]?.path === STATUS || !inStatus.has(`${p.name}:${p.arch ?? ''}`));
-  const hasDatabase = ctx.fs.read(STATUS) !== undefined || ctx.fs.captured(isDistrolessFile).length > 0;
+  const hasDatabase = isFile(ctx.fs.resolve(STATUS)) || ctx.fs.resolve(STATUS_D.slice(0, -1))?.type === 'dir';
   if (!hasDatabase && (ctx.os?.family === 'debian' || ctx.os?.family === 'ubuntu')) warnings.push(missingDatabase(ctx.fs, STATUS, 'dpkg'));
   return { packages, warnings };
 }

@@ -139,4 +139,7 @@ export const npmAnalyzer: Analyzer = {
   },
   analyze: async (ctx) => analyze(ctx),
   finish,
+  finishWants(info: FileInfo): boolean {
+    return this.wants(info);
+  },
 };

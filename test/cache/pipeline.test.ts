@@ -1,0 +1,128 @@
+// The layer cache inside the per-layer pipeline: on every testbed image an inventory with no cache, with
+// a cold one and with a warm one are the same; a warm image is not read (its layers are not even opened,
+// and from a registry not downloaded); a damaged record is a warning and the layer is read again.
+import assert from 'node:assert/strict';
+import { request, createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { CACHE_FILE, LayerCache } from '../../src/cache/layer-cache.js';
+import { openImage } from '../../src/image/open.js';
+import type { ResolvedImage } from '../../src/image/types.js';
+import { inventoryImage } from '../../src/inventory/run.js';
+import { TESTBED_IMAGES } from '../os/truth.js';
+import { needRegistry, needTestbed, registryEnv } from '../helpers/testbed.js';
+
+const root = mkdtempSync(join(tmpdir(), 'plimsoll-cache-pipeline-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** Counts the layers an inventory opens. */
+function counted(image: ResolvedImage): { image: ResolvedImage; opened: () => number } {
+  let opened = 0;
+  for (const layer of image.layers) {
+    const open = layer.open.bind(layer);
+    layer.open = () => {
+      opened++;
+      return open();
+    };
+  }
+  return { image, opened: () => opened };
+}
+
+/** The inventory as JSON, and how many layers it opened. */
+async function inventory(ref: string, cache?: LayerCache): Promise<{ json: string; opened: number; warnings: string[] }> {
+  const { image, opened } = counted(await openImage(ref));
+  try {
+    const result = await inventoryImage(image, cache ? { cache } : {});
+    result.contents.close();
+    return { json: JSON.stringify({ os: result.os, packages: result.packages, warnings: result.warnings }), opened: opened(), warnings: result.warnings.map((w) => w.message) };
+  } finally {
+    await image.close();
+  }
+}
+
+describe('layer cache in the pipeline', { skip: needTestbed() }, () => {
+  it('every testbed image: no cache, a cold cache and a warm one give the same inventory; a warm one opens no layer', async () => {
+    const cache = LayerCache.open({ dir: join(root, 'testbed') });
+    try {
+      for (const img of TESTBED_IMAGES) {
+        const ref = `oci:${img.layout}:${img.tag}`;
+        const none = await inventory(ref);
+        const cold = await inventory(ref, cache);
+        const warm = await inventory(ref, cache);
+        assert.equal(cold.json, none.json, `${img.name} cold`);
+        assert.equal(warm.json, none.json, `${img.name} warm`);
+        // npm's final pass reads debian-app's manifests again: from its app layer and the top layer that rewrote package.json.
+        assert.equal(warm.opened, img.name === 'debian-app' ? 2 : 0, img.name);
+      }
+    } finally {
+      cache.close();
+    }
+  });
+
+  for (const damage of ['stored bytes', 'record']) {
+    it(`a damaged ${damage} is a warning, and the layer is read again with the same result`, async () => {
+      const dir = join(root, `damaged-${damage.replace(' ', '-')}`);
+      const ref = `oci:${join(TESTBED_IMAGES[0]?.layout ?? '')}:${TESTBED_IMAGES[0]?.tag ?? ''}`;
+      const cache = LayerCache.open({ dir });
+      const none = await inventory(ref);
+      await inventory(ref, cache);
+      cache.close();
+      const db = new Database(join(dir, CACHE_FILE));
+      const keys = db.prepare('SELECT key FROM layers').pluck().all() as string[];
+      // The cache's own bytes (it warns), or a record it stores well that is not a layer's record (the pipeline warns).
+      if (damage === 'stored bytes') db.prepare('UPDATE layers SET value = randomblob(length(value))').run();
+      db.close();
+      const cacheWarnings: string[] = [];
+      const again = LayerCache.open({ dir, onWarning: (m) => cacheWarnings.push(m) });
+      if (damage === 'record') for (const key of keys) again.put(key, Buffer.from('PLL\x01 not a record', 'latin1'));
+      try {
+        const damaged = await inventory(ref, again);
+        assert.ok(damaged.opened > 0);
+        if (damage === 'record') assert.match(damaged.warnings[0] ?? '', /^layer (cache record|listing) of sha256:[0-9a-f]{64}: .*; the layer is read again$/);
+        else assert.ok(cacheWarnings.length > 0, 'the cache says its file is damaged');
+        assert.equal(JSON.stringify({ ...JSON.parse(damaged.json), warnings: [] }), JSON.stringify({ ...JSON.parse(none.json), warnings: [] }));
+        // The record was written again: the next scan reads nothing.
+        assert.equal((await inventory(ref, again)).opened, 0);
+      } finally {
+        again.close();
+      }
+    });
+  }
+});
+
+describe('layer cache and a registry', { skip: needRegistry() }, () => {
+  it('a warm scan of a registry image downloads no layer blob (requests counted at a loopback proxy)', async () => {
+    const registry = registryEnv()?.anon ?? '';
+    const [host, port] = registry.split(':');
+    const blobs: string[] = [];
+    const proxy: Server = createServer((req, res) => {
+      if (/\/blobs\/sha256:/.test(req.url ?? '')) blobs.push(req.url ?? '');
+      const upstream = request({ host, port: Number(port), path: req.url, method: req.method, headers: req.headers }, (reply) => {
+        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const address = proxy.address();
+    const ref = `docker://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/testbed/alpine-3.20:3.20.3`;
+    const cache = LayerCache.open({ dir: join(root, 'registry') });
+    try {
+      const cold = await inventory(ref, cache);
+      const coldBlobs = blobs.splice(0);
+      const warm = await inventory(ref, cache);
+      assert.equal(warm.json, cold.json);
+      assert.ok(coldBlobs.length >= 2, 'the cold scan fetched the config and the layer');
+      // The config blob is still fetched (it names the layers' diff IDs); no layer blob is.
+      assert.equal(blobs.length, 1, blobs.join(' '));
+      assert.equal(warm.opened, 0);
+    } finally {
+      cache.close();
+      proxy.close();
+    }
+  });
+});
