@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
 import type { Body, BodyStore } from './body-store.js';
+import { VerifyingStream } from './digest.js';
 import { EntryLog } from './entry-log.js';
 import { reclaimBuffers } from './reclaim.js';
 import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
@@ -75,15 +76,20 @@ export interface Want {
 
 /** Decides, per entry, whether any request wants its body. */
 export function wanted(requests: readonly FileRequest[], info: FileInfo): Want | undefined {
-  let want: Want | undefined;
-  const reducers = new Set<FileRequest['reduce']>();
+  // Asked once per entry: nothing is allocated until some request wants it.
+  let found = false;
+  let limit = 0;
+  let reduce: FileRequest['reduce'];
+  let shared = true;
   for (const request of requests) {
     if (!request.wants(info)) continue;
-    want = { limit: Math.max(want?.limit ?? 0, request.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) };
-    reducers.add(request.reduce);
+    if (!found) reduce = request.reduce;
+    else shared &&= request.reduce === reduce;
+    found = true;
+    limit = Math.max(limit, request.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
   }
-  const [reduce] = reducers;
-  return want && reducers.size === 1 && reduce ? { ...want, reduce } : want;
+  if (!found) return undefined;
+  return shared && reduce ? { limit, reduce } : { limit };
 }
 
 /**
@@ -297,7 +303,10 @@ async function walkTar(
   const limiter = new SizeLimit(options.maxLayerSize, what);
   stages.push((stages.at(-1) as Readable).pipe(limiter));
   for (const stage of stages) stage.on('error', fail);
-  const hash = createHash('sha256');
+  // An uncompressed blob that is checked against a sha256 digest as it streams (and is read to its end
+  // below, or the walk fails) is its own diff ID: hashing it a second time would double the cost.
+  const verifiedAs = compression === 'none' && blob instanceof VerifyingStream && blob.algorithm === 'sha256' ? blob.digest : undefined;
+  const hash = verifiedAs === undefined ? createHash('sha256') : undefined;
   const tarMeter = { bytes: 0 };
   const source = new StreamSource(metered(limiter, tarMeter, hash)[Symbol.asyncIterator]());
   const warn = (message: string): void => {
@@ -322,5 +331,5 @@ async function walkTar(
     fail(err);
     throw layerError(err, what);
   }
-  return { tarBytes: tarMeter.bytes, compression, diffId: `sha256:${hash.digest('hex')}`, blobBytes: blobMeter.bytes };
+  return { tarBytes: tarMeter.bytes, compression, diffId: hash ? `sha256:${hash.digest('hex')}` : (verifiedAs as string), blobBytes: blobMeter.bytes };
 }
