@@ -140,6 +140,8 @@ export interface ReadLayerOptions {
   what: string;
   /** Where kept bodies go (in memory when absent). */
   bodies?: BodyStore;
+  /** Bytes of the blob as stored, when known: a large zstd blob is decoded on a worker thread. */
+  blobSize?: number;
 }
 
 /** Explains a low-level failure in words that name the layer. */
@@ -298,7 +300,7 @@ async function walkTar(
   const blobMeter = { bytes: 0 };
   const stored = Readable.from(metered(blob, blobMeter));
   stages.push(stored);
-  const decoder = decoderFor(compression);
+  const decoder = decoderFor(compression, options.blobSize);
   if (decoder) stages.push(stored.pipe(decoder));
   const limiter = new SizeLimit(options.maxLayerSize, what);
   stages.push((stages.at(-1) as Readable).pipe(limiter));

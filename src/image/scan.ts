@@ -147,7 +147,7 @@ async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies:
   const maxLayerSize = options.maxLayerSize ?? DEFAULT_MAX_LAYER_SIZE;
   const contents = await mapBounded(image.layers, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY, async (layer, i) => {
     const what = `${image.ref}: layer ${layer.digest}`;
-    const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what, bodies });
+    const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what, bodies, blobSize: layer.size });
     // Hashed as the layer streamed past: what containerd compares with the config before it unpacks.
     if (layer.diffId !== undefined) verify(image, content.diffId === layer.diffId, `${what}: uncompressed digest ${content.diffId ?? '?'} does not match the config's diff ID ${layer.diffId}`);
     if (layer.size !== undefined) verify(image, content.blobBytes === layer.size, `${what}: blob is ${content.blobBytes ?? '?'} bytes, but its descriptor says ${layer.size}`);
