@@ -36,7 +36,7 @@ export interface ImageContents {
   /**
    * What each layer wrote and deleted on its own, with the bodies requests
    * captured: for checks that must see content a later layer hides. Once
-   * merged, a layer's `entries` are only those (see {@link merge}).
+   * merged, a layer's `entries` are only those (see {@link mergeLayer}).
    */
   perLayer: LayerContent[];
   /**
@@ -69,18 +69,16 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 /**
- * Applies the layers bottom-up, each then keeping of its entries only what the per-layer checks read:
- * the captured bodies, and later rewrites of their paths (which may remove a secret). The rest is in
- * the merged view, so an image of millions of entries does not hold them twice.
+ * Applies the next layer up, which then keeps of its entries only what the per-layer checks read:
+ * the captured bodies, and later rewrites of their paths (which may remove a secret); `captured` holds
+ * the paths lower layers captured bodies for. The rest is in the merged view, so an image of millions
+ * of entries does not hold them twice.
  */
-function merge(fs: MergedFilesystem, contents: readonly LayerContent[], bodies: BodyStore): void {
-  const captured = new Set<string>();
-  for (const content of contents) {
-    fs.apply(content);
-    fs.warnings.push(...content.warnings);
-    content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
-    for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
-  }
+function mergeLayer(fs: MergedFilesystem, content: LayerContent, bodies: BodyStore, captured: Set<string>): void {
+  fs.apply(content);
+  fs.warnings.push(...content.warnings);
+  content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
+  for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
 }
 
 /**
@@ -140,11 +138,17 @@ async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies:
     dropSkipped(content);
     options.onLayer?.(content);
     const fs = newFilesystem(ref);
-    merge(fs, [content], bodies);
+    mergeLayer(fs, content, bodies, new Set());
     return { fs, layers: [], perLayer: [content] };
   }
   const refs = layerRefs(image);
   const maxLayerSize = options.maxLayerSize ?? DEFAULT_MAX_LAYER_SIZE;
+  const fs = newFilesystem(refs[0] ?? { index: 0, digest: '' });
+  // Each layer is merged as soon as the ones below it are: the merge fills time spent waiting for
+  // bytes, and a merged layer's entries shrink to what the per-layer checks read while others stream.
+  const done: LayerContent[] = [];
+  const captured = new Set<string>();
+  let merged = 0;
   const contents = await mapBounded(image.layers, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY, async (layer, i) => {
     const what = `${image.ref}: layer ${layer.digest}`;
     const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what, bodies, blobSize: layer.size });
@@ -155,11 +159,15 @@ async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies:
     if (content.linksAwaitingBodies) await readHardLinkBodies(await layer.open(), content, { maxLayerSize, what, bodies });
     dropSkipped(content);
     options.onLayer?.(content);
+    done[i] = content;
+    for (let next = done[merged]; next; next = done[merged]) {
+      mergeLayer(fs, next, bodies, captured);
+      merged++;
+    }
     return content;
   });
-  const fs = newFilesystem(refs[0] ?? { index: 0, digest: '' });
-  fs.warnings.push(...(image.warnings ?? []));
-  merge(fs, contents, bodies);
+  // The image's own warnings (checks --insecure-skip-verify let pass, made as the layers streamed) come before the layers'.
+  fs.warnings.unshift(...(image.warnings ?? []));
   await readLinkedBodies(image, fs, requests, { maxLayerSize, bodies });
   const layers = contents.map((c, i) => ({
     ...c.ref,
