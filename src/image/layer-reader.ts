@@ -13,6 +13,8 @@ import type { ScanWarning } from '../model/package.js';
 import type { LayerRef } from '../model/layer.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+/** Bytes of a blob read ahead of its decoder (past the chunk the source itself reads ahead). */
+const STORED_READ_AHEAD = 64 * 1024;
 /** Bytes streamed between checks of how much buffer memory waits for the collector. */
 const RECLAIM_EVERY = 4 * 1024 * 1024;
 
@@ -298,7 +300,9 @@ async function walkTar(
     throw layerError(err, what);
   }
   const blobMeter = { bytes: 0 };
-  const stored = Readable.from(metered(blob, blobMeter));
+  // A byte stream with a small buffer: as an object stream it would read up to 16 chunks (16 MiB
+  // from a layout) ahead of the decoder, for each layer read at once.
+  const stored = Readable.from(metered(blob, blobMeter), { objectMode: false, highWaterMark: STORED_READ_AHEAD });
   stages.push(stored);
   const decoder = decoderFor(compression, options.blobSize);
   if (decoder) stages.push(stored.pipe(decoder));
