@@ -98,7 +98,7 @@ export class SizeLimit extends Transform {
 
 /**
  * The decoder for a compression, or undefined for a plain tar. `blobBytes` (the blob's size, when
- * known) decides whether a zstd blob is large enough to be worth a worker thread.
+ * known) decides whether a zstd blob is large enough to be worth a worker thread, when PLIMSOLL_ZSTD_THREADS allows one.
  */
 export function decoderFor(compression: Compression, blobBytes = 0): Duplex | undefined {
   // Large output chunks: zlib's default 16 KiB makes gunzip about 1.5 times slower.

@@ -142,7 +142,7 @@ export interface ReadLayerOptions {
   what: string;
   /** Where kept bodies go (in memory when absent). */
   bodies?: BodyStore;
-  /** Bytes of the blob as stored, when known: a large zstd blob is decoded on a worker thread. */
+  /** Bytes of the blob as stored, when known: a large zstd blob may be decoded on a worker thread (PLIMSOLL_ZSTD_THREADS). */
   blobSize?: number;
 }
 
