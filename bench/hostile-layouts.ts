@@ -100,6 +100,7 @@ export interface HostileLayout {
 }
 
 export const HOSTILE_LAYOUTS: Record<string, HostileLayout> = {
+  entries200k: { name: '200,000 tiny entries', build: () => writeStreamedLayout(manyEntries(200_000)), command: 'sbom' },
   entries: { name: '2,000,000 tiny entries', build: () => writeStreamedLayout(manyEntries(2_000_000)), command: 'sbom' },
   jars: { name: '1,000 jars of 1 MiB', build: () => writeStreamedLayout(manyJars(1000, 1 << 20)), command: 'sbom' },
   secrets: { name: '3,000 secret-bearing files of 1 MiB', build: () => writeStreamedLayout(manySecrets(3000, 1 << 20)), command: 'secrets' },

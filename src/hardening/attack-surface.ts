@@ -1,6 +1,6 @@
 // The attack-surface figures of the report: what an attacker who gets code execution finds in the image.
 import { isOsPackage } from '../ecosystems/registry.js';
-import type { ImageFilesystem } from '../image/files.js';
+import type { ImageFilesystem, IndexedFile } from '../image/files.js';
 import type { ImageContents } from '../image/scan.js';
 import type { Package } from '../model/package.js';
 import type { OsInfo } from '../model/os.js';
@@ -46,14 +46,10 @@ export function isSetgid(mode: number): boolean {
   return (mode & 0o2000) !== 0;
 }
 
-export function measureAttackSurface(contents: ImageContents, packages: readonly Package[], os: OsInfo | undefined): AttackSurface {
-  let setuidFiles = 0;
-  let setgidFiles = 0;
-  for (const file of contents.fs.entries()) {
-    if (file.type !== 'file' && file.type !== 'hardlink') continue;
-    if (isSetuid(file.mode)) setuidFiles++;
-    if (isSetgid(file.mode)) setgidFiles++;
-  }
+/** `privileged`: the regular files and hard links with the setuid or setgid bit. */
+export function measureAttackSurface(contents: ImageContents, privileged: readonly IndexedFile[], packages: readonly Package[], os: OsInfo | undefined): AttackSurface {
+  const setuidFiles = privileged.filter((file) => isSetuid(file.mode)).length;
+  const setgidFiles = privileged.filter((file) => isSetgid(file.mode)).length;
   const sizes = contents.layers.map((l) => l.size);
   const compressed = sizes.every((s) => s !== undefined) && sizes.length > 0 ? sizes.reduce((a, b) => (a ?? 0) + (b ?? 0), 0) : undefined;
   const uncompressed = contents.perLayer.reduce((a, l) => a + l.tarBytes, 0);

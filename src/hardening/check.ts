@@ -5,6 +5,7 @@ import type { Finding } from '../model/finding.js';
 import type { Package } from '../model/package.js';
 import type { HistoryStep } from './history.js';
 import type { LayerOrigins } from './origin.js';
+import type { WalkedFiles } from './file-walk.js';
 import type { OsInfo } from '../model/os.js';
 
 export interface HardeningContext {
@@ -16,6 +17,8 @@ export interface HardeningContext {
   history: HistoryStep[];
   /** Which layers (and history steps) belong to the base image. */
   origins: LayerOrigins;
+  /** What one walk of the merged filesystem picked out for the checks that look at file metadata. */
+  files: WalkedFiles;
 }
 
 /**

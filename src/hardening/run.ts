@@ -18,6 +18,7 @@ import { secretFilesCheck } from './checks/secret-files.js';
 import { setuidCheck } from './checks/setuid.js';
 import { worldWritableCheck } from './checks/world-writable.js';
 import { findEntryBinary, type EntryBinary } from './entry-binary.js';
+import { walkFiles } from './file-walk.js';
 import { readHistory } from './history.js';
 import { configOrigin, layerOrigin, splitOrigins, stepOrigin, type LayerOrigins } from './origin.js';
 import { maskSecret } from './mask.js';
@@ -100,7 +101,7 @@ export function runHardening(input: HardeningInput): HardeningResult {
   const history = readHistory(image, image.rootfs !== undefined ? [] : layerRefs);
   const identity = identifyBase(contents.fs, os, packages, image.config);
   const origins = splitOrigins(image.config, history, image.layers.length, identity.kind === 'scratch', image.annotations);
-  const ctx: HardeningContext = { image, contents, ...(os ? { os } : {}), packages, history, origins };
+  const ctx: HardeningContext = { image, contents, ...(os ? { os } : {}), packages, history, origins, files: walkFiles(contents.fs) };
   const groups = new Set(input.groups ?? ['config', 'secret']);
   // Secrets in the config and history are masked in every history line shown, whichever checks run.
   const configSecrets = configSecretsCheck.run(ctx);
@@ -109,7 +110,7 @@ export function runHardening(input: HardeningInput): HardeningResult {
   const findings = raw
     .map((f) => complete(f, ctx, redact))
     .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.id.localeCompare(b.id) || (a.path ?? '').localeCompare(b.path ?? ''));
-  const attackSurface = measureAttackSurface(contents, packages, os);
+  const attackSurface = measureAttackSurface(contents, ctx.files.privileged, packages, os);
   const entryBinary = findEntryBinary(contents.fs, image.config, packages);
   const baseImage: BaseImageInfo = {
     ...identity,

@@ -34,11 +34,11 @@ export function verifyBytes(bytes: Buffer, digest: string, what: string): void {
  */
 export class VerifyingStream extends Transform {
   private readonly hash;
-  private readonly algorithm: string;
+  readonly algorithm: string;
   private seen = 0;
 
   constructor(
-    private readonly digest: string,
+    readonly digest: string,
     private readonly what: string,
     private readonly size?: number,
   ) {

@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
 import type { Body, BodyStore } from './body-store.js';
+import { VerifyingStream } from './digest.js';
 import { EntryLog } from './entry-log.js';
 import { reclaimBuffers } from './reclaim.js';
 import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
@@ -12,6 +13,8 @@ import type { ScanWarning } from '../model/warning.js';
 import type { LayerRef } from '../model/layer.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+/** Bytes of a blob read ahead of its decoder (past the chunk the source itself reads ahead). */
+const STORED_READ_AHEAD = 64 * 1024;
 /** Bytes streamed between checks of how much buffer memory waits for the collector. */
 const RECLAIM_EVERY = 4 * 1024 * 1024;
 
@@ -75,15 +78,20 @@ export interface Want {
 
 /** Decides, per entry, whether any request wants its body. */
 export function wanted(requests: readonly FileRequest[], info: FileInfo): Want | undefined {
-  let want: Want | undefined;
-  const reducers = new Set<FileRequest['reduce']>();
+  // Asked once per entry: nothing is allocated until some request wants it.
+  let found = false;
+  let limit = 0;
+  let reduce: FileRequest['reduce'];
+  let shared = true;
   for (const request of requests) {
     if (!request.wants(info)) continue;
-    want = { limit: Math.max(want?.limit ?? 0, request.maxFileSize ?? DEFAULT_MAX_FILE_SIZE) };
-    reducers.add(request.reduce);
+    if (!found) reduce = request.reduce;
+    else shared &&= request.reduce === reduce;
+    found = true;
+    limit = Math.max(limit, request.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
   }
-  const [reduce] = reducers;
-  return want && reducers.size === 1 && reduce ? { ...want, reduce } : want;
+  if (!found) return undefined;
+  return shared && reduce ? { limit, reduce } : { limit };
 }
 
 /**
@@ -134,6 +142,8 @@ export interface ReadLayerOptions {
   what: string;
   /** Where kept bodies go (in memory when absent). */
   bodies?: BodyStore;
+  /** Bytes of the blob as stored, when known: a large zstd blob may be decoded on a worker thread (PLIMSOLL_ZSTD_THREADS). */
+  blobSize?: number;
 }
 
 /** Explains a low-level failure in words that name the layer. */
@@ -290,14 +300,19 @@ async function walkTar(
     throw layerError(err, what);
   }
   const blobMeter = { bytes: 0 };
-  const stored = Readable.from(metered(blob, blobMeter));
+  // A byte stream with a small buffer: as an object stream it would read up to 16 chunks (16 MiB
+  // from a layout) ahead of the decoder, for each layer read at once.
+  const stored = Readable.from(metered(blob, blobMeter), { objectMode: false, highWaterMark: STORED_READ_AHEAD });
   stages.push(stored);
-  const decoder = decoderFor(compression);
+  const decoder = decoderFor(compression, options.blobSize);
   if (decoder) stages.push(stored.pipe(decoder));
   const limiter = new SizeLimit(options.maxLayerSize, what);
   stages.push((stages.at(-1) as Readable).pipe(limiter));
   for (const stage of stages) stage.on('error', fail);
-  const hash = createHash('sha256');
+  // An uncompressed blob that is checked against a sha256 digest as it streams (and is read to its end
+  // below, or the walk fails) is its own diff ID: hashing it a second time would double the cost.
+  const verifiedAs = compression === 'none' && blob instanceof VerifyingStream && blob.algorithm === 'sha256' ? blob.digest : undefined;
+  const hash = verifiedAs === undefined ? createHash('sha256') : undefined;
   const tarMeter = { bytes: 0 };
   const source = new StreamSource(metered(limiter, tarMeter, hash)[Symbol.asyncIterator]());
   const warn = (message: string): void => {
@@ -322,5 +337,5 @@ async function walkTar(
     fail(err);
     throw layerError(err, what);
   }
-  return { tarBytes: tarMeter.bytes, compression, diffId: `sha256:${hash.digest('hex')}`, blobBytes: blobMeter.bytes };
+  return { tarBytes: tarMeter.bytes, compression, diffId: hash ? `sha256:${hash.digest('hex')}` : (verifiedAs as string), blobBytes: blobMeter.bytes };
 }

@@ -201,13 +201,14 @@ export class MergedFilesystem implements ImageFilesystem {
   bodiesWantedThroughLinks<W>(want: (info: FileInfo) => W | undefined): { layer: number; path: string; want: W }[] {
     const found = new Map<number, { layer: number; path: string; want: W }>();
     let budget = MAX_ALIAS_CHECKS;
-    const consider = (node: number, alias: string): void => {
-      if (this.table.type(node) !== 'file' || this.table.body(node) || found.has(node) || budget-- <= 0) return;
+    const consider = (node: number, alias: string, row?: NodeRow): void => {
+      if ((row ? typeOf(row) : this.table.type(node)) !== 'file' || this.table.body(node) || found.has(node) || budget-- <= 0) return;
+      // Asked under the alias first: few files are wanted there, and its own path need not be built for the rest.
+      const w = want(row ? this.table.fileOf(row, alias) : this.table.file(node, alias));
+      if (w === undefined) return;
       const file = this.table.file(node);
       // Wanted under its own name too: its body was dropped on purpose (reduced, too large).
-      if (want(file) !== undefined) return;
-      const w = want({ ...file, path: alias });
-      if (w !== undefined) found.set(node, { layer: file.layer.index, path: file.path, want: w });
+      if (want(file) === undefined) found.set(node, { layer: file.layer.index, path: file.path, want: w });
     };
     for (const node of this.table.symlinks()) {
       if (budget <= 0) break;
@@ -224,7 +225,7 @@ export class MergedFilesystem implements ImageFilesystem {
         const [dir, alias] = below.pop() as [number, string];
         for (const row of this.table.children(dir)) {
           if (typeOf(row) === 'dir') below.push([row.id, `${alias}/${row.name}`]);
-          else consider(row.id, `${alias}/${row.name}`);
+          else consider(row.id, `${alias}/${row.name}`, row);
         }
       }
     }

@@ -1,3 +1,6 @@
+/** An empty, `.` or `..` part, or a leading or trailing slash. */
+const NEEDS_NORMALIZING = /^\/|\/\/|\/$|(^|\/)\.\.?(\/|$)/;
+
 /**
  * Normalises a path from a tar header or link target to the image-relative
  * form: no leading slash, no `.` parts, `..` resolved lexically and clamped at
@@ -5,6 +8,8 @@
  * runtimes and umoci treat it). The root itself is ''.
  */
 export function normalizeImagePath(name: string): string {
+  // Most names are normal already (one per tar entry: worth the test).
+  if (!NEEDS_NORMALIZING.test(name)) return name;
   const out: string[] = [];
   for (const part of name.split('/')) {
     if (part === '' || part === '.') continue;

@@ -52,7 +52,7 @@ export interface ImageContents {
   /**
    * What each layer wrote and deleted on its own, with the bodies requests
    * captured: for checks that must see content a later layer hides. Once
-   * merged, a layer's `entries` are only those (see {@link merge}).
+   * merged, a layer's `entries` are only those (see {@link mergeLayer}).
    */
   perLayer: LayerContent[];
   /**
@@ -90,20 +90,18 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 /**
- * Applies the layers bottom-up, each then keeping of its entries only what the per-layer checks read:
- * the captured bodies, and later rewrites of their paths (which may remove a secret). The rest is in
- * the merged view, so an image of millions of entries does not hold them twice.
+ * Applies the next layer up, which then keeps of its entries only what the per-layer checks read:
+ * the captured bodies, and later rewrites of their paths (which may remove a secret); `captured` holds
+ * the paths lower layers captured bodies for. The rest is in the merged view, so an image of millions
+ * of entries does not hold them twice.
  */
-async function merge(fs: MergedFilesystem, contents: readonly LayerContent[], bodies: BodyStore, onApplied: ReadImageOptions['onApplied']): Promise<void> {
-  const captured = new Set<string>();
-  for (const content of contents) {
-    fs.apply(content);
-    fs.warnings.push(...content.warnings);
-    // Before the layer's entries are compacted: a caller may keep its listing.
-    await onApplied?.(content, fs);
-    content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
-    for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
-  }
+async function mergeLayer(fs: MergedFilesystem, content: LayerContent, bodies: BodyStore, captured: Set<string>, onApplied: ReadImageOptions['onApplied']): Promise<void> {
+  fs.apply(content);
+  fs.warnings.push(...content.warnings);
+  // Before the layer's entries are compacted: a caller may keep its listing.
+  await onApplied?.(content, fs);
+  content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
+  for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
 }
 
 /**
@@ -191,16 +189,20 @@ async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies:
     dropSkipped(content);
     options.onLayer?.(content);
     const fs = newFilesystem(ref);
-    await merge(fs, [content], bodies, options.onApplied);
+    await mergeLayer(fs, content, bodies, new Set(), options.onApplied);
     return { fs, layers: [], perLayer: [content], lateBodies: [] };
   }
   const refs = layerRefs(image);
   const maxLayerSize = options.maxLayerSize ?? DEFAULT_MAX_LAYER_SIZE;
-  const contents = await mapBounded(image.layers, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY, async (layer, i) => {
-    const known = options.known?.[i];
-    if (known) return known;
+  const fs = newFilesystem(refs[0] ?? { index: 0, digest: '' });
+  // Each layer is merged as soon as the ones below it are: the merge fills time spent waiting for
+  // bytes, and a merged layer's entries shrink to what the per-layer checks read while others stream.
+  const done: LayerContent[] = [];
+  const captured = new Set<string>();
+  let merged = 0;
+  const readOne = async (layer: ResolvedImage['layers'][number], i: number): Promise<LayerContent> => {
     const what = `${image.ref}: layer ${layer.digest}`;
-    const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what, bodies });
+    const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what, bodies, blobSize: layer.size });
     // Hashed as the layer streamed past: what containerd compares with the config before it unpacks.
     if (layer.diffId !== undefined) verify(image, content.diffId === layer.diffId, `${what}: uncompressed digest ${content.diffId ?? '?'} does not match the config's diff ID ${layer.diffId}`);
     if (layer.size !== undefined) verify(image, content.blobBytes === layer.size, `${what}: blob is ${content.blobBytes ?? '?'} bytes, but its descriptor says ${layer.size}`);
@@ -209,10 +211,25 @@ async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies:
     dropSkipped(content);
     options.onLayer?.(content);
     return content;
+  };
+  // One merge at a time, in layer order, while later layers still stream (its failure is awaited below).
+  let merging: Promise<void> = Promise.resolve();
+  const mergeReady = async (): Promise<void> => {
+    for (let next = done[merged]; next; next = done[merged]) {
+      await mergeLayer(fs, next, bodies, captured, options.onApplied);
+      merged++;
+    }
+  };
+  const contents = await mapBounded(image.layers, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY, async (layer, i) => {
+    const content = options.known?.[i] ?? (await readOne(layer, i));
+    done[i] = content;
+    merging = merging.then(mergeReady);
+    merging.catch(() => undefined);
+    return content;
   });
-  const fs = newFilesystem(refs[0] ?? { index: 0, digest: '' });
-  fs.warnings.push(...(image.warnings ?? []));
-  await merge(fs, contents, bodies, options.onApplied);
+  await merging;
+  // The image's own warnings (checks --insecure-skip-verify let pass, made as the layers streamed) come before the layers'.
+  fs.warnings.unshift(...(image.warnings ?? []));
   const lateBodies = await readLinkedBodies(image, fs, requests, { maxLayerSize, bodies });
   if (options.known) await readKnownBodies(image, fs, requests, options.known, { maxLayerSize, bodies });
   const layers = contents.map((c, i) => ({

@@ -135,23 +135,35 @@ export class FileSource implements ByteSource {
   }
 }
 
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
+
 function isZero(block: Buffer): boolean {
-  for (const b of block) if (b !== 0) return false;
-  return true;
+  return block.length === BLOCK ? block.equals(ZERO_BLOCK) : block.every((b) => b === 0);
 }
 
 /** A NUL-terminated string field. */
 function field(block: Buffer, start: number, length: number): string {
-  const end = block.indexOf(0, start);
-  return block.toString('utf8', start, end >= start && end < start + length ? end : start + length);
+  let end = start;
+  const limit = start + length;
+  while (end < limit && block[end] !== 0) end++;
+  return end === start ? '' : block.toString('utf8', start, end);
 }
 
 /** Octal text, trimmed of spaces and NULs (Go's parseOctal); NaN when malformed. */
 function octal(block: Buffer, start: number, length: number): number {
-  let text = block.toString('latin1', start, start + length).replace(/^[ \0]+|[ \0]+$/g, '');
-  if (text === '') return 0;
-  text = text.split('\0')[0] ?? '';
-  return /^[0-7]+$/.test(text) ? parseInt(text, 8) : NaN;
+  // Byte by byte, no strings: every header has seven or more of these fields.
+  let from = start;
+  let to = start + length;
+  while (from < to && (block[from] === 0x20 || block[from] === 0)) from++;
+  while (to > from && (block[to - 1] === 0x20 || block[to - 1] === 0)) to--;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const c = block[i] as number;
+    if (c === 0) break;
+    if (c < 0x30 || c > 0x37) return NaN;
+    value = value * 8 + (c - 0x30);
+  }
+  return value;
 }
 
 /** Go's parseNumeric: base-256 (two's complement) when the high bit is set, else octal; NaN when it does not fit. */
@@ -172,13 +184,16 @@ function numeric(block: Buffer, start: number, length: number): number {
 /** The format of a header block, or undefined when its checksum (unsigned or signed, as Go allows) is wrong. */
 function formatOf(block: Buffer): TarFormat | undefined {
   const stored = octal(block, 148, 8);
-  let unsigned = 0;
-  let signed = 0;
+  // The checksum field counts as eight spaces.
+  let unsigned = 8 * 0x20;
+  let high = 0;
   for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
+    if (i === 148) i = 156;
+    const b = block[i] as number;
     unsigned += b;
-    signed += b < 128 ? b : b - 256;
+    if (b >= 128) high++;
   }
+  const signed = unsigned - 256 * high;
   if (Number.isNaN(stored) || (stored !== unsigned && stored !== signed)) return undefined;
   const magic = block.toString('latin1', 257, 263);
   if (magic === 'ustar\0') return block.toString('latin1', 508, 512) === 'tar\0' ? 'star' : 'ustar';

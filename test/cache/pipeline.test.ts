@@ -12,7 +12,7 @@ import { CACHE_FILE, LayerCache } from '../../src/cache/layer-cache.js';
 import { openImage } from '../../src/image/open.js';
 import type { ResolvedImage } from '../../src/image/types.js';
 import { inventoryImage } from '../../src/inventory/run.js';
-import { TESTBED_IMAGES } from '../os/truth.js';
+import { TESTBED_IMAGES } from '../helpers/truth.js';
 import { needRegistry, needTestbed, registryEnv } from '../helpers/testbed.js';
 
 const root = mkdtempSync(join(tmpdir(), 'plimsoll-cache-pipeline-'));

@@ -9,12 +9,20 @@ import { join } from 'node:path';
 import { Readable, Writable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { decoderFor, libzstdDecoder } from '../../src/image/decompress.js';
+import { MIN_THREADED_ZSTD, threadedZstdDecoder } from '../../src/image/zstd-thread.js';
 import { readLayer } from '../../src/image/layer-reader.js';
 import { InputError } from '../../src/errors.js';
 import { tarBytes, writeLayout } from '../helpers/make-image.js';
 import { TESTBED, needTestbed } from '../helpers/testbed.js';
 
 const CLI = join(import.meta.dirname, '../../src/cli.ts');
+// Worker decoding is off unless asked for: these tests ask.
+process.env.PLIMSOLL_ZSTD_THREADS = '2';
+
+/** A decoder on a worker thread: failing, not falling back, when none may start (one core). */
+function threaded(): Duplex {
+  return threadedZstdDecoder(256 * 1024) ?? assert.fail('no worker thread may start: decoding on one needs two cores');
+}
 const LAYOUT = join(TESTBED, 'oci', 'alpine-3.20-zstd');
 
 /** The zstd layer blob of the testbed's alpine-3.20-zstd image. */
@@ -53,6 +61,13 @@ async function decode(decoder: Duplex, input: Buffer, piece: number): Promise<{ 
 const DECODERS: [string, () => Duplex][] = [
   ['libzstd (zstd-napi)', libzstdDecoder],
   ['the decoder decoderFor picks on this Node', () => decoderFor('zstd') as Duplex],
+  ['libzstd on a worker thread', threaded],
+];
+
+/** How a layer blob is decoded: in-thread, or (as a large layer is) on a worker thread. */
+const PLACES: [string, number | undefined][] = [
+  ['in-thread', undefined],
+  ['on a worker thread', MIN_THREADED_ZSTD],
 ];
 
 describe('zstd decoding matches zstd -dc', { skip: needTestbed() }, () => {
@@ -80,9 +95,9 @@ describe('zstd decoding matches zstd -dc', { skip: needTestbed() }, () => {
   }
 });
 
-describe('damaged zstd layers give one line naming the layer', { skip: needTestbed() }, () => {
+for (const [place, blobSize] of PLACES) describe(`damaged zstd layers give one line naming the layer, decoded ${place}`, { skip: needTestbed() }, () => {
   const read = (bytes: Buffer, digest: string): Promise<unknown> =>
-    readLayer(Readable.from([bytes]), { index: 0, digest }, { requests: [], maxLayerSize: 1 << 30, what: `layer ${digest}` });
+    readLayer(Readable.from([bytes]), { index: 0, digest }, { requests: [], maxLayerSize: 1 << 30, what: `layer ${digest}`, blobSize });
 
   /** The rejection of `read`, checked to be a one-line InputError that names the layer. */
   async function failure(bytes: Buffer, digest: string): Promise<string> {
@@ -145,5 +160,37 @@ describe('a zstd decompression bomb', () => {
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0] as string, /^.*layer sha256:[0-9a-f]{64}: uncompressed size exceeds the limit of 67108864 bytes \(--max-layer-size\); possible decompression bomb$/);
     assert.ok(peakKb < 200_000, `peak RSS ${peakKb} kB stays bounded`);
+  });
+});
+
+describe('a zstd decoder on a worker thread', () => {
+  it('decodes only as far ahead as the reader reads, and stops the worker when destroyed', async () => {
+    // 256 MiB of zeros in a few kilobytes: a worker decoding freely would fill memory with it.
+    const blob = execFileSync('sh', ['-c', 'head -c 268435456 /dev/zero | zstd -q -c']);
+    const decoder = threaded();
+    decoder.end(blob);
+    const first = await new Promise<Buffer>((resolve) => decoder.once('data', (chunk: Buffer) => (decoder.pause(), resolve(chunk))));
+    assert.equal(first.length, 256 * 1024);
+    const before = process.memoryUsage().arrayBuffers;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const grown = process.memoryUsage().arrayBuffers - before;
+    assert.ok(grown < 8 * 1024 * 1024, `${grown} bytes of decoded output arrived while nothing read it`);
+    const closed = new Promise((resolve) => decoder.once('close', resolve));
+    decoder.destroy();
+    await closed;
+  });
+
+  it('a layer too large for --max-layer-size stops with the same one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plimsoll-zstd-bomb-'));
+    const header = join(dir, 'header');
+    writeFileSync(header, (await tarBytes([{ name: 'zeros', size: 128 * 1024 * 1024 }])).subarray(0, 512));
+    const blob = execFileSync('sh', ['-c', '{ cat "$1"; head -c 134217728 /dev/zero; } | zstd -q -c', 'sh', header]);
+    const digest = `sha256:${'0'.repeat(64)}`;
+    const err = await readLayer(Readable.from([blob]), { index: 0, digest }, { requests: [], maxLayerSize: 16 * 1024 * 1024, what: `layer ${digest}`, blobSize: MIN_THREADED_ZSTD }).then(
+      () => assert.fail('the layer was read without error'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof InputError, String(err));
+    assert.equal(err.message, `layer ${digest}: uncompressed size exceeds the limit of 16777216 bytes (--max-layer-size); possible decompression bomb`);
   });
 });

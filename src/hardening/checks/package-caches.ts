@@ -1,4 +1,5 @@
 // Package-manager caches and indexes left in the image: size, and stale metadata an attacker can use.
+import type { IndexedFile } from '../../image/files.js';
 import type { Check, CheckFinding } from '../check.js';
 import type { LayerRef } from '../../model/layer.js';
 
@@ -16,15 +17,25 @@ const CACHES: [string, string][] = [
 /** Bookkeeping files that stay in an emptied cache. */
 const NOT_CACHE = new Set(['lock']);
 
+/** The cache directory a file fills, if any. */
+function cacheOf(file: IndexedFile): string | undefined {
+  if (file.type !== 'file' || file.size === 0) return undefined;
+  const root = CACHES.find(([dir]) => file.path.startsWith(`${dir}/`))?.[0];
+  return root && !NOT_CACHE.has(file.path.slice(file.path.lastIndexOf('/') + 1)) ? root : undefined;
+}
+
+export function isPackageCacheFile(file: IndexedFile): boolean {
+  return cacheOf(file) !== undefined;
+}
+
 export const packageCachesCheck: Check = {
   id: 'PLM-PACKAGE-CACHE',
   group: 'config',
   run(ctx) {
     const found = new Map<string, { files: number; bytes: number; layer: LayerRef }>();
-    for (const file of ctx.contents.fs.entries()) {
-      if (file.type !== 'file' || file.size === 0) continue;
-      const root = CACHES.find(([dir]) => file.path.startsWith(`${dir}/`))?.[0];
-      if (!root || NOT_CACHE.has(file.path.slice(file.path.lastIndexOf('/') + 1))) continue;
+    for (const file of ctx.files.packageCaches) {
+      const root = cacheOf(file);
+      if (!root) continue;
       const entry = found.get(root) ?? { files: 0, bytes: 0, layer: file.layer };
       entry.files++;
       entry.bytes += file.size;

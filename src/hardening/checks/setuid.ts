@@ -1,16 +1,14 @@
 // setuid and setgid executables in what the container sees: each is a way from the app user to another.
 import type { Check, CheckFinding } from '../check.js';
-import { isSetgid, isSetuid } from '../attack-surface.js';
+import { isSetuid } from '../attack-surface.js';
 
 export const setuidCheck: Check = {
   id: 'PLM-SETUID',
   group: 'config',
   run(ctx) {
     const out: CheckFinding[] = [];
-    for (const file of ctx.contents.fs.entries()) {
-      if (file.type !== 'file' && file.type !== 'hardlink') continue;
+    for (const file of ctx.files.privileged) {
       const suid = isSetuid(file.mode);
-      if (!suid && !isSetgid(file.mode)) continue;
       out.push({
         id: suid ? 'PLM-SETUID' : 'PLM-SETGID',
         kind: 'file',

@@ -1,15 +1,19 @@
 // World-writable files, and world-writable directories without the sticky bit (anyone may replace others' files).
+import type { IndexedFile } from '../../image/files.js';
 import type { Check, CheckFinding } from '../check.js';
+
+/** A world-writable file, or a world-writable directory without the sticky bit. */
+export function isWorldWritableFlagged(file: IndexedFile): boolean {
+  const writable = (file.mode & 0o002) !== 0;
+  return file.type === 'dir' ? writable && (file.mode & 0o1000) === 0 : (file.type === 'file' || file.type === 'hardlink') && writable;
+}
 
 export const worldWritableCheck: Check = {
   id: 'PLM-WORLD-WRITABLE',
   group: 'config',
   run(ctx) {
     const out: CheckFinding[] = [];
-    for (const file of ctx.contents.fs.entries()) {
-      const writable = (file.mode & 0o002) !== 0;
-      const flagged = file.type === 'dir' ? writable && (file.mode & 0o1000) === 0 : (file.type === 'file' || file.type === 'hardlink') && writable;
-      if (!flagged) continue;
+    for (const file of ctx.files.worldWritable) {
       out.push({
         id: this.id,
         kind: 'file',
