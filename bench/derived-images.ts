@@ -91,7 +91,10 @@ export async function sharedBaseImages(base: string, count: number): Promise<Sha
   for (const layer of source.manifest.layers) out.share(source.blob(layer.digest), layer.digest);
   const refs: string[] = [];
   for (let i = 1; i <= count; i++) {
-    const tar = await tarBytes([{ name: 'etc/derived/', type: 'directory' }, { name: `etc/derived/image-${i}.txt`, body: `derived image ${i} on ${base}\n` }]);
+    const tar = await tarBytes([
+      { name: 'etc/derived/', type: 'directory' },
+      { name: `etc/derived/image-${i}.txt`, body: `derived image ${i} on ${base}\n` },
+    ]);
     const gz = gzipSync(tar);
     const config: Config = {
       ...source.config,

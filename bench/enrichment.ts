@@ -18,7 +18,15 @@ const DEFAULT_MIRROR = resolve(import.meta.dirname, '../../shared/vulndata');
 const CLI = resolve(import.meta.dirname, '../dist/cli.js');
 const ENRICHMENT = new Set(['nvd', 'kev', 'epss']);
 const PACKAGES = 1000;
-const TYPES: Record<string, PackageType> = { npm: 'npm', PyPI: 'pypi', Go: 'golang', 'crates.io': 'cargo', Maven: 'maven', RubyGems: 'gem', Packagist: 'composer' };
+const TYPES: Record<string, PackageType> = {
+  npm: 'npm',
+  PyPI: 'pypi',
+  Go: 'golang',
+  'crates.io': 'cargo',
+  Maven: 'maven',
+  RubyGems: 'gem',
+  Packagist: 'composer',
+};
 
 interface Variant {
   name: string;
@@ -41,13 +49,22 @@ function advisoriesOnly(mirror: string, into: string): string {
 function samplePackages(dbPath: string): Package[] {
   const db = new Database(dbPath, { readonly: true });
   try {
-    const all = (db.prepare('SELECT DISTINCT ecosystem, name FROM affected ORDER BY ecosystem, name').raw().all() as [string, string][]).filter(([eco]) => TYPES[eco]);
+    const all = (db.prepare('SELECT DISTINCT ecosystem, name FROM affected ORDER BY ecosystem, name').raw().all() as [string, string][]).filter(
+      ([eco]) => TYPES[eco],
+    );
     const step = all.length / PACKAGES;
     return Array.from({ length: Math.min(PACKAGES, all.length) }, (_, i) => {
       const [ecosystem, name] = all[Math.floor(i * step)] as [string, string];
       const type = TYPES[ecosystem] as PackageType;
       const version = type === 'golang' ? 'v0.0.1' : '0.0.1';
-      return { id: `${type}:${name}@${version}`, name, version, type, purl: `pkg:${type}/${name}@${version}`, locations: [{ path: 'bench', layer: { index: 0, digest: 'sha256:0' } }] };
+      return {
+        id: `${type}:${name}@${version}`,
+        name,
+        version,
+        type,
+        purl: `pkg:${type}/${name}@${version}`,
+        locations: [{ path: 'bench', layer: { index: 0, digest: 'sha256:0' } }],
+      };
     });
   } finally {
     db.close();
@@ -60,7 +77,11 @@ function measure(name: string, mirror: string, runs: number, packages: (dbPath: 
     const builds: { ms: number; rssKb: number }[] = [];
     for (let i = 0; i < runs; i++) {
       const start = process.hrtime.bigint();
-      const child = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'db', 'update', '--db-dir', dbDir, '--mirror', mirror, '--quiet', '--offline'], { encoding: 'utf8' });
+      const child = spawnSync(
+        '/usr/bin/time',
+        ['-f', '%M', process.execPath, CLI, 'db', 'update', '--db-dir', dbDir, '--mirror', mirror, '--quiet', '--offline'],
+        { encoding: 'utf8' },
+      );
       if (child.status !== 0) throw new Error(`${name}: build failed: ${child.stderr.trim()}`);
       builds.push({ ms: Number(process.hrtime.bigint() - start) / 1e6, rssKb: Number(child.stderr.trim().split('\n').pop()) });
     }
@@ -103,7 +124,15 @@ export function enrichmentBench(runs = 1, mirror = process.env.PLIMSOLL_DB_MIRRO
     const full = measure('with NVD + KEV (+ EPSS when the mirror has it)', mirror, runs, samplePackages);
     // The same 1,000 packages against the database without enrichment.
     const base = measure('advisories only', advisoriesOnly(mirror, join(work, 'mirror')), runs, () => full.packages);
-    const row = (v: Variant): string[] => [v.name, `${(v.buildMs / 1000).toFixed(2)} s`, `${v.peakRssMb.toFixed(0)} MB`, `${(v.dbBytes / 1024 / 1024).toFixed(2)} MB`, `${v.matchMs.toFixed(1)} ms`, String(v.findings), String(v.enriched)];
+    const row = (v: Variant): string[] => [
+      v.name,
+      `${(v.buildMs / 1000).toFixed(2)} s`,
+      `${v.peakRssMb.toFixed(0)} MB`,
+      `${(v.dbBytes / 1024 / 1024).toFixed(2)} MB`,
+      `${v.matchMs.toFixed(1)} ms`,
+      String(v.findings),
+      String(v.enriched),
+    ];
     const added = (a: number, b: number): string => `${a >= b ? '+' : ''}${(((a - b) / b) * 100).toFixed(0)}%`;
     return [
       `Enrichment feeds from ${mirror}, builds median of ${runs}; matching ${full.packages.length} language packages (version 0.0.1, so most advisories apply), median of ${Math.max(3, runs)} fresh handles.`,

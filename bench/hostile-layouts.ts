@@ -42,7 +42,9 @@ export function writeStreamedLayout(chunks: Iterable<Buffer>): string {
   closeSync(fd);
   const layer = `sha256:${hash.digest('hex')}`;
   renameSync(partial, join(blobs, layer.slice(7)));
-  const config = put(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layer] }, history: [{ created_by: 'generated' }] }));
+  const config = put(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layer] }, history: [{ created_by: 'generated' }] }),
+  );
   const manifest = put(
     JSON.stringify({
       schemaVersion: 2,
@@ -53,7 +55,10 @@ export function writeStreamedLayout(chunks: Iterable<Buffer>): string {
   );
   writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
   const ref = { 'org.opencontainers.image.ref.name': 'generated' };
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: ref }] }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: ref }] }),
+  );
   return `oci:${dir}:generated`;
 }
 
@@ -109,7 +114,11 @@ export const HOSTILE_LAYOUTS: Record<string, HostileLayout> = {
     build: () => writeStreamedLayout([member({ name: 'app.jar' }, zipBytes([{ name: 'META-INF/MANIFEST.MF', body: Buffer.alloc(500_000_000, 'a') }]))]),
     command: 'sbom',
   },
-  lock: { name: 'a 60 MB package-lock.json (refused)', build: () => writeStreamedLayout([member({ name: 'app/package-lock.json' }, manifestOver('package-lock.json', 60e6))]), command: 'sbom' },
+  lock: {
+    name: 'a 60 MB package-lock.json (refused)',
+    build: () => writeStreamedLayout([member({ name: 'app/package-lock.json' }, manifestOver('package-lock.json', 60e6))]),
+    command: 'sbom',
+  },
   lockAtLimit: {
     name: 'a package-lock.json of 3 MiB, the limit (read)',
     build: () => writeStreamedLayout([member({ name: 'app/package-lock.json' }, manifestWithin('package-lock.json', MAX_MANIFEST_SIZE))]),

@@ -22,8 +22,19 @@ function layerBlobs(image: string): string[] {
 const ms = (start: number): number => performance.now() - start;
 
 function generated(count: number): LayerContent {
-  const entry = (i: number): LayerEntry => ({ path: `usr/share/doc/package-${i % 3000}/changelog-${i}.gz`, type: 'file', mode: 0o644, size: i * 13, uid: 0, gid: 0 });
-  const entries = { *[Symbol.iterator]() { for (let i = 0; i < count; i++) yield entry(i); } };
+  const entry = (i: number): LayerEntry => ({
+    path: `usr/share/doc/package-${i % 3000}/changelog-${i}.gz`,
+    type: 'file',
+    mode: 0o644,
+    size: i * 13,
+    uid: 0,
+    gid: 0,
+  });
+  const entries = {
+    *[Symbol.iterator]() {
+      for (let i = 0; i < count; i++) yield entry(i);
+    },
+  };
   return { ref: { index: 0, digest: 'sha256:generated' }, entries, whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
 }
 
@@ -58,7 +69,17 @@ async function row(name: string, read: (() => Promise<LayerContent>) | LayerCont
   const m = (xs: number[]): string => `${median(xs).toFixed(1)} ms`;
   const readCost = reads.length > 0 ? [m(reads)] : ['-'];
   const ratio = reads.length > 0 ? `${(median(reads) / median(times.get)).toFixed(0)}×` : '-';
-  return [name, String(entries), (listing.length / entries).toFixed(1), (stored / entries).toFixed(1), ...readCost, m(times.encode), m(times.put), m(times.get), ratio];
+  return [
+    name,
+    String(entries),
+    (listing.length / entries).toFixed(1),
+    (stored / entries).toFixed(1),
+    ...readCost,
+    m(times.encode),
+    m(times.put),
+    m(times.get),
+    ratio,
+  ];
 }
 
 export async function layerCacheBench(runs: number): Promise<string> {
@@ -70,7 +91,9 @@ export async function layerCacheBench(runs: number): Promise<string> {
     for (const image of ['debian-app', 'alpine-3.20']) {
       for (const [index, path] of layerBlobs(image).entries()) {
         const ref = { index, digest: `sha256:${path.split('/').at(-1) ?? ''}` };
-        rows.push(await row(`${image} layer ${index}`, () => readLayer(createReadStream(path), ref, { requests: [], maxLayerSize: 2 ** 34, what: path }), runs, cache));
+        rows.push(
+          await row(`${image} layer ${index}`, () => readLayer(createReadStream(path), ref, { requests: [], maxLayerSize: 2 ** 34, what: path }), runs, cache),
+        );
       }
     }
     const header = ['layer', 'entries', 'listing B/entry', 'stored B/entry', 'read layer', 'encode', 'put', 'get + decode + walk', 'read ÷ get'];

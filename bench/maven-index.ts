@@ -34,7 +34,9 @@ export async function mavenIndexBench(runs = 3, mirror = process.env.PLIMSOLL_DB
     const bytes = raw.prepare("SELECT sum(pgsize) FROM dbstat WHERE name = 'maven_sha1'").pluck().get() as number;
     const hits = raw.prepare('SELECT sha1 FROM maven_sha1').pluck().all() as string[];
     raw.close();
-    const keys = Array.from({ length: LOOKUPS }, (_, i) => (i % 2 === 0 && hits.length > 0 ? (hits[i % hits.length] as string) : createHash('sha1').update(String(i)).digest('hex')));
+    const keys = Array.from({ length: LOOKUPS }, (_, i) =>
+      i % 2 === 0 && hits.length > 0 ? (hits[i % hits.length] as string) : createHash('sha1').update(String(i)).digest('hex'),
+    );
 
     const db = openDatabase(dbDir);
     try {
@@ -53,7 +55,12 @@ export async function mavenIndexBench(runs = 3, mirror = process.env.PLIMSOLL_DB
           const result = await inventoryImage(image, withIndex ? { artifactIndex: db } : {});
           const used = process.cpuUsage(cpu);
           const jars = result.packages.filter((p) => p.type === 'maven');
-          return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, jars: jars.length, bySha1: jars.filter((p) => p.metadata?.identifiedBy === 'sha1').length };
+          return {
+            ms: performance.now() - start,
+            cpuMs: (used.user + used.system) / 1000,
+            jars: jars.length,
+            bySha1: jars.filter((p) => p.metadata?.identifiedBy === 'sha1').length,
+          };
         } finally {
           await image.close();
         }
@@ -81,7 +88,10 @@ export async function mavenIndexBench(runs = 3, mirror = process.env.PLIMSOLL_DB
             [`database build with the repository`, `${(buildMs / 1000).toFixed(2)} s`],
             [`${LOOKUPS} look-ups (half hits), median`, `${lookupMs.toFixed(1)} ms (${((lookupMs * 1000) / LOOKUPS).toFixed(1)} µs each)`],
             [`${IMAGE} inventory without the index, CPU`, `${a.toFixed(0)} ms (${wall(without)})`],
-            [`${IMAGE} inventory with the index (${found.jars} jars, ${found.bySha1} by SHA-1), CPU`, `${b.toFixed(0)} ms, ${(((b - a) / a) * 100).toFixed(1)}% (${wall(within)}); target < 5%`],
+            [
+              `${IMAGE} inventory with the index (${found.jars} jars, ${found.bySha1} by SHA-1), CPU`,
+              `${b.toFixed(0)} ms, ${(((b - a) / a) * 100).toFixed(1)}% (${wall(within)}); target < 5%`,
+            ],
           ],
         ),
       ].join('\n');

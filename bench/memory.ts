@@ -20,7 +20,11 @@ export interface Measured {
 /** Runs the built CLI on `ref` under /usr/bin/time. */
 export function measureCli(args: readonly string[], ref: string): Measured {
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb %M', process.execPath, CLI, ...args, ref, '--quiet', '--offline'], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, CI: 'true' } });
+  const r = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb %M', process.execPath, CLI, ...args, ref, '--quiet', '--offline'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, CI: 'true' },
+  });
   const seconds = (performance.now() - started) / 1000;
   const rss = Number(/peak-rss-kb (\d+)/.exec(r.stderr)?.[1] ?? NaN);
   let report: Measured['report'];
@@ -42,7 +46,14 @@ export function memoryBench(only?: readonly string[]): string {
     const m = measureCli(ARGS[layout.command], ref);
     rmSync(ref.slice(4, ref.lastIndexOf(':')), { recursive: true, force: true });
     const found = layout.command === 'sbom' ? `${m.report?.packages?.length ?? '?'} packages` : `${m.report?.findings?.length ?? '?'} findings`;
-    rows.push([layout.name, String(m.rssMb), m.seconds.toFixed(1), String(m.exit), `${found}, ${m.report?.warnings?.length ?? '?'} warnings`, built.toFixed(1)]);
+    rows.push([
+      layout.name,
+      String(m.rssMb),
+      m.seconds.toFixed(1),
+      String(m.exit),
+      `${found}, ${m.report?.warnings?.length ?? '?'} warnings`,
+      built.toFixed(1),
+    ]);
   }
   return table(['layout', 'peak RSS MB', 'scan s', 'exit', 'result', 'generated in s'], rows);
 }

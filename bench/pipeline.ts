@@ -49,7 +49,9 @@ export async function rescanBench(runs: number): Promise<string> {
     for (let i = 0; i < runs; i++) commands.forEach(([, args], c) => walls[c]?.push(timedNode(args).ms));
     const node = median(walls[0] ?? []);
     const rows = commands.map(([name], c) => [name, seconds(walls[c] ?? []), c === 0 ? '-' : ((median(walls[c] ?? []) - node) / 1000).toFixed(3)]);
-    const note = cached ? 'Target: the warm second scan at most 0.25 s beyond node -e 0.' : `${NO_CACHE} the warm second scan is not measured; the uncached scan is the reference.`;
+    const note = cached
+      ? 'Target: the warm second scan at most 0.25 s beyond node -e 0.'
+      : `${NO_CACHE} the warm second scan is not measured; the uncached scan is the reference.`;
     return [`debian-app, interleaved runs. ${note}`, '', table(['command', 'wall s', 'beyond node s'], rows)].join('\n');
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -58,7 +60,9 @@ export async function rescanBench(runs: number): Promise<string> {
 
 /** How many times a traced scan opened `blob`, from its `strace -f -e trace=openat` log. */
 function opensOf(log: string, blob: string): number {
-  return readFileSync(log, 'utf8').split('\n').filter((line) => line.includes(blob) && !line.includes('ENOENT')).length;
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(blob) && !line.includes('ENOENT')).length;
 }
 
 export async function sharedBaseBench(): Promise<string> {
@@ -73,7 +77,9 @@ export async function sharedBaseBench(): Promise<string> {
     for (const ref of images.refs) {
       const log = join(scratch, 'strace.log');
       const start = performance.now();
-      const child = spawnSync('strace', ['-f', '--seccomp-bpf', '-e', 'trace=openat', '-o', log, process.execPath, ...(await imageArgs(ref, scratch, cache))], { encoding: 'utf8' });
+      const child = spawnSync('strace', ['-f', '--seccomp-bpf', '-e', 'trace=openat', '-o', log, process.execPath, ...(await imageArgs(ref, scratch, cache))], {
+        encoding: 'utf8',
+      });
       walls.push(performance.now() - start);
       if (child.status !== 0) throw new Error(`plimsoll image ${ref} failed: ${child.stderr.trim()}`);
       const n = opensOf(log, images.baseBlob);
@@ -113,7 +119,11 @@ export async function dockerArchiveBench(runs: number): Promise<string> {
       ['node -e 0', seconds(node), '-'],
       ['plimsoll image docker-archive:', seconds(plimsoll), (median(plimsoll) / median(limit)).toFixed(2)],
     ];
-    return [`debian-app as docker save writes it (uncompressed layers), interleaved runs. Target: plimsoll image at most 0.5 s end to end.`, '', table(['command', 'wall s', 'vs read limit'], rows)].join('\n');
+    return [
+      `debian-app as docker save writes it (uncompressed layers), interleaved runs. Target: plimsoll image at most 0.5 s end to end.`,
+      '',
+      table(['command', 'wall s', 'vs read limit'], rows),
+    ].join('\n');
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

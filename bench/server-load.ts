@@ -60,12 +60,20 @@ function percentile(sorted: number[], p: number): number {
 /** A POST on the client's own keep-alive connection (fetch's shared pool served the first requests last). */
 function post(agent: Agent, url: string, token: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/vnd.cyclonedx+json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/vnd.cyclonedx+json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -114,7 +122,21 @@ async function measure(setup: Setup, work: string, dbDir: string, template: stri
   const storeArgs = postgres ? ['--database', postgres.url] : ['--data-dir', join(work, `data-${setup.name}`)];
   const children: ChildProcess[] = [];
   try {
-    const server = spawnCli(['server', '--port', '0', ...storeArgs, '--workers', postgres ? '0' : '1', '--db-dir', dbDir, '--offline', '--db-update-interval', '0', '--log-level', 'error']);
+    const server = spawnCli([
+      'server',
+      '--port',
+      '0',
+      ...storeArgs,
+      '--workers',
+      postgres ? '0' : '1',
+      '--db-dir',
+      dbDir,
+      '--offline',
+      '--db-update-interval',
+      '0',
+      '--log-level',
+      'error',
+    ]);
     children.push(server);
     const url = await listening(server);
     for (let i = 0; i < setup.workers; i++) children.push(spawnCli(['worker', ...storeArgs, '--db-dir', dbDir, '--offline']));
@@ -166,15 +188,29 @@ async function measure(setup: Setup, work: string, dbDir: string, template: stri
 
     let rematches = 0;
     for (const id of rematchJobs) {
-      const { job } = (await (await fetch(`${url}/api/v1/admin/jobs/${id}`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { job: { state: string } };
+      const { job } = (await (await fetch(`${url}/api/v1/admin/jobs/${id}`, { headers: { authorization: `Bearer ${admin}` } })).json()) as {
+        job: { state: string };
+      };
       if (job.state === 'succeeded') rematches++;
     }
-    const listed = (await (await fetch(`${url}/api/v1/projects/bench/images?limit=1000`, { headers: { authorization: `Bearer ${token}` } })).json()) as { images: { id: string }[] };
+    const listed = (await (await fetch(`${url}/api/v1/projects/bench/images?limit=1000`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      images: { id: string }[];
+    };
     const stored = new Set(listed.images.map((i) => i.id));
     const lost = [...acknowledged].filter((id) => !stored.has(id)).length + (sent - answered);
     latencies.sort((a, b) => a - b);
     if (errors.length > 0) console.error(`${setup.name}: ${errors.length} errors, first: ${errors[0]}`);
-    return { setup: setup.name, requests: answered, throughput: answered / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, errors: errors.length, lost, rematches };
+    return {
+      setup: setup.name,
+      requests: answered,
+      throughput: answered / elapsed,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? NaN,
+      errors: errors.length,
+      lost,
+      rematches,
+    };
   } finally {
     for (const child of children.reverse()) await stop(child);
     await postgres?.drop();
@@ -183,7 +219,8 @@ async function measure(setup: Setup, work: string, dbDir: string, template: stri
 
 const only = new Set(values.only.split(','));
 const chosen = SETUPS.filter((s) => only.has(s.name));
-if (chosen.some((s) => s.store === 'postgres') && !values.postgres) throw new Error('--postgres URL (or PLIMSOLL_TEST_POSTGRES) is needed for the PostgreSQL setups: a role that may create databases');
+if (chosen.some((s) => s.store === 'postgres') && !values.postgres)
+  throw new Error('--postgres URL (or PLIMSOLL_TEST_POSTGRES) is needed for the PostgreSQL setups: a role that may create databases');
 const work = mkdtempSync(join(tmpdir(), 'plimsoll-server-load-'));
 try {
   const sbomFile = join(work, 'debian-app.cdx.json');
@@ -196,11 +233,23 @@ try {
   const rows: Row[] = [];
   for (const setup of chosen) rows.push(await measure(setup, work, dbDir, template, digest));
   const ms = (v: number) => v.toFixed(0);
-  console.log(`\n${CLIENTS} clients, ${values.duration} s each, debian-app SBOMs (${Math.round(template.length / 1024)} KiB) over ${IMAGES} images; a rematch of the fleet asked every ${REMATCH_EVERY_MS / 1000} s\n`);
+  console.log(
+    `\n${CLIENTS} clients, ${values.duration} s each, debian-app SBOMs (${Math.round(template.length / 1024)} KiB) over ${IMAGES} images; a rematch of the fleet asked every ${REMATCH_EVERY_MS / 1000} s\n`,
+  );
   console.log(
     table(
       ['setup', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'lost', 'rematches done'],
-      rows.map((r) => [r.setup, String(r.requests), r.throughput.toFixed(1), ms(r.p50), ms(r.p99), ms(r.max), String(r.errors), String(r.lost), String(r.rematches)]),
+      rows.map((r) => [
+        r.setup,
+        String(r.requests),
+        r.throughput.toFixed(1),
+        ms(r.p50),
+        ms(r.p99),
+        ms(r.max),
+        String(r.errors),
+        String(r.lost),
+        String(r.rematches),
+      ]),
     ),
   );
   for (const r of rows) {

@@ -16,5 +16,9 @@ export function startupBench(runs: number): string {
     const ms = median((results[c] ?? []).map((r) => r.ms));
     return [name, `${ms.toFixed(0)} ms`, `${(ms / node).toFixed(2)}×`, `${Math.max(...(results[c] ?? []).map((r) => r.rssMb)).toFixed(0)} MB`];
   });
-  return [`Median wall of ${runs * 10} interleaved runs; target: plimsoll --version under 150 ms.`, '', table(['command', 'wall', 'vs node -e 0', 'peak RSS'], rows)].join('\n');
+  return [
+    `Median wall of ${runs * 10} interleaved runs; target: plimsoll --version under 150 ms.`,
+    '',
+    table(['command', 'wall', 'vs node -e 0', 'peak RSS'], rows),
+  ].join('\n');
 }

@@ -42,7 +42,9 @@ export function measureVulndb(runs = 1, mirror = process.env.PLIMSOLL_DB_MIRROR 
   // Each build is the built CLI's own `db update`, so its wall time and peak RSS are the product's.
   const update = (): { ms: number; child: SpawnSyncReturns<string> } => {
     const start = process.hrtime.bigint();
-    const child = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'db', 'update', '--db-dir', dbDir, '--mirror', mirror, '--quiet'], { encoding: 'utf8' });
+    const child = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'db', 'update', '--db-dir', dbDir, '--mirror', mirror, '--quiet'], {
+      encoding: 'utf8',
+    });
     if (child.status !== 0) throw new Error(`vulndb build failed: ${child.stderr.trim()}`);
     return { ms: Number(process.hrtime.bigint() - start) / 1e6, child };
   };
@@ -53,7 +55,9 @@ export function measureVulndb(runs = 1, mirror = process.env.PLIMSOLL_DB_MIRROR 
       rmSync(dbDir, { recursive: true, force: true });
       const { ms: buildMs, child } = update();
       unchanged.push(update().ms);
-      const status = JSON.parse(execFileSync(process.execPath, [CLI, 'db', 'status', '--db-dir', dbDir, '--format', 'json'], { encoding: 'utf8' })) as { sources: { records: number }[] };
+      const status = JSON.parse(execFileSync(process.execPath, [CLI, 'db', 'status', '--db-dir', dbDir, '--format', 'json'], { encoding: 'utf8' })) as {
+        sources: { records: number }[];
+      };
       const records = status.sources.reduce((n, source) => n + source.records, 0);
       builds.push({ buildMs, maxRssKb: Number(child.stderr.trim().split('\n').pop()), records });
     }

@@ -19,7 +19,10 @@ function layoutLayers(layout: string, tag: string): Layer[] {
   const blob = (digest: string): string => blobPath(layout, digest);
   const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
   const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag) ?? index.manifests[0];
-  let manifest = JSON.parse(readFileSync(blob(entry?.digest ?? ''), 'utf8')) as { layers?: Layer[]; manifests?: { digest: string; platform?: { architecture: string } }[] };
+  let manifest = JSON.parse(readFileSync(blob(entry?.digest ?? ''), 'utf8')) as {
+    layers?: Layer[];
+    manifests?: { digest: string; platform?: { architecture: string } }[];
+  };
   if (manifest.manifests) {
     const amd64 = manifest.manifests.find((m) => m.platform?.architecture === 'amd64') ?? manifest.manifests[0];
     manifest = JSON.parse(readFileSync(blob(amd64?.digest ?? ''), 'utf8'));
@@ -34,10 +37,12 @@ function blobPath(layout: string, digest: string): string {
 /** `DECOMPRESS blob | tar -t` over every layer of a layout, one after the other on one thread. */
 export function readLimitSeconds(layout: string, tag: string): number {
   return shellSeconds(
-    layoutLayers(layout, tag).map((l) => {
-      const tool = l.mediaType.includes('zstd') ? 'zstd -dc' : l.mediaType.includes('gzip') ? 'gzip -dc' : 'cat';
-      return `${tool} ${blobPath(layout, l.digest)} | tar -t >/dev/null`;
-    }).join('\n'),
+    layoutLayers(layout, tag)
+      .map((l) => {
+        const tool = l.mediaType.includes('zstd') ? 'zstd -dc' : l.mediaType.includes('gzip') ? 'gzip -dc' : 'cat';
+        return `${tool} ${blobPath(layout, l.digest)} | tar -t >/dev/null`;
+      })
+      .join('\n'),
   );
 }
 
@@ -51,7 +56,9 @@ function archiveReadLimit(archive: string): number {
 function nodeListSeconds(layout: string, tag: string): number | undefined {
   const layers = layoutLayers(layout, tag);
   if (layers.some((l) => l.mediaType.includes('zstd'))) return undefined;
-  const out = execFileSync(process.execPath, [join(import.meta.dirname, 'node-list.mjs'), ...layers.map((l) => blobPath(layout, l.digest))], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [join(import.meta.dirname, 'node-list.mjs'), ...layers.map((l) => blobPath(layout, l.digest))], {
+    encoding: 'utf8',
+  });
   return (JSON.parse(out) as { seconds: number }).seconds;
 }
 
@@ -62,7 +69,10 @@ interface Run {
 }
 
 function plimsoll(mode: 'walk' | 'os' | 'all' | 'scan', ref: string, dbDir: string, env: Record<string, string> = {}): Run {
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(import.meta.dirname, 'walk.mjs'), mode, ref], { encoding: 'utf8', env: { ...process.env, ...env, DB_DIR: dbDir } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(import.meta.dirname, 'walk.mjs'), mode, ref], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env, DB_DIR: dbDir },
+  });
   if (r.status !== 0) throw new Error(`${mode} of ${ref} failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout) as { ms: number; packages: number };
   return { seconds: out.ms / 1000, peakMb: Number(r.stderr.trim().split('\n').pop()) / 1024, packages: out.packages };
@@ -75,7 +85,11 @@ function summarise(runs: Run[]): { s: string; mb: string } {
 /** Wall seconds and peak RSS of the built CLI's `sbom REF -o /dev/null --offline --quiet`, end to end (Node's start-up included). */
 function sbomCli(ref: string, env: Record<string, string>): Run {
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(import.meta.dirname, '../dist/cli.js'), 'sbom', ref, '-o', '/dev/null', '--offline', '--quiet'], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%M', process.execPath, join(import.meta.dirname, '../dist/cli.js'), 'sbom', ref, '-o', '/dev/null', '--offline', '--quiet'],
+    { encoding: 'utf8', env: { ...process.env, ...env } },
+  );
   if (r.status !== 0) throw new Error(`sbom of ${ref} failed: ${r.stderr}`);
   return { seconds: (performance.now() - started) / 1000, peakMb: Number(r.stderr.trim().split('\n').pop()) / 1024, packages: 0 };
 }
@@ -99,7 +113,10 @@ function benchInputs(): BenchInput[] {
   // Several large zstd layers, decoded in-thread (the default) and on a worker thread per core.
   const zstd = zstdDebianApp();
   const zstdInput = { ref: `oci:${zstd}:${ZSTD_IMAGE_TAG}`, readLimit: () => readLimitSeconds(zstd, ZSTD_IMAGE_TAG), nodeList: () => undefined };
-  inputs.push({ name: 'debian-app zstd, in-thread', ...zstdInput }, { name: 'debian-app zstd, workers', ...zstdInput, env: { PLIMSOLL_ZSTD_THREADS: String(availableParallelism()) } });
+  inputs.push(
+    { name: 'debian-app zstd, in-thread', ...zstdInput },
+    { name: 'debian-app zstd, workers', ...zstdInput, env: { PLIMSOLL_ZSTD_THREADS: String(availableParallelism()) } },
+  );
   return inputs;
 }
 
@@ -124,7 +141,45 @@ export async function imageBench(runs: number): Promise<string> {
     const [os, all, scan] = [summarise(osRuns), summarise(allRuns), summarise(measure('scan'))];
     const cli = summarise(Array.from({ length: runs }, () => sbomCli(input.ref, env)));
     const node = nodeList === undefined ? ['-', '-'] : [nodeList.toFixed(3), (Number(walk.s) / nodeList).toFixed(2)];
-    rows.push([input.name, limit.toFixed(3), walk.s, (Number(walk.s) / limit).toFixed(2), ...node, walk.mb, os.s, os.mb, String(osRuns[0]?.packages ?? 0), all.s, all.mb, String(allRuns[0]?.packages ?? 0), scan.s, scan.mb, cli.s, cli.mb]);
+    rows.push([
+      input.name,
+      limit.toFixed(3),
+      walk.s,
+      (Number(walk.s) / limit).toFixed(2),
+      ...node,
+      walk.mb,
+      os.s,
+      os.mb,
+      String(osRuns[0]?.packages ?? 0),
+      all.s,
+      all.mb,
+      String(allRuns[0]?.packages ?? 0),
+      scan.s,
+      scan.mb,
+      cli.s,
+      cli.mb,
+    ]);
   }
-  return table(['image', 'read limit s', 'walk s', 'walk/limit', 'node list s', 'walk/node', 'walk MB', 'os-inv s', 'os-inv MB', 'os pkgs', 'full-inv s', 'full-inv MB', 'all pkgs', 'image s', 'image MB', 'sbom CLI s', 'sbom CLI MB'], rows);
+  return table(
+    [
+      'image',
+      'read limit s',
+      'walk s',
+      'walk/limit',
+      'node list s',
+      'walk/node',
+      'walk MB',
+      'os-inv s',
+      'os-inv MB',
+      'os pkgs',
+      'full-inv s',
+      'full-inv MB',
+      'all pkgs',
+      'image s',
+      'image MB',
+      'sbom CLI s',
+      'sbom CLI MB',
+    ],
+    rows,
+  );
 }

@@ -38,6 +38,9 @@ export function zstdDebianApp(): string {
   });
   const root = put(Buffer.from(JSON.stringify(manifest)), 'application/vnd.oci.image.manifest.v1+json');
   writeFileSync(join(out, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(join(out, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ ...root, annotations: { 'org.opencontainers.image.ref.name': ZSTD_IMAGE_TAG } }] }));
+  writeFileSync(
+    join(out, 'index.json'),
+    JSON.stringify({ schemaVersion: 2, manifests: [{ ...root, annotations: { 'org.opencontainers.image.ref.name': ZSTD_IMAGE_TAG } }] }),
+  );
   return out;
 }

@@ -54,7 +54,12 @@ async function fuzz(job: Job, target: FuzzTarget): Promise<Outcome> {
   const seconds = (performance.now() - started) / 1000;
   if (!result.failed) return { target: job.target, runs, seconds };
   const example = JSON.stringify(result.counterexample?.[0], (_, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v))?.slice(0, 400);
-  return { target: job.target, runs, seconds, failure: `${String(result.errorInstance).split('\n')[0]} on ${example} (seed ${job.seed}, path ${result.counterexamplePath ?? '?'})` };
+  return {
+    target: job.target,
+    runs,
+    seconds,
+    failure: `${String(result.errorInstance).split('\n')[0]} on ${example} (seed ${job.seed}, path ${result.counterexamplePath ?? '?'})`,
+  };
 }
 
 /** Runs one target in a worker, killing it when no input finishes within the per-input limit. */
@@ -75,7 +80,12 @@ function inWorker(job: Omit<Job, 'progress'>): Promise<Outcome> {
       }
       clearInterval(watchdog);
       void worker.terminate();
-      resolve({ target: job.target, runs: now, seconds: (performance.now() - started) / 1000, failure: `input ${now + 1} did not return within ${job.inputMs * 2} ms (a hang; seed ${job.seed})` });
+      resolve({
+        target: job.target,
+        runs: now,
+        seconds: (performance.now() - started) / 1000,
+        failure: `input ${now + 1} did not return within ${job.inputMs * 2} ms (a hang; seed ${job.seed})`,
+      });
     }, job.inputMs * 2);
     worker.once('message', (outcome: Outcome) => {
       clearInterval(watchdog);
@@ -112,7 +122,9 @@ if (isMainThread) {
   for (const target of names) {
     const outcome = await inWorker({ target, seed, runs, budgetMs, inputMs });
     const short = outcome.runs < runs ? ` (time budget reached before ${runs})` : '';
-    console.log(`${target.padEnd(14)} ${String(outcome.runs).padStart(7)} inputs in ${outcome.seconds.toFixed(1)} s${short}${outcome.failure ? `\n  FAILED: ${outcome.failure}` : ''}`);
+    console.log(
+      `${target.padEnd(14)} ${String(outcome.runs).padStart(7)} inputs in ${outcome.seconds.toFixed(1)} s${short}${outcome.failure ? `\n  FAILED: ${outcome.failure}` : ''}`,
+    );
     failed ||= outcome.failure !== undefined;
   }
   process.exit(failed ? 1 : 0);

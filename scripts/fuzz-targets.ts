@@ -44,10 +44,15 @@ function tarBytes(): fc.Arbitrary<Buffer> {
       format: fc.constantFrom('ustar' as const, 'gnu' as const, 'v7' as const),
       linkname: phrase,
       badChecksum: fc.boolean(),
-      body: fc.oneof(bytes(600), phrase.map((p) => Buffer.from(`${p.length + 9} path=${p}\n`))),
+      body: fc.oneof(
+        bytes(600),
+        phrase.map((p) => Buffer.from(`${p.length + 9} path=${p}\n`)),
+      ),
     })
     .map(({ body, ...h }) => Buffer.concat([tarHeader(h), body]));
-  const structured = fc.tuple(fc.array(member, { maxLength: 6 }), fc.constantFrom(0, 512, 1024, 700)).map(([m, end]) => Buffer.concat([...m, Buffer.alloc(end)]));
+  const structured = fc
+    .tuple(fc.array(member, { maxLength: 6 }), fc.constantFrom(0, 512, 1024, 700))
+    .map(([m, end]) => Buffer.concat([...m, Buffer.alloc(end)]));
   return fc.oneof(structured, bytes(4096));
 }
 
@@ -58,11 +63,29 @@ async function readAllTar(input: unknown): Promise<void> {
 }
 
 const json = fc.jsonValue({ maxDepth: 5 });
-const descriptor = fc.record({ mediaType: fc.oneof(fc.string(), json), digest: fc.oneof(fc.string(), json), size: fc.oneof(fc.integer(), json), annotations: fc.oneof(fc.dictionary(fc.string(), fc.string()), json) }, { requiredKeys: [] });
+const descriptor = fc.record(
+  {
+    mediaType: fc.oneof(fc.string(), json),
+    digest: fc.oneof(fc.string(), json),
+    size: fc.oneof(fc.integer(), json),
+    annotations: fc.oneof(fc.dictionary(fc.string(), fc.string()), json),
+  },
+  { requiredKeys: [] },
+);
 const ociDocument = fc.oneof(
   json,
-  fc.record({ config: fc.oneof(descriptor, json), layers: fc.oneof(fc.array(descriptor), json), manifests: fc.oneof(fc.array(descriptor), json) }, { requiredKeys: [] }),
-  fc.record({ config: fc.record({ Env: fc.oneof(fc.array(fc.oneof(fc.string(), fc.integer())), json), User: json, Labels: json }, { requiredKeys: [] }), history: json, rootfs: json }, { requiredKeys: [] }),
+  fc.record(
+    { config: fc.oneof(descriptor, json), layers: fc.oneof(fc.array(descriptor), json), manifests: fc.oneof(fc.array(descriptor), json) },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    {
+      config: fc.record({ Env: fc.oneof(fc.array(fc.oneof(fc.string(), fc.integer())), json), User: json, Labels: json }, { requiredKeys: [] }),
+      history: json,
+      rootfs: json,
+    },
+    { requiredKeys: [] },
+  ),
 );
 
 const deb822 = linesOf(
@@ -73,7 +96,14 @@ const deb822 = linesOf(
   ),
   60,
 );
-const apkLines = linesOf(fc.oneof(fc.tuple(fc.constantFrom('P', 'V', 'A', 'o', 'L', 'F', 'R', 'Z', 'T', 'U', 'm', 'c'), phrase).map(([k, v]) => `${k}:${v}`), fc.constant(''), phrase), 60);
+const apkLines = linesOf(
+  fc.oneof(
+    fc.tuple(fc.constantFrom('P', 'V', 'A', 'o', 'L', 'F', 'R', 'Z', 'T', 'U', 'm', 'c'), phrase).map(([k, v]) => `${k}:${v}`),
+    fc.constant(''),
+    phrase,
+  ),
+  60,
+);
 
 /** An rpm header blob: index entries over a data store, with tags and types near the real ones. */
 function rpmHeader(): fc.Arbitrary<Buffer> {
@@ -98,13 +128,37 @@ function rpmHeader(): fc.Arbitrary<Buffer> {
   return fc.oneof(structured, bytes());
 }
 
-const nameVersion = fc.record({ version: fc.oneof(phrase, json), dev: fc.oneof(fc.boolean(), json), link: fc.oneof(fc.boolean(), json), name: fc.oneof(phrase, json) }, { requiredKeys: [] });
+const nameVersion = fc.record(
+  { version: fc.oneof(phrase, json), dev: fc.oneof(fc.boolean(), json), link: fc.oneof(fc.boolean(), json), name: fc.oneof(phrase, json) },
+  { requiredKeys: [] },
+);
 const packageLock = fc.oneof(
   json,
-  fc.record({ lockfileVersion: fc.oneof(fc.constantFrom(1, 2, 3), json), packages: fc.oneof(fc.dictionary(phrase.map((p) => `node_modules/${p}`), fc.oneof(nameVersion, json)), json) }, { requiredKeys: [] }),
-  fc.letrec<{ deps: unknown }>((tie) => ({
-    deps: fc.dictionary(phrase, fc.record({ version: fc.oneof(phrase, json), dev: fc.boolean(), dependencies: fc.oneof({ depthSize: 'small' }, fc.constant(undefined), tie('deps')) }, { requiredKeys: [] }), { maxKeys: 4 }),
-  })).deps.map((dependencies) => ({ lockfileVersion: 1, dependencies })),
+  fc.record(
+    {
+      lockfileVersion: fc.oneof(fc.constantFrom(1, 2, 3), json),
+      packages: fc.oneof(
+        fc.dictionary(
+          phrase.map((p) => `node_modules/${p}`),
+          fc.oneof(nameVersion, json),
+        ),
+        json,
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+  fc
+    .letrec<{ deps: unknown }>((tie) => ({
+      deps: fc.dictionary(
+        phrase,
+        fc.record(
+          { version: fc.oneof(phrase, json), dev: fc.boolean(), dependencies: fc.oneof({ depthSize: 'small' }, fc.constant(undefined), tie('deps')) },
+          { requiredKeys: [] },
+        ),
+        { maxKeys: 4 },
+      ),
+    }))
+    .deps.map((dependencies) => ({ lockfileVersion: 1, dependencies })),
 );
 
 const yarnLock = fc.oneof(
@@ -124,7 +178,19 @@ const pnpmLock = fc.oneof(
   text(),
   linesOf(
     fc.oneof(
-      fc.constantFrom("lockfileVersion: '9.0'", 'lockfileVersion: 5.4', 'packages:', 'snapshots:', 'importers:', '  .:', '    dependencies:', '    dev: true', '&a x', '*a', ''),
+      fc.constantFrom(
+        "lockfileVersion: '9.0'",
+        'lockfileVersion: 5.4',
+        'packages:',
+        'snapshots:',
+        'importers:',
+        '  .:',
+        '    dependencies:',
+        '    dev: true',
+        '&a x',
+        '*a',
+        '',
+      ),
       phrase.map((p) => `  /${p}/1.0.0:`),
       phrase.map((p) => `  ${p}@1.0.0:`),
       phrase.map((p) => `    resolution: {integrity: ${p}}`),
@@ -137,7 +203,23 @@ const javaText = fc.oneof(
   text(),
   linesOf(
     fc.oneof(
-      fc.tuple(fc.constantFrom('groupId', 'artifactId', 'version', 'Bundle-SymbolicName', 'Bundle-Version', 'Implementation-Title', 'Implementation-Version', 'Implementation-Vendor', 'Specification-Version', 'Name'), phrase).map(([k, v]) => `${k}${Math.random() < 0.5 ? '=' : ': '}${v}`),
+      fc
+        .tuple(
+          fc.constantFrom(
+            'groupId',
+            'artifactId',
+            'version',
+            'Bundle-SymbolicName',
+            'Bundle-Version',
+            'Implementation-Title',
+            'Implementation-Version',
+            'Implementation-Vendor',
+            'Specification-Version',
+            'Name',
+          ),
+          phrase,
+        )
+        .map(([k, v]) => `${k}${Math.random() < 0.5 ? '=' : ': '}${v}`),
       phrase.map((p) => ` ${p}`),
       phrase,
     ),
@@ -192,14 +274,23 @@ const modInfo = linesOf(
   ),
 );
 const goBinary = fc.oneof(
-  fc.tuple(fc.constantFrom('go1.22.1', 'devel x', 'x'), modInfo, fc.constantFrom(0, 2, 3), fc.constantFrom(4, 8, 0, 7), bytes(64)).map(([version, mod, flags, ptr, tail]) => {
-    const head = Buffer.alloc(32);
-    GO_MAGIC.copy(head);
-    head[14] = ptr;
-    head[15] = flags;
-    tail.copy(head, 16, 0, Math.min(16, tail.length));
-    return goElf(Buffer.concat([head, varint(version), varint(`0w\xaf\x0c\x92t\x08\x02A\xe1\xc1\x07\xe6\xd6\x18\xe6${mod}\n\xf92C1\x86\x18 r\x00\x82B\x10A\x16\xd8\xf2`), tail]));
-  }),
+  fc
+    .tuple(fc.constantFrom('go1.22.1', 'devel x', 'x'), modInfo, fc.constantFrom(0, 2, 3), fc.constantFrom(4, 8, 0, 7), bytes(64))
+    .map(([version, mod, flags, ptr, tail]) => {
+      const head = Buffer.alloc(32);
+      GO_MAGIC.copy(head);
+      head[14] = ptr;
+      head[15] = flags;
+      tail.copy(head, 16, 0, Math.min(16, tail.length));
+      return goElf(
+        Buffer.concat([
+          head,
+          varint(version),
+          varint(`0w\xaf\x0c\x92t\x08\x02A\xe1\xc1\x07\xe6\xd6\x18\xe6${mod}\n\xf92C1\x86\x18 r\x00\x82B\x10A\x16\xd8\xf2`),
+          tail,
+        ]),
+      );
+    }),
   bytes().map((b) => goElf(Buffer.concat([GO_MAGIC, b]))),
   bytes(),
 );
@@ -215,14 +306,22 @@ export function fuzzTargets(): Record<string, FuzzTarget> {
       run: (doc) => [CONFIG_SHAPE, MANIFEST_SHAPE, INDEX_SHAPE, DOCKER_ARCHIVE_SHAPE].map((shape) => shapeProblem(doc, shape, 'doc')),
       allowed: never,
     },
-    dpkg: { input: fc.oneof(deb822, text()), run: (status) => dpkgAnalyzer.analyze({ fs: wholeImage(fsFromFiles({ 'var/lib/dpkg/status': status as string })) }), allowed: never },
+    dpkg: {
+      input: fc.oneof(deb822, text()),
+      run: (status) => dpkgAnalyzer.analyze({ fs: wholeImage(fsFromFiles({ 'var/lib/dpkg/status': status as string })) }),
+      allowed: never,
+    },
     apk: { input: fc.oneof(apkLines, text()), run: (db) => parseApkInstalled(db as string), allowed: never },
     'rpm-header': { input: rpmHeader(), run: (blob) => parseRpmHeader(blob as Buffer), allowed: (err) => err instanceof RpmHeaderError },
     'package-lock': { input: packageLock, run: (lock) => (isObject(lock) ? readPackageLock(lock, path, warnings.splice(0)) : []), allowed: never },
-    'yarn-lock': { input: fc.tuple(yarnLock, fc.option(fc.oneof(json, fc.record({ devDependencies: json, dependencies: json }, { requiredKeys: [] })))), run: (args) => {
-      const [lock, app] = args as [string, unknown];
-      return readYarnLock(lock, path, isObject(app) ? app : undefined, warnings.splice(0));
-    }, allowed: never },
+    'yarn-lock': {
+      input: fc.tuple(yarnLock, fc.option(fc.oneof(json, fc.record({ devDependencies: json, dependencies: json }, { requiredKeys: [] })))),
+      run: (args) => {
+        const [lock, app] = args as [string, unknown];
+        return readYarnLock(lock, path, isObject(app) ? app : undefined, warnings.splice(0));
+      },
+      allowed: never,
+    },
     'pnpm-lock': {
       input: pnpmLock,
       run: (lock) => {
@@ -242,7 +341,10 @@ export function fuzzTargets(): Record<string, FuzzTarget> {
       allowed: never,
     },
     'go-buildinfo': {
-      input: fc.oneof(goBinary, modInfo.map((m) => ({ modInfo: m }))),
+      input: fc.oneof(
+        goBinary,
+        modInfo.map((m) => ({ modInfo: m })),
+      ),
       run: (input) => (Buffer.isBuffer(input) ? readGoBuildInfo(input, parseElf(input)) : parseModInfo('go1.22', (input as { modInfo: string }).modInfo)),
       allowed: (err) => err instanceof ElfError,
     },

@@ -54,7 +54,9 @@ for (const scheme of schemes) {
     for (const m of outcome.mismatches.slice(0, 5)) console.log(`${scheme} (seed ${seed + k}): ${describe(m)}`);
   }
   const seconds = (Date.now() - started) / 1000;
-  console.log(`${scheme} (${plan.oracle.name}): ${pairs} pairs (seed ${seed}, chunks of ${chunk}), ${pairs - invalid} ordered, ${invalid} rejected by both, ${mismatches} disagreements, ${seconds.toFixed(1)} s`);
+  console.log(
+    `${scheme} (${plan.oracle.name}): ${pairs} pairs (seed ${seed}, chunks of ${chunk}), ${pairs - invalid} ordered, ${invalid} rejected by both, ${mismatches} disagreements, ${seconds.toFixed(1)} s`,
+  );
   if (mismatches > 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -33,7 +33,8 @@ function checked(value: unknown, file: string): PlimsollConfig {
   if (typeof db !== 'object' || db === null || Array.isArray(db)) throw bad('"db" must be a mapping');
   const { dir, mirror, sources, maxAgeDays } = db as Record<string, unknown>;
   for (const [key, v] of Object.entries({ dir, mirror })) if (v !== undefined && typeof v !== 'string') throw bad(`db.${key} must be a string`);
-  if (sources !== undefined && (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string'))) throw bad('db.sources must be a list of strings (osv-dir:PATH, maven-repo:PATH|URL)');
+  if (sources !== undefined && (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string')))
+    throw bad('db.sources must be a list of strings (osv-dir:PATH, maven-repo:PATH|URL)');
   if (maxAgeDays !== undefined && (typeof maxAgeDays !== 'number' || maxAgeDays < 0)) throw bad('db.maxAgeDays must be a number of days');
   return { db: db as PlimsollConfig['db'] };
 }
@@ -65,5 +66,10 @@ export function dbSettings(
   const dbDir = flags.dbDir ?? db.dir;
   const mirror = flags.mirror ?? (process.env.PLIMSOLL_DB_MIRROR || undefined) ?? db.mirror;
   const maxAgeDays = maxAgeDaysFlag ?? db.maxAgeDays;
-  return { ...(dbDir ? { dbDir } : {}), ...(mirror ? { mirror } : {}), sources: [...(db.sources ?? []), ...(flags.source ?? [])], ...(maxAgeDays !== undefined ? { maxAgeDays } : {}) };
+  return {
+    ...(dbDir ? { dbDir } : {}),
+    ...(mirror ? { mirror } : {}),
+    sources: [...(db.sources ?? []), ...(flags.source ?? [])],
+    ...(maxAgeDays !== undefined ? { maxAgeDays } : {}),
+  };
 }

@@ -18,7 +18,16 @@ export type { LayerRef } from './model/layer.js';
 export type { Platform } from './model/platform.js';
 export { inventoryImage, analyzeLayer, analyzeFilesystem, type InventoryResult } from './inventory/run.js';
 export { applyLayers, type LayerAnalysis, type AppliedLayer } from './inventory/applier.js';
-export { ALL_ANALYZERS, OS_ANALYZERS, MANIFEST_ANALYZERS, BINARY_ANALYZERS, ECOSYSTEMS, ecosystemOf, isOsPackage, type EcosystemType } from './ecosystems/registry.js';
+export {
+  ALL_ANALYZERS,
+  OS_ANALYZERS,
+  MANIFEST_ANALYZERS,
+  BINARY_ANALYZERS,
+  ECOSYSTEMS,
+  ecosystemOf,
+  isOsPackage,
+  type EcosystemType,
+} from './ecosystems/registry.js';
 export type { Ecosystem, AnalyzerStage } from './ecosystems/ecosystem.js';
 export { detectOs, osFilesWanted, parseOsRelease } from './inventory/distro.js';
 export { formatPurl } from './model/purl.js';

@@ -55,7 +55,10 @@ export interface ScanResult {
 }
 
 export function parseScanners(text: string): Scanner[] {
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of names) {
     if (!(SCANNERS as readonly string[]).includes(name)) throw new PlimsollError(`--scanners: unknown scanner "${name}" (known: ${SCANNERS.join(', ')})`);
   }
@@ -63,9 +66,13 @@ export function parseScanners(text: string): Scanner[] {
 }
 
 export function parsePkgTypes(text: string): PkgType[] {
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!(PKG_TYPES as readonly string[]).includes(name)) throw new PlimsollError(`--pkg-types: unknown package type "${name}" (known: ${PKG_TYPES.join(', ')})`);
+    if (!(PKG_TYPES as readonly string[]).includes(name))
+      throw new PlimsollError(`--pkg-types: unknown package type "${name}" (known: ${PKG_TYPES.join(', ')})`);
   }
   return names as PkgType[];
 }
@@ -80,9 +87,19 @@ async function openScanDatabase(options: NonNullable<ScanOptions['db']>): Promis
   if (!existsSync(databasePath(dbDir))) {
     // A mirror directory needs no network, so --offline may build from it.
     const localMirror = options.mirror !== undefined && !/^https?:\/\//i.test(options.mirror);
-    if (options.offline && !localMirror) throw new PlimsollError(`no vulnerability database in ${dbDir}, and --offline forbids downloading one: build it from a feed mirror with 'plimsoll db update --mirror DIR' (or install an exported one with 'plimsoll db import FILE'), or scan with --scanners config,secret`);
+    if (options.offline && !localMirror)
+      throw new PlimsollError(
+        `no vulnerability database in ${dbDir}, and --offline forbids downloading one: build it from a feed mirror with 'plimsoll db update --mirror DIR' (or install an exported one with 'plimsoll db import FILE'), or scan with --scanners config,secret`,
+      );
     if (!options.quiet) options.messages?.notice?.(`no vulnerability database in ${dbDir} yet; building it (plimsoll db update)`);
-    await runDbUpdate({ dbDir, ...(options.mirror ? { mirror: options.mirror } : {}), ...(options.sources ? { sources: options.sources } : {}), quiet: options.quiet, messages: options.messages, offline: options.offline === true });
+    await runDbUpdate({
+      dbDir,
+      ...(options.mirror ? { mirror: options.mirror } : {}),
+      ...(options.sources ? { sources: options.sources } : {}),
+      quiet: options.quiet,
+      messages: options.messages,
+      offline: options.offline === true,
+    });
   }
   return openDatabase(dbDir);
 }
@@ -122,16 +139,30 @@ export async function scanResolved(image: ResolvedImage, options: ScanOptions = 
 }
 
 /** What the inventory yields: hardening, the match (here or remote) and the policy. */
-async function judge(image: ResolvedImage, everything: InventoryResult, options: ScanOptions, db: VulnDatabase | undefined, groups: readonly CheckGroup[]): Promise<ScanResult> {
+async function judge(
+  image: ResolvedImage,
+  everything: InventoryResult,
+  options: ScanOptions,
+  db: VulnDatabase | undefined,
+  groups: readonly CheckGroup[],
+): Promise<ScanResult> {
   const scanners = options.scanners ?? SCANNERS;
   // The attack surface counts every package; --pkg-types narrows only what is listed and matched.
-  const hardening = groups.length > 0 ? runHardening({ image, contents: everything.contents, ...(everything.os ? { os: everything.os } : {}), packages: everything.packages, groups }) : undefined;
+  const hardening =
+    groups.length > 0
+      ? runHardening({ image, contents: everything.contents, ...(everything.os ? { os: everything.os } : {}), packages: everything.packages, groups })
+      : undefined;
   const pkgTypes = options.pkgTypes;
-  const inventory = pkgTypes ? { ...everything, packages: everything.packages.filter((p) => pkgTypes.includes(isOsPackage(p) ? 'os' : 'library')) } : everything;
+  const inventory = pkgTypes
+    ? { ...everything, packages: everything.packages.filter((p) => pkgTypes.includes(isOsPackage(p) ? 'os' : 'library')) }
+    : everything;
   const findings = hardening?.findings ?? [];
-  if (!scanners.includes('vuln')) return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
+  if (!scanners.includes('vuln'))
+    return { inventory, ...(hardening ? { hardening } : {}), policy: applyPolicy([], options.policy ?? {}, findings), notices: [], attributions: [] };
   const secrets = scanners.includes('secret') ? findings.filter((f) => f.kind === 'secret') : undefined;
-  const { match, notices, attributions } = options.remote ? await options.remote(image, inventory, secrets) : matchLocally(inventory, db, options.db?.maxAgeDays);
+  const { match, notices, attributions } = options.remote
+    ? await options.remote(image, inventory, secrets)
+    : matchLocally(inventory, db, options.db?.maxAgeDays);
   const policy = applyPolicy(match.vulnerabilities, options.policy ?? {}, findings);
   return { inventory, ...(hardening ? { hardening } : {}), match, policy, notices, attributions };
 }

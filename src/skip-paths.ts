@@ -9,7 +9,10 @@ export interface SkipPaths {
 }
 
 function globRegExp(glob: string, flag: string): RegExp {
-  const pattern = glob.trim().replace(/^(\.?\/)+/, '').replace(/\/+$/, '');
+  const pattern = glob
+    .trim()
+    .replace(/^(\.?\/)+/, '')
+    .replace(/\/+$/, '');
   if (pattern === '') throw new InputError(`${flag}: empty pattern in '${glob}'`);
   let source = '';
   for (let i = 0; i < pattern.length; i++) {

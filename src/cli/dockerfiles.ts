@@ -40,7 +40,10 @@ async function readStdin(): Promise<string> {
 
 export async function lintTarget(path: string, options: Omit<DockerfileLintOptions, 'path'>): Promise<Finding[]> {
   if (path === '-') return lintDockerfile(await readStdin(), { ...options, path: '-' });
-  const isDir = await stat(path).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) return (await lintDockerfileFile(path, options)).findings;
   const files = await dockerfilesIn(path);
   if (files.length === 0) throw new InputError(`${path}: no Dockerfile in this directory (looked for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile)`);

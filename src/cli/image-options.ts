@@ -26,7 +26,13 @@ export interface CacheCliOptions {
 }
 
 /** Comma-separated and repeatable, as Trivy takes its lists. */
-const globs = (value: string, all: string[] = []): string[] => [...all, ...value.split(',').map((g) => g.trim()).filter(Boolean)];
+const globs = (value: string, all: string[] = []): string[] => [
+  ...all,
+  ...value
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean),
+];
 
 /** Options every command that reads an image takes. */
 export function addImageOptions(command: Command): Command {
@@ -48,7 +54,10 @@ export function addImageOptions(command: Command): Command {
 /** `--cache-dir` and `--no-cache`, for the commands whose analysis the layer cache keeps. */
 export function addCacheOptions(command: Command): Command {
   return command
-    .option('--cache-dir <dir>', 'layer cache directory: what analysing each layer found, never file contents (default $XDG_CACHE_HOME/plimsoll/layers or ~/.cache/plimsoll/layers)')
+    .option(
+      '--cache-dir <dir>',
+      'layer cache directory: what analysing each layer found, never file contents (default $XDG_CACHE_HOME/plimsoll/layers or ~/.cache/plimsoll/layers)',
+    )
     .option('--no-cache', 'neither read nor write the layer cache');
 }
 

@@ -33,7 +33,9 @@ export async function imageReference(ref: string | undefined, input: string | un
   if (stats?.isFile()) return archiveReference(ref, 'image');
   if (stats?.isDirectory()) throw new InputError(`${ref}: a directory; name an OCI layout oci:${ref}, a root filesystem dir:${ref}`);
   if (PATH_LIKE.test(ref)) {
-    throw new InputError(`${ref}: no such file; an image archive is named docker-archive:PATH or oci-archive:PATH (or --input PATH), a layout directory oci:DIR, a root filesystem dir:DIR`);
+    throw new InputError(
+      `${ref}: no such file; an image archive is named docker-archive:PATH or oci-archive:PATH (or --input PATH), a layout directory oci:DIR, a root filesystem dir:DIR`,
+    );
   }
   return ref;
 }

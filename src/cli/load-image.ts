@@ -22,7 +22,11 @@ function skipPaths(opts: ImageCliOptions): SkipPaths {
  * Opens the reference (or --input), runs `work` on it with progress on a terminal, and
  * always releases the source.
  */
-async function withImage<T>(ref: string | undefined, opts: ImageCliOptions, work: (image: ResolvedImage, reading: Reading) => Promise<T>): Promise<{ image: ResolvedImage } & T> {
+async function withImage<T>(
+  ref: string | undefined,
+  opts: ImageCliOptions,
+  work: (image: ResolvedImage, reading: Reading) => Promise<T>,
+): Promise<{ image: ResolvedImage } & T> {
   const bar = downloadBar(opts);
   const maxLayerSize = parseByteSize(opts.maxLayerSize ?? '10GiB', '--max-layer-size');
   // A bad pattern is refused before anything is opened.
@@ -43,7 +47,10 @@ export function loadImage(ref: string | undefined, opts: ImageCliOptions): Promi
 }
 
 /** Reads every layer once (or takes it from the layer cache) and inventories the image. */
-export async function loadInventory(ref: string | undefined, opts: ImageCliOptions & CacheCliOptions): Promise<{ image: ResolvedImage; inventory: InventoryResult }> {
+export async function loadInventory(
+  ref: string | undefined,
+  opts: ImageCliOptions & CacheCliOptions,
+): Promise<{ image: ResolvedImage; inventory: InventoryResult }> {
   const cache = openCliCache(opts);
   try {
     return await withImage(ref, opts, async (image, reading) => ({ inventory: await inventoryImage(image, { ...reading, ...(cache ? { cache } : {}) }) }));
@@ -53,7 +60,11 @@ export async function loadInventory(ref: string | undefined, opts: ImageCliOptio
 }
 
 /** The whole scan of `plimsoll image`: the report, and what it was built from (for the other formats). */
-export async function loadScan(ref: string | undefined, opts: ImageCliOptions & CacheCliOptions, options: ScanOptions): Promise<{ image: ResolvedImage; report: Report; scan: ScanResult }> {
+export async function loadScan(
+  ref: string | undefined,
+  opts: ImageCliOptions & CacheCliOptions,
+  options: ScanOptions,
+): Promise<{ image: ResolvedImage; report: Report; scan: ScanResult }> {
   const cache = openCliCache(opts);
   try {
     return await withImage(ref, opts, async (image, { maxLayerSize }) => {

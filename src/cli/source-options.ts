@@ -9,7 +9,9 @@ import { DownloadBar, progressWanted } from './progress.js';
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export async function sourceOptions(opts: ImageCliOptions, bar?: DownloadBar): Promise<SourceOptions> {

@@ -2,11 +2,7 @@ import type { ShellCommand } from './shell.js';
 
 /** Whether `args` hold an option: a long form (`--yes`, `--opt=value`) or a letter in a short cluster (`-qy`). */
 export function hasOption(args: string[], short: string | null, ...long: string[]): boolean {
-  return args.some(
-    (a) =>
-      long.some((l) => a === l || a.startsWith(`${l}=`)) ||
-      (short !== null && /^-[A-Za-z0-9]+$/.test(a) && a.slice(1).includes(short)),
-  );
+  return args.some((a) => long.some((l) => a === l || a.startsWith(`${l}=`)) || (short !== null && /^-[A-Za-z0-9]+$/.test(a) && a.slice(1).includes(short)));
 }
 
 /** Positional arguments: everything that is not an option nor the value of an option listed in `valued`. */
@@ -53,11 +49,45 @@ export function apkCall(command: ShellCommand): ManagerCall | null {
 }
 
 const PIP_VALUED = new Set([
-  '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f',
-  '--find-links', '-t', '--target', '--prefix', '--root', '--trusted-host', '--platform', '--python-version',
-  '--implementation', '--abi', '--src', '--upgrade-strategy', '--progress-bar', '--cache-dir', '--log', '--timeout',
-  '--retries', '--proxy', '--cert', '--client-cert', '--only-binary', '--no-binary', '-C', '--config-settings',
-  '--global-option', '--report', '--root-user-action', '--exists-action', '--python',
+  '-r',
+  '--requirement',
+  '-c',
+  '--constraint',
+  '-e',
+  '--editable',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '-t',
+  '--target',
+  '--prefix',
+  '--root',
+  '--trusted-host',
+  '--platform',
+  '--python-version',
+  '--implementation',
+  '--abi',
+  '--src',
+  '--upgrade-strategy',
+  '--progress-bar',
+  '--cache-dir',
+  '--log',
+  '--timeout',
+  '--retries',
+  '--proxy',
+  '--cert',
+  '--client-cert',
+  '--only-binary',
+  '--no-binary',
+  '-C',
+  '--config-settings',
+  '--global-option',
+  '--report',
+  '--root-user-action',
+  '--exists-action',
+  '--python',
 ]);
 
 /** `pip`, `pip3`, `pip3.12` and `python3 -m pip` calls. */

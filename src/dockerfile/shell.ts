@@ -48,7 +48,7 @@ function tokenize(text: string): Token[] {
     if (word !== null) tokens.push({ word });
     word = null;
   };
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text[i] as string;
     if (c === ' ' || c === '\t' || c === '\r') {
       flush();

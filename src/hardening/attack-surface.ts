@@ -47,7 +47,12 @@ export function isSetgid(mode: number): boolean {
 }
 
 /** `privileged`: the regular files and hard links with the setuid or setgid bit. */
-export function measureAttackSurface(contents: ImageContents, privileged: readonly IndexedFile[], packages: readonly Package[], os: OsInfo | undefined): AttackSurface {
+export function measureAttackSurface(
+  contents: ImageContents,
+  privileged: readonly IndexedFile[],
+  packages: readonly Package[],
+  os: OsInfo | undefined,
+): AttackSurface {
   const setuidFiles = privileged.filter((file) => isSetuid(file.mode)).length;
   const setgidFiles = privileged.filter((file) => isSetgid(file.mode)).length;
   const sizes = contents.layers.map((l) => l.size);

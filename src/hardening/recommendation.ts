@@ -45,11 +45,13 @@ function binaryText(entry: EntryBinary): string {
 export function recommend(base: BaseIdentity, surface: AttackSurface, entry: EntryBinary | undefined, config: ImageConfigFile, os?: OsInfo): string {
   const eol = surface.eol ? ` ${base.name} is end-of-life${surface.eolDate ? ` since ${surface.eolDate}` : ''}: move to a supported release first.` : '';
   if (base.kind === 'scratch') {
-    if (entry?.static === false) return `scratch holds /${entry.path}, which is dynamically linked: it needs its libraries; use gcr.io/distroless/base (glibc) or cc.`;
+    if (entry?.static === false)
+      return `scratch holds /${entry.path}, which is dynamically linked: it needs its libraries; use gcr.io/distroless/base (glibc) or cc.`;
     return entry?.static ? `Keep scratch: ${binaryText(entry)} and needs nothing else.` : 'Keep scratch: nothing besides the application is in the image.';
   }
   if (base.kind === 'distroless') {
-    if (entry?.static && base.variant !== 'static') return `Use gcr.io/distroless/static or scratch: ${binaryText(entry)}, so the C libraries of distroless ${base.variant} are not needed.`;
+    if (entry?.static && base.variant !== 'static')
+      return `Use gcr.io/distroless/static or scratch: ${binaryText(entry)}, so the C libraries of distroless ${base.variant} are not needed.`;
     return `Keep distroless ${base.variant ?? ''}: ${what(surface)}.`.replace(' :', ':');
   }
   if (entry?.static) return `Use scratch or gcr.io/distroless/static: ${binaryText(entry)}; ${what(surface)}, none of which it needs.${eol}`;
@@ -58,6 +60,15 @@ export function recommend(base: BaseIdentity, surface: AttackSurface, entry: Ent
     ? `Use ${runtime.image} if the application allows (it needs the ${runtime.runtime} runtime only)`
     : 'Use a distroless image (gcr.io/distroless/static, base or cc, whichever the application needs) or scratch for a static binary, if the application allows';
   const minimal = minimalDistribution(base, os);
-  const fallback = minimal ? `; otherwise a minimal distribution (${minimal})` : base.kind === 'alpine' || base.kind === 'wolfi' || base.kind === 'chainguard' || base.kind === 'debian-slim' || base.kind === 'ubi-minimal' || base.kind === 'ubi-micro' ? `; ${base.name} is already a minimal distribution` : '';
+  const fallback = minimal
+    ? `; otherwise a minimal distribution (${minimal})`
+    : base.kind === 'alpine' ||
+        base.kind === 'wolfi' ||
+        base.kind === 'chainguard' ||
+        base.kind === 'debian-slim' ||
+        base.kind === 'ubi-minimal' ||
+        base.kind === 'ubi-micro'
+      ? `; ${base.name} is already a minimal distribution`
+      : '';
   return `${distroless}${fallback}. Reason: ${what(surface)}.${eol}`;
 }

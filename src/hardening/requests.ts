@@ -9,9 +9,11 @@ export const SECRET_MAX_SIZE = 1024 * 1024;
 const SMALL = 64 * 1024;
 
 /** Credential and key files by name, wherever they are. */
-const CREDENTIAL_NAMES = /^(?:\.npmrc|\.pypirc|\.git-credentials|\.netrc|_netrc|\.env(?:\.[A-Za-z0-9_-]+)?|[^/]*\.env|credentials|config\.json|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|[^/]*\.(?:pem|key|ppk|asc|gpg|p8|jwk|keystore))$/;
+const CREDENTIAL_NAMES =
+  /^(?:\.npmrc|\.pypirc|\.git-credentials|\.netrc|_netrc|\.env(?:\.[A-Za-z0-9_-]+)?|[^/]*\.env|credentials|config\.json|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|[^/]*\.(?:pem|key|ppk|asc|gpg|p8|jwk|keystore))$/;
 /** Text formats where hand-written secrets live (configuration and application code). */
-const TEXT_EXTENSIONS = /\.(?:json|ya?ml|toml|ini|conf|cfg|config|properties|xml|env|sh|bash|zsh|ps1|py|rb|js|mjs|cjs|ts|php|go|java|kt|cs|tf|tfvars|hcl|sql|txt|npmrc|pypirc|netrc|htpasswd)$/i;
+const TEXT_EXTENSIONS =
+  /\.(?:json|ya?ml|toml|ini|conf|cfg|config|properties|xml|env|sh|bash|zsh|ps1|py|rb|js|mjs|cjs|ts|php|go|java|kt|cs|tf|tfvars|hcl|sql|txt|npmrc|pypirc|netrc|htpasswd)$/i;
 /** Trees that package managers own: third-party code and data, scanned by the vulnerability side instead. */
 const PACKAGE_TREES = /^(?:usr\/(?:share|lib|lib64|libexec|include|src)|lib|lib64|var\/lib\/(?:dpkg|apt|rpm|apk)|lib\/apk|proc|sys|dev)\//;
 const THIRD_PARTY_DIRS = /(?:^|\/)(?:node_modules|site-packages|dist-packages|vendor|\.cache|go\/pkg\/mod|\.git)\//;

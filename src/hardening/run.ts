@@ -92,7 +92,14 @@ function complete(finding: CheckFinding, ctx: HardeningContext, redact: Redactor
   const clean = (layer: LayerRef | undefined): LayerRef | undefined => (layer?.createdBy ? { ...layer, createdBy: redact(layer.createdBy) } : layer);
   const layer = clean(rest.layer);
   const deletedIn = clean(rest.deletedIn);
-  return { ...rest, ...(rest.evidence !== undefined ? { evidence: redact(rest.evidence) } : {}), ...(layer ? { layer } : {}), ...(deletedIn ? { deletedIn } : {}), origin, ...(createdBy ? { createdBy: redact(createdBy) } : {}) };
+  return {
+    ...rest,
+    ...(rest.evidence !== undefined ? { evidence: redact(rest.evidence) } : {}),
+    ...(layer ? { layer } : {}),
+    ...(deletedIn ? { deletedIn } : {}),
+    origin,
+    ...(createdBy ? { createdBy: redact(createdBy) } : {}),
+  };
 }
 
 export function runHardening(input: HardeningInput): HardeningResult {
@@ -109,7 +116,10 @@ export function runHardening(input: HardeningInput): HardeningResult {
   const raw = ALL_CHECKS.filter((c) => groups.has(c.group)).flatMap((check) => (check === configSecretsCheck ? configSecrets : check.run(ctx)));
   const findings = raw
     .map((f) => complete(f, ctx, redact))
-    .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.id.localeCompare(b.id) || (a.path ?? '').localeCompare(b.path ?? ''));
+    .sort(
+      (a, b) =>
+        SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.id.localeCompare(b.id) || (a.path ?? '').localeCompare(b.path ?? ''),
+    );
   const attackSurface = measureAttackSurface(contents, ctx.files.privileged, packages, os);
   const entryBinary = findEntryBinary(contents.fs, image.config, packages);
   const baseImage: BaseImageInfo = {
@@ -118,5 +128,12 @@ export function runHardening(input: HardeningInput): HardeningResult {
     ...(origins.baseDigest ? { digest: origins.baseDigest } : {}),
     layers: { base: origins.baseLayers, own: image.layers.length - origins.baseLayers, method: origins.method, inferred: origins.inferred },
   };
-  return { findings, baseImage, attackSurface, recommendation: recommend(identity, attackSurface, entryBinary, image.config, os), ...(entryBinary ? { entryBinary } : {}), redact };
+  return {
+    findings,
+    baseImage,
+    attackSurface,
+    recommendation: recommend(identity, attackSurface, entryBinary, image.config, os),
+    ...(entryBinary ? { entryBinary } : {}),
+    redact,
+  };
 }

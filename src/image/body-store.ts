@@ -60,14 +60,14 @@ export class BodyStore {
   /** Writes `body` to the temp file whatever is held (bulky bookkeeping that is read back rarely). */
   spill(body: Buffer): SpilledBody {
     const fd = this.file();
-    for (let written = 0; written < body.length; ) written += writeSync(fd, body, written, body.length - written, this.end + written);
+    for (let written = 0; written < body.length;) written += writeSync(fd, body, written, body.length - written, this.end + written);
     const spilled = new SpilledBody(this, this.end, body.length);
     this.end += body.length;
     return spilled;
   }
 
   read(offset: number, length: number, bytes: Buffer = Buffer.allocUnsafe(length)): Buffer {
-    for (let got = 0; got < length; ) {
+    for (let got = 0; got < length;) {
       const n = readSync(this.file(), bytes, got, length - got, offset + got);
       if (n === 0) throw new Error('spilled file body ends early');
       got += n;
@@ -85,7 +85,7 @@ export class BodyStore {
   }
 
   private file(): number {
-    if (this.closed) throw new Error('the scan\'s body store is closed: its spilled bodies are gone');
+    if (this.closed) throw new Error("the scan's body store is closed: its spilled bodies are gone");
     if (this.fd === undefined) {
       const path = join(tmpdir(), `plimsoll-bodies-${randomBytes(8).toString('hex')}`);
       this.fd = openSync(path, 'wx+', 0o600);

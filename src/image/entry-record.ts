@@ -74,7 +74,12 @@ export function readRecord(chunk: Buffer, at: number): { info: FileInfo; next: n
   const pathBytes = chunk.readUInt32LE(lengths);
   const link = chunk.readUInt32LE(lengths + 4);
   const start = lengths + 8;
-  const info: FileInfo = { path: chunk.toString('utf8', start, start + pathBytes), type: TYPES[kind & TYPE_BITS] as FileType, mode: chunk.readUInt16LE(at + 1), size: chunk.readDoubleLE(at + 3) };
+  const info: FileInfo = {
+    path: chunk.toString('utf8', start, start + pathBytes),
+    type: TYPES[kind & TYPE_BITS] as FileType,
+    mode: chunk.readUInt16LE(at + 1),
+    size: chunk.readDoubleLE(at + 3),
+  };
   if (!(kind & NO_UID)) info.uid = wide ? chunk.readDoubleLE(owners) : chunk.readUInt32LE(owners);
   if (!(kind & NO_GID)) info.gid = wide ? chunk.readDoubleLE(owners + 8) : chunk.readUInt32LE(owners + 4);
   const end = start + pathBytes + Math.max(0, link - 1);

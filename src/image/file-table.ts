@@ -145,7 +145,7 @@ export class FileTable {
   /** Its path from the root, built from the names of its parents. */
   path(id: number): string {
     const parts: string[] = [];
-    for (let node = id; node > ROOT; ) {
+    for (let node = id; node > ROOT;) {
       const { parent, name } = this.store.up(node);
       parts.push(name);
       node = parent;
@@ -170,7 +170,15 @@ export class FileTable {
   }
 
   private fields(meta: FileMeta, layer: LayerRef): NodeFields {
-    return { kind: TYPES.indexOf(meta.type), mode: meta.mode, size: meta.size, uid: meta.uid ?? null, gid: meta.gid ?? null, layer: this.layerId(layer), link: meta.linkTarget ?? null };
+    return {
+      kind: TYPES.indexOf(meta.type),
+      mode: meta.mode,
+      size: meta.size,
+      uid: meta.uid ?? null,
+      gid: meta.gid ?? null,
+      layer: this.layerId(layer),
+      link: meta.linkTarget ?? null,
+    };
   }
 
   private layerId(layer: LayerRef): number {

@@ -35,7 +35,11 @@ export function shapeProblem(value: unknown, shape: Shape, path: string): string
     const [v, s, p] = work.pop() as [unknown, Shape, string];
     if (typeof s === 'string') {
       const ok =
-        s === 'integer' ? Number.isSafeInteger(v) && (v as number) >= 0 : s === 'object' ? isObject(v) : typeof v === s && (s !== 'number' || Number.isFinite(v));
+        s === 'integer'
+          ? Number.isSafeInteger(v) && (v as number) >= 0
+          : s === 'object'
+            ? isObject(v)
+            : typeof v === s && (s !== 'number' || Number.isFinite(v));
       if (!ok) return `${p} is ${kind(v)}, expected ${s === 'integer' ? 'a non-negative integer' : s === 'object' ? 'an object' : `a ${s}`}`;
     } else if ('nullable' in s) {
       if (v !== null) work.push([v, s.nullable, p]);
@@ -102,9 +106,18 @@ export const DESCRIPTOR_SHAPE: Shape = {
   },
 };
 
-export const MANIFEST_SHAPE: Shape = { required: ['config', 'layers'], fields: { mediaType: 'string', config: DESCRIPTOR_SHAPE, layers: arrayOf(DESCRIPTOR_SHAPE), annotations: recordOf('string') } };
+export const MANIFEST_SHAPE: Shape = {
+  required: ['config', 'layers'],
+  fields: { mediaType: 'string', config: DESCRIPTOR_SHAPE, layers: arrayOf(DESCRIPTOR_SHAPE), annotations: recordOf('string') },
+};
 
-export const INDEX_SHAPE: Shape = { required: ['manifests'], fields: { mediaType: 'string', manifests: arrayOf(DESCRIPTOR_SHAPE), annotations: recordOf('string') } };
+export const INDEX_SHAPE: Shape = {
+  required: ['manifests'],
+  fields: { mediaType: 'string', manifests: arrayOf(DESCRIPTOR_SHAPE), annotations: recordOf('string') },
+};
 
 /** `docker save`'s manifest.json. */
-export const DOCKER_ARCHIVE_SHAPE: Shape = arrayOf({ required: ['Config', 'Layers'], fields: { Config: 'string', RepoTags: nullable(strings), Layers: strings } });
+export const DOCKER_ARCHIVE_SHAPE: Shape = arrayOf({
+  required: ['Config', 'Layers'],
+  fields: { Config: 'string', RepoTags: nullable(strings), Layers: strings },
+});

@@ -105,10 +105,7 @@ export function keepBody(warnings: ScanWarning[], info: FileInfo, want: Want, bo
 }
 
 /** Classifies an entry: whiteout bookkeeping, or a file to index (undefined for things to ignore). */
-export function classifyEntry(
-  info: FileInfo,
-  content: Pick<LayerContent, 'whiteouts' | 'opaqueDirs'>,
-): 'whiteout' | 'ignore' | 'file' {
+export function classifyEntry(info: FileInfo, content: Pick<LayerContent, 'whiteouts' | 'opaqueDirs'>): 'whiteout' | 'ignore' | 'file' {
   const name = basename(info.path);
   if (!name.startsWith(WHITEOUT_PREFIX)) return info.path === '' ? 'ignore' : 'file';
   const dir = dirname(info.path);
@@ -234,14 +231,24 @@ export async function readHardLinkBodies(blob: Readable, content: LayerContent, 
     if (!links) return;
     const bytes = await body(links.reduce((max, l) => Math.max(max, l.want.limit), 0));
     for (const { link, want, position } of links) {
-      const kept = keepBody(content.warnings, { ...link, mode: info.mode, size: info.size }, want, bytes && bytes.length <= want.limit ? bytes : undefined, options.bodies);
+      const kept = keepBody(
+        content.warnings,
+        { ...link, mode: info.mode, size: info.size },
+        want,
+        bytes && bytes.length <= want.limit ? bytes : undefined,
+        options.bodies,
+      );
       if (kept.body) bodies.set(position, kept.body);
     }
   });
-  content.entries = EntryLog.from(content.entries, (entry, position) => {
-    const body = bodies.get(position);
-    return body ? { ...entry, body } : entry;
-  }, options.bodies);
+  content.entries = EntryLog.from(
+    content.entries,
+    (entry, position) => {
+      const body = bodies.get(position);
+      return body ? { ...entry, body } : entry;
+    },
+    options.bodies,
+  );
   delete content.linksAwaitingBodies;
 }
 

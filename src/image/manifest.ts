@@ -54,8 +54,7 @@ export function parseManifest(bytes: Buffer, what: string, contentType?: string)
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError(`${what}: not a JSON object`);
   const mediaType = typeof json.mediaType === 'string' ? json.mediaType : (contentType?.split(';')[0]?.trim() ?? '');
   if (json.schemaVersion === 1) throw new InputError(`${what}: Docker schema 1 manifests are not supported`);
-  const isIndex =
-    mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList || (!mediaType && Array.isArray(json.manifests));
+  const isIndex = mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList || (!mediaType && Array.isArray(json.manifests));
   if (isIndex) {
     const index = checkShape<Omit<ImageIndex, 'kind'>>(json, INDEX_SHAPE, 'index', what);
     return { kind: 'index', mediaType: mediaType || MediaType.ociIndex, manifests: index.manifests, annotations: index.annotations as Record<string, string> };

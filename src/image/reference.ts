@@ -85,7 +85,11 @@ export function parseDockerReference(text: string, original: string): ImageRefer
   const parts = rest.split('/');
   let registry = DOCKER_HUB;
   const first = parts[0] ?? '';
-  if (parts.length > 1 && /^(?:localhost|\[[0-9a-f:]+\]|[a-z0-9-]+(?:\.[a-z0-9-]+)+|[a-z0-9-]+)(?::\d+)?$/i.test(first) && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+  if (
+    parts.length > 1 &&
+    /^(?:localhost|\[[0-9a-f:]+\]|[a-z0-9-]+(?:\.[a-z0-9-]+)+|[a-z0-9-]+)(?::\d+)?$/i.test(first) &&
+    (first.includes('.') || first.includes(':') || first === 'localhost')
+  ) {
     registry = first;
     parts.shift();
   }

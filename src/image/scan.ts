@@ -95,7 +95,13 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
  * the paths lower layers captured bodies for. The rest is in the merged view, so an image of millions
  * of entries does not hold them twice.
  */
-async function mergeLayer(fs: MergedFilesystem, content: LayerContent, bodies: BodyStore, captured: Set<string>, onApplied: ReadImageOptions['onApplied']): Promise<void> {
+async function mergeLayer(
+  fs: MergedFilesystem,
+  content: LayerContent,
+  bodies: BodyStore,
+  captured: Set<string>,
+  onApplied: ReadImageOptions['onApplied'],
+): Promise<void> {
   fs.apply(content);
   fs.warnings.push(...content.warnings);
   // Before the layer's entries are compacted: a caller may keep its listing.
@@ -108,7 +114,12 @@ async function mergeLayer(fs: MergedFilesystem, content: LayerContent, bodies: B
  * Rare: a file some request wants under a name that reaches it through a symlink (a package database
  * in a symlinked directory) was read without its body; read those layers again for just those files.
  */
-async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requests: readonly FileRequest[], options: { maxLayerSize: number; bodies: BodyStore }): Promise<LateBody[]> {
+async function readLinkedBodies(
+  image: ResolvedImage,
+  fs: MergedFilesystem,
+  requests: readonly FileRequest[],
+  options: { maxLayerSize: number; bodies: BodyStore },
+): Promise<LateBody[]> {
   const byLayer = new Map<number, Map<string, Want>>();
   const late: LateBody[] = [];
   const aliased = (info: FileInfo): (Want & { alias: string }) | undefined => {
@@ -127,20 +138,37 @@ async function readLinkedBodies(image: ResolvedImage, fs: MergedFilesystem, requ
 }
 
 /** Reads the bodies of `byLayer`'s files (merged-view paths, by layer index) from their layers into the view. */
-async function readAgain(image: ResolvedImage, fs: MergedFilesystem, byLayer: Map<number, Map<string, Want>>, options: { maxLayerSize: number; bodies: BodyStore }): Promise<void> {
+async function readAgain(
+  image: ResolvedImage,
+  fs: MergedFilesystem,
+  byLayer: Map<number, Map<string, Want>>,
+  options: { maxLayerSize: number; bodies: BodyStore },
+): Promise<void> {
   const refs = layerRefs(image);
   for (const [index, paths] of byLayer) {
     const layer = image.layers[index];
     if (!layer) continue;
     const what = `${image.ref}: layer ${layer.digest}`;
     const landed = (info: FileInfo): string => fs.landsOn(info.path);
-    const warnings = await readBodies(await layer.open(), refs[index] as LayerRef, { ...options, what }, (info) => paths.get(landed(info)), (info, body) => fs.setBody(landed(info), body));
+    const warnings = await readBodies(
+      await layer.open(),
+      refs[index] as LayerRef,
+      { ...options, what },
+      (info) => paths.get(landed(info)),
+      (info, body) => fs.setBody(landed(info), body),
+    );
     fs.warnings.push(...warnings);
   }
 }
 
 /** The files the requests want that the merged view takes from known (unread) layers: read from those layers alone. */
-async function readKnownBodies(image: ResolvedImage, fs: MergedFilesystem, requests: readonly FileRequest[], known: readonly (LayerContent | undefined)[], options: { maxLayerSize: number; bodies: BodyStore }): Promise<void> {
+async function readKnownBodies(
+  image: ResolvedImage,
+  fs: MergedFilesystem,
+  requests: readonly FileRequest[],
+  known: readonly (LayerContent | undefined)[],
+  options: { maxLayerSize: number; bodies: BodyStore },
+): Promise<void> {
   if (requests.length === 0) return;
   const byLayer = new Map<number, Map<string, Want>>();
   for (const file of fs.entries()) {
@@ -176,10 +204,17 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
 }
 
 /** {@link readImage}'s work, into the body store and the filesystem it is given to close. */
-async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies: BodyStore, newFilesystem: (root: LayerRef) => MergedFilesystem): Promise<Omit<ImageContents, 'close'>> {
+async function readInto(
+  image: ResolvedImage,
+  options: ReadImageOptions,
+  bodies: BodyStore,
+  newFilesystem: (root: LayerRef) => MergedFilesystem,
+): Promise<Omit<ImageContents, 'close'>> {
   const skip = options.skip;
   // A skipped path is neither read nor kept: as if the image did not hold it.
-  const requests = skip ? (options.requests ?? []).map((r) => ({ ...r, wants: (info: FileInfo) => !skip(info.path) && r.wants(info) })) : (options.requests ?? []);
+  const requests = skip
+    ? (options.requests ?? []).map((r) => ({ ...r, wants: (info: FileInfo) => !skip(info.path) && r.wants(info) }))
+    : (options.requests ?? []);
   const dropSkipped = (content: LayerContent): void => {
     if (skip) content.entries = EntryLog.from(content.entries, (e) => (skip(e.path) ? undefined : e), bodies);
   };
@@ -204,8 +239,14 @@ async function readInto(image: ResolvedImage, options: ReadImageOptions, bodies:
     const what = `${image.ref}: layer ${layer.digest}`;
     const content = await readLayer(await layer.open(), refs[i] as LayerRef, { requests, maxLayerSize, what, bodies, blobSize: layer.size });
     // Hashed as the layer streamed past: what containerd compares with the config before it unpacks.
-    if (layer.diffId !== undefined) verify(image, content.diffId === layer.diffId, `${what}: uncompressed digest ${content.diffId ?? '?'} does not match the config's diff ID ${layer.diffId}`);
-    if (layer.size !== undefined) verify(image, content.blobBytes === layer.size, `${what}: blob is ${content.blobBytes ?? '?'} bytes, but its descriptor says ${layer.size}`);
+    if (layer.diffId !== undefined)
+      verify(
+        image,
+        content.diffId === layer.diffId,
+        `${what}: uncompressed digest ${content.diffId ?? '?'} does not match the config's diff ID ${layer.diffId}`,
+      );
+    if (layer.size !== undefined)
+      verify(image, content.blobBytes === layer.size, `${what}: blob is ${content.blobBytes ?? '?'} bytes, but its descriptor says ${layer.size}`);
     // Rare: a wanted hard link to a file nothing wanted; its bytes sit under the target's name, read again.
     if (content.linksAwaitingBodies) await readHardLinkBodies(await layer.open(), content, { maxLayerSize, what, bodies });
     dropSkipped(content);

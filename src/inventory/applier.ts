@@ -143,10 +143,18 @@ export function applyLayers(input: ApplyInput): AppliedInventory {
       for (const path of result.identityFiles ?? []) if (survives(path, i)) identityFiles.add(`${analyzer.name}\n${path}`);
       warnings.push(...result.warnings.filter((w) => survives(w.path?.split('!/')[0], i)));
       const ref = layer.ref;
-      for (const u of result.unidentified ?? []) if (survives(u.path.split('!/')[0], i)) unidentified.push({ ...u, layer: ref ?? input.fs.get(u.path.split('!/')[0] ?? '')?.layer ?? { index: i, digest: '' } });
+      for (const u of result.unidentified ?? [])
+        if (survives(u.path.split('!/')[0], i))
+          unidentified.push({ ...u, layer: ref ?? input.fs.get(u.path.split('!/')[0] ?? '')?.layer ?? { index: i, digest: '' } });
     });
     if (analyzer.finish) {
-      const finished = analyzer.finish({ fs: input.fs, ...(os ? { os } : {}), packages, unidentified, ...(input.artifactIndex ? { artifactIndex: input.artifactIndex } : {}) });
+      const finished = analyzer.finish({
+        fs: input.fs,
+        ...(os ? { os } : {}),
+        packages,
+        unidentified,
+        ...(input.artifactIndex ? { artifactIndex: input.artifactIndex } : {}),
+      });
       packages = finished.packages;
       warnings.push(...finished.warnings);
     }
@@ -180,7 +188,13 @@ function dropOwned(input: ApplyInput, found: { analyzer: Analyzer; packages: Pac
         continue;
       }
       if (!identityFiles.has(`${analyzer.name}\n${source}`)) continue;
-      const known = purls.get(owner) ?? new Set(String(owner.metadata?.languagePurl ?? '').split(' ').filter(Boolean));
+      const known =
+        purls.get(owner) ??
+        new Set(
+          String(owner.metadata?.languagePurl ?? '')
+            .split(' ')
+            .filter(Boolean),
+        );
       known.add(p.purl);
       purls.set(owner, known);
     }

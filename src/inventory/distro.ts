@@ -84,10 +84,7 @@ let releaseTable: Record<string, Record<string, ReleaseEntry>> | undefined;
 
 function releases(): Record<string, Record<string, ReleaseEntry>> {
   // data/ sits two levels above both src/inventory/ and dist/inventory/.
-  releaseTable ??= JSON.parse(readFileSync(join(import.meta.dirname, '../../data/os-releases.json'), 'utf8')) as Record<
-    string,
-    Record<string, ReleaseEntry>
-  >;
+  releaseTable ??= JSON.parse(readFileSync(join(import.meta.dirname, '../../data/os-releases.json'), 'utf8')) as Record<string, Record<string, ReleaseEntry>>;
   return releaseTable;
 }
 
@@ -118,7 +115,6 @@ export function releaseFiles(fs: Pick<ImageFilesystem, 'resolve'>, read: (path: 
 export function layerReleaseFiles(fs: Pick<ImageFilesystem, 'captured'>): Record<string, string> {
   return Object.fromEntries(fs.captured(osFilesWanted).map((f) => [f.path, f.body.toString('utf8')]));
 }
-
 
 /** Distroless images keep one dpkg paragraph per package under status.d/ and ship no shell. */
 function isDistroless(fs: ReleaseFiles): boolean {
@@ -205,7 +201,10 @@ function fromFallbacks(fs: ReleaseFiles): OsInfo | undefined {
  * `now` decides `eol`.
  */
 export function detectOs(fs: ImageFilesystem, now: Date = new Date()): OsInfo | undefined {
-  return detectOsIn(releaseFiles(fs, (path) => fs.read(path)), now);
+  return detectOsIn(
+    releaseFiles(fs, (path) => fs.read(path)),
+    now,
+  );
 }
 
 /** {@link detectOs} over release files however they are kept (the applier reads each from the layer that wrote it). */

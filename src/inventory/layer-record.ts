@@ -19,10 +19,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Checks the shape the applier relies on (the analyzers' packages and warnings are lists). */
 function checkAnalysis(value: unknown): LayerAnalysis {
-  if (!isObject(value) || !isObject(value.analyzers) || !isObject(value.osFiles) || !Array.isArray(value.sources)) throw new Error('analysis is not a layer analysis');
+  if (!isObject(value) || !isObject(value.analyzers) || !isObject(value.osFiles) || !Array.isArray(value.sources))
+    throw new Error('analysis is not a layer analysis');
   for (const [name, result] of Object.entries(value.analyzers)) {
-    if (!isObject(result) || !Array.isArray(result.packages) || !Array.isArray(result.warnings)) throw new Error(`analysis of ${name} is not an analyzer result`);
-    if (!result.packages.every((p) => isObject(p) && Array.isArray(p.locations) && isObject(p.locations[0]))) throw new Error(`a package of ${name} has no location`);
+    if (!isObject(result) || !Array.isArray(result.packages) || !Array.isArray(result.warnings))
+      throw new Error(`analysis of ${name} is not an analyzer result`);
+    if (!result.packages.every((p) => isObject(p) && Array.isArray(p.locations) && isObject(p.locations[0])))
+      throw new Error(`a package of ${name} has no location`);
   }
   return value as unknown as LayerAnalysis;
 }

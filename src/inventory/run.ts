@@ -32,7 +32,12 @@ export interface InventoryResult {
 export function fileRequests(analyzers: readonly Analyzer[]): FileRequest[] {
   return [
     { name: 'os-release', wants: osFilesWanted },
-    ...analyzers.map((a) => ({ name: a.name, wants: a.wants.bind(a), ...(a.maxFileSize ? { maxFileSize: a.maxFileSize } : {}), ...(a.reduce ? { reduce: a.reduce } : {}) })),
+    ...analyzers.map((a) => ({
+      name: a.name,
+      wants: a.wants.bind(a),
+      ...(a.maxFileSize ? { maxFileSize: a.maxFileSize } : {}),
+      ...(a.reduce ? { reduce: a.reduce } : {}),
+    })),
   ];
 }
 
@@ -59,7 +64,11 @@ export async function analyzeLayer(fs: LayerFilesystem, analyzers: readonly Anal
 }
 
 /** Analyses a merged filesystem as one layer (a fixture, a view already read): its files keep the layers they name. */
-export async function analyzeFilesystem(fs: ImageFilesystem, analyzers: readonly Analyzer[], artifactIndex?: ArtifactIndex): Promise<{ os?: OsInfo; packages: Package[]; warnings: ScanWarning[] }> {
+export async function analyzeFilesystem(
+  fs: ImageFilesystem,
+  analyzers: readonly Analyzer[],
+  artifactIndex?: ArtifactIndex,
+): Promise<{ os?: OsInfo; packages: Package[]; warnings: ScanWarning[] }> {
   const analysis = await analyzeLayer(wholeImage(fs), analyzers);
   return applyLayers({ layers: [{ analysis, touches: () => false }], fs, lastWriter: () => 0, analyzers, ...(artifactIndex ? { artifactIndex } : {}) });
 }
@@ -115,7 +124,12 @@ function entryCount(layer: LayerContent): number {
 const NO_ANALYSIS: LayerAnalysis = { analyzers: {}, osFiles: {}, sources: [] };
 
 /** The cache records of the image's layers that have one (by index), and the keys to store the others under. */
-function cachedLayers(image: ResolvedImage, cache: LayerCache, analyzers: readonly Analyzer[], warnings: ScanWarning[]): { keys: (string | undefined)[]; records: (LayerRecord | undefined)[] } {
+function cachedLayers(
+  image: ResolvedImage,
+  cache: LayerCache,
+  analyzers: readonly Analyzer[],
+  warnings: ScanWarning[],
+): { keys: (string | undefined)[]; records: (LayerRecord | undefined)[] } {
   const refs = layerRefs(image);
   const keys = chainIds(image).map((chain) => (chain ? layerCacheKey(chain, analyzers, plimsollVersion()) : undefined));
   const records = keys.map((key, i) => {
@@ -175,7 +189,8 @@ export async function inventoryImage(
     const record = records[index];
     analyses[index] = record?.analysis ?? (await analyzeLayer(new LayerView(fs, index), analyzers));
     const key = keys[index];
-    if (key !== undefined && !record && entryCount(layer) <= MAX_CACHED_ENTRIES) cache?.put(key, encodeRecord(encodeListing(layer), analyses[index] as LayerAnalysis));
+    if (key !== undefined && !record && entryCount(layer) <= MAX_CACHED_ENTRIES)
+      cache?.put(key, encodeRecord(encodeListing(layer), analyses[index] as LayerAnalysis));
   };
   const contents = await readImage(image, {
     ...options,
@@ -199,8 +214,19 @@ export async function inventoryImage(
       const analysis = analyses[content.ref.index] ?? NO_ANALYSIS;
       return { ref: content.ref, analysis, touches: touches(content, analysis, fs) };
     });
-    const applied = applyLayers({ layers, fs, lastWriter: (path) => fs.get(path)?.layer.index, analyzers, ...(options.artifactIndex ? { artifactIndex: options.artifactIndex } : {}) });
-    return { contents, ...(applied.os ? { os: applied.os } : {}), packages: applied.packages, warnings: [...cacheWarnings, ...fs.warnings, ...applied.warnings] };
+    const applied = applyLayers({
+      layers,
+      fs,
+      lastWriter: (path) => fs.get(path)?.layer.index,
+      analyzers,
+      ...(options.artifactIndex ? { artifactIndex: options.artifactIndex } : {}),
+    });
+    return {
+      contents,
+      ...(applied.os ? { os: applied.os } : {}),
+      packages: applied.packages,
+      warnings: [...cacheWarnings, ...fs.warnings, ...applied.warnings],
+    };
   } catch (err) {
     contents.close();
     throw err;
@@ -209,5 +235,7 @@ export async function inventoryImage(
 
 /** What the analyzers' final passes read from the merged view. */
 function finishRequests(analyzers: readonly Analyzer[]): FileRequest[] {
-  return analyzers.flatMap((a) => (a.finishWants ? [{ name: a.name, wants: a.finishWants.bind(a), ...(a.maxFileSize ? { maxFileSize: a.maxFileSize } : {}) }] : []));
+  return analyzers.flatMap((a) =>
+    a.finishWants ? [{ name: a.name, wants: a.finishWants.bind(a), ...(a.maxFileSize ? { maxFileSize: a.maxFileSize } : {}) }] : [],
+  );
 }

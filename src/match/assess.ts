@@ -8,7 +8,10 @@ import { nvdCvss, resolveSeverity, type SeverityInputs } from './severity.js';
 import type { KevFacts, Vulnerability } from './types.js';
 
 /** A finding before it is assessed. */
-export type MatchedVulnerability = Omit<Vulnerability, 'severity' | 'severitySource' | 'severityReason' | 'cvss' | 'score' | 'cwes' | 'kev' | 'epss' | 'priority' | 'priorityReason'>;
+export type MatchedVulnerability = Omit<
+  Vulnerability,
+  'severity' | 'severitySource' | 'severityReason' | 'cvss' | 'score' | 'cwes' | 'kev' | 'epss' | 'priority' | 'priorityReason'
+>;
 
 /** What a finding says of the package it is in, whichever matcher found it. */
 export function packageFacts(pkg: Package): Pick<Vulnerability, 'packageId' | 'packageName' | 'packageType' | 'purl' | 'installedVersion' | 'layer' | 'path'> {
@@ -38,9 +41,21 @@ export function assess(found: MatchedVulnerability, ratings: Omit<SeverityInputs
   const severity = resolveSeverity({ ...ratings, nvd });
   const cvss = [...ratings.advisory, ...nvd.filter((c) => !ratings.advisory.some((a) => a.vector === c.vector && a.source === c.source))];
   const kev: KevFacts | undefined = enrichment.kev
-    ? { dateAdded: enrichment.kev.dateAdded, dueDate: enrichment.kev.dueDate, knownRansomwareCampaignUse: enrichment.kev.knownRansomwareCampaignUse, requiredAction: enrichment.kev.requiredAction }
+    ? {
+        dateAdded: enrichment.kev.dateAdded,
+        dueDate: enrichment.kev.dueDate,
+        knownRansomwareCampaignUse: enrichment.kev.knownRansomwareCampaignUse,
+        requiredAction: enrichment.kev.requiredAction,
+      }
     : undefined;
   const epss = enrichment.epss ? { score: enrichment.epss.score, percentile: enrichment.epss.percentile, date: enrichment.epss.date } : undefined;
-  const facts = { ...found, ...severity, cvss, ...(enrichment.nvd?.cwes.length ? { cwes: enrichment.nvd.cwes } : {}), ...(kev ? { kev } : {}), ...(epss ? { epss } : {}) };
+  const facts = {
+    ...found,
+    ...severity,
+    cvss,
+    ...(enrichment.nvd?.cwes.length ? { cwes: enrichment.nvd.cwes } : {}),
+    ...(kev ? { kev } : {}),
+    ...(epss ? { epss } : {}),
+  };
   return { ...facts, ...assignPriority(facts) };
 }

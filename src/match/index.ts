@@ -59,7 +59,8 @@ function hitsFor(pkg: Package, target: Target, lookup: Lookup, warnings: Set<str
         try {
           const verdict = evaluateAffected(entry, version, comparators);
           if (!verdict.affected) continue;
-          if (verdict.emptyEvent) warnings.add(`${advisory.id}: a range ends in an empty "fixed" event; read as no fix, so every version from the introduced one on is affected`);
+          if (verdict.emptyEvent)
+            warnings.add(`${advisory.id}: a range ends in an empty "fixed" event; read as no fix, so every version from the introduced one on is affected`);
           matched.push(entry);
           if (verdict.fixed !== undefined && (fixed === undefined || comparators.ecosystem(verdict.fixed, fixed) < 0)) fixed = verdict.fixed;
         } catch (err) {
@@ -68,8 +69,22 @@ function hitsFor(pkg: Package, target: Target, lookup: Lookup, warnings: Set<str
         }
       }
       if (matched.length === 0) continue;
-      const rating = target.family ? matched.map((e) => distroRating(e, advisory)).filter((r) => r !== undefined).sort((a, b) => severityRank(b.severity) - severityRank(a.severity))[0] : undefined;
-      hits.push({ advisory, entries: matched, ...(fixed !== undefined ? { fixed } : {}), status: statusOf(fixed, matched.map((e) => e.ecosystem_specific)), ...(rating ? { rating } : {}) });
+      const rating = target.family
+        ? matched
+            .map((e) => distroRating(e, advisory))
+            .filter((r) => r !== undefined)
+            .sort((a, b) => severityRank(b.severity) - severityRank(a.severity))[0]
+        : undefined;
+      hits.push({
+        advisory,
+        entries: matched,
+        ...(fixed !== undefined ? { fixed } : {}),
+        status: statusOf(
+          fixed,
+          matched.map((e) => e.ecosystem_specific),
+        ),
+        ...(rating ? { rating } : {}),
+      });
     }
   }
   return hits;
@@ -98,14 +113,30 @@ type AdvisoryCounter = (ecosystem: string) => number;
 
 function osTarget(os: OsInfo | undefined, packages: Package[], count: AdvisoryCounter): { target?: Target; entry: CoverageEntry } {
   if (!os) {
-    return { entry: { target: 'OS packages', packages: packages.length, checked: false, reason: 'no operating system release was recognised, so there is no release to match its packages against' } };
+    return {
+      entry: {
+        target: 'OS packages',
+        packages: packages.length,
+        checked: false,
+        reason: 'no operating system release was recognised, so there is no release to match its packages against',
+      },
+    };
   }
   const label = `${os.family} ${os.version}`;
   const eco = osEcosystem(os);
   if ('reason' in eco) return { entry: { target: label, packages: packages.length, checked: false, reason: eco.reason } };
   const advisories = count(eco.ecosystem);
   if (advisories === 0) {
-    return { entry: { target: label, ecosystem: eco.ecosystem, packages: packages.length, checked: false, advisories, reason: `the vulnerability database has no advisories for ${eco.ecosystem}` } };
+    return {
+      entry: {
+        target: label,
+        ecosystem: eco.ecosystem,
+        packages: packages.length,
+        checked: false,
+        advisories,
+        reason: `the vulnerability database has no advisories for ${eco.ecosystem}`,
+      },
+    };
   }
   return { target: eco, entry: checkedEntry(label, eco.ecosystem, packages.length, advisories) };
 }
@@ -141,13 +172,18 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
     entries.push(entry);
     if (target) vulnerabilities.push(...matchGroup(osPackages, target, lookup, enrichment, warnings));
   }
-  const osIdentities = osPackages.flatMap((p) => String(p.metadata?.languagePurl ?? '').split(' ').filter(Boolean));
+  const osIdentities = osPackages.flatMap((p) =>
+    String(p.metadata?.languagePurl ?? '')
+      .split(' ')
+      .filter(Boolean),
+  );
   if (osIdentities.length > 0) {
     entries.push({
       target: 'language packages installed by OS packages',
       packages: osIdentities.length,
       checked: false,
-      reason: "judged by the distribution's advisories for the OS package that installed them (recorded as its languagePurl), since distributions backport fixes without changing upstream versions",
+      reason:
+        "judged by the distribution's advisories for the OS package that installed them (recorded as its languagePurl), since distributions backport fixes without changing upstream versions",
     });
   }
   const byType = new Map<string, { eco: LanguageEcosystem; own: Package[] }>();
@@ -158,7 +194,14 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
   for (const [type, { eco, own }] of byType) {
     const advisories = count(eco.ecosystem);
     if (advisories === 0) {
-      entries.push({ target: type, ecosystem: eco.ecosystem, packages: own.length, checked: false, advisories, reason: `the vulnerability database has no advisories for ${eco.ecosystem}` });
+      entries.push({
+        target: type,
+        ecosystem: eco.ecosystem,
+        packages: own.length,
+        checked: false,
+        advisories,
+        reason: `the vulnerability database has no advisories for ${eco.ecosystem}`,
+      });
       continue;
     }
     entries.push(checkedEntry(type, eco.ecosystem, own.length, advisories));

@@ -97,18 +97,22 @@ function finding(pkg: Package, group: Unit[], compare: Compare, family: string |
   })[0];
 
   const named = advisories.find((a) => a.id === id) ?? advisories[0];
-  return assess({
-    id,
-    aliases: ids.filter((x) => x !== id).sort(),
-    ...packageFacts(pkg),
-    ...(fixed !== undefined ? { fixedVersion: fixed } : {}),
-    status,
-    matchedBy: family ? 'distro' : 'ecosystem',
-    dataSource: named?.source ?? '',
-    dataSources: [...new Set(advisories.map((a) => a.source))].sort(),
-    ...(title(advisories) ? { title: title(advisories) } : {}),
-    references: [...new Set(advisories.flatMap((a) => (a.references ?? []).map((r) => r.url)))],
-  }, { ...(distro ? { distro } : {}), advisory: cvss, ...(stated ? { stated } : {}) }, lookup);
+  return assess(
+    {
+      id,
+      aliases: ids.filter((x) => x !== id).sort(),
+      ...packageFacts(pkg),
+      ...(fixed !== undefined ? { fixedVersion: fixed } : {}),
+      status,
+      matchedBy: family ? 'distro' : 'ecosystem',
+      dataSource: named?.source ?? '',
+      dataSources: [...new Set(advisories.map((a) => a.source))].sort(),
+      ...(title(advisories) ? { title: title(advisories) } : {}),
+      references: [...new Set(advisories.flatMap((a) => (a.references ?? []).map((r) => r.url)))],
+    },
+    { ...(distro ? { distro } : {}), advisory: cvss, ...(stated ? { stated } : {}) },
+    lookup,
+  );
 }
 
 /** The findings for one package from the advisories that affect it, assessed. `family` is set for OS packages. */

@@ -21,7 +21,11 @@ type Inputs = Pick<Vulnerability, 'severity' | 'status' | 'kev' | 'epss'>;
 const percent = (x: number): string => `${(x * 100).toFixed(x < 0.001 ? 3 : x < 0.1 ? 2 : 1)}%`;
 
 export function assignPriority(v: Inputs): { priority: Priority; priorityReason: string } {
-  if (v.kev) return { priority: 'P1', priorityReason: `known exploited: in CISA KEV since ${v.kev.dateAdded}${v.kev.knownRansomwareCampaignUse === 'Known' ? ', used in ransomware campaigns' : ''}` };
+  if (v.kev)
+    return {
+      priority: 'P1',
+      priorityReason: `known exploited: in CISA KEV since ${v.kev.dateAdded}${v.kev.knownRansomwareCampaignUse === 'Known' ? ', used in ransomware campaigns' : ''}`,
+    };
   const epss = v.epss?.score;
   const why: string[] = [];
   let level: number;

@@ -49,7 +49,8 @@ export function advisoryCvss(advisory: Advisory, entries: readonly OsvAffected[]
     if (s.type !== 'CVSS_V3' && s.type !== 'CVSS_V4') continue;
     const version = VERSION_OF[s.score.slice(0, 8)];
     const score = cvssScore(s.score);
-    if (version && score !== undefined && !out.some((c) => c.vector === s.score)) out.push({ source: advisory.id, from: 'advisory', version, vector: s.score, score });
+    if (version && score !== undefined && !out.some((c) => c.vector === s.score))
+      out.push({ source: advisory.id, from: 'advisory', version, vector: s.score, score });
   }
   return out;
 }
@@ -107,11 +108,30 @@ export function resolveSeverity(inputs: SeverityInputs): ResolvedSeverity {
   const secondary = best(inputs.nvd.filter((c) => c.type !== 'Primary'));
   // The score SARIF ranks by when a rating, not a vector, set the severity.
   const firstScore = (fromAdvisory ?? primary ?? secondary)?.score;
-  const withScore = (resolved: Omit<ResolvedSeverity, 'score'>, score: number | undefined): ResolvedSeverity => (score === undefined ? resolved : { ...resolved, score });
-  if (inputs.distro) return withScore({ severity: inputs.distro.severity, severitySource: inputs.distro.source, severityReason: inputs.distro.reason }, firstScore);
-  if (fromAdvisory) return { severity: cvssSeverity(fromAdvisory), severitySource: 'advisory', severityReason: `${fromAdvisory.source} ${describe(fromAdvisory)}`, score: fromAdvisory.score };
-  if (inputs.stated) return withScore({ severity: inputs.stated.severity, severitySource: 'ghsa', severityReason: `GitHub-reviewed severity of ${inputs.stated.advisory}` }, firstScore);
-  if (primary) return { severity: cvssSeverity(primary), severitySource: 'nvd', severityReason: `NVD (${primary.source}) ${describe(primary)}`, score: primary.score };
-  if (secondary) return { severity: cvssSeverity(secondary), severitySource: 'cna', severityReason: `NVD record, scored by ${secondary.source}: ${describe(secondary)}`, score: secondary.score };
+  const withScore = (resolved: Omit<ResolvedSeverity, 'score'>, score: number | undefined): ResolvedSeverity =>
+    score === undefined ? resolved : { ...resolved, score };
+  if (inputs.distro)
+    return withScore({ severity: inputs.distro.severity, severitySource: inputs.distro.source, severityReason: inputs.distro.reason }, firstScore);
+  if (fromAdvisory)
+    return {
+      severity: cvssSeverity(fromAdvisory),
+      severitySource: 'advisory',
+      severityReason: `${fromAdvisory.source} ${describe(fromAdvisory)}`,
+      score: fromAdvisory.score,
+    };
+  if (inputs.stated)
+    return withScore(
+      { severity: inputs.stated.severity, severitySource: 'ghsa', severityReason: `GitHub-reviewed severity of ${inputs.stated.advisory}` },
+      firstScore,
+    );
+  if (primary)
+    return { severity: cvssSeverity(primary), severitySource: 'nvd', severityReason: `NVD (${primary.source}) ${describe(primary)}`, score: primary.score };
+  if (secondary)
+    return {
+      severity: cvssSeverity(secondary),
+      severitySource: 'cna',
+      severityReason: `NVD record, scored by ${secondary.source}: ${describe(secondary)}`,
+      score: secondary.score,
+    };
   return { severity: 'UNKNOWN', severitySource: 'none', severityReason: 'no source rates it' };
 }

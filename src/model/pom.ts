@@ -15,7 +15,10 @@ export interface PomFacts extends MavenCoordinates {
 function elementTexts(xml: string): Map<string, string> {
   const texts = new Map<string, string>();
   const stack: string[] = [];
-  const body = xml.replace(/<!--[\s\S]*?-->/g, '').replace(/<\?[\s\S]*?\?>/g, '').replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
+  const body = xml
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<\?[\s\S]*?\?>/g, '')
+    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
   const tag = /<(\/?)([A-Za-z_][\w.:-]*)[^>]*?(\/?)>/g;
   let last = 0;
   for (let m = tag.exec(body); m; m = tag.exec(body)) {

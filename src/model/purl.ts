@@ -30,7 +30,12 @@ export function formatPurl(parts: PurlParts): string {
     .map(([key, value]) => [key.toLowerCase(), value] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (qualifiers.length > 0) purl += `?${qualifiers.map(([key, value]) => `${key}=${encode(value)}`).join('&')}`;
-  if (parts.subpath) purl += `#${parts.subpath.split('/').filter((s) => s !== '' && s !== '.' && s !== '..').map(encode).join('/')}`;
+  if (parts.subpath)
+    purl += `#${parts.subpath
+      .split('/')
+      .filter((s) => s !== '' && s !== '.' && s !== '..')
+      .map(encode)
+      .join('/')}`;
   return purl;
 }
 

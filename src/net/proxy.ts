@@ -52,7 +52,8 @@ export function proxyFor(url: URL, env: Env = process.env, options: { loopback?:
   } catch {
     throw new InputError(`${name.toUpperCase()}: not a proxy URL: "${value}"`);
   }
-  if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') throw new InputError(`${name.toUpperCase()}: unsupported proxy scheme ${proxy.protocol} (http:// or https://)`);
+  if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:')
+    throw new InputError(`${name.toUpperCase()}: unsupported proxy scheme ${proxy.protocol} (http:// or https://)`);
   return proxy;
 }
 
@@ -71,7 +72,10 @@ class TunnelAgent extends https.Agent {
     super(options);
   }
 
-  override createConnection(options: tls.ConnectionOptions & { host?: string; port?: number }, callback: (err: Error | null, socket?: Duplex) => void): undefined {
+  override createConnection(
+    options: tls.ConnectionOptions & { host?: string; port?: number },
+    callback: (err: Error | null, socket?: Duplex) => void,
+  ): undefined {
     const target = `${options.host ?? 'localhost'}:${options.port ?? 443}`;
     const connect = (this.proxy.protocol === 'https:' ? https : http).request({
       host: this.proxy.hostname,

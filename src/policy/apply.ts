@@ -94,7 +94,12 @@ function names(v: Vulnerability): Set<string> {
 
 function vexSuppression(v: Vulnerability, statements: readonly VexStatement[]): VexStatement | undefined {
   const ids = names(v);
-  return statements.find((s) => (s.status === 'not_affected' || s.status === 'fixed') && ids.has(s.vulnerability) && (s.products.length === 0 || s.products.some((p) => productCovers(p, v))));
+  return statements.find(
+    (s) =>
+      (s.status === 'not_affected' || s.status === 'fixed') &&
+      ids.has(s.vulnerability) &&
+      (s.products.length === 0 || s.products.some((p) => productCovers(p, v))),
+  );
 }
 
 function ruleCovers(rule: IgnoreRule, v: Vulnerability): boolean {
@@ -104,7 +109,11 @@ function ruleCovers(rule: IgnoreRule, v: Vulnerability): boolean {
 }
 
 /** `findings`: the hardening findings, kept or left out by --severity, and failing on what is kept. */
-export function applyPolicy<F extends PolicyFinding = Finding>(vulnerabilities: readonly Vulnerability[], options: PolicyOptions = {}, findings: readonly F[] = []): PolicyResult<F> {
+export function applyPolicy<F extends PolicyFinding = Finding>(
+  vulnerabilities: readonly Vulnerability[],
+  options: PolicyOptions = {},
+  findings: readonly F[] = [],
+): PolicyResult<F> {
   const today = (options.now ?? new Date()).toISOString().slice(0, 10);
   const warnings: ScanWarning[] = [];
   const activeRules = (options.ignoreRules ?? []).filter((rule) => {
@@ -118,7 +127,13 @@ export function applyPolicy<F extends PolicyFinding = Finding>(vulnerabilities: 
   for (const v of vulnerabilities) {
     const statement = vexSuppression(v, options.vex ?? []);
     if (statement) {
-      suppressed.push({ id: v.id, packageId: v.packageId, by: 'vex', detail: `${statement.origin}: ${statement.status}${statement.justification ? ` (${statement.justification})` : ''}`, vexStatus: statement.status === 'fixed' ? 'fixed' : 'not_affected' });
+      suppressed.push({
+        id: v.id,
+        packageId: v.packageId,
+        by: 'vex',
+        detail: `${statement.origin}: ${statement.status}${statement.justification ? ` (${statement.justification})` : ''}`,
+        vexStatus: statement.status === 'fixed' ? 'fixed' : 'not_affected',
+      });
       continue;
     }
     const rule = activeRules.find((r) => ruleCovers(r, v));
@@ -141,7 +156,8 @@ export function applyPolicy<F extends PolicyFinding = Finding>(vulnerabilities: 
   const shownFindings: F[] = [];
   const suppressedFindings: FindingSuppression[] = [];
   for (const f of findings) {
-    if (severities && !severities.has(f.severity)) suppressedFindings.push({ id: f.id, ...(f.path ? { path: f.path } : {}), by: 'severity', detail: `severity ${f.severity} not selected` });
+    if (severities && !severities.has(f.severity))
+      suppressedFindings.push({ id: f.id, ...(f.path ? { path: f.path } : {}), by: 'severity', detail: `severity ${f.severity} not selected` });
     else shownFindings.push(f);
   }
   const failOn = options.failOn ?? {};

@@ -28,7 +28,8 @@ export interface PolicyFailure {
 /** `high` → 'HIGH'; anything else is an InputError naming the option. */
 export function parseSeverity(text: string, option = '--fail-on'): Severity {
   const upper = text.trim().toUpperCase();
-  if (!(SEVERITIES as readonly string[]).includes(upper)) throw new InputError(`${option}: unknown severity '${text.trim()}' (expected ${SEVERITIES.join(', ')})`);
+  if (!(SEVERITIES as readonly string[]).includes(upper))
+    throw new InputError(`${option}: unknown severity '${text.trim()}' (expected ${SEVERITIES.join(', ')})`);
   return upper as Severity;
 }
 
@@ -40,7 +41,10 @@ export function parseSeverityList(text: string, option = '--severity'): Severity
 /** `--fail-on high,kev` → { severity: 'HIGH', kev: true }. */
 export function parseFailOn(text: string, option = '--fail-on'): FailOn {
   const failOn: FailOn = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     if (part.toLowerCase() === 'kev') failOn.kev = true;
     else failOn.severity = parseSeverity(part, option);
   }

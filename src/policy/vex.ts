@@ -49,7 +49,8 @@ function fromOpenVex(doc: Json, origin: string): VexStatement[] {
     const v = s.vulnerability;
     const vulnerability = typeof v === 'string' ? v : isObject(v) && typeof v.name === 'string' ? v.name : undefined;
     if (!vulnerability) throw new InputError(`${origin}: statement ${i + 1} names no vulnerability`);
-    if (typeof s.status !== 'string' || !OPENVEX_STATUS.has(s.status)) throw new InputError(`${origin}: statement ${i + 1} has invalid status '${String(s.status)}'`);
+    if (typeof s.status !== 'string' || !OPENVEX_STATUS.has(s.status))
+      throw new InputError(`${origin}: statement ${i + 1} has invalid status '${String(s.status)}'`);
     return {
       vulnerability,
       products: openVexProducts(s.products),
@@ -68,7 +69,9 @@ function fromCycloneDx(doc: Json, origin: string): VexStatement[] {
     const status = typeof analysis.state === 'string' ? CDX_STATE[analysis.state] : undefined;
     if (!status) return [];
     const products = (Array.isArray(v.affects) ? v.affects : []).flatMap((a: unknown) => (isObject(a) && typeof a.ref === 'string' ? [a.ref] : []));
-    return [{ vulnerability: v.id, products, status, ...(typeof analysis.justification === 'string' ? { justification: analysis.justification } : {}), origin }];
+    return [
+      { vulnerability: v.id, products, status, ...(typeof analysis.justification === 'string' ? { justification: analysis.justification } : {}), origin },
+    ];
   });
 }
 

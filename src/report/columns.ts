@@ -22,7 +22,11 @@ function cut(text: string, width: number): string {
  * The header and one line per row. `colour(row, header, padded)` may wrap a cell in escapes
  * (applied after padding, so colour never upsets the alignment).
  */
-export function fitColumns<T>(columns: readonly Column<T>[], rows: readonly T[], options: { width?: number; colour?: (row: T, header: string, cell: string) => string } = {}): string[] {
+export function fitColumns<T>(
+  columns: readonly Column<T>[],
+  rows: readonly T[],
+  options: { width?: number; colour?: (row: T, header: string, cell: string) => string } = {},
+): string[] {
   const cells = rows.map((row) => columns.map((c) => c.cell(row)));
   let widths = columns.map((c, i) => Math.min(c.max ?? Infinity, Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length))));
   let shown = columns.map((c, i) => (widths[i] ?? 0) > 0 || !c.dropFirst);
@@ -34,7 +38,9 @@ export function fitColumns<T>(columns: readonly Column<T>[], rows: readonly T[],
     });
     // Shrink the widest cuttable column one step at a time, so the cut is shared fairly.
     while (total() > limit) {
-      const candidates = columns.map((c, i) => ({ i, slack: shown[i] && c.min !== undefined ? (widths[i] ?? 0) - Math.max(c.min, c.header.length) : 0 })).filter((x) => x.slack > 0);
+      const candidates = columns
+        .map((c, i) => ({ i, slack: shown[i] && c.min !== undefined ? (widths[i] ?? 0) - Math.max(c.min, c.header.length) : 0 }))
+        .filter((x) => x.slack > 0);
       const widest = candidates.sort((a, b) => (widths[b.i] ?? 0) - (widths[a.i] ?? 0))[0];
       if (!widest) break;
       widths = widths.map((w, j) => (j === widest.i ? w - 1 : w));

@@ -62,7 +62,14 @@ export function toCycloneDx(inventory: Inventory, options: SbomOptions = {}): Re
   const components: Record<string, unknown>[] = [];
   // The layers in order, so a reader (the server) can tell a package's layer index and the image's base layers.
   const imageProperties: Property[] = [
-    ...(artifact.platform ? [{ name: 'plimsoll:image:platform', value: [artifact.platform.os, artifact.platform.architecture, artifact.platform.variant].filter(Boolean).join('/') }] : []),
+    ...(artifact.platform
+      ? [
+          {
+            name: 'plimsoll:image:platform',
+            value: [artifact.platform.os, artifact.platform.architecture, artifact.platform.variant].filter(Boolean).join('/'),
+          },
+        ]
+      : []),
     ...(artifact.layers ?? []).map((digest) => ({ name: 'plimsoll:image:layer', value: digest })),
   ];
   if (os) {

@@ -18,10 +18,14 @@ const COLUMNS: Column<TableFinding>[] = [
 /** The rows under their header, then a count by severity. */
 export function renderFindingsTable(findings: readonly TableFinding[], options: VulnsTableOptions = {}): string {
   const sorted = [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
-  const colour = options.color ? (f: TableFinding, header: string, cell: string): string => (header === 'SEVERITY' ? inSeverityColour(f.severity, cell) : cell) : undefined;
+  const colour = options.color
+    ? (f: TableFinding, header: string, cell: string): string => (header === 'SEVERITY' ? inSeverityColour(f.severity, cell) : cell)
+    : undefined;
   const lines = sorted.length > 0 ? fitColumns(COLUMNS, sorted, { ...(options.width ? { width: options.width } : {}), ...(colour ? { colour } : {}) }) : [];
   const counts = countBySeverity(findings);
-  const summary = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${s} ${counts[s]}`).join(', ');
+  const summary = SEVERITIES.filter((s) => counts[s] > 0)
+    .map((s) => `${s} ${counts[s]}`)
+    .join(', ');
   lines.push(`Findings: ${findings.length}${summary ? ` (${summary})` : ''}`);
   return `${lines.join('\n')}\n`;
 }

@@ -13,7 +13,13 @@ export const REPORTERS: readonly Reporter[] = [
   lazy('sarif', 'SARIF 2.1.0, for code scanning', ['image', 'dockerfile'], 'application/sarif+json', () => import('./reporters/sarif.js')),
   lazy('cyclonedx', 'CycloneDX 1.6 SBOM, with VEX after a scan', ['image', 'sbom'], 'application/vnd.cyclonedx+json', () => import('./reporters/cyclonedx.js')),
   lazy('spdx', 'SPDX 2.3 SBOM', ['sbom'], 'application/spdx+json', () => import('./reporters/spdx.js')),
-  lazy('html', 'one self-contained page (images, findings by priority, base image), offline', ['image', 'sbom'], 'text/html', () => import('./reporters/html.js')),
+  lazy(
+    'html',
+    'one self-contained page (images, findings by priority, base image), offline',
+    ['image', 'sbom'],
+    'text/html',
+    () => import('./reporters/html.js'),
+  ),
 ];
 
 /** The formats a command offers, in help order. */

@@ -134,10 +134,12 @@ export function buildReport(image: ResolvedImage, scan: ReportSource): Report {
   const artifact = buildArtifact(image, inventory.contents, inventory.os);
   // What the policy kept (--severity applies to hardening findings too); all of them without a policy.
   const findings = policy?.findings ?? hardening?.findings ?? [];
-  const vulnerabilities = match && policy?.vulnerabilities.map((v): ReportVulnerability => {
-    const origin = originOf(v.layer, artifact, hardening);
-    return origin ? { ...v, origin } : v;
-  });
+  const vulnerabilities =
+    match &&
+    policy?.vulnerabilities.map((v): ReportVulnerability => {
+      const origin = originOf(v.layer, artifact, hardening);
+      return origin ? { ...v, origin } : v;
+    });
   return {
     schemaVersion: 1,
     artifact: hardening
@@ -174,7 +176,14 @@ export function buildReport(image: ResolvedImage, scan: ReportSource): Report {
             vulnerabilities: countBySeverity(vulnerabilities),
             vulnerabilitiesByPriority: countByPriority(vulnerabilities),
             knownExploited: vulnerabilities.filter((v) => v.kev).length,
-            ...(hardening ? { vulnerabilitiesByOrigin: { base: vulnerabilities.filter((v) => v.origin === 'base').length, own: vulnerabilities.filter((v) => v.origin === 'own').length } } : {}),
+            ...(hardening
+              ? {
+                  vulnerabilitiesByOrigin: {
+                    base: vulnerabilities.filter((v) => v.origin === 'base').length,
+                    own: vulnerabilities.filter((v) => v.origin === 'own').length,
+                  },
+                }
+              : {}),
           }
         : {}),
       findings: findings.length,

@@ -68,7 +68,17 @@ function rule(id: string, findings: readonly Vulnerability[]): Record<string, un
     ...(first.references[0] ? { helpUri: first.references[0] } : {}),
     help: { text: help.join('\n'), markdown: help.join('\n\n') },
     defaultConfiguration: { level: LEVEL[first.severity] },
-    properties: { 'security-severity': securitySeverity(findings), precision: first.matchedBy === 'cpe' ? 'medium' : 'very-high', tags: ['security', 'vulnerability', first.severity, ...(first.kev ? ['known-exploited'] : []), ...(first.cwes ?? []).map((c) => `external/cwe/${c.toLowerCase()}`)] },
+    properties: {
+      'security-severity': securitySeverity(findings),
+      precision: first.matchedBy === 'cpe' ? 'medium' : 'very-high',
+      tags: [
+        'security',
+        'vulnerability',
+        first.severity,
+        ...(first.kev ? ['known-exploited'] : []),
+        ...(first.cwes ?? []).map((c) => `external/cwe/${c.toLowerCase()}`),
+      ],
+    },
   };
 }
 
@@ -121,21 +131,23 @@ export function toSarif(input: SarifInput): Record<string, unknown> {
             rules: [...ids.map((id) => rule(id, byId.get(id) ?? [])), ...findingRules.map(findingRule)],
           },
         },
-        results: input.vulnerabilities.map((v): Record<string, unknown> => ({
-          ruleId: v.id,
-          ruleIndex: index.get(v.id),
-          level: LEVEL[v.severity],
-          message: { text: message(v, input.artifactRef) },
-          locations: [
-            {
-              physicalLocation: { artifactLocation: { uri: encodeURI(v.path ?? v.packageName) }, region: { startLine: 1 } },
-              message: { text: `${v.packageName}@${v.installedVersion}` },
-            },
-          ],
-          // One alert per finding across scans, whatever the run order.
-          partialFingerprints: { 'plimsoll/v1': `${v.id}:${v.packageId}` },
-          properties: priorityFacts(v),
-        })).concat(findings.map((f) => findingResult(f, index.get(f.id), input.artifactRef))),
+        results: input.vulnerabilities
+          .map((v): Record<string, unknown> => ({
+            ruleId: v.id,
+            ruleIndex: index.get(v.id),
+            level: LEVEL[v.severity],
+            message: { text: message(v, input.artifactRef) },
+            locations: [
+              {
+                physicalLocation: { artifactLocation: { uri: encodeURI(v.path ?? v.packageName) }, region: { startLine: 1 } },
+                message: { text: `${v.packageName}@${v.installedVersion}` },
+              },
+            ],
+            // One alert per finding across scans, whatever the run order.
+            partialFingerprints: { 'plimsoll/v1': `${v.id}:${v.packageId}` },
+            properties: priorityFacts(v),
+          }))
+          .concat(findings.map((f) => findingResult(f, index.get(f.id), input.artifactRef))),
       },
     ],
   };

@@ -11,7 +11,14 @@ export interface TableOptions extends VulnsTableOptions {
 
 function columns(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function header(a: Report['artifact']): string[] {
@@ -71,7 +78,9 @@ export function renderReportTable(report: Report, options: TableOptions = {}): s
     out.push('');
   }
   if (a.recommendation) out.push(`Recommendation: ${a.recommendation}`, '');
-  const counts = Object.entries(report.summary.packagesByType).map(([t, n]) => `${t} ${n}`).join(', ');
+  const counts = Object.entries(report.summary.packagesByType)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ');
   out.push(`Packages: ${report.summary.packages}${counts ? ` (${counts})` : ''}`);
   for (const w of report.warnings) out.push(`Warning: ${warningText(w)}`);
   for (const notice of report.attributions ?? []) out.push(notice);

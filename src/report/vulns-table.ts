@@ -56,7 +56,10 @@ export function renderVulnerabilitiesTable(input: VulnsTableInput, options: Vuln
   const sorted = [...input.vulnerabilities].sort(byPriority);
   const out: string[] = [`Vulnerabilities (${sorted.length})`, ''];
   if (sorted.length > 0) {
-    const colour = options.color ? (v: Vulnerability, header: string, cell: string): string => (header === 'SEVERITY' ? inSeverityColour(v.severity, cell) : header === 'KEV' && v.kev ? `${COLOURS.CRITICAL}${cell}${RESET}` : cell) : undefined;
+    const colour = options.color
+      ? (v: Vulnerability, header: string, cell: string): string =>
+          header === 'SEVERITY' ? inSeverityColour(v.severity, cell) : header === 'KEV' && v.kev ? `${COLOURS.CRITICAL}${cell}${RESET}` : cell
+      : undefined;
     out.push(...fitColumns(COLUMNS, sorted, { ...(options.width ? { width: options.width } : {}), ...(colour ? { colour } : {}) }), '');
   }
   const counts = countBySeverity(sorted);
@@ -69,7 +72,12 @@ export function renderVulnerabilitiesTable(input: VulnsTableInput, options: Vuln
   }
   const by = input.policy?.suppressedBy;
   if (by) {
-    const parts = [['VEX', by.vex], ['ignore file', by['ignore-file']], ['--severity', by.severity], ['--ignore-unfixed', by.unfixed]].filter(([, n]) => Number(n) > 0);
+    const parts = [
+      ['VEX', by.vex],
+      ['ignore file', by['ignore-file']],
+      ['--severity', by.severity],
+      ['--ignore-unfixed', by.unfixed],
+    ].filter(([, n]) => Number(n) > 0);
     if (parts.length > 0) out.push(`Suppressed: ${parts.map(([what, n]) => `${n} by ${what}`).join(', ')}`);
   }
   for (const entry of input.coverage.entries) {

@@ -39,15 +39,28 @@ const firstLine = (text: string): string => text.split('\n')[0] ?? '';
 
 export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Promise<FastifyInstance> {
   // Typed as the plain HTTP instance: routes and hooks do not depend on the transport.
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, return503OnClosing: true, ...(options.https ? { https: options.https } : {}) }) as unknown as FastifyInstance;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Plimsoll server', version: plimsollVersion(), description: 'On-premises vulnerability management: clients submit SBOMs, the server matches, stores and re-evaluates them.' },
+      info: {
+        title: 'Plimsoll server',
+        version: plimsollVersion(),
+        description: 'On-premises vulnerability management: clients submit SBOMs, the server matches, stores and re-evaluates them.',
+      },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'plm_... API token (plimsoll server token create)' },
-          notifyToken: { type: 'http', scheme: 'bearer', description: "the registry's notify token (settings: registries[].notify-token-file or notify-token-env)" },
+          notifyToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "the registry's notify token (settings: registries[].notify-token-file or notify-token-env)",
+          },
         },
       },
     },
@@ -55,7 +68,11 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof PlimsollError) return reply.code(400).send({ error: firstLine(err.message) });
     // Retriable: nothing was stored (a submission's transaction did not commit), and the client may send it again.
-    if (err instanceof StoreUnavailableError) return reply.code(503).header('retry-after', String(STORE_RETRY_AFTER_SECONDS)).send({ error: firstLine(err.message) });
+    if (err instanceof StoreUnavailableError)
+      return reply
+        .code(503)
+        .header('retry-after', String(STORE_RETRY_AFTER_SECONDS))
+        .send({ error: firstLine(err.message) });
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) return reply.code(status).send({ error: firstLine(err.message) });
     request.log.error(err);

@@ -20,7 +20,8 @@ function secretHash(secret: string): string {
 export function newToken(options: { project?: string; scopes: Scope[]; description?: string }, now = new Date()): { token: string; record: TokenRecord } {
   if (options.scopes.length === 0) throw new InputError(`a token needs at least one scope (${SCOPES.join(', ')})`);
   if (!options.project && options.scopes.some((s) => s !== 'admin')) throw new InputError('submit, read and admission belong to a project: give --project');
-  if (options.project !== undefined && !PROJECT_NAME.test(options.project)) throw new InputError(`--project: "${options.project}" is not a project name (lower-case letters, digits, . _ -; up to 63)`);
+  if (options.project !== undefined && !PROJECT_NAME.test(options.project))
+    throw new InputError(`--project: "${options.project}" is not a project name (lower-case letters, digits, . _ -; up to 63)`);
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   return {
@@ -37,7 +38,10 @@ export function newToken(options: { project?: string; scopes: Scope[]; descripti
 }
 
 export function parseScopes(text: string): Scope[] {
-  const scopes = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of scopes) if (!(SCOPES as readonly string[]).includes(s)) throw new InputError(`--scope: unknown scope "${s}" (known: ${SCOPES.join(', ')})`);
   return scopes as Scope[];
 }
@@ -69,7 +73,10 @@ export function requireScope(store: Store, scope: Scope | undefined) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const token = await authenticate(store, request.headers.authorization);
     if (!token) {
-      await reply.code(401).header('www-authenticate', 'Bearer realm="plimsoll"').send({ error: 'a valid API token is required (Authorization: Bearer plm_...)' });
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="plimsoll"')
+        .send({ error: 'a valid API token is required (Authorization: Bearer plm_...)' });
       return;
     }
     const project = (request.params as { project?: string }).project;

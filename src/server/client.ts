@@ -42,7 +42,11 @@ export function sbomForServer(image: ResolvedImage, inventory: InventoryResult, 
 async function call(url: string, token: string, init: RequestInit = {}): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, headers: { authorization: `Bearer ${token}`, 'user-agent': 'plimsoll', ...init.headers }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    response = await fetch(url, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'user-agent': 'plimsoll', ...init.headers },
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
   } catch (err) {
     throw new PlimsollError(`--server ${new URL(url).origin}: ${errorMessage((err as Error).cause ?? err)}`);
   }
@@ -73,15 +77,20 @@ export function serverMatcher(server: string, token: string): RemoteMatch {
   const base = server.replace(/\/+$/, '');
   return async (image, inventory, secrets) => {
     const who = (await call(`${base}/api/v1/whoami`, token)) as { project?: string | null };
-    if (!who.project) throw new PlimsollError('--token: this token belongs to no project, so it cannot submit (plimsoll server token create --project P --scope submit,read)');
+    if (!who.project)
+      throw new PlimsollError('--token: this token belongs to no project, so it cannot submit (plimsoll server token create --project P --scope submit,read)');
     const answer = (await call(`${base}/api/v1/projects/${encodeURIComponent(who.project)}/images`, token, {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.cyclonedx+json' },
       body: sbomForServer(image, inventory, imageFacts(image, secrets)),
     })) as { vulnerabilities?: unknown; coverage?: Coverage; notices?: unknown[]; attributions?: string[] };
-    if (!Array.isArray(answer.vulnerabilities) || !answer.coverage) throw new PlimsollError(`--server ${new URL(base).origin}: the answer holds no vulnerabilities`);
+    if (!Array.isArray(answer.vulnerabilities) || !answer.coverage)
+      throw new PlimsollError(`--server ${new URL(base).origin}: the answer holds no vulnerabilities`);
     return {
-      match: { vulnerabilities: answer.vulnerabilities as Vulnerability[], coverage: { ...answer.coverage, warnings: warningsFrom(answer.coverage.warnings, 'match') } },
+      match: {
+        vulnerabilities: answer.vulnerabilities as Vulnerability[],
+        coverage: { ...answer.coverage, warnings: warningsFrom(answer.coverage.warnings, 'match') },
+      },
       notices: warningsFrom(answer.notices, 'vulndb'),
       attributions: answer.attributions ?? [],
     };

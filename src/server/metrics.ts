@@ -63,7 +63,12 @@ export function createMetrics(source: { jobs: () => JobQueue; dbBuiltAt: () => s
 
 /** Counts and times every HTTP request by route pattern (never the raw URL: its ids would grow the label set without bound). */
 export function instrumentHttp(app: FastifyInstance, metrics: ServerMetrics): void {
-  const requests = new Counter({ name: 'plimsoll_http_requests_total', help: 'HTTP requests answered, by method, route and status', labelNames: ['method', 'route', 'status'], registers: [metrics.registry] });
+  const requests = new Counter({
+    name: 'plimsoll_http_requests_total',
+    help: 'HTTP requests answered, by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [metrics.registry],
+  });
   const duration = new Histogram({
     name: 'plimsoll_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by method and route',

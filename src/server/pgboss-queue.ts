@@ -6,7 +6,20 @@
 import { PgBoss, type Job as BossJob, type JobWithMetadata } from 'pg-boss';
 import { errorMessage } from '../errors.js';
 import type { JobKind, JobKinds, JobPayload } from './job-kinds.js';
-import { JobInterrupted, RETRY_DELAY_MAX_SECONDS, RETRY_DELAY_SECONDS, LISTED, coalesceKey, emptyCounts, type Job, type JobContext, type JobCounts, type JobKindSpec, type JobQueue, type JobState } from './jobs.js';
+import {
+  JobInterrupted,
+  RETRY_DELAY_MAX_SECONDS,
+  RETRY_DELAY_SECONDS,
+  LISTED,
+  coalesceKey,
+  emptyCounts,
+  type Job,
+  type JobContext,
+  type JobCounts,
+  type JobKindSpec,
+  type JobQueue,
+  type JobState,
+} from './jobs.js';
 
 const SCHEMA = 'pgboss';
 export const DEAD_LETTER = 'dead-letter';
@@ -15,7 +28,14 @@ const SUPERVISE_SECONDS = 5;
 /** A new job wakes the workers through LISTEN/NOTIFY; a retry coming due is found by polling. */
 const POLL_SECONDS = 2;
 
-const STATES: Record<JobWithMetadata['state'], JobState> = { created: 'queued', retry: 'queued', active: 'running', completed: 'succeeded', failed: 'failed', cancelled: 'failed' };
+const STATES: Record<JobWithMetadata['state'], JobState> = {
+  created: 'queued',
+  retry: 'queued',
+  active: 'running',
+  completed: 'succeeded',
+  failed: 'failed',
+  cancelled: 'failed',
+};
 
 function jobRecord(job: JobWithMetadata<unknown>): Job {
   const output = job.output as Record<string, unknown> | null;
@@ -46,7 +66,13 @@ export class PgBossQueue implements JobQueue {
 
   /** Connects, installs or migrates pg-boss's schema, and creates (or updates) a queue per kind. */
   static async open(url: string, kinds: JobKinds, context: () => JobContext, log: (message: string) => void): Promise<PgBossQueue> {
-    const boss = new PgBoss({ connectionString: url, schema: SCHEMA, application_name: 'plimsoll-jobs', superviseIntervalSeconds: SUPERVISE_SECONDS, useListenNotify: true });
+    const boss = new PgBoss({
+      connectionString: url,
+      schema: SCHEMA,
+      application_name: 'plimsoll-jobs',
+      superviseIntervalSeconds: SUPERVISE_SECONDS,
+      useListenNotify: true,
+    });
     // Unhandled, an error event (the database restarting) would end the process; pg-boss reconnects by itself.
     boss.on('error', (err: Error) => log(`job queue: ${errorMessage(err)}`));
     await boss.start();
@@ -106,11 +132,15 @@ export class PgBossQueue implements JobQueue {
   async start(concurrency: number): Promise<void> {
     if (concurrency === 0) return;
     for (const [name, spec] of Object.entries(this.kinds) as [JobKind, JobKindSpec<unknown>][]) {
-      await this.boss.work(name, { localConcurrency: concurrency, pollingIntervalSeconds: POLL_SECONDS, notifyPollingIntervalSeconds: POLL_SECONDS }, async ([job]: BossJob<unknown>[]) => {
-        const current = job as BossJob<unknown>;
-        const signal = AbortSignal.any([current.signal, this.stopping.signal]);
-        return spec.run(current.data, this.context(), { signal, attempt: current.retryCount + 1 });
-      });
+      await this.boss.work(
+        name,
+        { localConcurrency: concurrency, pollingIntervalSeconds: POLL_SECONDS, notifyPollingIntervalSeconds: POLL_SECONDS },
+        async ([job]: BossJob<unknown>[]) => {
+          const current = job as BossJob<unknown>;
+          const signal = AbortSignal.any([current.signal, this.stopping.signal]);
+          return spec.run(current.data, this.context(), { signal, attempt: current.retryCount + 1 });
+        },
+      );
     }
   }
 

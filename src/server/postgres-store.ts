@@ -41,7 +41,8 @@ export function numberedPlaceholders(sql: string): string {
 
 const INT8 = 20;
 const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {

@@ -20,7 +20,12 @@ export interface RematchSummary {
  * Stops between images when `signal` aborts; run again, it records only what the stopped run had not
  * (each image's findings are diffed against what is stored), so no event is recorded twice.
  */
-export async function rematchAll(store: Store, database: ServerDatabase, notify: (events: FindingEvent[]) => Promise<void>, signal?: AbortSignal): Promise<RematchSummary> {
+export async function rematchAll(
+  store: Store,
+  database: ServerDatabase,
+  notify: (events: FindingEvent[]) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<RematchSummary> {
   const summary = { images: 0, appeared: 0, resolved: 0 };
   const events: FindingEvent[] = [];
   const changes = new Map<string, { appeared: number; resolved: number }>();
@@ -32,7 +37,12 @@ export async function rematchAll(store: Store, database: ServerDatabase, notify:
     const match = database.match(inventory);
     if (!match) throw new PlimsollError('no vulnerability database yet: nothing to match against');
     builtAt = match.dbBuiltAt;
-    const changed = await store.recordMatch(id, { vulnerabilities: match.vulnerabilities, at: new Date().toISOString(), dbBuiltAt: match.dbBuiltAt, cause: 'rematch' });
+    const changed = await store.recordMatch(id, {
+      vulnerabilities: match.vulnerabilities,
+      at: new Date().toISOString(),
+      dbBuiltAt: match.dbBuiltAt,
+      cause: 'rematch',
+    });
     summary.images++;
     for (const e of changed) {
       summary[e.kind]++;

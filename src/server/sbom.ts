@@ -33,7 +33,8 @@ function propertyList(value: unknown, what: string): [string, string][] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new InputError(`${what}.properties: expected an array`);
   return value.map((p, i) => {
-    if (!isObject(p) || typeof p.name !== 'string' || typeof p.value !== 'string') throw new InputError(`${what}.properties[${i}]: expected {name, value} strings`);
+    if (!isObject(p) || typeof p.name !== 'string' || typeof p.value !== 'string')
+      throw new InputError(`${what}.properties[${i}]: expected {name, value} strings`);
     return [p.name, p.value];
   });
 }
@@ -82,7 +83,9 @@ function readPackage(c: Json, where: string, layers: readonly string[]): Package
   const sourceVersion = prop('source:version');
   const arch = prop('arch');
   const metadata = Object.fromEntries(
-    props.filter(([n]) => n.startsWith('plimsoll:package:') && !FIELDS.has(n.slice('plimsoll:package:'.length))).map(([n, v]) => [n.slice('plimsoll:package:'.length), metadataValue(v)]),
+    props
+      .filter(([n]) => n.startsWith('plimsoll:package:') && !FIELDS.has(n.slice('plimsoll:package:'.length)))
+      .map(([n, v]) => [n.slice('plimsoll:package:'.length), metadataValue(v)]),
   );
   const ref = typeof c['bom-ref'] === 'string' ? c['bom-ref'] : `${type}:${name}@${version}:${locations[0]?.path ?? ''}`;
   return {
@@ -112,7 +115,12 @@ function readOs(c: Json, where: string): OsInfo {
 }
 
 /** The image facts `image --server` adds to metadata.component's properties (docs/privacy.md). */
-const FACT = { created: 'plimsoll:image:created', user: 'plimsoll:image:user', secretsScanned: 'plimsoll:image:secrets-scanned', secrets: 'plimsoll:image:secrets:' } as const;
+const FACT = {
+  created: 'plimsoll:image:created',
+  user: 'plimsoll:image:user',
+  secretsScanned: 'plimsoll:image:secrets-scanned',
+  secrets: 'plimsoll:image:secrets:',
+} as const;
 const RULE_ID = /^[A-Z0-9][A-Z0-9-]{0,63}$/;
 const MAX_COUNT = 1_000_000;
 
@@ -120,14 +128,20 @@ export function factProperties(facts: ImageFacts): { name: string; value: string
   return [
     ...(facts.created !== undefined ? [{ name: FACT.created, value: facts.created }] : []),
     ...(facts.user !== undefined ? [{ name: FACT.user, value: facts.user }] : []),
-    ...(facts.secrets ? [{ name: FACT.secretsScanned, value: 'true' }, ...Object.entries(facts.secrets).map(([rule, n]) => ({ name: `${FACT.secrets}${rule}`, value: String(n) }))] : []),
+    ...(facts.secrets
+      ? [
+          { name: FACT.secretsScanned, value: 'true' },
+          ...Object.entries(facts.secrets).map(([rule, n]) => ({ name: `${FACT.secrets}${rule}`, value: String(n) })),
+        ]
+      : []),
   ];
 }
 
 function readFacts(props: readonly [string, string][]): ImageFacts | undefined {
   const get = (name: string): string | undefined => props.find(([n]) => n === name)?.[1];
   const created = get(FACT.created);
-  if (created !== undefined && (created.length > 64 || Number.isNaN(Date.parse(created)))) throw new InputError(`metadata.component: ${FACT.created} "${created.slice(0, 64)}" is not a date`);
+  if (created !== undefined && (created.length > 64 || Number.isNaN(Date.parse(created))))
+    throw new InputError(`metadata.component: ${FACT.created} "${created.slice(0, 64)}" is not a date`);
   const user = get(FACT.user);
   if (user !== undefined && user.length > 256) throw new InputError(`metadata.component: ${FACT.user} is longer than 256 characters`);
   let secrets: Record<string, number> | undefined;
@@ -136,7 +150,8 @@ function readFacts(props: readonly [string, string][]): ImageFacts | undefined {
     for (const [name, value] of props.filter(([n]) => n.startsWith(FACT.secrets))) {
       const rule = name.slice(FACT.secrets.length);
       const count = Number(value);
-      if (!RULE_ID.test(rule) || !Number.isInteger(count) || count < 0 || count > MAX_COUNT) throw new InputError(`metadata.component: ${name.slice(0, 100)} = "${value.slice(0, 20)}" is not a rule id with a count`);
+      if (!RULE_ID.test(rule) || !Number.isInteger(count) || count < 0 || count > MAX_COUNT)
+        throw new InputError(`metadata.component: ${name.slice(0, 100)} = "${value.slice(0, 20)}" is not a rule id with a count`);
       secrets[rule] = count;
     }
   }

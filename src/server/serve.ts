@@ -101,9 +101,7 @@ export async function openJobRunner(
   const context = (): JobContext => ctx;
   let jobs: JobQueue;
   try {
-    jobs = options.database
-      ? await PgBossQueue.open(options.database, JOB_KINDS, context, log)
-      : await SqliteJobQueue.open(store.db, JOB_KINDS, context, log);
+    jobs = options.database ? await PgBossQueue.open(options.database, JOB_KINDS, context, log) : await SqliteJobQueue.open(store.db, JOB_KINDS, context, log);
   } catch (err) {
     database.close();
     await store.close();
@@ -134,7 +132,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   log = (message) => app.log.warn(message);
   await ctx.jobs.start(options.workers);
   if (!ctx.database.ready) await ctx.jobs.enqueue('db-update', {});
-  const timer = options.dbUpdateIntervalMs > 0 ? setInterval(() => void ctx.jobs.enqueue('db-update', {}).catch((err: Error) => log(`scheduled database update: ${err.message}`)), options.dbUpdateIntervalMs) : undefined;
+  const timer =
+    options.dbUpdateIntervalMs > 0
+      ? setInterval(
+          () => void ctx.jobs.enqueue('db-update', {}).catch((err: Error) => log(`scheduled database update: ${err.message}`)),
+          options.dbUpdateIntervalMs,
+        )
+      : undefined;
   const stopRescans = scheduleRescans(ctx, (message) => log(message));
   try {
     await app.listen({ host: options.host, port: options.port });

@@ -27,7 +27,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: 'database',
     kind: 'string',
     argument: '<url>',
-    description: 'keep the store and the job queue (pg-boss) in PostgreSQL instead of SQLite: postgres://user:password@host/db; `plimsoll worker` processes then share the jobs',
+    description:
+      'keep the store and the job queue (pg-boss) in PostgreSQL instead of SQLite: postgres://user:password@host/db; `plimsoll worker` processes then share the jobs',
     worker: true,
   },
   {
@@ -38,13 +39,37 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: '1',
     worker: true,
   },
-  { name: 'db-dir', kind: 'string', argument: '<dir>', description: "the server's vulnerability database directory (default ~/.cache/plimsoll/db); built at start when missing", worker: true },
-  { name: 'mirror', kind: 'string', argument: '<dir|url>', description: 'read the feeds from a mirror laid out like ../shared/vulndata (or PLIMSOLL_DB_MIRROR)', worker: true },
+  {
+    name: 'db-dir',
+    kind: 'string',
+    argument: '<dir>',
+    description: "the server's vulnerability database directory (default ~/.cache/plimsoll/db); built at start when missing",
+    worker: true,
+  },
+  {
+    name: 'mirror',
+    kind: 'string',
+    argument: '<dir|url>',
+    description: 'read the feeds from a mirror laid out like ../shared/vulndata (or PLIMSOLL_DB_MIRROR)',
+    worker: true,
+  },
   { name: 'source', kind: 'list', argument: '<source>', description: 'also read a private feed: osv-dir:PATH; repeatable', worker: true },
   { name: 'offline', kind: 'boolean', description: 'never download feeds (use a directory --mirror, or a database already in --db-dir)', worker: true },
-  { name: 'db-update-interval', kind: 'string', argument: '<interval>', description: 'rebuild the database this often (30m, 6h, 1d; 0: never), then match every stored image again', default: '1d' },
+  {
+    name: 'db-update-interval',
+    kind: 'string',
+    argument: '<interval>',
+    description: 'rebuild the database this often (30m, 6h, 1d; 0: never), then match every stored image again',
+    default: '1d',
+  },
   { name: 'webhook', kind: 'list', argument: '<url>', description: 'POST finding events here as JSON { "events": [...] }; repeatable', worker: true },
-  { name: 'slack-webhook', kind: 'list', argument: '<url>', description: 'POST finding events here in Slack incoming-webhook format { "text": ... }; repeatable', worker: true },
+  {
+    name: 'slack-webhook',
+    kind: 'list',
+    argument: '<url>',
+    description: 'POST finding events here in Slack incoming-webhook format { "text": ... }; repeatable',
+    worker: true,
+  },
   {
     name: 'registry',
     kind: 'list',
@@ -53,14 +78,28 @@ export const SETTINGS: readonly SettingSpec[] = [
       'scan a registry: name=N,url=https://HOST[:PORT],project=P[,username=U,password-file=F|password-env=VAR][,notify-token-file=F|notify-token-env=VAR][,insecure][,rescan-interval=1d]; repeatable (docs/server.md)',
     worker: true,
   },
-  { name: 'tls-cert', kind: 'string', argument: '<file>', description: 'serve HTTPS with this PEM certificate (chain); needs tls-key. The Kubernetes API server calls admission webhooks only over HTTPS' },
+  {
+    name: 'tls-cert',
+    kind: 'string',
+    argument: '<file>',
+    description: 'serve HTTPS with this PEM certificate (chain); needs tls-key. The Kubernetes API server calls admission webhooks only over HTTPS',
+  },
   { name: 'tls-key', kind: 'string', argument: '<file>', description: 'the PEM private key of tls-cert' },
-  { name: 'admission-policies', kind: 'string', argument: '<file>', description: 'named policies of the Kubernetes admission gate, POST /api/v1/projects/P/admission/NAME (YAML or JSON; docs/server.md)' },
-  { name: 'metrics-token-file', kind: 'string', argument: '<file>', description: 'GET /metrics asks for the token in this file as a Bearer token (default: /metrics is open)' },
+  {
+    name: 'admission-policies',
+    kind: 'string',
+    argument: '<file>',
+    description: 'named policies of the Kubernetes admission gate, POST /api/v1/projects/P/admission/NAME (YAML or JSON; docs/server.md)',
+  },
+  {
+    name: 'metrics-token-file',
+    kind: 'string',
+    argument: '<file>',
+    description: 'GET /metrics asks for the token in this file as a Bearer token (default: /metrics is open)',
+  },
   { name: 'log-level', kind: 'string', argument: '<level>', description: 'request and job log on stdout', default: 'info', choices: LOG_LEVELS },
 ];
 
 export function envName(name: string): string {
   return `PLIMSOLL_SERVER_${name.toUpperCase().replace(/-/g, '_')}`;
 }
-

@@ -64,7 +64,15 @@ export function resolveSettings(flags: Record<string, unknown>, env: NodeJS.Proc
     const fromEnv = env[envName(spec.name)];
     if (flag !== undefined) resolved.set(spec.name, { value: flag as Raw, where: `--${spec.name}` });
     else if (fromEnv !== undefined && fromEnv !== '') {
-      const value = spec.kind === 'list' ? fromEnv.split(';').map((s) => s.trim()).filter(Boolean) : spec.kind === 'boolean' ? booleanText(fromEnv, envName(spec.name)) : fromEnv;
+      const value =
+        spec.kind === 'list'
+          ? fromEnv
+              .split(';')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : spec.kind === 'boolean'
+            ? booleanText(fromEnv, envName(spec.name))
+            : fromEnv;
       resolved.set(spec.name, { value, where: envName(spec.name) });
     } else if (file.has(spec.name)) resolved.set(spec.name, file.get(spec.name) as { value: Raw; where: string });
     else if (spec.default !== undefined) resolved.set(spec.name, { value: spec.default, where: `--${spec.name} default` });
@@ -97,18 +105,26 @@ function webhookUrl(text: string, where: string): string {
 
 type Settings = Map<string, { value: Raw; where: string }>;
 
-const text = (settings: Settings, name: string): { value: string; where: string } | undefined => settings.get(name) as { value: string; where: string } | undefined;
-const list = <T = string>(settings: Settings, name: string): { value: T[]; where: string } => (settings.get(name) as { value: T[]; where: string } | undefined) ?? { value: [], where: '' };
+const text = (settings: Settings, name: string): { value: string; where: string } | undefined =>
+  settings.get(name) as { value: string; where: string } | undefined;
+const list = <T = string>(settings: Settings, name: string): { value: T[]; where: string } =>
+  (settings.get(name) as { value: T[]; where: string } | undefined) ?? { value: [], where: '' };
 
 /** The PostgreSQL URL, when the store is there. */
 export function databaseSetting(settings: Settings): string | undefined {
   const database = text(settings, 'database');
-  if (database && !isPostgresUrl(database.value)) throw new InputError(`${database.where}: "${database.value.slice(0, 60)}" is not a postgres:// URL (without it the server keeps its data in SQLite under --data-dir)`);
+  if (database && !isPostgresUrl(database.value))
+    throw new InputError(
+      `${database.where}: "${database.value.slice(0, 60)}" is not a postgres:// URL (without it the server keeps its data in SQLite under --data-dir)`,
+    );
   return database?.value;
 }
 
 /** What a process that runs jobs takes from its settings: the server and `plimsoll worker` alike (the database settings still to be completed by the general configuration). */
-export function jobRunnerOptions(settings: Settings): Pick<ServerOptions, 'workers' | 'webhooks' | 'registries'> & { database?: string; db: { dbDir?: string; mirror?: string; source: string[]; offline: boolean } } {
+export function jobRunnerOptions(settings: Settings): Pick<ServerOptions, 'workers' | 'webhooks' | 'registries'> & {
+  database?: string;
+  db: { dbDir?: string; mirror?: string; source: string[]; offline: boolean };
+} {
   const database = databaseSetting(settings);
   const workers = text(settings, 'workers') as { value: string; where: string };
   const n = Number(workers.value);
@@ -125,7 +141,12 @@ export function jobRunnerOptions(settings: Settings): Pick<ServerOptions, 'worke
   return {
     ...(database ? { database } : {}),
     workers: n,
-    db: { ...(dbDir ? { dbDir } : {}), ...(mirror ? { mirror } : {}), source: list(settings, 'source').value, offline: settings.get('offline')?.value === true },
+    db: {
+      ...(dbDir ? { dbDir } : {}),
+      ...(mirror ? { mirror } : {}),
+      source: list(settings, 'source').value,
+      offline: settings.get('offline')?.value === true,
+    },
     webhooks: [...webhooks('json', 'webhook'), ...webhooks('slack', 'slack-webhook')],
     registries,
   };
@@ -135,12 +156,14 @@ export function jobRunnerOptions(settings: Settings): Pick<ServerOptions, 'worke
 export function serverOptions(settings: Settings): Omit<ServerOptions, 'db'> & { db: { dbDir?: string; mirror?: string; source: string[]; offline: boolean } } {
   const text = (name: string): { value: string; where: string } | undefined => settings.get(name) as { value: string; where: string } | undefined;
   const level = text('log-level') as { value: string; where: string };
-  if (!(LOG_LEVELS as readonly string[]).includes(level.value)) throw new InputError(`${level.where}: "${level.value}" is not a log level (${LOG_LEVELS.join(', ')})`);
+  if (!(LOG_LEVELS as readonly string[]).includes(level.value))
+    throw new InputError(`${level.where}: "${level.value}" is not a log level (${LOG_LEVELS.join(', ')})`);
   const listen = text('listen') as { value: string; where: string };
   const p = text('port') as { value: string; where: string };
   const interval = text('db-update-interval') as { value: string; where: string };
   const runner = jobRunnerOptions(settings);
-  if (runner.workers === 0 && !runner.database) throw new InputError(`${settings.get('workers')?.where ?? '--workers'}: 0 needs --database: with SQLite, jobs run only inside the server`);
+  if (runner.workers === 0 && !runner.database)
+    throw new InputError(`${settings.get('workers')?.where ?? '--workers'}: 0 needs --database: with SQLite, jobs run only inside the server`);
   const metricsToken = text('metrics-token-file');
   const tlsCert = text('tls-cert');
   const tlsKey = text('tls-key');

@@ -10,7 +10,19 @@ import { migrate } from './migrations.js';
 import { openPostgres } from './postgres-store.js';
 import { openSqlite } from './sqlite-store.js';
 import { INSERT_BATCH, valuesList, type SqlDatabase, type SqlExecutor, type SqlParam } from './sql.js';
-import { diffFindings, type FindingEvent, type ImageFacts, type ImageInventory, type ImageRecord, type ImageSummary, type MatchRecord, type Scope, type Store, type TokenRecord, type TrendPoint } from './store.js';
+import {
+  diffFindings,
+  type FindingEvent,
+  type ImageFacts,
+  type ImageInventory,
+  type ImageRecord,
+  type ImageSummary,
+  type MatchRecord,
+  type Scope,
+  type Store,
+  type TokenRecord,
+  type TrendPoint,
+} from './store.js';
 
 interface ImageRow {
   id: string;
@@ -138,7 +150,15 @@ export class SqlStore implements Store {
 
   async saveImage(project: string, inventory: ImageInventory, match: Omit<MatchRecord, 'cause'>): Promise<{ image: ImageRecord; events: FindingEvent[] }> {
     const key = inventory.digest ?? `ref:${inventory.ref}`;
-    const values: SqlParam[] = [inventory.ref, inventory.digest ?? null, inventory.os ? JSON.stringify(inventory.os) : null, inventory.facts ? JSON.stringify(inventory.facts) : null, JSON.stringify(inventory), inventory.packages.length, match.at];
+    const values: SqlParam[] = [
+      inventory.ref,
+      inventory.digest ?? null,
+      inventory.os ? JSON.stringify(inventory.os) : null,
+      inventory.facts ? JSON.stringify(inventory.facts) : null,
+      JSON.stringify(inventory),
+      inventory.packages.length,
+      match.at,
+    ];
     const { id, events } = await this.db.transaction(async (tx) => {
       // ON CONFLICT, so two first submissions of one image at once store one image: the later waits, then updates.
       const inserted = await tx.get<{ id: string }>(
@@ -150,7 +170,10 @@ export class SqlStore implements Store {
         return { id: inserted.id, events: [] };
       }
       const existing = (await tx.get<{ id: string }>('SELECT id FROM images WHERE project = ? AND image_key = ?', [project, key])) as { id: string };
-      await tx.run('UPDATE images SET ref = ?, digest = ?, os = ?, facts = ?, inventory = ?, package_count = ?, submitted_at = ? WHERE id = ?', [...values, existing.id]);
+      await tx.run('UPDATE images SET ref = ?, digest = ?, os = ?, facts = ?, inventory = ?, package_count = ?, submitted_at = ? WHERE id = ?', [
+        ...values,
+        existing.id,
+      ]);
       return { id: existing.id, events: await this.replaceFindings(tx, existing.id, { ...match, cause: 'submit' }) };
     });
     return { image: await this.image(this.db, id), events };
@@ -223,7 +246,10 @@ export class SqlStore implements Store {
   }
 
   async listImages(project: string, limit: number): Promise<ImageSummary[]> {
-    const rows = await this.db.all<ImageRow>(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? ORDER BY i.submitted_at DESC, i.id LIMIT ?`, [project, limit]);
+    const rows = await this.db.all<ImageRow>(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? ORDER BY i.submitted_at DESC, i.id LIMIT ?`, [
+      project,
+      limit,
+    ]);
     const counts = await this.db.all<CountRow & { image_id: string }>(
       `SELECT f.image_id, ${COUNT_COLUMNS} FROM findings f JOIN images i ON i.id = f.image_id WHERE i.project = ? GROUP BY f.image_id, f.severity, f.priority`,
       [project],
@@ -234,17 +260,31 @@ export class SqlStore implements Store {
   async getImage(project: string, imageId: string): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined> {
     const row = await this.db.get<ImageRow>(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND i.id = ?`, [project, imageId]);
     if (!row) return undefined;
-    return { ...imageRecord(row), vulnerabilities: await findings(this.db, 'SELECT finding FROM findings WHERE image_id = ? ORDER BY vuln_id, package_id', [imageId]) };
+    return {
+      ...imageRecord(row),
+      vulnerabilities: await findings(this.db, 'SELECT finding FROM findings WHERE image_id = ? ORDER BY vuln_id, package_id', [imageId]),
+    };
   }
 
   async findImage(project: string, by: { digest: string } | { refs: string[] }): Promise<(ImageRecord & { vulnerabilities: Vulnerability[] }) | undefined> {
     const [condition, params] = 'digest' in by ? ['i.digest = ?', [by.digest]] : [`i.ref IN (${by.refs.map(() => '?').join(', ') || 'NULL'})`, by.refs];
-    const row = await this.db.get<ImageRow>(`SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND ${condition} ORDER BY i.submitted_at DESC, i.id LIMIT 1`, [project, ...params]);
+    const row = await this.db.get<ImageRow>(
+      `SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND ${condition} ORDER BY i.submitted_at DESC, i.id LIMIT 1`,
+      [project, ...params],
+    );
     if (!row) return undefined;
-    return { ...imageRecord(row), vulnerabilities: await findings(this.db, 'SELECT finding FROM findings WHERE image_id = ? ORDER BY vuln_id, package_id', [row.id]) };
+    return {
+      ...imageRecord(row),
+      vulnerabilities: await findings(this.db, 'SELECT finding FROM findings WHERE image_id = ? ORDER BY vuln_id, package_id', [row.id]),
+    };
   }
 
-  private async imagesWhere(project: string, condition: string, params: SqlParam[], limit: number): Promise<{ image: ImageRecord; vulnerabilities: Vulnerability[] }[]> {
+  private async imagesWhere(
+    project: string,
+    condition: string,
+    params: SqlParam[],
+    limit: number,
+  ): Promise<{ image: ImageRecord; vulnerabilities: Vulnerability[] }[]> {
     const rows = await this.db.all<ImageRow>(
       `SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.project = ? AND EXISTS (SELECT 1 FROM findings f WHERE f.image_id = i.id AND ${condition}) ORDER BY i.submitted_at DESC, i.id LIMIT ?`,
       [project, ...params, limit],
@@ -252,7 +292,10 @@ export class SqlStore implements Store {
     return Promise.all(
       rows.map(async (row) => ({
         image: imageRecord(row),
-        vulnerabilities: await findings(this.db, `SELECT f.finding FROM findings f WHERE f.image_id = ? AND ${condition} ORDER BY f.vuln_id, f.package_id`, [row.id, ...params]),
+        vulnerabilities: await findings(this.db, `SELECT f.finding FROM findings f WHERE f.image_id = ? AND ${condition} ORDER BY f.vuln_id, f.package_id`, [
+          row.id,
+          ...params,
+        ]),
       })),
     );
   }
@@ -266,7 +309,16 @@ export class SqlStore implements Store {
   }
 
   async eventsSince(project: string, since: string, limit: number): Promise<FindingEvent[]> {
-    const rows = await this.db.all<{ id: string; kind: FindingEvent['kind']; cause: FindingEvent['cause']; at: string; finding: string; image_id: string; ref: string; digest: string | null }>(
+    const rows = await this.db.all<{
+      id: string;
+      kind: FindingEvent['kind'];
+      cause: FindingEvent['cause'];
+      at: string;
+      finding: string;
+      image_id: string;
+      ref: string;
+      digest: string | null;
+    }>(
       `SELECT e.id, e.kind, e.cause, e.at, e.finding, i.id AS image_id, i.ref, i.digest FROM events e JOIN images i ON i.id = e.image_id
        WHERE e.project = ? AND e.at >= ? ORDER BY e.at, e.vuln_id, e.package_id, e.kind LIMIT ?`,
       [project, since, limit],
@@ -306,7 +358,9 @@ export class SqlStore implements Store {
       'SELECT at, db_built_at, images, appeared, resolved, counts FROM trend WHERE project = ? ORDER BY at DESC, id LIMIT ?',
       [project, limit],
     );
-    return rows.reverse().map((r) => ({ at: r.at, dbBuiltAt: r.db_built_at, images: r.images, appeared: r.appeared, resolved: r.resolved, ...(JSON.parse(r.counts) as Counts) }));
+    return rows
+      .reverse()
+      .map((r) => ({ at: r.at, dbBuiltAt: r.db_built_at, images: r.images, appeared: r.appeared, resolved: r.resolved, ...(JSON.parse(r.counts) as Counts) }));
   }
 
   async ping(): Promise<boolean> {

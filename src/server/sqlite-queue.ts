@@ -4,7 +4,20 @@
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import type { JobKind, JobKinds, JobPayload } from './job-kinds.js';
-import { JobInterrupted, LISTED, RETRY_DELAY_MAX_SECONDS, RETRY_DELAY_SECONDS, coalesceKey, emptyCounts, type Job, type JobContext, type JobCounts, type JobKindSpec, type JobQueue, type JobState } from './jobs.js';
+import {
+  JobInterrupted,
+  LISTED,
+  RETRY_DELAY_MAX_SECONDS,
+  RETRY_DELAY_SECONDS,
+  coalesceKey,
+  emptyCounts,
+  type Job,
+  type JobContext,
+  type JobCounts,
+  type JobKindSpec,
+  type JobQueue,
+  type JobState,
+} from './jobs.js';
 import type { SqlDatabase } from './sql.js';
 
 /** Finished jobs kept per state (succeeded, failed) for GET /admin/jobs/:id and the failed count. */
@@ -82,7 +95,10 @@ export class SqliteJobQueue implements JobQueue {
     const job = await this.db.transaction(async (tx) => {
       if (key !== undefined) {
         // A job waiting out a retry's backoff may fail again: it takes no new job's place.
-        const waiting = await tx.get<JobRow>("SELECT * FROM jobs WHERE kind = ? AND coalesce_key = ? AND state = 'queued' AND run_after <= ? ORDER BY queued_at LIMIT 1", [kind, key, now]);
+        const waiting = await tx.get<JobRow>(
+          "SELECT * FROM jobs WHERE kind = ? AND coalesce_key = ? AND state = 'queued' AND run_after <= ? ORDER BY queued_at LIMIT 1",
+          [kind, key, now],
+        );
         if (waiting) return jobRecord(waiting);
       }
       const id = randomUUID();
@@ -111,7 +127,9 @@ export class SqliteJobQueue implements JobQueue {
 
   async counts(): Promise<Record<JobKind, JobCounts>> {
     const counts = emptyCounts(this.kinds);
-    const rows = await this.db.all<{ kind: string; state: JobState; n: number }>("SELECT kind, state, COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running', 'failed') GROUP BY kind, state");
+    const rows = await this.db.all<{ kind: string; state: JobState; n: number }>(
+      "SELECT kind, state, COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running', 'failed') GROUP BY kind, state",
+    );
     for (const { kind, state, n } of rows) if (kind in counts) counts[kind as JobKind][state as keyof JobCounts] = Number(n);
     return counts;
   }
@@ -187,16 +205,29 @@ export class SqliteJobQueue implements JobQueue {
     }
   }
 
-  private async record(job: Job, spec: JobKindSpec<unknown>, signal: AbortSignal, outcome: { result: Record<string, unknown> } | { error: string }): Promise<void> {
+  private async record(
+    job: Job,
+    spec: JobKindSpec<unknown>,
+    signal: AbortSignal,
+    outcome: { result: Record<string, unknown> } | { error: string },
+  ): Promise<void> {
     const now = new Date().toISOString();
     if ('result' in outcome) {
-      await this.db.run("UPDATE jobs SET state = 'succeeded', finished_at = ?, result = ?, error = NULL WHERE id = ?", [now, JSON.stringify(outcome.result), job.id]);
+      await this.db.run("UPDATE jobs SET state = 'succeeded', finished_at = ?, result = ?, error = NULL WHERE id = ?", [
+        now,
+        JSON.stringify(outcome.result),
+        job.id,
+      ]);
       await this.forgetOld('succeeded');
     } else if (signal.aborted) {
       // Back ahead of the jobs queued after it, the interrupted attempt not counted.
       await this.db.run("UPDATE jobs SET state = 'queued', attempts = attempts - 1, run_after = queued_at, error = ? WHERE id = ?", [outcome.error, job.id]);
     } else if (job.attempts <= spec.retries) {
-      await this.db.run("UPDATE jobs SET state = 'queued', run_after = ?, error = ? WHERE id = ?", [new Date(Date.now() + retryDelayMs(job.attempts)).toISOString(), outcome.error, job.id]);
+      await this.db.run("UPDATE jobs SET state = 'queued', run_after = ?, error = ? WHERE id = ?", [
+        new Date(Date.now() + retryDelayMs(job.attempts)).toISOString(),
+        outcome.error,
+        job.id,
+      ]);
     } else {
       await this.db.run("UPDATE jobs SET state = 'failed', finished_at = ?, error = ? WHERE id = ?", [now, outcome.error, job.id]);
       this.log(`job ${job.kind} ${job.id} failed: ${outcome.error}`);
@@ -205,6 +236,9 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   private async forgetOld(state: 'succeeded' | 'failed'): Promise<void> {
-    await this.db.run(`DELETE FROM jobs WHERE state = ? AND id NOT IN (SELECT id FROM jobs WHERE state = ? ORDER BY finished_at DESC, id LIMIT ${KEPT})`, [state, state]);
+    await this.db.run(`DELETE FROM jobs WHERE state = ? AND id NOT IN (SELECT id FROM jobs WHERE state = ? ORDER BY finished_at DESC, id LIMIT ${KEPT})`, [
+      state,
+      state,
+    ]);
   }
 }

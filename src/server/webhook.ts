@@ -35,7 +35,12 @@ export function webhookNotifier(targets: readonly WebhookTarget[], log: (message
       targets.map(async (target) => {
         const body = target.format === 'slack' ? slackMessage(events) : { events };
         try {
-          const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'plimsoll' }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+          const response = await fetch(target.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'user-agent': 'plimsoll' },
+            body: JSON.stringify(body),
+            signal: AbortSignal.timeout(TIMEOUT_MS),
+          });
           await response.body?.cancel();
           if (!response.ok) log(`webhook ${target.url}: HTTP ${response.status}`);
         } catch (err) {

@@ -14,9 +14,7 @@ export interface SemVer {
 const NUMERIC = /^[0-9]+$/;
 // SemVer 2.0.0's grammar (semver.org), with the five parts captured.
 const ID = '(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)';
-const SEMVER_RE = new RegExp(
-  `^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(?:-(${ID}(?:\\.${ID})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`,
-);
+const SEMVER_RE = new RegExp(`^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(?:-(${ID}(?:\\.${ID})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`);
 
 /** Matches strict SemVer 2.0.0 text, or returns null. */
 export function matchSemVer(text: string): SemVer | null {
@@ -62,10 +60,5 @@ export function comparePre(a: readonly string[], b: readonly string[], identifie
 
 /** SemVer precedence: build metadata is ignored. */
 export function compareSemVer(a: SemVer, b: SemVer, identifier = compareIdentifier): Ordering {
-  return (
-    compareDigits(a.major, b.major) ||
-    compareDigits(a.minor, b.minor) ||
-    compareDigits(a.patch, b.patch) ||
-    comparePre(a.pre, b.pre, identifier)
-  );
+  return compareDigits(a.major, b.major) || compareDigits(a.minor, b.minor) || compareDigits(a.patch, b.patch) || comparePre(a.pre, b.pre, identifier);
 }

@@ -158,7 +158,9 @@ async function unpack(source: string, staged: string, label: string): Promise<Db
   if (!manifest) throw bad(`no ${MANIFEST_FILE}`);
   if (digest === undefined) throw bad(`no ${DB_FILE}`);
   if (size !== manifest.size || digest !== manifest.sha256) {
-    throw new InputError(`${label}: database digest mismatch: manifest says sha256:${manifest.sha256} (${manifest.size} bytes), got sha256:${digest} (${size} bytes)`);
+    throw new InputError(
+      `${label}: database digest mismatch: manifest says sha256:${manifest.sha256} (${manifest.size} bytes), got sha256:${digest} (${size} bytes)`,
+    );
   }
   return manifest;
 }

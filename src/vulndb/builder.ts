@@ -45,7 +45,10 @@ export class DatabaseBuilder {
   private readonly expected = new Map<number, SourceCounts>();
 
   /** `base`: an installed database of this schema to start from, instead of an empty one. */
-  constructor(readonly path: string, base?: string) {
+  constructor(
+    readonly path: string,
+    base?: string,
+  ) {
     rmSync(path, { force: true });
     if (base) copyFileSync(base, path);
     this.db = new Database(path);
@@ -78,9 +81,18 @@ export class DatabaseBuilder {
     else {
       id = existing;
       this.deleteRecords(id);
-      this.db.prepare('UPDATE sources SET kind = ?, ecosystem = ?, url = ?, records = 0, last_modified = ?, data_date = NULL WHERE id = ?').run(feed.kind, feed.ecosystem, url, lastModified, id);
+      this.db
+        .prepare('UPDATE sources SET kind = ?, ecosystem = ?, url = ?, records = 0, last_modified = ?, data_date = NULL WHERE id = ?')
+        .run(feed.kind, feed.ecosystem, url, lastModified, id);
     }
-    this.expected.set(id, { name: feed.name, advisories: 0, cves: { nvd: new Set(), kev: new Set(), epss: new Set() }, artifacts: 0, dataDate: null, datedRecords });
+    this.expected.set(id, {
+      name: feed.name,
+      advisories: 0,
+      cves: { nvd: new Set(), kev: new Set(), epss: new Set() },
+      artifacts: 0,
+      dataDate: null,
+      datedRecords,
+    });
     return id;
   }
 

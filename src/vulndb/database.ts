@@ -68,20 +68,28 @@ export function openDatabaseFile(path: string): VulnDatabase {
   const builtAt = meta.get('built_at') ?? '';
   if (schemaVersion !== SCHEMA_VERSION) {
     db.close();
-    throw new InputError(`${path}: database schema version ${meta.get('schema_version') ?? 'missing'}, this Plimsoll reads version ${SCHEMA_VERSION}; run 'plimsoll db update'`);
+    throw new InputError(
+      `${path}: database schema version ${meta.get('schema_version') ?? 'missing'}, this Plimsoll reads version ${SCHEMA_VERSION}; run 'plimsoll db update'`,
+    );
   }
 
   // Rows come back as arrays: no join and no row objects, which halves the
   // cost of the matcher's thousands of look-ups. The primary key orders them by advisory.
-  const byPackage = db.prepare('SELECT a.source_id, a.advisory_id, a.record FROM affected f JOIN advisories a ON a.id = f.advisory WHERE f.ecosystem = ? AND f.name = ?').raw();
+  const byPackage = db
+    .prepare('SELECT a.source_id, a.advisory_id, a.record FROM affected f JOIN advisories a ON a.id = f.advisory WHERE f.ecosystem = ? AND f.name = ?')
+    .raw();
   const byId = db
-    .prepare('SELECT source_id, advisory_id, record FROM advisories WHERE advisory_id = @id OR id IN (SELECT advisory FROM aliases WHERE alias = @id) ORDER BY id')
+    .prepare(
+      'SELECT source_id, advisory_id, record FROM advisories WHERE advisory_id = @id OR id IN (SELECT advisory FROM aliases WHERE alias = @id) ORDER BY id',
+    )
     .raw();
   const countByEcosystem = db.prepare('SELECT COUNT(DISTINCT advisory) FROM affected WHERE ecosystem = ?').pluck();
   const sources = db.prepare('SELECT name, ecosystem, url, records, last_modified AS lastModified, data_date AS dataDate FROM sources ORDER BY id');
   // One statement for the three sources and any number of CVEs: a scan asks about thousands.
   const enrichmentByCves = db
-    .prepare('SELECT j.value, n.record, k.entry, e.score, e.percentile, e.date FROM json_each(?) j LEFT JOIN nvd n ON n.cve = j.value LEFT JOIN kev k ON k.cve = j.value LEFT JOIN epss e ON e.cve = j.value')
+    .prepare(
+      'SELECT j.value, n.record, k.entry, e.score, e.percentile, e.date FROM json_each(?) j LEFT JOIN nvd n ON n.cve = j.value LEFT JOIN kev k ON k.cve = j.value LEFT JOIN epss e ON e.cve = j.value',
+    )
     .raw();
   const enrichments = (cves: Iterable<string>): Map<string, CveEnrichment> =>
     guard(() => {
@@ -97,13 +105,17 @@ export function openDatabaseFile(path: string): VulnDatabase {
       }
       return out;
     });
-  const nvdByProduct = db.prepare('SELECT n.record FROM cpe_products p JOIN nvd n ON n.cve = p.cve WHERE p.vendor = ? AND p.product = ? ORDER BY p.cve').pluck();
+  const nvdByProduct = db
+    .prepare('SELECT n.record FROM cpe_products p JOIN nvd n ON n.cve = p.cve WHERE p.vendor = ? AND p.product = ? ORDER BY p.cve')
+    .pluck();
   const vendorsByProduct = db.prepare('SELECT DISTINCT vendor FROM cpe_products WHERE product = ? ORDER BY vendor').pluck();
   const nvdCount = db.prepare('SELECT count(*) FROM nvd').pluck();
-  const mavenBySha1 = db.prepare('SELECT group_id AS groupId, artifact_id AS artifactId, version FROM maven_sha1 WHERE sha1 = ? ORDER BY group_id, artifact_id, version');
+  const mavenBySha1 = db.prepare(
+    'SELECT group_id AS groupId, artifact_id AS artifactId, version FROM maven_sha1 WHERE sha1 = ? ORDER BY group_id, artifact_id, version',
+  );
   let sourceNames: Map<number, string>;
   try {
-    sourceNames = new Map((db.prepare('SELECT id, name FROM sources').raw().all() as [number, string][]));
+    sourceNames = new Map(db.prepare('SELECT id, name FROM sources').raw().all() as [number, string][]);
   } catch (err) {
     db.close();
     throw unreadable(path, err);
@@ -148,14 +160,21 @@ const STALE_NAMED = 5;
  * Age of the build and of the data: a database built today from a two-year-old mirror is stale,
  * so every source whose data date is older than the limit is named.
  */
-export function describeStatus(path: string, schemaVersion: number, builtAt: string, sources: SourceStatus[], options: { maxAgeDays?: number; now?: Date }): DbStatus {
+export function describeStatus(
+  path: string,
+  schemaVersion: number,
+  builtAt: string,
+  sources: SourceStatus[],
+  options: { maxAgeDays?: number; now?: Date },
+): DbStatus {
   const now = options.now ?? new Date();
   const maxAgeDays = options.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
   const days = (iso: string): number => Math.floor((now.getTime() - Date.parse(iso)) / DAY_MS);
   const ageDays = days(builtAt);
   const warnings: ScanWarning[] = [];
   const warn = (message: string): void => void warnings.push({ message, source: 'vulndb' });
-  if (now.getTime() - Date.parse(builtAt) > maxAgeDays * DAY_MS) warn(`vulnerability database is ${ageDays} days old (built ${builtAt}); run 'plimsoll db update'`);
+  if (now.getTime() - Date.parse(builtAt) > maxAgeDays * DAY_MS)
+    warn(`vulnerability database is ${ageDays} days old (built ${builtAt}); run 'plimsoll db update'`);
   const dated = sources.filter((s): s is SourceStatus & { dataDate: string } => s.dataDate !== null);
   const stale = dated.filter((s) => now.getTime() - Date.parse(s.dataDate) > maxAgeDays * DAY_MS).sort((a, b) => a.dataDate.localeCompare(b.dataDate));
   if (stale.length > 0) {
@@ -163,7 +182,11 @@ export function describeStatus(path: string, schemaVersion: number, builtAt: str
     const more = stale.length > STALE_NAMED ? ` and ${stale.length - STALE_NAMED} more` : '';
     warn(`${stale.length} of ${sources.length} sources hold data older than ${maxAgeDays} days: ${named.join(', ')}${more}; update the feeds or the mirror`);
   }
-  const dataDate = dated.map((s) => s.dataDate).sort().at(-1) ?? null;
+  const dataDate =
+    dated
+      .map((s) => s.dataDate)
+      .sort()
+      .at(-1) ?? null;
   const notices = sources.some((s) => s.name.startsWith('nvd')) ? [NVD_NOTICE] : [];
   return { path, schemaVersion, builtAt, ageDays, dataDate, dataAgeDays: dataDate ? days(dataDate) : null, sources, warnings, notices };
 }
@@ -224,6 +247,8 @@ function checkSqliteFile(path: string): void {
   const pages = header.readUInt32BE(28);
   // The header's page count is valid when its change counter matches "version-valid-for".
   if (header.readUInt32BE(24) === header.readUInt32BE(92) && pages * pageSize !== size) {
-    throw new InputError(`${path}: truncated or damaged database (${size} bytes, header says ${pages * pageSize}); run 'plimsoll db update' or 'plimsoll db import'`);
+    throw new InputError(
+      `${path}: truncated or damaged database (${size} bytes, header says ${pages * pageSize}); run 'plimsoll db update' or 'plimsoll db import'`,
+    );
   }
 }

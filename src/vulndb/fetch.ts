@@ -17,8 +17,7 @@ import { checkedUrl, isUrl, type Feed } from './sources.js';
 
 export type FetchResult =
   /** `fingerprint` is absent only for NVD's API sync, whose state itself says whether anything arrived. */
-  | { state: 'local' | 'downloaded' | 'not-modified'; path: string; lastModified: string | null; fingerprint?: string }
-  | { state: 'missing' };
+  { state: 'local' | 'downloaded' | 'not-modified'; path: string; lastModified: string | null; fingerprint?: string } | { state: 'missing' };
 
 interface CacheEntry {
   url: string;
@@ -135,7 +134,10 @@ async function readLocal(path: string): Promise<FetchResult> {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function httpDate(value: string | undefined): string | null {

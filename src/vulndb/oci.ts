@@ -114,7 +114,8 @@ async function describeFile(file: string): Promise<{ digest: string; size: numbe
  */
 export async function pullDbFromRegistry(from: string, options: DbRegistryOptions = {}): Promise<DbPullResult> {
   const ref = parseDbReference(from);
-  if (options.offline) throw new PlimsollError(`${from}: pulling the database from registry ${ref.registry} needs the network, but --offline is set; use 'db import FILE'`);
+  if (options.offline)
+    throw new PlimsollError(`${from}: pulling the database from registry ${ref.registry} needs the network, but --offline is set; use 'db import FILE'`);
   const dbDir = resolveDbDir(options.dbDir);
   try {
     mkdirSync(dbDir, { recursive: true });

@@ -6,7 +6,8 @@
 import { basename, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
-export type FeedKind = 'osv-zip' | 'alpine-secdb' | 'debian-list' | 'debian-tracker-json' | 'osv-dir' | 'nvd-dir' | 'nvd-api' | 'kev' | 'epss' | 'maven-repo' | 'maven-index';
+export type FeedKind =
+  'osv-zip' | 'alpine-secdb' | 'debian-list' | 'debian-tracker-json' | 'osv-dir' | 'nvd-dir' | 'nvd-api' | 'kev' | 'epss' | 'maven-repo' | 'maven-index';
 
 export interface Feed {
   /** Stable name used in status, messages and the download cache (`osv/Go`). */
@@ -23,15 +24,30 @@ export interface Feed {
 
 /** OSV ecosystems published as `<base>/<Ecosystem>/all.zip`. */
 export const OSV_ECOSYSTEMS = [
-  'AlmaLinux', 'Alpine', 'Chainguard', 'crates.io', 'Debian', 'Go', 'Hex', 'Maven', 'npm', 'NuGet',
-  'openSUSE', 'Packagist', 'Pub', 'PyPI', 'Red Hat', 'Rocky Linux', 'RubyGems', 'SUSE', 'Ubuntu', 'Wolfi',
+  'AlmaLinux',
+  'Alpine',
+  'Chainguard',
+  'crates.io',
+  'Debian',
+  'Go',
+  'Hex',
+  'Maven',
+  'npm',
+  'NuGet',
+  'openSUSE',
+  'Packagist',
+  'Pub',
+  'PyPI',
+  'Red Hat',
+  'Rocky Linux',
+  'RubyGems',
+  'SUSE',
+  'Ubuntu',
+  'Wolfi',
 ];
 
 /** Alpine releases the secdb may hold; those a server does not have are skipped. */
-export const ALPINE_RELEASES = [
-  ...Array.from({ length: 21 }, (_, i) => `v3.${i + 2}`),
-  'edge',
-];
+export const ALPINE_RELEASES = [...Array.from({ length: 21 }, (_, i) => `v3.${i + 2}`), 'edge'];
 const ALPINE_REPOSITORIES = ['main', 'community'];
 
 export interface Endpoints {

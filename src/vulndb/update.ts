@@ -102,7 +102,13 @@ interface Fetched {
   kept?: { source: SourceStatus; stored: StoredFeed };
 }
 
-async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, lock: UpdateLock, progress: Progress): Promise<Omit<DbUpdateResult, 'durationMs' | 'interrupted'>> {
+async function build(
+  dbDir: string,
+  feeds: Feed[],
+  options: DbUpdateOptions,
+  lock: UpdateLock,
+  progress: Progress,
+): Promise<Omit<DbUpdateResult, 'durationMs' | 'interrupted'>> {
   const cache = await FeedCache.open(dbDir);
   const installed = readInstalled(dbDir);
   const present: Fetched[] = [];
@@ -111,9 +117,14 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
     if (isUrl(feed.location)) lock.note(`downloading feed ${feed.name} (${feed.location})`);
     progress.update(`fetching ${feed.name}`);
     // NVD is an API, not a file: its own sync keeps a cache of it that survives interruptions.
-    const fetched = feed.kind === 'nvd-api'
-      ? await syncNvd(feed.location, dbDir, { offline: options.offline ?? false, progress: (text) => progress.update(text), note: (doing) => lock.note(doing) })
-      : await cache.fetch(feed, options.offline ?? false);
+    const fetched =
+      feed.kind === 'nvd-api'
+        ? await syncNvd(feed.location, dbDir, {
+            offline: options.offline ?? false,
+            progress: (text) => progress.update(text),
+            note: (doing) => lock.note(doing),
+          })
+        : await cache.fetch(feed, options.offline ?? false);
     if (fetched.state === 'missing') {
       if (isPrivateFeed(feed)) throw new PlimsollError(`feed ${feed.name}: ${feed.location} does not exist`);
       missing.push(feed.name);
@@ -126,10 +137,17 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
     present.push({ feed, fetched, fingerprint, ...(stored && source && stored.fingerprint === fingerprint ? { kept: { source, stored } } : {}) });
   }
   if (present.length === 0) {
-    throw new PlimsollError(`no feed found at ${feeds[0]?.location.replace(/\/osv\/.*$/, '') ?? 'the configured sources'}; a mirror holds osv/<Ecosystem>/all.zip, alpine-secdb/v3.N/main.json, debian-security-tracker/data/{DSA,DLA}/list (plimsoll db update --help)`);
+    throw new PlimsollError(
+      `no feed found at ${feeds[0]?.location.replace(/\/osv\/.*$/, '') ?? 'the configured sources'}; a mirror holds osv/<Ecosystem>/all.zip, alpine-secdb/v3.N/main.json, debian-security-tracker/data/{DSA,DLA}/list (plimsoll db update --help)`,
+    );
   }
   const dropped = installed ? [...installed.sources.keys()].filter((name) => !present.some((p) => p.feed.name === name)) : [];
-  const keptStatus = (p: Fetched & Required<Pick<Fetched, 'kept'>>): DbUpdateResult['sources'][number] => ({ ...p.kept.source, withdrawn: p.kept.stored.withdrawn, fetch: p.fetched.state, reprocessed: false });
+  const keptStatus = (p: Fetched & Required<Pick<Fetched, 'kept'>>): DbUpdateResult['sources'][number] => ({
+    ...p.kept.source,
+    withdrawn: p.kept.stored.withdrawn,
+    fetch: p.fetched.state,
+    reprocessed: false,
+  });
 
   if (installed && dropped.length === 0 && present.every((p) => p.kept)) {
     // The installed database is what a rebuild would give: only its date moves.
@@ -175,13 +193,27 @@ async function build(dbDir: string, feeds: Feed[], options: DbUpdateOptions, loc
         records = builder.count(sourceId);
       } catch (err) {
         if (isSqliteError(err)) {
-          throw new PlimsollError(`cannot write the new database ${tmpPath} (${errorMessage(err)}) while reading feed ${feed.name}; the previous database was kept`);
+          throw new PlimsollError(
+            `cannot write the new database ${tmpPath} (${errorMessage(err)}) while reading feed ${feed.name}; the previous database was kept`,
+          );
         }
         if (fetched.state !== 'local') await cache.discard(feed);
         throw new PlimsollError(`feed ${feed.name} (${feed.location}): ${errorMessage(err)}; the previous database was kept`);
       }
-      progress.line(`${feed.name}: ${records} records${counts.withdrawn ? ` (${counts.withdrawn} withdrawn, dropped)` : ''}${counts.skipped ? ` (${counts.skipped} artifacts skipped: a dangling link, or a pom naming other coordinates than its path)` : ''}${fetched.state === 'not-modified' ? ' (unchanged)' : ''}`);
-      sources.push({ name: feed.name, ecosystem: feed.ecosystem, url: feed.location, records, lastModified: fetched.lastModified, dataDate: builder.dataDate(sourceId), withdrawn: counts.withdrawn, fetch: fetched.state, reprocessed: true });
+      progress.line(
+        `${feed.name}: ${records} records${counts.withdrawn ? ` (${counts.withdrawn} withdrawn, dropped)` : ''}${counts.skipped ? ` (${counts.skipped} artifacts skipped: a dangling link, or a pom naming other coordinates than its path)` : ''}${fetched.state === 'not-modified' ? ' (unchanged)' : ''}`,
+      );
+      sources.push({
+        name: feed.name,
+        ecosystem: feed.ecosystem,
+        url: feed.location,
+        records,
+        lastModified: fetched.lastModified,
+        dataDate: builder.dataDate(sourceId),
+        withdrawn: counts.withdrawn,
+        fetch: fetched.state,
+        reprocessed: true,
+      });
       stored[feed.name] = { fingerprint: p.fingerprint, withdrawn: counts.withdrawn };
     }
     lock.note('checking the new database');
@@ -224,7 +256,9 @@ function readInstalled(dbDir: string): Installed | undefined {
       const meta = new Map(db.prepare('SELECT key, value FROM meta').raw().all() as [string, string][]);
       const feeds = meta.get('feeds');
       if (Number(meta.get('schema_version')) !== SCHEMA_VERSION || feeds === undefined) return undefined;
-      const rows = db.prepare('SELECT name, kind, ecosystem, url, records, last_modified AS lastModified, data_date AS dataDate FROM sources ORDER BY id').all() as (SourceStatus & { kind: FeedKind })[];
+      const rows = db
+        .prepare('SELECT name, kind, ecosystem, url, records, last_modified AS lastModified, data_date AS dataDate FROM sources ORDER BY id')
+        .all() as (SourceStatus & { kind: FeedKind })[];
       return {
         path,
         feeds: new Map(Object.entries(JSON.parse(feeds) as Record<string, StoredFeed>)),
@@ -264,7 +298,10 @@ function tableOf(kind: FeedKind): string {
  */
 function incremental(present: Fetched[], dropped: string[], installed: Installed): boolean {
   const tables = [...present.map((p) => tableOf(p.feed.kind)), ...dropped.map((name) => tableOf(installed.kinds.get(name) ?? 'osv-zip'))];
-  const changed = [...present.filter((p) => !p.kept).map((p) => tableOf(p.feed.kind)), ...dropped.map((name) => tableOf(installed.kinds.get(name) ?? 'osv-zip'))];
+  const changed = [
+    ...present.filter((p) => !p.kept).map((p) => tableOf(p.feed.kind)),
+    ...dropped.map((name) => tableOf(installed.kinds.get(name) ?? 'osv-zip')),
+  ];
   return changed.every((table) => table === 'advisories' || tables.filter((t) => t === table).length === 1);
 }
 
@@ -321,8 +358,14 @@ export function renderDbUpdate(result: DbUpdateResult, format = 'table'): string
   const lines =
     kept === result.sources.length
       ? [`Kept ${result.path}: none of its ${result.sources.length} feeds changed since the last update (${total} records; checked in ${seconds} s).`]
-      : [`Built ${result.path} from ${result.sources.length} feeds: ${total} records in ${seconds} s.`, ...(kept > 0 ? [`${kept} unchanged feeds were kept from the previous database, not read again.`] : [])];
-  if (result.missing.length > 0) lines.push(`${result.missing.length} feeds are not on this server or mirror (${result.missing.slice(0, 3).join(', ')}${result.missing.length > 3 ? ', ...' : ''}).`);
+      : [
+          `Built ${result.path} from ${result.sources.length} feeds: ${total} records in ${seconds} s.`,
+          ...(kept > 0 ? [`${kept} unchanged feeds were kept from the previous database, not read again.`] : []),
+        ];
+  if (result.missing.length > 0)
+    lines.push(
+      `${result.missing.length} feeds are not on this server or mirror (${result.missing.slice(0, 3).join(', ')}${result.missing.length > 3 ? ', ...' : ''}).`,
+    );
   if (result.interrupted) lines.push(`Note: ${result.interrupted}.`);
   return `${lines.join('\n')}\n`;
 }

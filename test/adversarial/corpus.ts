@@ -57,7 +57,13 @@ export function tarFile(tar: Buffer, name: string): Buffer {
 export function withoutEnd(tar: Buffer): Buffer {
   let pos = 0;
   while (pos + 512 <= tar.length && tar.subarray(pos, pos + 512).some((b) => b !== 0)) {
-    const size = parseInt(tar.toString('latin1', pos + 124, pos + 136).replace(/\0.*$/, '').trim() || '0', 8);
+    const size = parseInt(
+      tar
+        .toString('latin1', pos + 124, pos + 136)
+        .replace(/\0.*$/, '')
+        .trim() || '0',
+      8,
+    );
     const type = String.fromCharCode(tar[pos + 156] ?? 48);
     pos += 512 + (['1', '2', '3', '4', '5', '6'].includes(type) ? 0 : Math.ceil(size / 512) * 512);
   }
@@ -101,35 +107,107 @@ export function buildCorpus(): Case[] {
   };
 
   // Tar the way runtimes read it.
-  add('a second apk database after the end-of-archive marker is ignored', layout(Buffer.concat([alpine, member({ name: 'lib/apk/db/installed' }, newer), END])), {
-    exit: 0,
-    packages: [musl],
-    packageCount: versions.size,
-    message: /after the end-of-archive marker ignored/,
+  add(
+    'a second apk database after the end-of-archive marker is ignored',
+    layout(Buffer.concat([alpine, member({ name: 'lib/apk/db/installed' }, newer), END])),
+    {
+      exit: 0,
+      packages: [musl],
+      packageCount: versions.size,
+      message: /after the end-of-archive marker ignored/,
+    },
+  );
+  add('a zero block in mid-stream is refused', layout(Buffer.concat([alpineBody, Buffer.alloc(512), member({ name: 'lib/apk/db/installed' }, newer), END])), {
+    exit: 2,
+    message: /zero block in mid-stream/,
   });
-  add('a zero block in mid-stream is refused', layout(Buffer.concat([alpineBody, Buffer.alloc(512), member({ name: 'lib/apk/db/installed' }, newer), END])), { exit: 2, message: /zero block in mid-stream/ });
   add('a layer with no end-of-archive marker', layout(alpineBody), { exit: 0, packages: [musl], message: /no end-of-archive marker/ });
   const lastMember = member({ name: 'etc/motd-extra' }, 'x'.repeat(100));
-  add('a layer that ends right after the last entry', layout(Buffer.concat([alpineBody, lastMember.subarray(0, 612)])), { exit: 0, packages: [musl], message: /ends right after/ });
-  add('an old V7-format layer on top of Alpine', layout(alpine, Buffer.concat([member({ name: 'opt/old', format: 'v7', type: '\0' }, 'v7\n'), END])), { exit: 0, packages: [musl], message: /V7-format/ });
+  add('a layer that ends right after the last entry', layout(Buffer.concat([alpineBody, lastMember.subarray(0, 612)])), {
+    exit: 0,
+    packages: [musl],
+    message: /ends right after/,
+  });
+  add('an old V7-format layer on top of Alpine', layout(alpine, Buffer.concat([member({ name: 'opt/old', format: 'v7', type: '\0' }, 'v7\n'), END])), {
+    exit: 0,
+    packages: [musl],
+    message: /V7-format/,
+  });
 
   // Package databases reached through links, or missing.
-  add('lib/apk/db is a symlink to /x', layout(alpine, Buffer.concat([member({ name: 'lib/apk/.wh.db' }), member({ name: 'lib/apk/db', type: '2', linkname: '/x' }), member({ name: 'x/', type: '5' }), member({ name: 'x/installed' }, db), END])), { exit: 0, packages: [musl], packageCount: versions.size });
-  add('the apk database written through a symlinked directory', layout(alpine, Buffer.concat([member({ name: 'lib/apk/.wh.db' }), member({ name: 'lib/apk/db', type: '2', linkname: '../../y' }), member({ name: 'y/', type: '5' }), END]), Buffer.concat([member({ name: 'lib/apk/db/installed' }, db), END])), { exit: 0, packages: [musl], packageCount: versions.size });
-  add('var/lib/dpkg/status is a symlink to ../../elsewhere/status', layout(Buffer.concat([member({ name: 'etc/os-release' }, osRelease), member({ name: 'var/elsewhere/status' }, dpkgStatus), member({ name: 'var/lib/dpkg/status', type: '2', linkname: '../../elsewhere/status' }), END])), { exit: 0, packageCount: debPackages });
-  add('a deleted apk database is reported', layout(alpine, Buffer.concat([member({ name: 'lib/apk/db/.wh.installed' }), END])), { exit: 0, ofType: { type: 'apk', count: 0 }, message: /apk database lib\/apk\/db\/installed is absent/ });
-  add('a looping apk database is reported', layout(alpine, Buffer.concat([member({ name: 'lib/apk/db/.wh.installed' }), member({ name: 'lib/apk/db/installed', type: '2', linkname: 'installed' }), END])), { exit: 0, ofType: { type: 'apk', count: 0 }, message: /leads nowhere/ });
+  add(
+    'lib/apk/db is a symlink to /x',
+    layout(
+      alpine,
+      Buffer.concat([
+        member({ name: 'lib/apk/.wh.db' }),
+        member({ name: 'lib/apk/db', type: '2', linkname: '/x' }),
+        member({ name: 'x/', type: '5' }),
+        member({ name: 'x/installed' }, db),
+        END,
+      ]),
+    ),
+    { exit: 0, packages: [musl], packageCount: versions.size },
+  );
+  add(
+    'the apk database written through a symlinked directory',
+    layout(
+      alpine,
+      Buffer.concat([
+        member({ name: 'lib/apk/.wh.db' }),
+        member({ name: 'lib/apk/db', type: '2', linkname: '../../y' }),
+        member({ name: 'y/', type: '5' }),
+        END,
+      ]),
+      Buffer.concat([member({ name: 'lib/apk/db/installed' }, db), END]),
+    ),
+    { exit: 0, packages: [musl], packageCount: versions.size },
+  );
+  add(
+    'var/lib/dpkg/status is a symlink to ../../elsewhere/status',
+    layout(
+      Buffer.concat([
+        member({ name: 'etc/os-release' }, osRelease),
+        member({ name: 'var/elsewhere/status' }, dpkgStatus),
+        member({ name: 'var/lib/dpkg/status', type: '2', linkname: '../../elsewhere/status' }),
+        END,
+      ]),
+    ),
+    { exit: 0, packageCount: debPackages },
+  );
+  add('a deleted apk database is reported', layout(alpine, Buffer.concat([member({ name: 'lib/apk/db/.wh.installed' }), END])), {
+    exit: 0,
+    ofType: { type: 'apk', count: 0 },
+    message: /apk database lib\/apk\/db\/installed is absent/,
+  });
+  add(
+    'a looping apk database is reported',
+    layout(
+      alpine,
+      Buffer.concat([member({ name: 'lib/apk/db/.wh.installed' }), member({ name: 'lib/apk/db/installed', type: '2', linkname: 'installed' }), END]),
+    ),
+    { exit: 0, ofType: { type: 'apk', count: 0 }, message: /leads nowhere/ },
+  );
 
   // Hangs and unbounded reads.
-  add('a docker-archive member with a negative size', `docker-archive:${archiveFile([header({ name: 'manifest.json', sizeField: base256(-4096n) })])}`, { exit: 2, message: /negative size/ });
-  add('an oci-archive with a PAX header whose records loop', `oci-archive:${archiveFile([member({ name: 'p', type: 'x' }, '0 path=x\n'), member({ name: 'index.json' }, '{}')])}`, { exit: 2, message: /invalid PAX header/ });
+  add('a docker-archive member with a negative size', `docker-archive:${archiveFile([header({ name: 'manifest.json', sizeField: base256(-4096n) })])}`, {
+    exit: 2,
+    message: /negative size/,
+  });
+  add(
+    'an oci-archive with a PAX header whose records loop',
+    `oci-archive:${archiveFile([member({ name: 'p', type: 'x' }, '0 path=x\n'), member({ name: 'index.json' }, '{}')])}`,
+    { exit: 2, message: /invalid PAX header/ },
+  );
   const fifoLayout = writeLayout([{ blob: gzipSync(alpine), tar: alpine }]);
   const fifoIndex = tempDir();
   mkdirSync(join(fifoIndex, 'blobs'));
   spawnSync('mkfifo', [join(fifoIndex, 'index.json')]);
   add('an OCI layout whose index.json is a FIFO', `oci:${fifoIndex}`, { exit: 2, message: /index\.json is a FIFO/ });
   const manifest = JSON.parse(readFileSync(join(fifoLayout, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
-  const manifestBlob = JSON.parse(readFileSync(join(fifoLayout, 'blobs/sha256', manifest.manifests[0]?.digest.slice(7) ?? ''), 'utf8')) as { layers: { digest: string }[] };
+  const manifestBlob = JSON.parse(readFileSync(join(fifoLayout, 'blobs/sha256', manifest.manifests[0]?.digest.slice(7) ?? ''), 'utf8')) as {
+    layers: { digest: string }[];
+  };
   const layerPath = join(fifoLayout, 'blobs/sha256', manifestBlob.layers[0]?.digest.slice(7) ?? '');
   spawnSync('rm', [layerPath]);
   symlinkSync('/dev/zero', layerPath);
@@ -143,23 +221,53 @@ export function buildCorpus(): Case[] {
 
   // Lock files and manifests are parsed whole: past the limit each is refused with a warning, and the
   // image's other packages are still listed; just under it, a package-lock.json is read within the bound.
-  const oversized = (format: string, bytes: number): string => layout(Buffer.concat([alpineBody, member({ name: MANIFESTS[format]?.path ?? '' }, manifestOver(format, bytes)), END]));
+  const oversized = (format: string, bytes: number): string =>
+    layout(Buffer.concat([alpineBody, member({ name: MANIFESTS[format]?.path ?? '' }, manifestOver(format, bytes)), END]));
   add('a 60 MB package-lock.json is refused with a warning', oversized('package-lock.json', 60e6), { exit: 0, packages: [musl], message: TOO_LARGE });
   for (const format of Object.keys(MANIFESTS).filter((f) => f !== 'package-lock.json')) {
-    add(`a ${format} past the size limit is refused with a warning`, oversized(format, MAX_MANIFEST_SIZE + 1), { exit: 0, packages: [musl], message: TOO_LARGE });
+    add(`a ${format} past the size limit is refused with a warning`, oversized(format, MAX_MANIFEST_SIZE + 1), {
+      exit: 0,
+      packages: [musl],
+      message: TOO_LARGE,
+    });
   }
   const nearLimit = manifestWithin('package-lock.json', MAX_MANIFEST_SIZE);
-  add(`a package-lock.json of ${(nearLimit.length / 1e6).toFixed(1)} MB is read`, layout(Buffer.concat([alpineBody, member({ name: 'app/package-lock.json' }, nearLimit), END])), {
-    exit: 0,
-    packages: [musl],
-    ofType: { type: 'npm', count: (nearLimit.match(/"node_modules\//g) ?? []).length },
-  });
+  add(
+    `a package-lock.json of ${(nearLimit.length / 1e6).toFixed(1)} MB is read`,
+    layout(Buffer.concat([alpineBody, member({ name: 'app/package-lock.json' }, nearLimit), END])),
+    {
+      exit: 0,
+      packages: [musl],
+      ofType: { type: 'npm', count: (nearLimit.match(/"node_modules\//g) ?? []).length },
+    },
+  );
 
   // Traversal, whiteouts, bombs, truncation, tampering.
-  add('paths that climb out of the root stay inside', layout(alpine, Buffer.concat([member({ name: '../../../lib/apk/db/installed' }, db), member({ name: 'esc', type: '2', linkname: '/../../..' }), member({ name: 'esc/etc/x' }, 'x'), END])), { exit: 0, packages: [musl] });
-  add('an opaque whiteout hides the apk database directory', layout(alpine, Buffer.concat([member({ name: 'lib/apk/db/.wh..wh..opq' }), END])), { exit: 0, ofType: { type: 'apk', count: 0 }, message: /absent/ });
+  add(
+    'paths that climb out of the root stay inside',
+    layout(
+      alpine,
+      Buffer.concat([
+        member({ name: '../../../lib/apk/db/installed' }, db),
+        member({ name: 'esc', type: '2', linkname: '/../../..' }),
+        member({ name: 'esc/etc/x' }, 'x'),
+        END,
+      ]),
+    ),
+    { exit: 0, packages: [musl] },
+  );
+  add('an opaque whiteout hides the apk database directory', layout(alpine, Buffer.concat([member({ name: 'lib/apk/db/.wh..wh..opq' }), END])), {
+    exit: 0,
+    ofType: { type: 'apk', count: 0 },
+    message: /absent/,
+  });
   const bomb = gzipSync(Buffer.concat([header({ name: 'zeros', size: 256 * 1024 * 1024 }), Buffer.alloc(256 * 1024 * 1024)]));
-  cases.push({ name: 'a decompression bomb', ref: `oci:${writeLayout([{ blob: bomb }])}`, args: ['--max-layer-size', '32MiB'], expect: { exit: 2, message: /decompression bomb/ } });
+  cases.push({
+    name: 'a decompression bomb',
+    ref: `oci:${writeLayout([{ blob: bomb }])}`,
+    args: ['--max-layer-size', '32MiB'],
+    expect: { exit: 2, message: /decompression bomb/ },
+  });
   const gz = gzipSync(alpine);
   add('a truncated layer', `oci:${writeLayout([{ blob: gz.subarray(0, gz.length >> 1), tar: alpine }])}`, { exit: 2, message: /truncated/ });
   const tampered = Buffer.from(gz);
@@ -168,7 +276,13 @@ export function buildCorpus(): Case[] {
   writeFileSync(join(tamperedLayout, 'blobs/sha256', sha256(gz).slice(7)), tampered);
   add('a layer blob changed after it was named', `oci:${tamperedLayout}`, { exit: 2, message: /digest mismatch|corrupt/ });
   const altered = Buffer.concat([alpineBody, member({ name: 'etc/added' }, 'x'), END]);
-  add('a layer whose diff ID is not its uncompressed digest', `oci:${writeLayout([{ blob: gzipSync(altered), tar: alpine }])}`, { exit: 2, message: /does not match the config's diff ID/ });
-  add('a config whose Env holds numbers', `oci:${writeLayout([{ blob: gz, tar: alpine }], { config: { config: { Env: [1, 2] } } })}`, { exit: 2, message: /config\.config\.Env\[0\] is a number/ });
+  add('a layer whose diff ID is not its uncompressed digest', `oci:${writeLayout([{ blob: gzipSync(altered), tar: alpine }])}`, {
+    exit: 2,
+    message: /does not match the config's diff ID/,
+  });
+  add('a config whose Env holds numbers', `oci:${writeLayout([{ blob: gz, tar: alpine }], { config: { config: { Env: [1, 2] } } })}`, {
+    exit: 2,
+    message: /config\.config\.Env\[0\] is a number/,
+  });
   return cases;
 }

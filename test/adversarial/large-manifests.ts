@@ -12,15 +12,48 @@ export const MANIFESTS: Record<string, { path: string; body: (count: number) => 
     body: (n) =>
       `{"name":"app","lockfileVersion":3,"packages":{"":{"name":"app"},${each(n, (i) => `"node_modules/pkg-${i}":{"version":"1.0.${i}","resolved":"https://registry.npmjs.org/pkg-${i}/-/pkg-${i}-1.0.${i}.tgz","integrity":"${integrity}"}`, ',')}}}`,
   },
-  'yarn.lock': { path: 'app/yarn.lock', body: (n) => `# yarn lockfile v1\n\n${each(n, (i) => `pkg-${i}@^1.0.0:\n  version "1.0.${i}"\n  resolved "https://registry.yarnpkg.com/pkg-${i}/-/pkg-${i}-1.0.${i}.tgz"\n  integrity ${integrity}\n\n`)}` },
-  'pnpm-lock.yaml': { path: 'app/pnpm-lock.yaml', body: (n) => `lockfileVersion: '6.0'\n\npackages:\n\n${each(n, (i) => `  /pkg-${i}@1.0.${i}:\n    resolution: {integrity: ${integrity}}\n    dev: false\n\n`)}` },
-  'composer.lock': { path: 'app/composer.lock', body: (n) => `{"packages":[${each(n, (i) => `{"name":"vendor/pkg-${i}","version":"1.0.${i}","dist":{"type":"zip","url":"https://example.invalid/pkg-${i}.zip"}}`, ',')}],"packages-dev":[]}` },
-  'Pipfile.lock': { path: 'app/Pipfile.lock', body: (n) => `{"_meta":{},"default":{${each(n, (i) => `"pkg-${i}":{"hashes":["sha256:${'0'.repeat(64)}"],"version":"==1.0.${i}"}`, ',')}},"develop":{}}` },
-  'poetry.lock': { path: 'app/poetry.lock', body: (n) => each(n, (i) => `[[package]]\nname = "pkg-${i}"\nversion = "1.0.${i}"\ndescription = "generated"\noptional = false\n\n`) },
-  'Cargo.lock': { path: 'app/Cargo.lock', body: (n) => `version = 3\n\n${each(n, (i) => `[[package]]\nname = "pkg-${i}"\nversion = "1.0.${i}"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n\n`)}` },
-  'Gemfile.lock': { path: 'app/Gemfile.lock', body: (n) => `GEM\n  remote: https://rubygems.org/\n  specs:\n${each(n, (i) => `    pkg-${i} (1.0.${i})\n`)}\nPLATFORMS\n  ruby\n` },
-  'packages.lock.json': { path: 'app/packages.lock.json', body: (n) => `{"version":1,"dependencies":{"net8.0":{${each(n, (i) => `"Pkg${i}":{"type":"Direct","requested":"[1.0.${i}, )","resolved":"1.0.${i}","contentHash":"${'A'.repeat(88)}"}`, ',')}}}}` },
-  '.deps.json': { path: 'app/app.deps.json', body: (n) => `{"runtimeTarget":{"name":".NETCoreApp,Version=v8.0"},"targets":{},"libraries":{${each(n, (i) => `"Pkg${i}/1.0.${i}":{"type":"package","serviceable":true,"sha512":"${integrity}","path":"pkg${i}/1.0.${i}"}`, ',')}}}` },
+  'yarn.lock': {
+    path: 'app/yarn.lock',
+    body: (n) =>
+      `# yarn lockfile v1\n\n${each(n, (i) => `pkg-${i}@^1.0.0:\n  version "1.0.${i}"\n  resolved "https://registry.yarnpkg.com/pkg-${i}/-/pkg-${i}-1.0.${i}.tgz"\n  integrity ${integrity}\n\n`)}`,
+  },
+  'pnpm-lock.yaml': {
+    path: 'app/pnpm-lock.yaml',
+    body: (n) =>
+      `lockfileVersion: '6.0'\n\npackages:\n\n${each(n, (i) => `  /pkg-${i}@1.0.${i}:\n    resolution: {integrity: ${integrity}}\n    dev: false\n\n`)}`,
+  },
+  'composer.lock': {
+    path: 'app/composer.lock',
+    body: (n) =>
+      `{"packages":[${each(n, (i) => `{"name":"vendor/pkg-${i}","version":"1.0.${i}","dist":{"type":"zip","url":"https://example.invalid/pkg-${i}.zip"}}`, ',')}],"packages-dev":[]}`,
+  },
+  'Pipfile.lock': {
+    path: 'app/Pipfile.lock',
+    body: (n) => `{"_meta":{},"default":{${each(n, (i) => `"pkg-${i}":{"hashes":["sha256:${'0'.repeat(64)}"],"version":"==1.0.${i}"}`, ',')}},"develop":{}}`,
+  },
+  'poetry.lock': {
+    path: 'app/poetry.lock',
+    body: (n) => each(n, (i) => `[[package]]\nname = "pkg-${i}"\nversion = "1.0.${i}"\ndescription = "generated"\noptional = false\n\n`),
+  },
+  'Cargo.lock': {
+    path: 'app/Cargo.lock',
+    body: (n) =>
+      `version = 3\n\n${each(n, (i) => `[[package]]\nname = "pkg-${i}"\nversion = "1.0.${i}"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n\n`)}`,
+  },
+  'Gemfile.lock': {
+    path: 'app/Gemfile.lock',
+    body: (n) => `GEM\n  remote: https://rubygems.org/\n  specs:\n${each(n, (i) => `    pkg-${i} (1.0.${i})\n`)}\nPLATFORMS\n  ruby\n`,
+  },
+  'packages.lock.json': {
+    path: 'app/packages.lock.json',
+    body: (n) =>
+      `{"version":1,"dependencies":{"net8.0":{${each(n, (i) => `"Pkg${i}":{"type":"Direct","requested":"[1.0.${i}, )","resolved":"1.0.${i}","contentHash":"${'A'.repeat(88)}"}`, ',')}}}}`,
+  },
+  '.deps.json': {
+    path: 'app/app.deps.json',
+    body: (n) =>
+      `{"runtimeTarget":{"name":".NETCoreApp,Version=v8.0"},"targets":{},"libraries":{${each(n, (i) => `"Pkg${i}/1.0.${i}":{"type":"package","serviceable":true,"sha512":"${integrity}","path":"pkg${i}/1.0.${i}"}`, ',')}}}`,
+  },
 };
 
 function generator(format: string): (count: number) => string {

@@ -65,7 +65,10 @@ function goView(listing: GoListing): string[] {
     .map((e) => `${TYPES[e.type]} ${normalizeImagePath(e.name)} ${TYPES[e.type] === 'file' ? e.size : 0}`);
 }
 
-const goMissing = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0 ? undefined : 'the go toolchain is not installed (golang-go; .ci/run installs it through the testbed install-tools.sh)';
+const goMissing =
+  spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0
+    ? undefined
+    : 'the go toolchain is not installed (golang-go; .ci/run installs it through the testbed install-tools.sh)';
 
 describe('tar variants: Plimsoll reads what Go archive/tar reads', { skip: goMissing }, () => {
   let lister = '';
@@ -74,7 +77,11 @@ describe('tar variants: Plimsoll reads what Go archive/tar reads', { skip: goMis
     writeFileSync(join(dir, 'main.go'), LISTER);
     lister = join(dir, 'tar-list');
     // Standard library only: no module download, no network.
-    const built = spawnSync('go', ['build', '-o', lister, 'main.go'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod', GO111MODULE: 'off' } });
+    const built = spawnSync('go', ['build', '-o', lister, 'main.go'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, GOFLAGS: '-mod=mod', GO111MODULE: 'off' },
+    });
     assert.equal(built.status, 0, built.stderr);
   });
 
@@ -86,7 +93,11 @@ describe('tar variants: Plimsoll reads what Go archive/tar reads', { skip: goMis
       assert.equal(go.error === '', variant.readable, `Go ${variant.readable ? 'reads' : 'refuses'} this variant (${go.error})`);
       let ours: string[] | Error;
       try {
-        const content = await readLayer(Readable.from([variant.tar]), { index: 0, digest: 'sha256:test' }, { requests: [], maxLayerSize: 1 << 30, what: 'layer' });
+        const content = await readLayer(
+          Readable.from([variant.tar]),
+          { index: 0, digest: 'sha256:test' },
+          { requests: [], maxLayerSize: 1 << 30, what: 'layer' },
+        );
         ours = [...content.entries].map((e) => `${e.type} ${e.path} ${e.size}`);
       } catch (err) {
         ours = err as Error;

@@ -10,7 +10,9 @@ import { test } from 'node:test';
 const SRC = resolve(import.meta.dirname, '../../src');
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 interface Import {
@@ -48,21 +50,36 @@ test('the import scan sees the project: every import names a file that exists', 
   assert.ok(files.length > 100);
   const missing = [...graph].flatMap(([file, imports]) => imports.filter((i) => !graph.has(i.target)).map((i) => `${file} → ${i.target}`));
   assert.deepEqual(missing, []);
-  assert.ok(graph.get('cli.ts')?.some((i) => i.target === 'cli/commands/image.ts'), 'cli.ts imports the image command');
+  assert.ok(
+    graph.get('cli.ts')?.some((i) => i.target === 'cli/commands/image.ts'),
+    'cli.ts imports the image command',
+  );
 });
 
 test('model/ imports nothing from the rest of the project', () => {
-  assert.deepEqual(violations(under('model'), (t) => !under('model')(t)), []);
+  assert.deepEqual(
+    violations(under('model'), (t) => !under('model')(t)),
+    [],
+  );
 });
 
 test('image/ and inventory/ import nothing from report/, policy/ or cli/', () => {
   const stage = (f: string) => under('image')(f) || under('inventory')(f);
-  assert.deepEqual(violations(stage, (t) => ['report', 'policy', 'cli'].some((dir) => under(dir)(t))), []);
+  assert.deepEqual(
+    violations(stage, (t) => ['report', 'policy', 'cli'].some((dir) => under(dir)(t))),
+    [],
+  );
 });
 
 test('scan.ts and report/report.ts do not import each other: the scan builds the report, report/ knows nothing of the scan', () => {
-  assert.ok(graph.get('scan.ts')?.some((i) => i.target === 'report/report.ts'), 'scan.ts builds the report');
-  assert.deepEqual(violations(under('report'), (t) => t === 'scan.ts'), []);
+  assert.ok(
+    graph.get('scan.ts')?.some((i) => i.target === 'report/report.ts'),
+    'scan.ts builds the report',
+  );
+  assert.deepEqual(
+    violations(under('report'), (t) => t === 'scan.ts'),
+    [],
+  );
 });
 
 test('library code (what src/index.ts reaches) writes nothing to stderr or the console', () => {
@@ -87,6 +104,13 @@ test("the CLI's start-up loads the command definitions only: each action imports
   };
   visit('cli.ts');
   assert.ok(loaded.has('cli/commands/image.ts') && !loaded.has('cli/actions/image.ts'));
-  const heavy = [...loaded].filter((f) => !/^(cli\.ts|cli\/(commands\/|env|format|image-options|deadline)|report\/(registry|reporter)\.ts|server\/setting-specs\.ts|model\/|errors\.ts|net\/idle-timeout\.ts)/.test(f)).sort();
+  const heavy = [...loaded]
+    .filter(
+      (f) =>
+        !/^(cli\.ts|cli\/(commands\/|env|format|image-options|deadline)|report\/(registry|reporter)\.ts|server\/setting-specs\.ts|model\/|errors\.ts|net\/idle-timeout\.ts)/.test(
+          f,
+        ),
+    )
+    .sort();
   assert.deepEqual(heavy, []);
 });

@@ -43,10 +43,24 @@ describe('layerCacheKey', () => {
     const others = [
       layerCacheKey('sha256:ab', analyzers, '0.1.0'),
       layerCacheKey('sha256:aa', [{ name: 'dpkg', version: 1 }], '0.1.0'),
-      layerCacheKey('sha256:aa', [{ name: 'dpkg', version: 2 }, { name: 'npm', version: 3 }], '0.1.0'),
+      layerCacheKey(
+        'sha256:aa',
+        [
+          { name: 'dpkg', version: 2 },
+          { name: 'npm', version: 3 },
+        ],
+        '0.1.0',
+      ),
       layerCacheKey('sha256:aa', analyzers, '0.1.1'),
       // A name that would collide with a naive join.
-      layerCacheKey('sha256:aa', [{ name: 'dpkg,1', version: 1 }, { name: 'npm', version: 3 }], '0.1.0'),
+      layerCacheKey(
+        'sha256:aa',
+        [
+          { name: 'dpkg,1', version: 1 },
+          { name: 'npm', version: 3 },
+        ],
+        '0.1.0',
+      ),
     ];
     assert.equal(new Set([key, ...others]).size, others.length + 1);
   });
@@ -87,7 +101,10 @@ test('reading a cache that does not exist creates nothing; the first write makes
   assert.ok(status.oldest && status.newest && status.oldest.getTime() <= status.newest.getTime());
   cache.close();
   // Nothing but the database and its WAL companions.
-  assert.deepEqual(readdirSync(dir).filter((f) => !f.startsWith(CACHE_FILE)), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => !f.startsWith(CACHE_FILE)),
+    [],
+  );
   const again = open(dir);
   assert.deepEqual(again.cache.get('k'), value, 'the record outlives the process that wrote it');
   again.cache.close();
@@ -104,10 +121,16 @@ test('past its bound the cache drops the least recently used records first; a re
   cache.put('c', value());
   assert.ok(cache.get('a'), 'a is now the most recently used');
   cache.put('d', value());
-  assert.deepEqual(['a', 'b', 'c', 'd'].map((k) => cache.get(k) !== undefined), [true, false, true, true]);
+  assert.deepEqual(
+    ['a', 'b', 'c', 'd'].map((k) => cache.get(k) !== undefined),
+    [true, false, true, true],
+  );
   // The check above read a, c and d in that order: a is now the least recently used.
   cache.put('e', value());
-  assert.deepEqual(['a', 'c', 'd', 'e'].map((k) => cache.get(k) !== undefined), [false, true, true, true]);
+  assert.deepEqual(
+    ['a', 'c', 'd', 'e'].map((k) => cache.get(k) !== undefined),
+    [false, true, true, true],
+  );
   assert.ok(cache.status().bytes <= 3500);
   // A record larger than the whole bound is not stored, and evicts nothing.
   cache.put('huge', randomBytes(5000));
@@ -147,7 +170,10 @@ test('two processes writing at once share the cache: every record of both is the
       child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { warnings: string[]; hits: number }) : reject(new Error(`child exited ${code}`))));
     });
   const results = await Promise.all([run('one'), run('two')]);
-  assert.deepEqual(results, [{ warnings: [], hits: COUNT }, { warnings: [], hits: COUNT }]);
+  assert.deepEqual(results, [
+    { warnings: [], hits: COUNT },
+    { warnings: [], hits: COUNT },
+  ]);
   const { cache, warnings } = open(dir);
   assert.equal(cache.status().records, 2 * COUNT + 1);
   for (const prefix of ['one', 'two']) for (let i = 0; i < COUNT; i += 37) assert.ok(cache.get(`${prefix}-${i}`));
@@ -166,7 +192,12 @@ test('a damaged cache file: one warning, no exception, the scan goes on uncached
   assert.equal(cache.get('a'), undefined);
   assert.deepEqual(cache.status().records, 0);
   assert.equal(warnings.length, 1, warnings.join('\n'));
-  assert.match(warnings[0] as string, new RegExp(`layer cache ${join(dir, CACHE_FILE)}: cannot open \\(file is not a database\\); scanning without the cache; clear it with plimsoll cache clean`));
+  assert.match(
+    warnings[0] as string,
+    new RegExp(
+      `layer cache ${join(dir, CACHE_FILE)}: cannot open \\(file is not a database\\); scanning without the cache; clear it with plimsoll cache clean`,
+    ),
+  );
   assert.deepEqual(cache.clean(), { records: 0, bytes: 8192 });
   assert.equal(existsSync(join(dir, CACHE_FILE)), false);
   cache.put('a', Buffer.from('x'));

@@ -37,7 +37,11 @@ async function inventory(ref: string, cache?: LayerCache): Promise<{ json: strin
   try {
     const result = await inventoryImage(image, cache ? { cache } : {});
     result.contents.close();
-    return { json: JSON.stringify({ os: result.os, packages: result.packages, warnings: result.warnings }), opened: opened(), warnings: result.warnings.map((w) => w.message) };
+    return {
+      json: JSON.stringify({ os: result.os, packages: result.packages, warnings: result.warnings }),
+      opened: opened(),
+      warnings: result.warnings.map((w) => w.message),
+    };
   } finally {
     await image.close();
   }

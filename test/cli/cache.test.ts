@@ -18,7 +18,11 @@ mkdirSync(home);
 
 function run(args: string[], env: Record<string, string> = {}): CliRun {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(PLIMSOLL_|XDG_)/.test(k)));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', env: { ...clean, HOME: home, CI: 'true', ...env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...clean, HOME: home, CI: 'true', ...env },
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -60,7 +64,10 @@ describe('plimsoll cache status and clean', () => {
     const status = run(['cache', 'status', '--cache-dir', dir]);
     assert.equal(status.status, 0);
     assert.match(status.stdout, /^Records: {5}0$/m);
-    assert.match(status.stderr, /^plimsoll: warning: layer cache .*: cannot open \(file is not a database\); scanning without the cache; clear it with plimsoll cache clean\n$/);
+    assert.match(
+      status.stderr,
+      /^plimsoll: warning: layer cache .*: cannot open \(file is not a database\); scanning without the cache; clear it with plimsoll cache clean\n$/,
+    );
     const cleaned = run(['cache', 'clean', '--cache-dir', dir]);
     assert.equal(cleaned.status, 0, cleaned.stderr);
     assert.equal(cleaned.stdout, `removed 0 records (2.5 KiB) from ${dir}\n`);
@@ -96,6 +103,10 @@ describe('--cache-dir and --no-cache on the image commands', { skip: needTestbed
     const r = run(['image', '--offline', '--scanners', 'config,secret', '-f', 'json', '--cache-dir', dir, ALPINE]);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(readdirSync(home), []);
-    if (existsSync(dir)) assert.deepEqual(readdirSync(dir).filter((f) => !f.startsWith(CACHE_FILE)), []);
+    if (existsSync(dir))
+      assert.deepEqual(
+        readdirSync(dir).filter((f) => !f.startsWith(CACHE_FILE)),
+        [],
+      );
   });
 });

@@ -10,7 +10,10 @@ import { join } from 'node:path';
 const CLI = join(import.meta.dirname, '../../src/cli.ts');
 
 function plimsoll(args: string[], config: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', PLIMSOLL_CONFIG: config, PLIMSOLL_DB_MIRROR: '' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', PLIMSOLL_CONFIG: config, PLIMSOLL_DB_MIRROR: '' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -19,7 +22,14 @@ describe('plimsoll configuration file', () => {
   const feed = join(work, 'internal-osv');
   mkdirSync(feed);
   // A hand-written record for an invented internal package.
-  writeFileSync(join(feed, 'ACME-1.json'), JSON.stringify({ id: 'ACME-1', modified: '2026-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: '@acme/lib' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }] }] }));
+  writeFileSync(
+    join(feed, 'ACME-1.json'),
+    JSON.stringify({
+      id: 'ACME-1',
+      modified: '2026-01-01T00:00:00Z',
+      affected: [{ package: { ecosystem: 'npm', name: '@acme/lib' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }] }],
+    }),
+  );
   const emptyMirror = join(work, 'empty-mirror');
   mkdirSync(emptyMirror);
   const dbDir = join(work, 'db');
@@ -33,7 +43,10 @@ describe('plimsoll configuration file', () => {
     assert.equal(status.status, 0, status.stderr);
     const parsed = JSON.parse(status.stdout) as { path: string; sources: { name: string; records: number }[] };
     assert.equal(parsed.path, join(dbDir, 'plimsoll.db'));
-    assert.deepEqual(parsed.sources.map((s) => [s.name, s.records]), [['private/internal-osv', 1]]);
+    assert.deepEqual(
+      parsed.sources.map((s) => [s.name, s.records]),
+      [['private/internal-osv', 1]],
+    );
   });
 
   it('a flag wins over the file', () => {

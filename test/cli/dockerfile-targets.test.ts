@@ -12,7 +12,15 @@ const ROOT_IMAGE = 'FROM debian:latest\nRUN apt-get install curl\n';
 
 function tree(): string {
   const dir = mkdtempSync(join(tmpdir(), 'plimsoll-dockerfiles-'));
-  for (const path of ['Dockerfile', 'api/Dockerfile.prod', 'web/app.Dockerfile', 'deep/er/Containerfile', 'node_modules/x/Dockerfile', '.git/Dockerfile', 'docs/Dockerfile.md.txt.not']) {
+  for (const path of [
+    'Dockerfile',
+    'api/Dockerfile.prod',
+    'web/app.Dockerfile',
+    'deep/er/Containerfile',
+    'node_modules/x/Dockerfile',
+    '.git/Dockerfile',
+    'docs/Dockerfile.md.txt.not',
+  ]) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), ROOT_IMAGE);
   }
@@ -38,7 +46,10 @@ describe('plimsoll dockerfile DIR and -', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'dockerfile', '-', '-f', 'json'], { input: ROOT_IMAGE, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const findings = JSON.parse(r.stdout).findings as { id: string; path: string }[];
-    assert.ok(findings.some((f) => f.id === 'PLD001'), 'debian:latest is not pinned');
+    assert.ok(
+      findings.some((f) => f.id === 'PLD001'),
+      'debian:latest is not pinned',
+    );
     assert.ok(findings.every((f) => f.path === '-'));
   });
 });

@@ -37,20 +37,24 @@ describe('bad input: one line that says what to do, exit 2', () => {
     assertOneLineError(plimsoll('image', ALPINE, '--timeout', '5 minutes'), '--timeout: not a duration');
     assertOneLineError(plimsoll('image', ALPINE, '--pkg-types', 'os,lang'), '--pkg-types: unknown package type "lang"');
   });
-  it('an OCI layout the user may not read is exit 2, not an internal error', { skip: needTestbed() ?? (spawnSync('setpriv', ['--version']).status === 0 ? undefined : 'setpriv missing') }, () => {
-    const copy = join(mkdtempSync(join(tmpdir(), 'plimsoll-unreadable-')), 'layout');
-    cpSync(join(TESTBED, 'oci/alpine-3.20'), copy, { recursive: true });
-    chmodSync(join(copy, 'blobs'), 0o700);
-    // The other user may pass through the temporary directories (the test runner makes its own 0700), just not into blobs/.
-    chmodSync(join(copy, '..'), 0o755);
-    chmodSync(tmpdir(), 0o711);
-    // As an unprivileged user (root reads anything), when the tests run as root; else as ourselves. The built
-    // CLI, since tsx wants a cache directory the other user could not write.
-    const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
-    const [cmd = process.execPath, ...rest] = [...asNobody, process.execPath, BUILT_CLI, 'image', `oci:${copy}`, '--scanners', 'config'];
-    const r = spawnSync(cmd, rest, { encoding: 'utf8', env: { ...process.env, HOME: tmpdir(), CI: 'true' } });
-    assertOneLineError({ status: r.status, stdout: r.stdout, stderr: r.stderr }, 'EACCES');
-  });
+  it(
+    'an OCI layout the user may not read is exit 2, not an internal error',
+    { skip: needTestbed() ?? (spawnSync('setpriv', ['--version']).status === 0 ? undefined : 'setpriv missing') },
+    () => {
+      const copy = join(mkdtempSync(join(tmpdir(), 'plimsoll-unreadable-')), 'layout');
+      cpSync(join(TESTBED, 'oci/alpine-3.20'), copy, { recursive: true });
+      chmodSync(join(copy, 'blobs'), 0o700);
+      // The other user may pass through the temporary directories (the test runner makes its own 0700), just not into blobs/.
+      chmodSync(join(copy, '..'), 0o755);
+      chmodSync(tmpdir(), 0o711);
+      // As an unprivileged user (root reads anything), when the tests run as root; else as ourselves. The built
+      // CLI, since tsx wants a cache directory the other user could not write.
+      const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+      const [cmd = process.execPath, ...rest] = [...asNobody, process.execPath, BUILT_CLI, 'image', `oci:${copy}`, '--scanners', 'config'];
+      const r = spawnSync(cmd, rest, { encoding: 'utf8', env: { ...process.env, HOME: tmpdir(), CI: 'true' } });
+      assertOneLineError({ status: r.status, stdout: r.stdout, stderr: r.stderr }, 'EACCES');
+    },
+  );
 });
 
 describe('an expired ignore entry', { skip: needTestbed() }, () => {
@@ -66,7 +70,8 @@ describe('an expired ignore entry', { skip: needTestbed() }, () => {
 describe('--skip-dirs and --skip-files globs', () => {
   it('a directory takes everything under it; * stays in a segment, ** crosses them', () => {
     const skip = pathSkipper({ dirs: ['/usr/share/doc', '**/node_modules'], files: ['*.pem', 'etc/**/*.key'] }) as (p: string) => boolean;
-    for (const p of ['usr/share/doc', 'usr/share/doc/x/README', 'node_modules/a', 'app/node_modules/a/package.json', 'x.pem', 'etc/ssl/private/a.key']) assert.ok(skip(p), p);
+    for (const p of ['usr/share/doc', 'usr/share/doc/x/README', 'node_modules/a', 'app/node_modules/a/package.json', 'x.pem', 'etc/ssl/private/a.key'])
+      assert.ok(skip(p), p);
     for (const p of ['usr/share/docs/x', 'usr/share', 'app/x.pem', 'etc/a.keys', 'app/node_modules_old/a']) assert.ok(!skip(p), p);
     assert.equal(pathSkipper({}), undefined);
   });

@@ -13,7 +13,11 @@ const CLI = join(import.meta.dirname, '../../src/cli.ts');
 const APP = `oci:${TESTBED}/oci/debian-app:1.0`;
 
 function plimsoll(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: 'true', ...env } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, CI: 'true', ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -37,11 +41,13 @@ describe('plimsoll image: inventory, vulnerabilities, hardening, policy', { skip
     assert.equal(lodash.installedVersion, '4.17.15');
     assert.equal(lodash.fixedVersion, '4.17.20');
     assert.ok(lodash.aliases.includes('GHSA-p6mc-m468-83gw'));
-    assert.equal(lodash.origin, 'own', 'the npm app is in the user\'s layers, above the Debian base');
+    assert.equal(lodash.origin, 'own', "the npm app is in the user's layers, above the Debian base");
     const layer = report.artifact.layers.find((l: { digest: string }) => l.digest === lodash.layer);
     assert.equal(layer?.index, 2);
     // The base layers' packages are matched against Debian:12, which the mirror barely covers: said plainly.
-    assert.ok(report.coverage.entries.some((e: { ecosystem?: string; reason?: string }) => e.ecosystem === 'Debian:12' && /likely incomplete/.test(e.reason ?? '')));
+    assert.ok(
+      report.coverage.entries.some((e: { ecosystem?: string; reason?: string }) => e.ecosystem === 'Debian:12' && /likely incomplete/.test(e.reason ?? '')),
+    );
     assert.ok(report.findings.some((f: { id: string }) => f.id === 'PLM-NO-HEALTHCHECK'));
   });
 
@@ -52,7 +58,10 @@ describe('plimsoll image: inventory, vulnerabilities, hardening, policy', { skip
     assert.ok(report.vulnerabilities.length > 0);
     assert.ok(report.vulnerabilities.every((v: { severity: string }) => v.severity === 'CRITICAL'));
     assert.equal(plimsoll(['image', APP, '--db-dir', dbDir, '--format', 'json', '--fail-on', 'critical', '--scanners', 'vuln']).status, 1);
-    assert.equal(plimsoll(['image', `oci:${TESTBED}/oci/alpine-3.20:3.20.3`, '--db-dir', dbDir, '--format', 'json', '--fail-on', 'critical', '--scanners', 'vuln']).status, 0);
+    assert.equal(
+      plimsoll(['image', `oci:${TESTBED}/oci/alpine-3.20:3.20.3`, '--db-dir', dbDir, '--format', 'json', '--fail-on', 'critical', '--scanners', 'vuln']).status,
+      0,
+    );
   });
 
   it('--ignore-file suppresses and counts', () => {
@@ -76,9 +85,14 @@ describe('plimsoll image: inventory, vulnerabilities, hardening, policy', { skip
     const fresh = mkdtempSync(join(tmpdir(), 'plimsoll-cli-fresh-'));
     const offline = plimsoll(['image', APP, '--db-dir', fresh, '--offline', '--format', 'json']);
     assert.equal(offline.status, 2);
-    assert.match(offline.stderr, /^plimsoll: no vulnerability database in .*--offline forbids downloading one: build it from a feed mirror with 'plimsoll db update --mirror DIR'/);
+    assert.match(
+      offline.stderr,
+      /^plimsoll: no vulnerability database in .*--offline forbids downloading one: build it from a feed mirror with 'plimsoll db update --mirror DIR'/,
+    );
     assert.equal(offline.stderr.trimEnd().split('\n').length, 1);
-    const built = plimsoll(['image', `oci:${TESTBED}/oci/alpine-3.20:3.20.3`, '--db-dir', fresh, '--format', 'json', '--scanners', 'vuln'], { PLIMSOLL_DB_MIRROR: join(SHARED, 'vulndata') });
+    const built = plimsoll(['image', `oci:${TESTBED}/oci/alpine-3.20:3.20.3`, '--db-dir', fresh, '--format', 'json', '--scanners', 'vuln'], {
+      PLIMSOLL_DB_MIRROR: join(SHARED, 'vulndata'),
+    });
     assert.equal(built.status, 0, built.stderr);
     assert.match(built.stderr, /building it/);
     assert.ok(Array.isArray(JSON.parse(built.stdout).vulnerabilities));

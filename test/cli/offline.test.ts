@@ -22,13 +22,31 @@ describe('--offline makes no network connection', { skip }, () => {
     const trace = join(mkdtempSync(join(tmpdir(), 'plimsoll-strace-')), 'trace');
     const r = spawnSync(
       'strace',
-      ['-f', '-qq', '-e', 'trace=connect,sendto,sendmsg', '-o', trace, process.execPath, CLI, 'image', `oci:${TESTBED}/oci/debian-app:1.0`, '--offline', '--db-dir', dbDir, '--format', 'json'],
+      [
+        '-f',
+        '-qq',
+        '-e',
+        'trace=connect,sendto,sendmsg',
+        '-o',
+        trace,
+        process.execPath,
+        CLI,
+        'image',
+        `oci:${TESTBED}/oci/debian-app:1.0`,
+        '--offline',
+        '--db-dir',
+        dbDir,
+        '--format',
+        'json',
+      ],
       { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
     );
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.ok(report.vulnerabilities.length > 0 && report.findings.length > 0, 'the scan did its whole job');
-    const calls = readFileSync(trace, 'utf8').split('\n').filter((l) => /\b(connect|sendto|sendmsg)\(/.test(l));
+    const calls = readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter((l) => /\b(connect|sendto|sendmsg)\(/.test(l));
     assert.deepEqual(calls, []);
   });
 

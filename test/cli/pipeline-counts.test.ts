@@ -13,7 +13,9 @@ import { needRegistry } from '../helpers/testbed.js';
 function report(section: string, lines: string[], recorded: Recorded): string {
   const shown = lines.slice(0, 60);
   const more = lines.length > shown.length ? [`... and ${lines.length - shown.length} more`] : [];
-  return [`${section} differ from the record of ${recorded.provenance.commit} (${recorded.provenance.date}):`, ...shown.map((l) => `  ${l}`), ...more].join('\n');
+  return [`${section} differ from the record of ${recorded.provenance.commit} (${recorded.provenance.date}):`, ...shown.map((l) => `  ${l}`), ...more].join(
+    '\n',
+  );
 }
 
 describe('pipeline counts on every testbed image and transport equal the recorded ones', { skip: needRegistry() }, () => {

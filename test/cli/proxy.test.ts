@@ -45,7 +45,9 @@ describe('which requests go through a proxy', () => {
 });
 
 /** A forward proxy on loopback: CONNECT tunnels to wherever `route` says, absolute-form requests forwarded. */
-function startProxy(route: (host: string, port: number) => { host: string; port: number } | undefined): Promise<{ url: string; log: string[]; server: http.Server }> {
+function startProxy(
+  route: (host: string, port: number) => { host: string; port: number } | undefined,
+): Promise<{ url: string; log: string[]; server: http.Server }> {
   const log: string[] = [];
   const server = http.createServer((req, res) => {
     log.push(`${req.method} ${req.url}`);
@@ -76,7 +78,9 @@ function startProxy(route: (host: string, port: number) => { host: string; port:
     });
     upstream.on('error', () => socket.destroy());
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, log, server })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, log, server })),
+  );
 }
 
 /** The CLI from source, asynchronously: the proxy answers from this process's event loop. */
@@ -111,14 +115,40 @@ describe('through a loopback proxy', () => {
     await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
     if (hasCommand('openssl')) {
       const dir = mkdtempSync(join(tmpdir(), 'plimsoll-proxy-tls-'));
-      const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=registry.example.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1'], { stdio: 'ignore' });
+      const made = spawnSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-subj',
+          '/CN=registry.example.test',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+        ],
+        { stdio: 'ignore' },
+      );
       if (made.status === 0) {
-        secure = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => res.end(`secure ${req.url}`));
+        secure = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) =>
+          res.end(`secure ${req.url}`),
+        );
         await new Promise<void>((r) => secure?.listen(0, '127.0.0.1', r));
       }
     }
     // Names under .example.test exist only inside this proxy, so a direct connection could not reach them.
-    proxy = await startProxy((host) => (host === 'feeds.example.test' ? { host: '127.0.0.1', port: port(plain) } : host === 'registry.example.test' && secure ? { host: '127.0.0.1', port: port(secure) } : undefined));
+    proxy = await startProxy((host) =>
+      host === 'feeds.example.test'
+        ? { host: '127.0.0.1', port: port(plain) }
+        : host === 'registry.example.test' && secure
+          ? { host: '127.0.0.1', port: port(secure) }
+          : undefined,
+    );
   });
   after(() => {
     proxy.server.close();
@@ -146,13 +176,17 @@ describe('through a loopback proxy', () => {
 
   it('a proxy that refuses the tunnel is an error naming it', async () => {
     const router = new ProxyRouter({}, { HTTPS_PROXY: proxy.url });
-    await assert.rejects(body(router.request(new URL('https://elsewhere.example.test/'), {})), /refused to connect to elsewhere\.example\.test:443 \(HTTP 403\)/);
+    await assert.rejects(
+      body(router.request(new URL('https://elsewhere.example.test/'), {})),
+      /refused to connect to elsewhere\.example\.test:443 \(HTTP 403\)/,
+    );
     router.destroy();
   });
 
   it('the CLI registry client goes through HTTPS_PROXY, and NO_PROXY takes it out', async () => {
     const before = proxy.log.length;
-    const run = (env: Record<string, string>): Promise<CliRun> => plimsoll(['image', 'docker://blocked.example.test/x/y:1', '--scanners', 'config', '--timeout', '30s'], env);
+    const run = (env: Record<string, string>): Promise<CliRun> =>
+      plimsoll(['image', 'docker://blocked.example.test/x/y:1', '--scanners', 'config', '--timeout', '30s'], env);
     const r = await run({ HTTPS_PROXY: proxy.url });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /proxy 127\.0\.0\.1:\d+ refused to connect to blocked\.example\.test:443/);

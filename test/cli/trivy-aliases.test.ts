@@ -26,7 +26,10 @@ function aliasTable(): Row[] {
   const section = readme.slice(start, readme.indexOf('\n## ', start));
   const lines = section.split('\n').filter((l) => l.startsWith('| `'));
   return lines.map((line) => {
-    const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((c) => c.trim());
     const [flag = '', value] = (/`([^`]+)`/.exec(cells[1] ?? '')?.[1] ?? '').split(' ');
     return { trivy: cells[0] ?? '', flag, ...(value !== undefined ? { value } : {}), env: /`([^`]+)`/.exec(cells[2] ?? '')?.[1] ?? '' };
   });
@@ -44,7 +47,11 @@ interface Run {
 }
 
 function run(args: string[], env: Record<string, string> = {}): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: 'true', ...env } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, CI: 'true', ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -172,7 +179,17 @@ describe('README: Coming from Trivy, flag by flag', { skip: needTestbed() }, () 
     writeFileSync(ignoreFile, 'CVE-2021-44906 pkg:minimist\n');
     writeFileSync(
       vexFile,
-      JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', statements: [{ vulnerability: { name: 'CVE-2021-44906' }, products: [{ '@id': 'pkg:npm/minimist@1.2.0' }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' }] }),
+      JSON.stringify({
+        '@context': 'https://openvex.dev/ns/v0.2.0',
+        statements: [
+          {
+            vulnerability: { name: 'CVE-2021-44906' },
+            products: [{ '@id': 'pkg:npm/minimist@1.2.0' }],
+            status: 'not_affected',
+            justification: 'vulnerable_code_not_in_execute_path',
+          },
+        ],
+      }),
     );
   });
 

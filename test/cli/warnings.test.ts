@@ -22,8 +22,15 @@ describe('warnings from several stages of one scan', { skip: needTestbed() }, ()
       ['inventory', 'policy'],
       JSON.stringify(warnings),
     );
-    assert.deepEqual(warnings[1], { path: `${ignore}:1`, message: 'ignore entry for CVE-2000-0001 expired on 2020-01-01 and no longer applies', source: 'policy' });
+    assert.deepEqual(warnings[1], {
+      path: `${ignore}:1`,
+      message: 'ignore entry for CVE-2000-0001 expired on 2020-01-01 and no longer applies',
+      source: 'policy',
+    });
     const printed = r.stderr.split('\n').filter((l) => l.startsWith('plimsoll: warning: '));
-    assert.deepEqual(printed, warnings.map((w) => `plimsoll: warning: ${warningText(w)}`));
+    assert.deepEqual(
+      printed,
+      warnings.map((w) => `plimsoll: warning: ${warningText(w)}`),
+    );
   });
 });

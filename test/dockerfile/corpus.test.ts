@@ -12,7 +12,11 @@ const CORPUS = join(SHARED, 'dockerfiles');
 const skip = existsSync(CORPUS) ? undefined : `Dockerfile corpus not found at ${CORPUS} (set PLIMSOLL_SHARED)`;
 
 describe('Dockerfile corpus', { skip }, () => {
-  const files = skip ? [] : readdirSync(CORPUS).filter((f) => f.endsWith('Dockerfile')).sort();
+  const files = skip
+    ? []
+    : readdirSync(CORPUS)
+        .filter((f) => f.endsWith('Dockerfile'))
+        .sort();
   const results = new Map<string, Finding[]>();
 
   it('lints every file without an error; each finding names its file and a line in it', async (t) => {
@@ -33,7 +37,12 @@ describe('Dockerfile corpus', { skip }, () => {
     const counts = new Map<string, number>();
     for (const f of [...results.values()].flat()) counts.set(f.id, (counts.get(f.id) ?? 0) + 1);
     t.diagnostic(`${files.length} files, ${[...results.values()].flat().length} findings in ${Math.round(performance.now() - started)} ms`);
-    t.diagnostic([...counts].sort().map(([id, n]) => `${id} ${n}`).join(', '));
+    t.diagnostic(
+      [...counts]
+        .sort()
+        .map(([id, n]) => `${id} ${n}`)
+        .join(', '),
+    );
   });
 
   /** Files a rule reported, next to the files a text search says it should report. */

@@ -58,7 +58,10 @@ describe('rule selection', () => {
   });
 
   it('an unknown id is a one-line InputError naming it', () => {
-    assert.throws(() => lintDockerfile(text, { only: ['PLD999'] }), (e: unknown) => e instanceof InputError && /PLD999/.test(e.message) && !e.message.includes('\n'));
+    assert.throws(
+      () => lintDockerfile(text, { only: ['PLD999'] }),
+      (e: unknown) => e instanceof InputError && /PLD999/.test(e.message) && !e.message.includes('\n'),
+    );
     assert.throws(() => lintDockerfile(text, { skip: ['DL3008'] }), InputError);
   });
 
@@ -91,10 +94,13 @@ describe('secrets in findings', () => {
     const body = randomBytes(48).toString('base64');
     const pem = `-----BEGIN RSA PRIVATE KEY-----\\n${body}\\n-----END RSA PRIVATE KEY-----`;
     const findings = lintDockerfile(`FROM debian:12\nENV DEPLOY=${token}\nARG SIGNER="${pem}"\n`, { only: ['PLD020'] });
-    assert.deepEqual(findings.map((f) => [f.line, f.title]), [
-      [2, 'Secret in ENV or ARG: DEPLOY: value looks like a credential (GitHub token)'],
-      [3, 'Secret in ENV or ARG: SIGNER: value looks like a credential (Private key)'],
-    ]);
+    assert.deepEqual(
+      findings.map((f) => [f.line, f.title]),
+      [
+        [2, 'Secret in ENV or ARG: DEPLOY: value looks like a credential (GitHub token)'],
+        [3, 'Secret in ENV or ARG: SIGNER: value looks like a credential (Private key)'],
+      ],
+    );
     assert.match(findings[0]?.evidence ?? '', /^DEPLOY=ghp_\w{2}\*+/);
     for (const f of findings) {
       assert.ok(!JSON.stringify(f).includes(token.slice(4, 12)) && !JSON.stringify(f).includes(body.slice(0, 12)), f.title);
@@ -113,7 +119,8 @@ describe('malformed Dockerfiles give findings, never a crash', () => {
   });
 
   it('broken shell and JSON in instructions', () => {
-    const text = 'FROM debian:12\nRUN echo "unterminated $(curl x | sh\nRUN <<EOF\napt-get update\nCMD ["a", \nENTRYPOINT [\nCOPY\nADD\nEXPOSE\nUSER\nWORKDIR\nENV\nFROM\n';
+    const text =
+      'FROM debian:12\nRUN echo "unterminated $(curl x | sh\nRUN <<EOF\napt-get update\nCMD ["a", \nENTRYPOINT [\nCOPY\nADD\nEXPOSE\nUSER\nWORKDIR\nENV\nFROM\n';
     assert.ok(Array.isArray(lintDockerfile(text)));
   });
 
@@ -123,7 +130,8 @@ describe('malformed Dockerfiles give findings, never a crash', () => {
   });
 
   it('random bytes as text', () => {
-    for (let i = 0; i < 50; i++) assert.ok(Array.isArray(lintDockerfile(`FROM x\nRUN ${randomBytes(200).toString('latin1')}\n${randomBytes(200).toString('utf8')}`)));
+    for (let i = 0; i < 50; i++)
+      assert.ok(Array.isArray(lintDockerfile(`FROM x\nRUN ${randomBytes(200).toString('latin1')}\n${randomBytes(200).toString('utf8')}`)));
   });
 });
 
@@ -134,7 +142,13 @@ describe('lintDockerfileFile', () => {
     const path = join(dir, 'Dockerfile');
     writeFileSync(path, `FROM debian:latest\n${APT}\n`);
     const { findings } = await lintDockerfileFile(path, { only: ['PLD001', 'PLD005'] });
-    assert.deepEqual(findings.map((f) => [f.id, f.path, f.line]), [['PLD001', path, 1], ['PLD005', path, 2]]);
+    assert.deepEqual(
+      findings.map((f) => [f.id, f.path, f.line]),
+      [
+        ['PLD001', path, 1],
+        ['PLD005', path, 2],
+      ],
+    );
   });
 
   it('a missing file, a directory and a binary file are one-line InputErrors naming the path', async () => {

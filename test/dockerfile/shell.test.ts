@@ -21,7 +21,9 @@ describe('parseShell', () => {
   });
 
   it('strips assignments, shell keywords and sudo/env/exec wrappers from the command', () => {
-    const [a, b, c, d] = parseShell('DEBIAN_FRONTEND=noninteractive sudo -u root apt-get update; if env -i X=1 pip install y; then exec /usr/bin/app; fi').commands;
+    const [a, b, c, d] = parseShell(
+      'DEBIAN_FRONTEND=noninteractive sudo -u root apt-get update; if env -i X=1 pip install y; then exec /usr/bin/app; fi',
+    ).commands;
     assert.deepEqual([a?.name, a?.rawWords[1], b?.name, c?.name, d?.name], ['apt-get', 'sudo', 'pip', 'app', 'fi']);
   });
 

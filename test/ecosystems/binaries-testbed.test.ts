@@ -50,7 +50,14 @@ function goExpected(image: string): string[] {
 const osInstalled = (row: string): boolean => row.startsWith('usr/');
 
 /** Every language identity recorded on an OS package. */
-const osIdentities = (packages: Package[]): Set<string> => new Set(packages.flatMap((p) => String(p.metadata?.languagePurl ?? '').split(' ').filter(Boolean)));
+const osIdentities = (packages: Package[]): Set<string> =>
+  new Set(
+    packages.flatMap((p) =>
+      String(p.metadata?.languagePurl ?? '')
+        .split(' ')
+        .filter(Boolean),
+    ),
+  );
 
 const goPurlOf = (row: string): string => {
   const [name = '', version = ''] = (row.split(' ')[1] ?? '').split('@');
@@ -78,7 +85,10 @@ describe('binary formats on the testbed', { skip: needTestbed() }, () => {
     assert.ok(expected.includes('app/bin/healthcheck golang.org/x/net@v0.7.0'));
     assert.ok(expected.includes('app/bin/healthcheck github.com/google/uuid@v1.3.0'));
     assert.ok(expected.includes('usr/bin/fzf stdlib@v1.19.8'));
-    assert.deepEqual(goReported(app.packages), expected.filter((r) => !osInstalled(r)));
+    assert.deepEqual(
+      goReported(app.packages),
+      expected.filter((r) => !osInstalled(r)),
+    );
     const recorded = osIdentities(app.packages);
     for (const row of expected.filter(osInstalled)) assert.ok(recorded.has(goPurlOf(row)), `${row} recorded on its deb`);
   });
@@ -91,14 +101,27 @@ describe('binary formats on the testbed', { skip: needTestbed() }, () => {
   it('debian-app: one package per pom.properties, symlinked copies not repeated, removed jars absent', () => {
     const rows = truth('debian-app', 'java.tsv');
     assert.ok(rows.length > 0 && rows.every((r) => osInstalled(rel(r.archive ?? ''))), 'all jars of debian-app come from debs');
-    assert.deepEqual(app.packages.filter((p) => p.type === 'maven'), [], 'no jar reported twice');
+    assert.deepEqual(
+      app.packages.filter((p) => p.type === 'maven'),
+      [],
+      'no jar reported twice',
+    );
     const recorded = osIdentities(app.packages);
-    for (const r of rows) assert.ok(recorded.has(mavenPurl(r.groupId, r.artifactId ?? '', r.version ?? '')), `${r.groupId}:${r.artifactId}@${r.version} recorded on its deb`);
-    assert.equal([...recorded].filter((p) => p.startsWith('pkg:maven/')).length, new Set(rows.map((r) => `${r.groupId}:${r.artifactId}@${r.version}`)).size, 'nothing extra');
+    for (const r of rows)
+      assert.ok(recorded.has(mavenPurl(r.groupId, r.artifactId ?? '', r.version ?? '')), `${r.groupId}:${r.artifactId}@${r.version} recorded on its deb`);
+    assert.equal(
+      [...recorded].filter((p) => p.startsWith('pkg:maven/')).length,
+      new Set(rows.map((r) => `${r.groupId}:${r.artifactId}@${r.version}`)).size,
+      'nothing extra',
+    );
     for (const row of truth('debian-app', 'removed-by-top-layer.tsv').filter((r) => r.type === 'java')) {
       const version = /version=(\S+)/.exec(row.finding_that_must_not_be_reported ?? '')?.[1];
       const artifact = /artifactId=(\S+)/.exec(row.finding_that_must_not_be_reported ?? '')?.[1];
-      assert.equal(app.packages.find((p) => p.name.endsWith(`:${artifact}`) && p.version === version), undefined, row.finding_that_must_not_be_reported);
+      assert.equal(
+        app.packages.find((p) => p.name.endsWith(`:${artifact}`) && p.version === version),
+        undefined,
+        row.finding_that_must_not_be_reported,
+      );
     }
   });
 
@@ -119,7 +142,11 @@ describe('binary formats on the testbed', { skip: needTestbed() }, () => {
   });
 
   it('debian-app: the jars carry their SHA-1 (as sha1sum computes it from the layer)', async () => {
-    const file = (await readImage(await openImage(`oci:${TESTBED}/oci/debian-app:1.0`), { requests: [{ name: 'jar', wants: (f) => f.path === 'usr/share/java/commons-io.jar' }] })).fs.read('usr/share/java/commons-io.jar');
+    const file = (
+      await readImage(await openImage(`oci:${TESTBED}/oci/debian-app:1.0`), {
+        requests: [{ name: 'jar', wants: (f) => f.path === 'usr/share/java/commons-io.jar' }],
+      })
+    ).fs.read('usr/share/java/commons-io.jar');
     assert.ok(file);
     const jar = (await readJavaArchive(file)).packages[0];
     const layerBlob = join(TESTBED, 'oci', 'debian-app', 'blobs', file.layer.digest.replace(':', '/'));

@@ -26,12 +26,29 @@ export function fixtureFiles(dir: string, prefix = ''): FixtureFiles {
   return out;
 }
 
-const OWNER: Package = { id: 'os-package', name: 'os-package', version: '1', type: 'deb', purl: 'pkg:deb/os-package@1', locations: [{ path: 'os-db', layer: { index: 0, digest: '' } }] };
+const OWNER: Package = {
+  id: 'os-package',
+  name: 'os-package',
+  version: '1',
+  type: 'deb',
+  purl: 'pkg:deb/os-package@1',
+  locations: [{ path: 'os-db', layer: { index: 0, digest: '' } }],
+};
 
 /** Runs one analyzer over a one-layer filesystem holding `files`, through the applier; `ownedFiles` are owned by an OS package the test does not name. */
-export async function analyzeFiles(analyzer: Analyzer, files: FixtureFiles, ownedFiles: Iterable<string> = []): Promise<{ packages: Package[]; warnings: ScanWarning[] }> {
+export async function analyzeFiles(
+  analyzer: Analyzer,
+  files: FixtureFiles,
+  ownedFiles: Iterable<string> = [],
+): Promise<{ packages: Package[]; warnings: ScanWarning[] }> {
   const owned = Object.fromEntries([...ownedFiles].map((path) => [path, OWNER.id]));
-  const owner: Analyzer = { name: 'test-owner', version: 1, ownsFiles: true, wants: () => false, analyze: () => Promise.resolve({ packages: [OWNER], warnings: [], ownedFiles: owned }) };
+  const owner: Analyzer = {
+    name: 'test-owner',
+    version: 1,
+    ownsFiles: true,
+    wants: () => false,
+    analyze: () => Promise.resolve({ packages: [OWNER], warnings: [], ownedFiles: owned }),
+  };
   const { packages, warnings } = await analyzeFilesystem(fsFromFiles(files), [owner, analyzer]);
   return { packages: packages.filter((p) => p.id !== OWNER.id), warnings };
 }
@@ -60,7 +77,6 @@ export function debianAppInventory(): Promise<DebianApp> {
   })();
   return debianApp;
 }
-
 
 /** `name@version` of each package. */
 export function ids(packages: readonly { name?: string; version?: string }[]): string[] {

@@ -29,12 +29,23 @@ test('every package type has exactly one descriptor, in a folder of its name', (
 test('every analyzer runs once, in stage order: OS databases first, identification by bytes last', () => {
   const names = ALL_ANALYZERS.map((a) => a.name);
   assert.equal(new Set(names).size, names.length, `duplicate analyzers in ${names.join(', ')}`);
-  assert.equal(ALL_ANALYZERS.length, ECOSYSTEMS.reduce((n, e) => n + e.analyzers.length, 0));
+  assert.equal(
+    ALL_ANALYZERS.length,
+    ECOSYSTEMS.reduce((n, e) => n + e.analyzers.length, 0),
+  );
   const stageOf = new Map(ECOSYSTEMS.flatMap((e) => e.analyzers.map((a) => [a.analyzer, a.stage] as const)));
   const stages = ALL_ANALYZERS.map((a) => ANALYZER_STAGES.indexOf(stageOf.get(a) ?? 'os'));
-  assert.deepEqual(stages, [...stages].sort((a, b) => a - b));
+  assert.deepEqual(
+    stages,
+    [...stages].sort((a, b) => a - b),
+  );
   assert.deepEqual([...OS_ANALYZERS, ...MANIFEST_ANALYZERS, ...BINARY_ANALYZERS], [...ALL_ANALYZERS]);
-  for (const e of ECOSYSTEMS) assert.equal(e.analyzers.some((a) => a.stage === 'os'), e.os, `${e.type}: an OS ecosystem reads an OS database, and only it does`);
+  for (const e of ECOSYSTEMS)
+    assert.equal(
+      e.analyzers.some((a) => a.stage === 'os'),
+      e.os,
+      `${e.type}: an OS ecosystem reads an OS database, and only it does`,
+    );
   assert.equal(ALL_ANALYZERS.at(-1)?.name, 'binary-fingerprint');
 });
 
@@ -61,7 +72,7 @@ test('every advisory ecosystem maps back to one descriptor, and is a feed the da
   assert.deepEqual(OSV_ECOSYSTEMS.filter((name) => !claimed.has(name)).sort(), ['Hex', 'Pub', 'Red Hat', 'SUSE', 'openSUSE']);
 });
 
-test('the version schemes are the descriptors\' own, under their names, with plain SemVer beside them', () => {
+test("the version schemes are the descriptors' own, under their names, with plain SemVer beside them", () => {
   const declared = ECOSYSTEMS.flatMap((e) => Object.entries(e.versions));
   assert.deepEqual(Object.keys(versions).sort(), ['semver', ...declared.map(([name]) => name)].sort());
   for (const [name, scheme] of declared) {
@@ -70,13 +81,15 @@ test('the version schemes are the descriptors\' own, under their names, with pla
   }
 });
 
-test('isOsPackage is the descriptors\' OS flag', () => {
+test("isOsPackage is the descriptors' OS flag", () => {
   for (const e of ECOSYSTEMS) assert.equal(isOsPackage({ type: e.type }), e.os, e.type);
   assert.equal(isOsPackage({ type: 'no-such-type' }), false);
 });
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 test('no module outside the registry keeps a list of package types', () => {

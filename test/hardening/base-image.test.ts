@@ -9,7 +9,8 @@ import { scanHardening } from './pipeline.js';
 
 const file = (name: string, body: string | Buffer, mode = 0o644): TarEntry => ({ name, body, mode });
 const osRelease = (fields: string): TarEntry => file('etc/os-release', `${fields}\n`);
-const deb = (name: string): TarEntry => file(`var/lib/dpkg/status.d/${name}`, `Package: ${name}\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: x\nDescription: x\n`);
+const deb = (name: string): TarEntry =>
+  file(`var/lib/dpkg/status.d/${name}`, `Package: ${name}\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: x\nDescription: x\n`);
 
 /** A hand-written minimal ELF64 executable: one PT_LOAD, plus PT_INTERP when `dynamic` (what makes it need ld.so). */
 function minimalElf(dynamic: boolean): Buffer {
@@ -42,7 +43,12 @@ const SH = file('bin/sh', '#!', 0o755);
 
 describe('base image identification', () => {
   it('Debian slim: dpkg excludes /usr/share/doc', async () => {
-    const r = await scan([osRelease('ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm'), file('etc/debian_version', '12.8\n'), file('etc/dpkg/dpkg.cfg.d/docker', 'path-exclude /usr/share/doc/*\npath-include /usr/share/doc/*/copyright\n'), SH]);
+    const r = await scan([
+      osRelease('ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm'),
+      file('etc/debian_version', '12.8\n'),
+      file('etc/dpkg/dpkg.cfg.d/docker', 'path-exclude /usr/share/doc/*\npath-include /usr/share/doc/*/copyright\n'),
+      SH,
+    ]);
     assert.equal(r.baseImage.kind, 'debian-slim');
     assert.equal(r.baseImage.release, '12.8');
   });
@@ -54,7 +60,10 @@ describe('base image identification', () => {
   });
 
   it('distroless static: no libc; a static entry binary keeps it', async () => {
-    const r = await scan([osRelease('ID=debian\nVERSION_ID="12"'), deb('base-files'), deb('netbase'), deb('tzdata'), file('app', minimalElf(false), 0o755)], { Entrypoint: ['/app'], User: '65532' });
+    const r = await scan([osRelease('ID=debian\nVERSION_ID="12"'), deb('base-files'), deb('netbase'), deb('tzdata'), file('app', minimalElf(false), 0o755)], {
+      Entrypoint: ['/app'],
+      User: '65532',
+    });
     assert.equal(r.baseImage.kind, 'distroless');
     assert.equal(r.baseImage.variant, 'static');
     assert.deepEqual(r.entryBinary, { path: 'app', static: true });
@@ -62,7 +71,9 @@ describe('base image identification', () => {
   });
 
   it('distroless base running a static binary: static is enough', async () => {
-    const r = await scan([osRelease('ID=debian\nVERSION_ID="12"'), deb('base-files'), deb('libc6'), deb('libssl3'), file('app', minimalElf(false), 0o755)], { Entrypoint: ['/app'] });
+    const r = await scan([osRelease('ID=debian\nVERSION_ID="12"'), deb('base-files'), deb('libc6'), deb('libssl3'), file('app', minimalElf(false), 0o755)], {
+      Entrypoint: ['/app'],
+    });
     assert.equal(r.baseImage.variant, 'base');
     assert.match(r.recommendation, /^Use gcr\.io\/distroless\/static or scratch: \/app is a static binary/);
   });
@@ -75,9 +86,15 @@ describe('base image identification', () => {
   });
 
   it('a full distribution running a static binary: scratch or distroless static', async () => {
-    const r = await scan([osRelease('ID=ubuntu\nVERSION_ID="24.04"'), SH, file('usr/bin/apt-get', '#!', 0o755), file('usr/local/bin/server', minimalElf(false), 0o755)], { Cmd: ['server'] });
+    const r = await scan(
+      [osRelease('ID=ubuntu\nVERSION_ID="24.04"'), SH, file('usr/bin/apt-get', '#!', 0o755), file('usr/local/bin/server', minimalElf(false), 0o755)],
+      { Cmd: ['server'] },
+    );
     assert.equal(r.baseImage.kind, 'ubuntu');
-    assert.match(r.recommendation, /^Use scratch or gcr\.io\/distroless\/static: \/usr\/local\/bin\/server is a static binary; the shell \(sh\) and the package manager \(apt-get\) are present/);
+    assert.match(
+      r.recommendation,
+      /^Use scratch or gcr\.io\/distroless\/static: \/usr\/local\/bin\/server is a static binary; the shell \(sh\) and the package manager \(apt-get\) are present/,
+    );
   });
 
   it('UBI minimal, UBI micro and UBI by their package manager', async () => {
@@ -97,14 +114,20 @@ describe('base image identification', () => {
   });
 
   it('names the base from the org.opencontainers.image.base labels', async () => {
-    const labels = { 'org.opencontainers.image.base.name': 'docker.io/library/alpine:3.20', 'org.opencontainers.image.base.digest': `sha256:${'b'.repeat(64)}` };
+    const labels = {
+      'org.opencontainers.image.base.name': 'docker.io/library/alpine:3.20',
+      'org.opencontainers.image.base.digest': `sha256:${'b'.repeat(64)}`,
+    };
     const r = await scan([osRelease('ID=alpine\nVERSION_ID=3.20.3'), SH], { Labels: labels });
     assert.equal(r.baseImage.reference, 'docker.io/library/alpine:3.20');
     assert.equal(r.baseImage.digest, `sha256:${'b'.repeat(64)}`);
   });
 
   it('prefers the manifest annotations, where the OCI spec puts them, to labels', async () => {
-    const annotations = { 'org.opencontainers.image.base.name': 'cgr.dev/chainguard/static:latest', 'org.opencontainers.image.base.digest': `sha256:${'c'.repeat(64)}` };
+    const annotations = {
+      'org.opencontainers.image.base.name': 'cgr.dev/chainguard/static:latest',
+      'org.opencontainers.image.base.digest': `sha256:${'c'.repeat(64)}`,
+    };
     const labels = { 'org.opencontainers.image.base.name': 'docker.io/library/alpine:3.20' };
     const r = await scan([osRelease('ID=alpine\nVERSION_ID=3.20.3'), SH], { Labels: labels }, annotations);
     assert.equal(r.baseImage.reference, 'cgr.dev/chainguard/static:latest');

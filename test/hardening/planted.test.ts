@@ -105,7 +105,10 @@ const PLANTED_IMAGE: ImageStep[] = [
   },
   { createdBy: 'RUN /bin/sh -c rm /app/deploy/id_rsa # buildkit', remove: ['app/deploy/id_rsa'] },
   { createdBy: 'ADD https://downloads.example.invalid/tool /opt/tool # buildkit', write: [dir('opt'), file('opt/tool', 'tool\n')] },
-  { config: { env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `DB_PASSWORD=${s.dbPassword}`] }, createdBy: `ENV DB_PASSWORD=${s.dbPassword}` },
+  {
+    config: { env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `DB_PASSWORD=${s.dbPassword}`] },
+    createdBy: `ENV DB_PASSWORD=${s.dbPassword}`,
+  },
   { config: { exposedPorts: ['22/tcp', '8080/tcp'] }, createdBy: 'EXPOSE map[22/tcp:{} 8080/tcp:{}]' },
   { config: { user: 'root' }, createdBy: 'USER root' },
   // The application's CMD, set without a history line of its own.
@@ -126,7 +129,10 @@ describe('planted secrets and misconfigurations', { skip: noUmoci }, () => {
     const text = JSON.stringify(report);
     assert.ok(!text.includes(s.dbPassword), 'the ENV password');
     assert.ok(!text.includes(buildArgToken), 'the build-arg token');
-    assert.ok(report.artifact.config.env.some((e) => e.startsWith('DB_PASSWORD=') && /\*{4}/.test(e)), report.artifact.config.env.join(' '));
+    assert.ok(
+      report.artifact.config.env.some((e) => e.startsWith('DB_PASSWORD=') && /\*{4}/.test(e)),
+      report.artifact.config.env.join(' '),
+    );
   });
 
   it('finds each provider secret in its file and layer, masked', () => {
@@ -183,7 +189,11 @@ describe('planted secrets and misconfigurations', { skip: noUmoci }, () => {
 
   it('leaves the decoys alone: test fixtures, documentation, documented example keys', () => {
     for (const path of ['app/test/fixtures/server.key', 'app/docs/setup.md', 'app/settings.yml']) {
-      assert.deepEqual(result.findings.filter((f) => f.path === path), [], path);
+      assert.deepEqual(
+        result.findings.filter((f) => f.path === path),
+        [],
+        path,
+      );
     }
   });
 
@@ -193,7 +203,10 @@ describe('planted secrets and misconfigurations', { skip: noUmoci }, () => {
     assert.ok(config.every((f) => f.evidence && !f.evidence.includes(s.dbPassword) && !f.evidence.includes(buildArgToken)));
     assert.equal(find('PLM-ROOT-USER')?.title, 'Runs as root (USER root)');
     // History steps go through the Dockerfile rules, which place each finding on the step's layer.
-    assert.deepEqual(result.findings.filter((f) => f.id === 'PLD028').map((f) => f.title), ['Remote-administration port exposed: 22/tcp (SSH)']);
+    assert.deepEqual(
+      result.findings.filter((f) => f.id === 'PLD028').map((f) => f.title),
+      ['Remote-administration port exposed: 22/tcp (SSH)'],
+    );
     assert.equal(find('PLD040')?.layer?.index, 3);
     assert.equal(find('PLD025')?.layer?.index, 1);
     assert.equal(find('PLD025')?.severity, 'HIGH');
@@ -206,8 +219,14 @@ describe('planted secrets and misconfigurations', { skip: noUmoci }, () => {
   });
 
   it('lists the setuid file and the world-writable directory (not the sticky /tmp), with their layer', () => {
-    assert.deepEqual(result.findings.filter((f) => f.id === 'PLM-SETUID').map((f) => [f.path, f.layer?.index, f.origin]), [['usr/bin/suidtool', 0, 'base']]);
-    assert.deepEqual(result.findings.filter((f) => f.id === 'PLM-WORLD-WRITABLE').map((f) => [f.path, f.layer?.index]), [['srv/shared', 0]]);
+    assert.deepEqual(
+      result.findings.filter((f) => f.id === 'PLM-SETUID').map((f) => [f.path, f.layer?.index, f.origin]),
+      [['usr/bin/suidtool', 0, 'base']],
+    );
+    assert.deepEqual(
+      result.findings.filter((f) => f.id === 'PLM-WORLD-WRITABLE').map((f) => [f.path, f.layer?.index]),
+      [['srv/shared', 0]],
+    );
     assert.equal(result.attackSurface.setuidFiles, 1);
   });
 
@@ -233,7 +252,9 @@ function configChecks(steps: ImageStep[]): Promise<ReturnType<typeof runHardenin
 describe('check groups', { skip: noUmoci }, () => {
   it('config-only runs still mask history secrets', async () => {
     const token = `ghp_${base62(36)}`;
-    const steps: ImageStep[] = [{ createdBy: `|1 GH_TOKEN=${token} /bin/sh -c curl -fsSL https://get.example.invalid/i.sh | sh`, write: [dir('app'), file('app/x', 'x')] }];
+    const steps: ImageStep[] = [
+      { createdBy: `|1 GH_TOKEN=${token} /bin/sh -c curl -fsSL https://get.example.invalid/i.sh | sh`, write: [dir('app'), file('app/x', 'x')] },
+    ];
     const r = await configChecks(steps);
     assert.ok(r.findings.some((f) => f.id === 'PLD025'));
     assert.ok(!r.findings.some((f) => f.kind === 'secret'));
@@ -247,6 +268,9 @@ describe('check groups', { skip: noUmoci }, () => {
     ];
     const r = await configChecks(steps);
     const ports = r.findings.filter((f) => f.id === 'PLD028');
-    assert.deepEqual(ports.map((f) => [f.title, f.layer]), [['Remote-administration port exposed: 2375/tcp (Docker API without TLS)', undefined]]);
+    assert.deepEqual(
+      ports.map((f) => [f.title, f.layer]),
+      [['Remote-administration port exposed: 2375/tcp (Docker API without TLS)', undefined]],
+    );
   });
 });

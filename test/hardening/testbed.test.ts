@@ -23,20 +23,61 @@ interface Expected {
   recommendation: RegExp;
 }
 
-const ALPINE: Omit<Expected, 'ids'> = { kind: 'alpine', shells: true, packageManagers: ['apk'], osPackages: 'apk', recommendation: /distroless.*Alpine Linux 3\.\d+\.\d+ is already a minimal distribution/ };
+const ALPINE: Omit<Expected, 'ids'> = {
+  kind: 'alpine',
+  shells: true,
+  packageManagers: ['apk'],
+  osPackages: 'apk',
+  recommendation: /distroless.*Alpine Linux 3\.\d+\.\d+ is already a minimal distribution/,
+};
 
 /** From each image's build (test/../shared/testbed/build-images.sh and README): what hardening must say. */
 const EXPECTED: Record<string, Expected> = {
   // debootstrap minbase as root: no USER, no HEALTHCHECK, shell and apt, the distribution's setuid tools.
-  'debian-bookworm': { ids: ['PLM-ROOT-USER', 'PLM-NO-HEALTHCHECK'], kind: 'debian', shells: true, packageManagers: ['apt', 'apt-get', 'dpkg'], osPackages: 'dpkg', recommendation: /^Use a distroless image.*the shell \([^)]*bash[^)]*\) and the package manager \(apt, apt-get, dpkg\) are present/ },
+  'debian-bookworm': {
+    ids: ['PLM-ROOT-USER', 'PLM-NO-HEALTHCHECK'],
+    kind: 'debian',
+    shells: true,
+    packageManagers: ['apt', 'apt-get', 'dpkg'],
+    osPackages: 'dpkg',
+    recommendation: /^Use a distroless image.*the shell \([^)]*bash[^)]*\) and the package manager \(apt, apt-get, dpkg\) are present/,
+  },
   // USER 1000, apt lists removed in the same RUN: only the missing HEALTHCHECK and the base's setuid tools.
-  'debian-app': { ids: ['PLM-NO-HEALTHCHECK'], kind: 'debian', shells: true, packageManagers: ['apt', 'apt-get', 'dpkg'], osPackages: 'dpkg', recommendation: /^Use gcr\.io\/distroless\/python3/ },
+  'debian-app': {
+    ids: ['PLM-NO-HEALTHCHECK'],
+    kind: 'debian',
+    shells: true,
+    packageManagers: ['apt', 'apt-get', 'dpkg'],
+    osPackages: 'dpkg',
+    recommendation: /^Use gcr\.io\/distroless\/python3/,
+  },
   // uid 65532, no shell, no package manager.
-  'distroless-style': { ids: ['PLM-NO-HEALTHCHECK'], kind: 'distroless', shells: false, packageManagers: [], osPackages: 'dpkg', recommendation: /^Keep distroless cc: no shell or package manager/ },
-  'scratch-go': { ids: ['PLM-NO-HEALTHCHECK'], kind: 'scratch', shells: false, packageManagers: [], osPackages: undefined, recommendation: /^Keep scratch: \/usr\/local\/bin\/shfmt is a static Go binary/ },
+  'distroless-style': {
+    ids: ['PLM-NO-HEALTHCHECK'],
+    kind: 'distroless',
+    shells: false,
+    packageManagers: [],
+    osPackages: 'dpkg',
+    recommendation: /^Keep distroless cc: no shell or package manager/,
+  },
+  'scratch-go': {
+    ids: ['PLM-NO-HEALTHCHECK'],
+    kind: 'scratch',
+    shells: false,
+    packageManagers: [],
+    osPackages: undefined,
+    recommendation: /^Keep scratch: \/usr\/local\/bin\/shfmt is a static Go binary/,
+  },
   'alpine-3.10': { ...ALPINE, ids: ['PLM-EOL-OS', 'PLM-ROOT-USER', 'PLM-NO-HEALTHCHECK'] },
   'alpine-3.12': { ...ALPINE, ids: ['PLM-EOL-OS', 'PLM-ROOT-USER', 'PLM-NO-HEALTHCHECK'] },
-  'alpine-3.20': { ...ALPINE, ids: [...(lookupRelease('alpine', '3.20.3')?.eol ?? '9') < new Date().toISOString().slice(0, 10) ? ['PLM-EOL-OS'] : [], 'PLM-ROOT-USER', 'PLM-NO-HEALTHCHECK'] },
+  'alpine-3.20': {
+    ...ALPINE,
+    ids: [
+      ...((lookupRelease('alpine', '3.20.3')?.eol ?? '9') < new Date().toISOString().slice(0, 10) ? ['PLM-EOL-OS'] : []),
+      'PLM-ROOT-USER',
+      'PLM-NO-HEALTHCHECK',
+    ],
+  },
 };
 
 function truth(name: string, file: string): string {
@@ -57,7 +98,11 @@ describe('hardening on the testbed images', { skip }, () => {
         .filter((r) => (r.type === 'file' && (parseInt(r.mode, 8) & 0o002) !== 0) || (r.type === 'dir' && (parseInt(r.mode, 8) & 0o1002) === 0o002))
         .map((r) => r.path);
 
-      const byId = (id: string): string[] => result.findings.filter((f) => f.id === id).map((f) => f.path as string).sort();
+      const byId = (id: string): string[] =>
+        result.findings
+          .filter((f) => f.id === id)
+          .map((f) => f.path as string)
+          .sort();
       assert.deepEqual(byId('PLM-SETUID'), setuid.sort());
       assert.deepEqual(byId('PLM-SETGID'), setgid.sort());
       assert.deepEqual(byId('PLM-WORLD-WRITABLE'), worldWritable.sort());

@@ -15,7 +15,14 @@ describe('history lines', () => {
   it('reads classic, BuildKit and non-Dockerfile lines', () => {
     assert.deepEqual(parseCreatedBy('/bin/sh -c #(nop)  CMD ["bash"]'), { instruction: 'CMD', args: '["bash"]', buildArgs: [] });
     assert.deepEqual(parseCreatedBy('/bin/sh -c apt-get update'), { instruction: 'RUN', args: 'apt-get update', buildArgs: [] });
-    assert.deepEqual(parseCreatedBy('|2 A=1 B=two /bin/sh -c make'), { instruction: 'RUN', args: 'make', buildArgs: [['A', '1'], ['B', 'two']] });
+    assert.deepEqual(parseCreatedBy('|2 A=1 B=two /bin/sh -c make'), {
+      instruction: 'RUN',
+      args: 'make',
+      buildArgs: [
+        ['A', '1'],
+        ['B', 'two'],
+      ],
+    });
     assert.deepEqual(parseCreatedBy('RUN |1 TOKEN=x /bin/sh -c make # buildkit'), { instruction: 'RUN', args: 'make', buildArgs: [['TOKEN', 'x']] });
     assert.deepEqual(parseCreatedBy('COPY . /app # buildkit'), { instruction: 'COPY', args: '. /app', buildArgs: [] });
     assert.equal(parseCreatedBy('debootstrap --variant=minbase bookworm').instruction, '');
@@ -41,11 +48,13 @@ describe('history lines', () => {
 
 describe('secret key names and values', () => {
   it('tells credentials from pointers and settings', () => {
-    for (const k of ['DB_PASSWORD', 'dbPassword', 'API_KEY', 'GITHUB_TOKEN', 'client-secret', 'AWS_SECRET_ACCESS_KEY', 'AUTH_KEY', 'CLIENT_KEY']) assert.ok(isSensitiveKey(k), k);
+    for (const k of ['DB_PASSWORD', 'dbPassword', 'API_KEY', 'GITHUB_TOKEN', 'client-secret', 'AWS_SECRET_ACCESS_KEY', 'AUTH_KEY', 'CLIENT_KEY'])
+      assert.ok(isSensitiveKey(k), k);
     for (const k of ['PASSWORD_FILE', 'TOKEN_URL', 'PWD', 'GPG_KEY', 'KEY_ID', 'PATH', 'SECRET_NAME']) assert.ok(!isSensitiveKey(k), k);
     for (const v of ['', '${DB_PASSWORD}', '$TOKEN', 'true']) assert.ok(isPlaceholderValue(v), v);
     assert.ok(!isPlaceholderValue(base62(16)));
-    for (const v of ['/run/secrets/db', '"/run/secrets/DB_PASSWORD"', '/home/app/.config/gcloud/application_default_credentials.json']) assert.ok(isFilePathValue(v), v);
+    for (const v of ['/run/secrets/db', '"/run/secrets/DB_PASSWORD"', '/home/app/.config/gcloud/application_default_credentials.json'])
+      assert.ok(isFilePathValue(v), v);
   });
 
   it('keeps a base64 secret that happens to start with a slash (one in 32 do)', () => {
@@ -81,7 +90,10 @@ describe('secret key names and values', () => {
 
   it('reports an overlapping span once, for the earlier rule', () => {
     const matches = scanText(`//registry.npmjs.org/:_authToken=npm_${base62(36)}\n`, 'home/u/.npmrc');
-    assert.deepEqual(matches.map((m) => m.rule.id), ['PLM-SECRET-NPMRC']);
+    assert.deepEqual(
+      matches.map((m) => m.rule.id),
+      ['PLM-SECRET-NPMRC'],
+    );
   });
 });
 

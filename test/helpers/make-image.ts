@@ -22,7 +22,9 @@ export async function tarBytes(entries: TarEntry[]): Promise<Buffer> {
     p.on('error', reject);
   });
   for (const { body, ...header } of entries) {
-    await new Promise<void>((resolve, reject) => p.entry({ mode: header.type === 'directory' ? 0o755 : 0o644, ...header }, body ?? '', (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      p.entry({ mode: header.type === 'directory' ? 0o755 : 0o644, ...header }, body ?? '', (err) => (err ? reject(err) : resolve())),
+    );
   }
   p.finalize();
   await done;
@@ -46,7 +48,10 @@ export interface LayoutLayer {
 }
 
 /** Writes an OCI layout with one image tagged `tag`; returns its directory. */
-export function writeLayout(layers: LayoutLayer[], options: { tag?: string; config?: object; indexJson?: string; annotations?: Record<string, string> } = {}): string {
+export function writeLayout(
+  layers: LayoutLayer[],
+  options: { tag?: string; config?: object; indexJson?: string; annotations?: Record<string, string> } = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'plimsoll-test-layout-'));
   const blobs = join(dir, 'blobs', 'sha256');
   mkdirSync(blobs, { recursive: true });

@@ -106,7 +106,9 @@ async function scan(target: Target, dbDir: string): Promise<Report> {
     const { stdout } = await run(process.execPath, args, { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: 'true' } });
     return JSON.parse(stdout) as Report;
   } catch (err) {
-    throw new Error(`${target.name}: plimsoll image ${target.ref} failed: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`, { cause: err });
+    throw new Error(`${target.name}: plimsoll image ${target.ref} failed: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 

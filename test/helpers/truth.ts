@@ -9,10 +9,12 @@ export type Row = Record<string, string>;
 export function truthRows(dir: string, file: string): Row[] {
   const [header = '', ...lines] = readFileSync(join(TESTBED, 'truth', dir, file), 'utf8').split('\n');
   const columns = header.split('\t');
-  return lines.filter((l) => l !== '').map((line) => {
-    const cells = line.split('\t');
-    return Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? '']));
-  });
+  return lines
+    .filter((l) => l !== '')
+    .map((line) => {
+      const cells = line.split('\t');
+      return Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? '']));
+    });
 }
 
 /** One testbed image (one platform of an index): its OCI layout, tag, platform and truth directory. */

@@ -54,8 +54,13 @@ describe('bad inputs give a one-line error and exit 2', () => {
     const header = await tarBytes([{ name: 'zeros', size: 512 * 1024 * 1024 }]);
     const blob = gzipSync(Buffer.concat([header.subarray(0, 512), Buffer.alloc(512 * 1024 * 1024)]));
     const dir = writeLayout([{ blob }]);
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', CLI, 'files', `oci:${dir}:test`, '--max-layer-size', '64MiB'], { encoding: 'utf8' });
-    const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('Command exited'));
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', CLI, 'files', `oci:${dir}:test`, '--max-layer-size', '64MiB'], {
+      encoding: 'utf8',
+    });
+    const lines = r.stderr
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !l.startsWith('Command exited'));
     const peakKb = Number(lines.pop());
     assertOneLineError({ status: r.status, stdout: r.stdout, stderr: `${lines.join('\n')}\n` }, 'exceeds the limit of 67108864 bytes', 'decompression bomb');
     assert.ok(peakKb < 200_000, `peak RSS ${peakKb} kB stays bounded`);

@@ -95,54 +95,55 @@ describe('zstd decoding matches zstd -dc', { skip: needTestbed() }, () => {
   }
 });
 
-for (const [place, blobSize] of PLACES) describe(`damaged zstd layers give one line naming the layer, decoded ${place}`, { skip: needTestbed() }, () => {
-  const read = (bytes: Buffer, digest: string): Promise<unknown> =>
-    readLayer(Readable.from([bytes]), { index: 0, digest }, { requests: [], maxLayerSize: 1 << 30, what: `layer ${digest}`, blobSize });
+for (const [place, blobSize] of PLACES)
+  describe(`damaged zstd layers give one line naming the layer, decoded ${place}`, { skip: needTestbed() }, () => {
+    const read = (bytes: Buffer, digest: string): Promise<unknown> =>
+      readLayer(Readable.from([bytes]), { index: 0, digest }, { requests: [], maxLayerSize: 1 << 30, what: `layer ${digest}`, blobSize });
 
-  /** The rejection of `read`, checked to be a one-line InputError that names the layer. */
-  async function failure(bytes: Buffer, digest: string): Promise<string> {
-    const err = await read(bytes, digest).then(
-      () => assert.fail('the layer was read without error'),
-      (e: unknown) => e,
-    );
-    assert.ok(err instanceof InputError, `an InputError: ${String(err)}`);
-    assert.doesNotMatch(err.message, /\n/, 'one line');
-    assert.ok(err.message.startsWith(`layer ${digest}: `), err.message);
-    return err.message;
-  }
+    /** The rejection of `read`, checked to be a one-line InputError that names the layer. */
+    async function failure(bytes: Buffer, digest: string): Promise<string> {
+      const err = await read(bytes, digest).then(
+        () => assert.fail('the layer was read without error'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof InputError, `an InputError: ${String(err)}`);
+      assert.doesNotMatch(err.message, /\n/, 'one line');
+      assert.ok(err.message.startsWith(`layer ${digest}: `), err.message);
+      return err.message;
+    }
 
-  it('a truncated layer', async () => {
-    const { path, digest } = alpineZstdBlob();
-    const blob = readFileSync(path);
-    const cut = blob.subarray(0, blob.length >> 1);
-    assert.notEqual(spawnSync('zstd', ['-t'], { input: cut }).status, 0, 'zstd -t rejects it too');
-    assert.match(await failure(cut, digest), /: corrupt or truncated compressed data \(.+\)$/);
+    it('a truncated layer', async () => {
+      const { path, digest } = alpineZstdBlob();
+      const blob = readFileSync(path);
+      const cut = blob.subarray(0, blob.length >> 1);
+      assert.notEqual(spawnSync('zstd', ['-t'], { input: cut }).status, 0, 'zstd -t rejects it too');
+      assert.match(await failure(cut, digest), /: corrupt or truncated compressed data \(.+\)$/);
+    });
+
+    it('a layer with bytes after its last frame', async () => {
+      const { path, digest } = alpineZstdBlob();
+      const blob = Buffer.concat([readFileSync(path), Buffer.from('not a zstd frame')]);
+      assert.notEqual(spawnSync('zstd', ['-t'], { input: blob }).status, 0, 'zstd -t rejects it too');
+      assert.match(await failure(blob, digest), /: corrupt or truncated compressed data \(.+\)$/);
+    });
+
+    it('a layer whose compressed bytes are altered mid-stream', async () => {
+      const { path, digest } = alpineZstdBlob();
+      const blob = Buffer.from(readFileSync(path));
+      blob.fill(0xa5, blob.length >> 1, (blob.length >> 1) + 64);
+      assert.notEqual(spawnSync('zstd', ['-t'], { input: blob }).status, 0, 'zstd -t rejects it too');
+      assert.match(await failure(blob, digest), /: corrupt or truncated compressed data \(.+\)$/);
+    });
+
+    it('a layer whose content checksum is wrong (the tar itself reads fine)', async () => {
+      const { path, digest } = alpineZstdBlob();
+      const blob = Buffer.from(readFileSync(path));
+      const last = blob.length - 1;
+      blob[last] = (blob[last] as number) ^ 0xff;
+      assert.notEqual(spawnSync('zstd', ['-t'], { input: blob }).status, 0, 'zstd -t rejects it too');
+      assert.match(await failure(blob, digest), /: corrupt or truncated compressed data \(.+\)$/);
+    });
   });
-
-  it('a layer with bytes after its last frame', async () => {
-    const { path, digest } = alpineZstdBlob();
-    const blob = Buffer.concat([readFileSync(path), Buffer.from('not a zstd frame')]);
-    assert.notEqual(spawnSync('zstd', ['-t'], { input: blob }).status, 0, 'zstd -t rejects it too');
-    assert.match(await failure(blob, digest), /: corrupt or truncated compressed data \(.+\)$/);
-  });
-
-  it('a layer whose compressed bytes are altered mid-stream', async () => {
-    const { path, digest } = alpineZstdBlob();
-    const blob = Buffer.from(readFileSync(path));
-    blob.fill(0xa5, blob.length >> 1, (blob.length >> 1) + 64);
-    assert.notEqual(spawnSync('zstd', ['-t'], { input: blob }).status, 0, 'zstd -t rejects it too');
-    assert.match(await failure(blob, digest), /: corrupt or truncated compressed data \(.+\)$/);
-  });
-
-  it('a layer whose content checksum is wrong (the tar itself reads fine)', async () => {
-    const { path, digest } = alpineZstdBlob();
-    const blob = Buffer.from(readFileSync(path));
-    const last = blob.length - 1;
-    blob[last] = (blob[last] as number) ^ 0xff;
-    assert.notEqual(spawnSync('zstd', ['-t'], { input: blob }).status, 0, 'zstd -t rejects it too');
-    assert.match(await failure(blob, digest), /: corrupt or truncated compressed data \(.+\)$/);
-  });
-});
 
 describe('a zstd decompression bomb', () => {
   it('stops at --max-layer-size with bounded memory', async () => {
@@ -153,12 +154,20 @@ describe('a zstd decompression bomb', () => {
     const blob = execFileSync('sh', ['-c', '{ cat "$1"; head -c 536870912 /dev/zero; } | zstd -q -c', 'sh', header]);
     assert.ok(blob.length < 1024 * 1024, `the bomb is small (${blob.length} bytes)`);
     const layout = writeLayout([{ blob, mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd' }]);
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', CLI, 'files', `oci:${layout}:test`, '--max-layer-size', '64MiB'], { encoding: 'utf8' });
-    const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('Command exited'));
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', CLI, 'files', `oci:${layout}:test`, '--max-layer-size', '64MiB'], {
+      encoding: 'utf8',
+    });
+    const lines = r.stderr
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !l.startsWith('Command exited'));
     const peakKb = Number(lines.pop());
     assert.equal(r.status, 2, r.stderr);
     assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0] as string, /^.*layer sha256:[0-9a-f]{64}: uncompressed size exceeds the limit of 67108864 bytes \(--max-layer-size\); possible decompression bomb$/);
+    assert.match(
+      lines[0] as string,
+      /^.*layer sha256:[0-9a-f]{64}: uncompressed size exceeds the limit of 67108864 bytes \(--max-layer-size\); possible decompression bomb$/,
+    );
     assert.ok(peakKb < 200_000, `peak RSS ${peakKb} kB stays bounded`);
   });
 });
@@ -186,7 +195,11 @@ describe('a zstd decoder on a worker thread', () => {
     writeFileSync(header, (await tarBytes([{ name: 'zeros', size: 128 * 1024 * 1024 }])).subarray(0, 512));
     const blob = execFileSync('sh', ['-c', '{ cat "$1"; head -c 134217728 /dev/zero; } | zstd -q -c', 'sh', header]);
     const digest = `sha256:${'0'.repeat(64)}`;
-    const err = await readLayer(Readable.from([blob]), { index: 0, digest }, { requests: [], maxLayerSize: 16 * 1024 * 1024, what: `layer ${digest}`, blobSize: MIN_THREADED_ZSTD }).then(
+    const err = await readLayer(
+      Readable.from([blob]),
+      { index: 0, digest },
+      { requests: [], maxLayerSize: 16 * 1024 * 1024, what: `layer ${digest}`, blobSize: MIN_THREADED_ZSTD },
+    ).then(
       () => assert.fail('the layer was read without error'),
       (e: unknown) => e,
     );

@@ -20,7 +20,15 @@ const noUmoci = hasCommand('umoci') ? undefined : 'umoci not installed (../share
 describe('hard links to files nothing wanted', () => {
   it('an installed Python dist whose METADATA is a hard link is inventoried', { skip: noUmoci }, async () => {
     // umoci walks the bundle in lexical order: `a-store/…` comes first, so it is the target and METADATA the link.
-    const steps = [{ createdBy: 'COPY store /', write: [{ path: 'a-store/meta', body: METADATA }, { path: `${DIST_INFO}/METADATA`, hardLinkTo: 'a-store/meta' }] }];
+    const steps = [
+      {
+        createdBy: 'COPY store /',
+        write: [
+          { path: 'a-store/meta', body: METADATA },
+          { path: `${DIST_INFO}/METADATA`, hardLinkTo: 'a-store/meta' },
+        ],
+      },
+    ];
     await withUmociImage(steps, 'linked', async (layout) => {
       const image = await openImage(`oci:${layout}:linked`);
       try {
@@ -31,7 +39,10 @@ describe('hard links to files nothing wanted', () => {
         const inventory = await inventoryImage(image, { analyzers: ALL_ANALYZERS });
         const dist = inventory.packages.find((p) => p.name === 'linked-dist');
         assert.equal(dist?.version, '1.2.3');
-        assert.deepEqual(dist?.locations.map((l) => l.path), [`${DIST_INFO}/METADATA`]);
+        assert.deepEqual(
+          dist?.locations.map((l) => l.path),
+          [`${DIST_INFO}/METADATA`],
+        );
       } finally {
         await image.close();
       }

@@ -9,9 +9,26 @@ import { MergedFilesystem } from '../../src/image/merged-fs.js';
 const LOWER: LayerRef = { index: 0, digest: `sha256:${'0'.repeat(64)}` };
 const UPPER: LayerRef = { index: 1, digest: `sha256:${'1'.repeat(64)}` };
 
-const file = (path: string, text: string, extra: Partial<LayerEntry> = {}): LayerEntry => ({ path, type: 'file', mode: 0o644, size: text.length, uid: 0, gid: 0, body: Buffer.from(text), ...extra });
+const file = (path: string, text: string, extra: Partial<LayerEntry> = {}): LayerEntry => ({
+  path,
+  type: 'file',
+  mode: 0o644,
+  size: text.length,
+  uid: 0,
+  gid: 0,
+  body: Buffer.from(text),
+  ...extra,
+});
 const link = (path: string, linkTarget: string): LayerEntry => ({ path, type: 'symlink', mode: 0o777, size: 0, linkTarget });
-const layer = (ref: LayerRef, entries: LayerEntry[], whiteouts: string[] = [], opaqueDirs: string[] = []): LayerContent => ({ ref, entries, whiteouts, opaqueDirs, compression: 'none', tarBytes: 0, warnings: [] });
+const layer = (ref: LayerRef, entries: LayerEntry[], whiteouts: string[] = [], opaqueDirs: string[] = []): LayerContent => ({
+  ref,
+  entries,
+  whiteouts,
+  opaqueDirs,
+  compression: 'none',
+  tarBytes: 0,
+  warnings: [],
+});
 
 const layers: LayerContent[] = [
   layer(LOWER, [
@@ -58,7 +75,17 @@ function merged(spillAt?: number): MergedFilesystem {
 }
 
 function view(fs: MergedFilesystem): unknown {
-  const paths = ['etc/os-release', 'lib/os-release', 'lib/x', 'etc/alternatives/os-release', 'var/lib/dpkg/status-hard', 'loop1/x', 'opt/app/old', 'names/B', 'tmp/a/b/c'];
+  const paths = [
+    'etc/os-release',
+    'lib/os-release',
+    'lib/x',
+    'etc/alternatives/os-release',
+    'var/lib/dpkg/status-hard',
+    'loop1/x',
+    'opt/app/old',
+    'names/B',
+    'tmp/a/b/c',
+  ];
   return {
     entries: [...fs.entries()],
     got: paths.map((p) => fs.get(p)),
@@ -88,7 +115,13 @@ describe('the merged view index moving from memory to SQLite', () => {
     const fs = merged(12);
     const paths = [...fs.entries()].map((f) => f.path);
     for (const gone of ['tmp/a', 'tmp/a/b/c', 'opt/app/old', 'opt/app/deep', 'names/B', 'usr/lib/x/libc.so']) assert.ok(!paths.includes(gone), gone);
-    assert.deepEqual(fs.captured().map((f) => f.path).filter((p) => p.startsWith('var/')), ['var/lib/dpkg/status', 'var/lib/dpkg/status-hard']);
+    assert.deepEqual(
+      fs
+        .captured()
+        .map((f) => f.path)
+        .filter((p) => p.startsWith('var/')),
+      ['var/lib/dpkg/status', 'var/lib/dpkg/status-hard'],
+    );
     assert.equal(fs.read('var/lib/dpkg/status')?.body.toString(), 'Package: b\n');
     assert.equal(fs.read('var/lib/dpkg/status-hard')?.body.toString(), 'Package: a\n');
   });

@@ -19,7 +19,10 @@ describe('image JSON of the wrong type', () => {
   }
 
   it('an index whose descriptor size is a string', async () => {
-    const indexJson = JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'a'.repeat(64)}`, size: '12' }] });
+    const indexJson = JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'a'.repeat(64)}`, size: '12' }],
+    });
     const dir = writeLayout([await gzLayer([{ name: 'a', body: '1' }])], { indexJson });
     assertOneLineError(plimsoll('files', `oci:${dir}`), 'index.json', 'index.manifests[0].size is a string, expected a non-negative integer');
   });

@@ -37,7 +37,16 @@ function roundTrip(content: LayerContent): LayerContent {
   return decoded;
 }
 
-const content = (entries: LayerEntry[], extra: Partial<LayerContent> = {}): LayerContent => ({ ref, entries, whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [], ...extra });
+const content = (entries: LayerEntry[], extra: Partial<LayerContent> = {}): LayerContent => ({
+  ref,
+  entries,
+  whiteouts: [],
+  opaqueDirs: [],
+  compression: 'none',
+  tarBytes: 0,
+  warnings: [],
+  ...extra,
+});
 
 /** The layers of a testbed OCI image, as blob paths. */
 function testbedLayers(name: string): string[] {
@@ -48,7 +57,9 @@ function testbedLayers(name: string): string[] {
   for (const m of index.manifests) {
     const manifest = JSON.parse(readFileSync(blob(m.digest), 'utf8')) as { layers?: { digest: string }[]; manifests?: { digest: string }[] };
     // A multi-arch index: its first image is enough.
-    const image = manifest.manifests ? (JSON.parse(readFileSync(blob(manifest.manifests[0]?.digest ?? ''), 'utf8')) as { layers: { digest: string }[] }) : manifest;
+    const image = manifest.manifests
+      ? (JSON.parse(readFileSync(blob(manifest.manifests[0]?.digest ?? ''), 'utf8')) as { layers: { digest: string }[] })
+      : manifest;
     layers.push(...(image.layers ?? []).map((l) => blob(l.digest)));
   }
   return layers;
@@ -60,7 +71,11 @@ describe('real testbed layers', { skip: needTestbed() }, () => {
       const layers = testbedLayers(name);
       assert.ok(layers.length > 0);
       for (const [index, path] of layers.entries()) {
-        const read = await readLayer(createReadStream(path), { index, digest: `sha256:${path.split('/').at(-1) ?? ''}` }, { requests: [], maxLayerSize: 2 ** 31, what: path });
+        const read = await readLayer(
+          createReadStream(path),
+          { index, digest: `sha256:${path.split('/').at(-1) ?? ''}` },
+          { requests: [], maxLayerSize: 2 ** 31, what: path },
+        );
         const decoded = roundTrip(read);
         assert.equal(decoded.diffId, read.diffId);
         assert.ok([...decoded.entries].length > 0);
@@ -101,8 +116,15 @@ test('odd names and every entry type, as the tar reader gives them', async () =>
     member({ name: 'empty-target-link', type: '2', linkname: '' }),
     END,
   ]);
-  const read = await readLayer(Readable.from([tar]), ref, { requests: [{ name: 'passwd', wants: (info: FileInfo) => info.path === 'etc/passwd' }], maxLayerSize: 1 << 30, what: 'layer' });
-  assert.ok([...read.entries].some((e) => e.body), 'a body was kept, and must not be listed');
+  const read = await readLayer(Readable.from([tar]), ref, {
+    requests: [{ name: 'passwd', wants: (info: FileInfo) => info.path === 'etc/passwd' }],
+    maxLayerSize: 1 << 30,
+    what: 'layer',
+  });
+  assert.ok(
+    [...read.entries].some((e) => e.body),
+    'a body was kept, and must not be listed',
+  );
   const decoded = roundTrip(read);
   const entries = [...decoded.entries];
   assert.ok(entries.every((e) => !('body' in e)));
@@ -129,19 +151,21 @@ test('odd names and every entry type, as the tar reader gives them', async () =>
 
 const TYPES = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo'] as const;
 const owner = fc.option(fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.maxSafeInteger(), fc.integer({ min: -(2 ** 31), max: -1 })), { nil: undefined });
-const entryArb: fc.Arbitrary<LayerEntry> = fc.record(
-  {
-    path: fc.string({ unit: 'binary', maxLength: 300 }),
-    type: fc.constantFrom(...TYPES),
-    mode: fc.integer({ min: 0, max: 0o7777 }),
-    size: fc.oneof(fc.nat(), fc.maxSafeNat()),
-    linkTarget: fc.string({ unit: 'binary', maxLength: 100 }),
-    uid: owner,
-    gid: owner,
-  },
-  { requiredKeys: ['path', 'type', 'mode', 'size'] },
-  // An owner the source did not give is absent, not undefined.
-).map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as unknown as LayerEntry);
+const entryArb: fc.Arbitrary<LayerEntry> = fc
+  .record(
+    {
+      path: fc.string({ unit: 'binary', maxLength: 300 }),
+      type: fc.constantFrom(...TYPES),
+      mode: fc.integer({ min: 0, max: 0o7777 }),
+      size: fc.oneof(fc.nat(), fc.maxSafeNat()),
+      linkTarget: fc.string({ unit: 'binary', maxLength: 100 }),
+      uid: owner,
+      gid: owner,
+    },
+    { requiredKeys: ['path', 'type', 'mode', 'size'] },
+    // An owner the source did not give is absent, not undefined.
+  )
+  .map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as unknown as LayerEntry);
 const contentArb = fc.record({
   entries: fc.array(entryArb, { maxLength: 40 }),
   whiteouts: fc.array(fc.string({ unit: 'binary' }), { maxLength: 5 }),
@@ -150,7 +174,10 @@ const contentArb = fc.record({
   tarBytes: fc.maxSafeNat(),
   diffId: fc.option(fc.string(), { nil: undefined }),
   blobBytes: fc.option(fc.maxSafeNat(), { nil: undefined }),
-  warnings: fc.array(fc.record({ path: fc.string(), message: fc.string() }, { requiredKeys: ['message'] }).map((w) => ({ ...w })), { maxLength: 3 }),
+  warnings: fc.array(
+    fc.record({ path: fc.string(), message: fc.string() }, { requiredKeys: ['message'] }).map((w) => ({ ...w })),
+    { maxLength: 3 },
+  ),
 });
 
 describe('properties', () => {
@@ -202,8 +229,20 @@ describe('properties', () => {
 
 test('200,000 entries: encoded and decoded in memory proportional to the listing', () => {
   const COUNT = 200_000;
-  const entry = (i: number): LayerEntry => ({ path: `usr/share/doc/package-${i % 3000}/changelog-${i}.gz`, type: i % 9 === 0 ? 'symlink' : 'file', mode: 0o644, size: i * 13, uid: 0, gid: 0, ...(i % 9 === 0 ? { linkTarget: `../other-${i}` } : {}) });
-  const entries = { *[Symbol.iterator]() { for (let i = 0; i < COUNT; i++) yield entry(i); } };
+  const entry = (i: number): LayerEntry => ({
+    path: `usr/share/doc/package-${i % 3000}/changelog-${i}.gz`,
+    type: i % 9 === 0 ? 'symlink' : 'file',
+    mode: 0o644,
+    size: i * 13,
+    uid: 0,
+    gid: 0,
+    ...(i % 9 === 0 ? { linkTarget: `../other-${i}` } : {}),
+  });
+  const entries = {
+    *[Symbol.iterator]() {
+      for (let i = 0; i < COUNT; i++) yield entry(i);
+    },
+  };
   global.gc?.();
   const base = process.memoryUsage();
   let start = performance.now();

@@ -15,7 +15,10 @@ describe('image references (skopeo/podman transports)', () => {
     ['alpine', { transport: 'docker', registry: 'registry-1.docker.io', repository: 'library/alpine', tag: 'latest', digest: undefined }],
     ['alpine:3.20', { transport: 'docker', registry: 'registry-1.docker.io', repository: 'library/alpine', tag: '3.20', digest: undefined }],
     ['docker.io/bitnami/redis:7', { transport: 'docker', registry: 'registry-1.docker.io', repository: 'bitnami/redis', tag: '7', digest: undefined }],
-    ['ghcr.io/org/app@sha256:' + 'a'.repeat(64), { transport: 'docker', registry: 'ghcr.io', repository: 'org/app', tag: undefined, digest: 'sha256:' + 'a'.repeat(64) }],
+    [
+      'ghcr.io/org/app@sha256:' + 'a'.repeat(64),
+      { transport: 'docker', registry: 'ghcr.io', repository: 'org/app', tag: undefined, digest: 'sha256:' + 'a'.repeat(64) },
+    ],
     ['localhost:5000/app:1', { transport: 'docker', registry: 'localhost:5000', repository: 'app', tag: '1', digest: undefined }],
     ['127.0.0.1:5000/testbed/app:1', { transport: 'docker', registry: '127.0.0.1:5000', repository: 'testbed/app', tag: '1', digest: undefined }],
     ['docker://127.0.0.1:5000/testbed/app:1', { transport: 'docker', registry: '127.0.0.1:5000', repository: 'testbed/app', tag: '1', digest: undefined }],
@@ -29,7 +32,13 @@ describe('image references (skopeo/podman transports)', () => {
     it(`rejects ${JSON.stringify(bad)}`, () => assert.throws(() => parseReference(bad), PlimsollError));
   }
 
-  for (const text of ['oci:/tmp/layout:1.0', 'oci-archive:img.tar', 'docker-archive:/x/app.tar:testbed/app:1.0', 'dir:/srv/rootfs', 'docker://ghcr.io/org/app:2']) {
+  for (const text of [
+    'oci:/tmp/layout:1.0',
+    'oci-archive:img.tar',
+    'docker-archive:/x/app.tar:testbed/app:1.0',
+    'dir:/srv/rootfs',
+    'docker://ghcr.io/org/app:2',
+  ]) {
     it(`formats ${text} back to itself`, () => assert.equal(formatReference(parseReference(text)), text));
   }
   it('spells out Docker Hub defaults', () => assert.equal(formatReference(parseReference('alpine')), 'docker://registry-1.docker.io/library/alpine:latest'));

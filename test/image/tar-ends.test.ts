@@ -8,7 +8,11 @@ import { END, member } from '../adversarial/tar-variants.js';
 
 async function read(tar: Buffer): Promise<{ paths: string[]; warnings: string[]; diffId?: string }> {
   const content = await readLayer(Readable.from([tar]), { index: 0, digest: 'sha256:l' }, { requests: [], maxLayerSize: 1 << 30, what: 'layer' });
-  return { paths: [...content.entries].map((e) => e.path), warnings: content.warnings.map((w) => w.message), ...(content.diffId ? { diffId: content.diffId } : {}) };
+  return {
+    paths: [...content.entries].map((e) => e.path),
+    warnings: content.warnings.map((w) => w.message),
+    ...(content.diffId ? { diffId: content.diffId } : {}),
+  };
 }
 
 describe('the end of a layer tar', () => {
@@ -34,7 +38,10 @@ describe('the end of a layer tar', () => {
   });
 
   it('a zero block in mid-stream is refused as runtimes refuse it', async () => {
-    await assert.rejects(read(Buffer.concat([file, Buffer.alloc(512), member({ name: 'x' }, 'y'), END])), /layer: not a valid tar archive \(zero block in mid-stream at offset 1024/);
+    await assert.rejects(
+      read(Buffer.concat([file, Buffer.alloc(512), member({ name: 'x' }, 'y'), END])),
+      /layer: not a valid tar archive \(zero block in mid-stream at offset 1024/,
+    );
   });
 
   it('the diff ID is the sha256 of every uncompressed byte, the trailing ones included', async () => {

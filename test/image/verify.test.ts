@@ -15,10 +15,19 @@ describe('verification as container runtimes make it', () => {
   it('a diff ID that is not the digest of the uncompressed layer is an error naming the layer, or a warning when skipped', async () => {
     const l = await layer();
     const dir = writeLayout([{ ...l, tar: Buffer.from('not the layer') }]);
-    assertOneLineError(plimsoll('sbom', `oci:${dir}`, '--format', 'json'), `layer ${sha256(l.blob)}`, `uncompressed digest ${sha256(l.tar as Buffer)}`, `diff ID ${sha256('not the layer')}`, '--insecure-skip-verify');
+    assertOneLineError(
+      plimsoll('sbom', `oci:${dir}`, '--format', 'json'),
+      `layer ${sha256(l.blob)}`,
+      `uncompressed digest ${sha256(l.tar as Buffer)}`,
+      `diff ID ${sha256('not the layer')}`,
+      '--insecure-skip-verify',
+    );
     const r = plimsoll('sbom', `oci:${dir}`, '--format', 'json', '--insecure-skip-verify');
     assert.equal(r.status, 0, r.stderr);
-    assert.ok(warnings(r.stdout).some((w) => w.includes('does not match the config') && w.includes('not verified')), r.stdout);
+    assert.ok(
+      warnings(r.stdout).some((w) => w.includes('does not match the config') && w.includes('not verified')),
+      r.stdout,
+    );
   });
 
   it('a diff ID count that differs from the layer count', async () => {
@@ -28,7 +37,10 @@ describe('verification as container runtimes make it', () => {
 
   it('a descriptor size smaller or larger than the blob', async () => {
     const l = await layer();
-    assertOneLineError(plimsoll('sbom', `oci:${writeLayout([{ ...l, size: l.blob.length + 10 }])}`, '--format', 'json'), `is ${l.blob.length} bytes, but its descriptor says ${l.blob.length + 10}`);
+    assertOneLineError(
+      plimsoll('sbom', `oci:${writeLayout([{ ...l, size: l.blob.length + 10 }])}`, '--format', 'json'),
+      `is ${l.blob.length} bytes, but its descriptor says ${l.blob.length + 10}`,
+    );
     // Read up to the declared size and no further: the bytes read are not the blob the digest names.
     assertOneLineError(plimsoll('sbom', `oci:${writeLayout([{ ...l, size: l.blob.length - 10 }])}`, '--format', 'json'), 'digest mismatch');
   });

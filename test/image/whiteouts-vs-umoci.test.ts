@@ -14,7 +14,6 @@ import { gzLayer, writeLayout } from '../helpers/make-image.js';
 import { listRootfs } from '../helpers/reference-rootfs.js';
 import { hasCommand } from '../helpers/testbed.js';
 
-
 describe('whiteouts and layer edge cases equal umoci unpack', { skip: hasCommand('umoci') ? undefined : 'umoci not installed' }, () => {
   it('a five-layer hand-written image', async () => {
     const layers = [
@@ -70,7 +69,10 @@ describe('whiteouts and layer edge cases equal umoci unpack', { skip: hasCommand
         { name: 'lib/.wh.through-link.so', body: '' },
         { name: 'usr/bin/su', body: 'setuid', mode: 0o755 },
       ]),
-      await gzLayer([{ name: 'etc/conf.d/.wh.c.conf', body: '' }, { name: 'etc/conf.d/d.conf', body: 'd' }]),
+      await gzLayer([
+        { name: 'etc/conf.d/.wh.c.conf', body: '' },
+        { name: 'etc/conf.d/d.conf', body: 'd' },
+      ]),
     ];
     const layout = writeLayout(layers, { tag: 'edge' });
     const scratch = mkdtempSync(join(tmpdir(), 'plimsoll-umoci-'));
@@ -83,7 +85,13 @@ describe('whiteouts and layer edge cases equal umoci unpack', { skip: hasCommand
       const rows = fileRows((await readImage(image)).fs)
         .map((r) => {
           const type = r.type === 'hardlink' ? 'file' : r.type;
-          return { path: r.path, type, mode: r.type === 'symlink' ? '-' : r.mode, size: type === 'file' ? r.size : 0, ...(r.type === 'symlink' ? { linkTarget: r.linkTarget } : {}) };
+          return {
+            path: r.path,
+            type,
+            mode: r.type === 'symlink' ? '-' : r.mode,
+            size: type === 'file' ? r.size : 0,
+            ...(r.type === 'symlink' ? { linkTarget: r.linkTarget } : {}),
+          };
         })
         .sort((a, b) => (a.path < b.path ? -1 : 1));
       assert.deepEqual(rows, expected);

@@ -68,7 +68,13 @@ describe('applier: which layer introduced a package', () => {
       ],
       { [STATUS]: 2 },
     );
-    assert.deepEqual(packages.map((p) => [p.name, p.locations[0]?.layer.index]), [['a', 0], ['c', 1]]);
+    assert.deepEqual(
+      packages.map((p) => [p.name, p.locations[0]?.layer.index]),
+      [
+        ['a', 0],
+        ['c', 1],
+      ],
+    );
     assert.equal(packages[0]?.locations[0]?.layer.digest, refs[0]?.digest);
   });
 
@@ -79,7 +85,11 @@ describe('applier: which layer introduced a package', () => {
 
   it('a package removed and installed again belongs to the layer that installed it again', () => {
     const { packages } = apply(
-      [{ results: { os: found([deb('a', '1'), deb('b', '1')]) } }, { results: { os: found([deb('b', '1', 1)]) } }, { results: { os: found([deb('a', '1', 2), deb('b', '1', 2)]) } }],
+      [
+        { results: { os: found([deb('a', '1'), deb('b', '1')]) } },
+        { results: { os: found([deb('b', '1', 1)]) } },
+        { results: { os: found([deb('a', '1', 2), deb('b', '1', 2)]) } },
+      ],
       { [STATUS]: 2 },
     );
     assert.equal(layerOf(packages, 'a'), 2);
@@ -89,20 +99,27 @@ describe('applier: which layer introduced a package', () => {
   it('layers that did not touch the file are passed over; one that deleted it breaks the run', () => {
     const passed = apply([{ results: { os: found([deb('a', '1')]) } }, {}, { results: { os: found([deb('a', '1', 2)]) } }], { [STATUS]: 2 });
     assert.equal(layerOf(passed.packages, 'a'), 0);
-    const deleted = apply([{ results: { os: found([deb('a', '1')]) } }, { touches: [STATUS] }, { results: { os: found([deb('a', '1', 2)]) } }], { [STATUS]: 2 });
+    const deleted = apply([{ results: { os: found([deb('a', '1')]) } }, { touches: [STATUS] }, { results: { os: found([deb('a', '1', 2)]) } }], {
+      [STATUS]: 2,
+    });
     assert.equal(layerOf(deleted.packages, 'a'), 2);
   });
 });
 
 describe('applier: whiteouts and rewrites apply to packages as to files', () => {
   it('a deleted source file takes its packages and warnings with it', () => {
-    const { packages, warnings } = apply([{ results: { lang: { packages: [pypi('x', 'app/requirements.txt')], warnings: [{ path: 'app/requirements.txt', message: 'odd line' }] } } }], {});
+    const { packages, warnings } = apply(
+      [{ results: { lang: { packages: [pypi('x', 'app/requirements.txt')], warnings: [{ path: 'app/requirements.txt', message: 'odd line' }] } } }],
+      {},
+    );
     assert.deepEqual(packages, []);
     assert.deepEqual(warnings, []);
   });
 
   it('a rewrite that yields nothing replaces what the lower layer found', () => {
-    const { packages } = apply([{ results: { lang: found([pypi('x', 'app/requirements.txt')]) } }, { touches: ['app/requirements.txt'] }], { 'app/requirements.txt': 1 });
+    const { packages } = apply([{ results: { lang: found([pypi('x', 'app/requirements.txt')]) } }, { touches: ['app/requirements.txt'] }], {
+      'app/requirements.txt': 1,
+    });
     assert.deepEqual(packages, []);
   });
 });
@@ -123,7 +140,10 @@ describe('applier: files OS packages own', () => {
       ],
       { [STATUS]: 0, [metadata]: 0, [lock]: 0 },
     );
-    assert.deepEqual(packages.map((p) => p.name), ['python3-x']);
+    assert.deepEqual(
+      packages.map((p) => p.name),
+      ['python3-x'],
+    );
     assert.deepEqual(packages[0]?.metadata, { languagePurl: 'pkg:pypi/x@1' });
   });
 
@@ -135,7 +155,10 @@ describe('applier: files OS packages own', () => {
       ],
       { [STATUS]: 1, [metadata]: 1 },
     );
-    assert.deepEqual(packages.map((p) => p.name), ['x']);
+    assert.deepEqual(
+      packages.map((p) => p.name),
+      ['x'],
+    );
   });
 });
 

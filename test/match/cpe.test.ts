@@ -48,12 +48,42 @@ function applying(cve: string, target: CpeTarget, compare: Compare = versions.ma
 const log4j = (version: string): CpeTarget => ({ part: 'a', vendor: 'apache', product: 'log4j', version });
 
 function pkg(type: Package['type'], name: string, version: string, metadata?: Package['metadata']): Package {
-  return { id: `${type}:${name}@${version}`, name, version, type, purl: `pkg:generic/${name}@${version}`, locations: [{ path: 'hand-made', layer: LAYER }], ...(metadata ? { metadata } : {}) };
+  return {
+    id: `${type}:${name}@${version}`,
+    name,
+    version,
+    type,
+    purl: `pkg:generic/${name}@${version}`,
+    locations: [{ path: 'hand-made', layer: LAYER }],
+    ...(metadata ? { metadata } : {}),
+  };
 }
 
 describe('the generic version order', () => {
   it('orders dotted numbers numerically, missing parts as 0, pre-releases before and later builds after the release', () => {
-    const ascending = ['0.9', '1.0.2-dev', '1.0.2-alpha', '1.0.2a1', '1.0.2-beta2', '1.0.2-beta10', '1.0.2-m1', '1.0.2-rc1', '1.0.2', '1.0.2a', '1.0.2k', '1.0.2l', '1.0.2-p1', '1.0.2-patch2', '1.2', '1.2.17', '1.2.18.1', '1.10', '9.0', '10.0', '20230101'];
+    const ascending = [
+      '0.9',
+      '1.0.2-dev',
+      '1.0.2-alpha',
+      '1.0.2a1',
+      '1.0.2-beta2',
+      '1.0.2-beta10',
+      '1.0.2-m1',
+      '1.0.2-rc1',
+      '1.0.2',
+      '1.0.2a',
+      '1.0.2k',
+      '1.0.2l',
+      '1.0.2-p1',
+      '1.0.2-patch2',
+      '1.2',
+      '1.2.17',
+      '1.2.18.1',
+      '1.10',
+      '9.0',
+      '10.0',
+      '20230101',
+    ];
     for (let i = 0; i < ascending.length; i++) {
       for (let j = 0; j < ascending.length; j++) {
         assert.equal(generic.compare(ascending[i] ?? '', ascending[j] ?? ''), Math.sign(i - j), `${ascending[i]} vs ${ascending[j]}`);
@@ -102,8 +132,14 @@ describe('NVD configurations, real records', () => {
   });
 
   it('CVE-2021-4104 names only apache:log4j:1.2: 1.2.17 belongs to that release line, with the doubt said; 1.3 and 2.0.1 do not', () => {
-    assert.deepEqual(applying('CVE-2021-4104', log4j('1.2.17')).map((v) => v.doubts), [['NVD names release line 1.2, not version 1.2.17']]);
-    assert.deepEqual(applying('CVE-2021-4104', log4j('1.2')).map((v) => v.doubts), [[]]);
+    assert.deepEqual(
+      applying('CVE-2021-4104', log4j('1.2.17')).map((v) => v.doubts),
+      [['NVD names release line 1.2, not version 1.2.17']],
+    );
+    assert.deepEqual(
+      applying('CVE-2021-4104', log4j('1.2')).map((v) => v.doubts),
+      [[]],
+    );
     assert.deepEqual(applying('CVE-2021-4104', log4j('1.3')), []);
     assert.deepEqual(applying('CVE-2021-4104', log4j('2.0.1')), []);
   });
@@ -124,7 +160,17 @@ describe('NVD configurations, hand-written cases (not NVD data)', () => {
   const evaluate = (config: CpeConfiguration, version: string) => evaluateConfiguration(config, target(version), generic.compare);
 
   it('AND with another vulnerable product: false, since each component is judged alone', () => {
-    const config: CpeConfiguration = { nodes: [{ operator: 'AND', cpeMatch: [{ criteria: app, vulnerable: true }, { criteria: 'cpe:2.3:a:acme:gadget:*:*:*:*:*:*:*:*', vulnerable: true }] }] };
+    const config: CpeConfiguration = {
+      nodes: [
+        {
+          operator: 'AND',
+          cpeMatch: [
+            { criteria: app, vulnerable: true },
+            { criteria: 'cpe:2.3:a:acme:gadget:*:*:*:*:*:*:*:*', vulnerable: true },
+          ],
+        },
+      ],
+    };
     assert.equal(evaluate(config, '1.0'), undefined);
   });
 
@@ -145,8 +191,30 @@ describe('NVD configurations, hand-written cases (not NVD data)', () => {
   it('platforms: only platforms never applies; OR with a match needs no platform; AND with a negated platform stays a doubt', () => {
     const os = 'cpe:2.3:o:acme:os:-:*:*:*:*:*:*:*';
     assert.equal(evaluate({ nodes: [{ operator: 'OR', cpeMatch: [{ criteria: os, vulnerable: false }] }] }, '1.0'), undefined);
-    assert.deepEqual(evaluate({ nodes: [{ operator: 'OR', cpeMatch: [{ criteria: os, vulnerable: false }, { criteria: app, vulnerable: true }] }] }, '1.0')?.doubts, []);
-    const notOn: CpeConfiguration = { operator: 'AND', nodes: [{ operator: 'OR', cpeMatch: [{ criteria: app, vulnerable: true }] }, { operator: 'OR', negate: true, cpeMatch: [{ criteria: os, vulnerable: false }] }] };
+    assert.deepEqual(
+      evaluate(
+        {
+          nodes: [
+            {
+              operator: 'OR',
+              cpeMatch: [
+                { criteria: os, vulnerable: false },
+                { criteria: app, vulnerable: true },
+              ],
+            },
+          ],
+        },
+        '1.0',
+      )?.doubts,
+      [],
+    );
+    const notOn: CpeConfiguration = {
+      operator: 'AND',
+      nodes: [
+        { operator: 'OR', cpeMatch: [{ criteria: app, vulnerable: true }] },
+        { operator: 'OR', negate: true, cpeMatch: [{ criteria: os, vulnerable: false }] },
+      ],
+    };
     assert.deepEqual(evaluate(notOn, '1.0')?.doubts, [`applies only with ${os}, which an image does not show`]);
   });
 
@@ -165,15 +233,27 @@ describe('CPE candidates', () => {
       { part: 'a', vendor: 'apache', product: 'log4j', version: '1.2.17', doubts: ['vendor not stated by the package (NVD names log4j under apache)'] },
     ]);
     assert.deepEqual(cpeCandidates(pkg('maven', 'log4j-1.2', '1.2.17', { vendorHint: 'org.apache.log4j', identifiedBy: 'manifest' }), nvd)[0]?.doubts, []);
-    assert.deepEqual(cpeCandidates(pkg('maven', 'log4j-1.2', '1.2.17', { vendorHint: 'org.apache.log4j', identifiedBy: 'filename' }), nvd)[0]?.doubts, ['version 1.2.17 read from the file name']);
+    assert.deepEqual(cpeCandidates(pkg('maven', 'log4j-1.2', '1.2.17', { vendorHint: 'org.apache.log4j', identifiedBy: 'filename' }), nvd)[0]?.doubts, [
+      'version 1.2.17 read from the file name',
+    ]);
   });
 
   it('separator variants, a dropped suffix that is not the version line, and several vendors', () => {
     const nvd = index({ commons_text: ['apache'], foo: ['acme', 'other'], 'Foo-2': ['never'] });
-    assert.deepEqual(cpeCandidates(pkg('maven', 'Commons-Text', '1.9'), nvd).map((c) => `${c.vendor}:${c.product}`), ['apache:commons_text']);
+    assert.deepEqual(
+      cpeCandidates(pkg('maven', 'Commons-Text', '1.9'), nvd).map((c) => `${c.vendor}:${c.product}`),
+      ['apache:commons_text'],
+    );
     const foo = cpeCandidates(pkg('maven', 'foo-2', '1.0', { vendorHint: 'Acme Corp.' }), nvd);
-    assert.deepEqual(foo.map((c) => [c.vendor, c.product, c.doubts]), [['acme', 'foo', ['product foo guessed from the name foo-2 without its 2']]]);
-    assert.deepEqual(cpeCandidates(pkg('maven', 'foo', '1.0', { vendorHint: 'com.example' }), nvd).map((c) => c.vendor), ['acme', 'other'], 'a hint NVD does not know: every vendor');
+    assert.deepEqual(
+      foo.map((c) => [c.vendor, c.product, c.doubts]),
+      [['acme', 'foo', ['product foo guessed from the name foo-2 without its 2']]],
+    );
+    assert.deepEqual(
+      cpeCandidates(pkg('maven', 'foo', '1.0', { vendorHint: 'com.example' }), nvd).map((c) => c.vendor),
+      ['acme', 'other'],
+      'a hint NVD does not know: every vendor',
+    );
     assert.deepEqual(cpeCandidates(pkg('maven', 'unknown-thing', '1.0'), nvd), []);
   });
 });
@@ -235,24 +315,45 @@ describe('CPE matching against the mirror database', () => {
       'CVE-2022-23307': 'medium',
     });
     assert.match(result.vulnerabilities.find((v) => v.id === 'CVE-2021-4104')?.matchReason ?? '', /release line 1\.2/);
-    assert.deepEqual(result.coverage.entries.map((e) => [e.ecosystem, e.packages, e.checked]), [['NVD CPE', 1, true]], 'not sent to the Maven look-up');
+    assert.deepEqual(
+      result.coverage.entries.map((e) => [e.ecosystem, e.packages, e.checked]),
+      [['NVD CPE', 1, true]],
+      'not sent to the Maven look-up',
+    );
     assert.match(result.coverage.entries[0]?.reason ?? '', /1 of 1 packages affected, 5 findings \(0 high, 4 medium, 1 low confidence\).*only 18 NVD records/);
   });
 
   it('the same jar resolved (log4j:log4j) or installed as an OS package is never CPE-matched', () => {
     const resolved = matchVulnerabilities({ packages: [pkg('maven', 'log4j:log4j', '1.2.17')] }, db);
-    assert.deepEqual(resolved.vulnerabilities.filter((v) => v.matchedBy === 'cpe'), []);
-    assert.deepEqual(resolved.coverage.entries.map((e) => e.ecosystem), ['Maven']);
-    const os = matchVulnerabilities({ os: { family: 'debian', version: '12.8' }, packages: [pkg('deb', 'log4j', '1.2.17', { unresolved: true }), pkg('apk', 'log4j-1.2', '1.2.17')] }, db);
-    assert.deepEqual(os.vulnerabilities.filter((v) => v.matchedBy === 'cpe'), []);
+    assert.deepEqual(
+      resolved.vulnerabilities.filter((v) => v.matchedBy === 'cpe'),
+      [],
+    );
+    assert.deepEqual(
+      resolved.coverage.entries.map((e) => e.ecosystem),
+      ['Maven'],
+    );
+    const os = matchVulnerabilities(
+      { os: { family: 'debian', version: '12.8' }, packages: [pkg('deb', 'log4j', '1.2.17', { unresolved: true }), pkg('apk', 'log4j-1.2', '1.2.17')] },
+      db,
+    );
+    assert.deepEqual(
+      os.vulnerabilities.filter((v) => v.matchedBy === 'cpe'),
+      [],
+    );
     assert.ok(!os.coverage.entries.some((e) => e.ecosystem === 'NVD CPE'));
   });
 
   it('a name NVD does not know is said in coverage; an unreadable version is a warning, not a crash', () => {
-    const result = matchVulnerabilities({ packages: [pkg('maven', 'commons-collections3', '3.2.2', { unresolved: true }), pkg('binary' as Package['type'], 'log4j', 'build 17')] }, db);
+    const result = matchVulnerabilities(
+      { packages: [pkg('maven', 'commons-collections3', '3.2.2', { unresolved: true }), pkg('binary' as Package['type'], 'log4j', 'build 17')] },
+      db,
+    );
     assert.deepEqual(result.vulnerabilities, []);
     assert.match(result.coverage.entries[0]?.reason ?? '', /1 not known to NVD by name, so not checked: commons-collections3/);
-    assert.deepEqual(result.coverage.warnings, [{ message: 'log4j build 17 not matched against NVD: invalid generic version "build 17": not dotted numbers with at most one suffix', source: 'match' }]);
+    assert.deepEqual(result.coverage.warnings, [
+      { message: 'log4j build 17 not matched against NVD: invalid generic version "build 17": not dotted numbers with at most one suffix', source: 'match' },
+    ]);
   });
 
   it('an NVD bound the order cannot read skips that record with a warning (hand-written record)', () => {
@@ -262,25 +363,37 @@ describe('CPE matching against the mirror database', () => {
       lastModified: '',
       cvss: [],
       cwes: [],
-      configurations: [{ nodes: [{ operator: 'OR', cpeMatch: [{ criteria: 'cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*', vulnerable: true, versionEndExcluding: 'next' }] }] }],
+      configurations: [
+        { nodes: [{ operator: 'OR', cpeMatch: [{ criteria: 'cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*', vulnerable: true, versionEndExcluding: 'next' }] }] },
+      ],
     };
     const warnings = new Set<string>();
     const index = { vendorsOf: () => ['acme'], nvdRecordsFor: () => [record] };
     const result = matchCpe([pkg('binary' as Package['type'], 'widget', '1.0')], index, 1, () => ({}), warnings);
     assert.deepEqual(result.vulnerabilities, []);
-    assert.deepEqual([...warnings], ['CVE-0000-0001 (NVD acme:widget, widget 1.0) not evaluated: invalid generic version "next": not dotted numbers with at most one suffix']);
+    assert.deepEqual(
+      [...warnings],
+      ['CVE-0000-0001 (NVD acme:widget, widget 1.0) not evaluated: invalid generic version "next": not dotted numbers with at most one suffix'],
+    );
     assert.equal(matchCpe([], index, 0, () => ({}), warnings).entry.checked, false, 'no NVD data: not checked');
   });
 
-  it("Debian's log4j-1.2-1.2.17.jar read by the Java analyzer: unresolved, vendor from its Bundle-SymbolicName, the log4j 1.x CVEs at high confidence", { skip: existsSync(DEBIAN_LOG4J) ? undefined : `${DEBIAN_LOG4J} missing (apt-get install liblog4j1.2-java)` }, async () => {
-    const rootfs = join(dir, 'rootfs');
-    mkdirSync(join(rootfs, 'opt/app/lib'), { recursive: true });
-    copyFileSync(DEBIAN_LOG4J, join(rootfs, 'opt/app/lib/log4j-1.2-1.2.17.jar'));
-    const inventory = await inventoryImage(await openImage(`dir:${rootfs}`), { analyzers: [javaArchiveAnalyzer] });
-    assert.deepEqual(inventory.packages.map((p) => [p.name, p.version, p.purl, p.metadata?.unresolved, p.metadata?.vendorHint]), [['log4j-1.2', '1.2.17', 'pkg:generic/log4j-1.2@1.2.17', true, 'org.apache.log4j']]);
-    const result = matchVulnerabilities(inventory, db);
-    checkLog4jFindings(result.vulnerabilities);
-    for (const v of result.vulnerabilities) assert.equal(v.confidence, v.id === 'CVE-2021-4104' ? 'medium' : 'high', v.id);
-    assert.equal(result.vulnerabilities[0]?.path, 'opt/app/lib/log4j-1.2-1.2.17.jar');
-  });
+  it(
+    "Debian's log4j-1.2-1.2.17.jar read by the Java analyzer: unresolved, vendor from its Bundle-SymbolicName, the log4j 1.x CVEs at high confidence",
+    { skip: existsSync(DEBIAN_LOG4J) ? undefined : `${DEBIAN_LOG4J} missing (apt-get install liblog4j1.2-java)` },
+    async () => {
+      const rootfs = join(dir, 'rootfs');
+      mkdirSync(join(rootfs, 'opt/app/lib'), { recursive: true });
+      copyFileSync(DEBIAN_LOG4J, join(rootfs, 'opt/app/lib/log4j-1.2-1.2.17.jar'));
+      const inventory = await inventoryImage(await openImage(`dir:${rootfs}`), { analyzers: [javaArchiveAnalyzer] });
+      assert.deepEqual(
+        inventory.packages.map((p) => [p.name, p.version, p.purl, p.metadata?.unresolved, p.metadata?.vendorHint]),
+        [['log4j-1.2', '1.2.17', 'pkg:generic/log4j-1.2@1.2.17', true, 'org.apache.log4j']],
+      );
+      const result = matchVulnerabilities(inventory, db);
+      checkLog4jFindings(result.vulnerabilities);
+      for (const v of result.vulnerabilities) assert.equal(v.confidence, v.id === 'CVE-2021-4104' ? 'medium' : 'high', v.id);
+      assert.equal(result.vulnerabilities[0]?.path, 'opt/app/lib/log4j-1.2-1.2.17.jar');
+    },
+  );
 });

@@ -20,7 +20,8 @@ describe('CVSS v3.1 base score (FIRST examples)', () => {
     it(`${name}: ${score}`, () => assert.equal(cvss3BaseScore(vector), score));
   }
   it('no impact scores 0 whatever the scope', () => assert.equal(cvss3BaseScore('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:N/I:N/A:N'), 0));
-  it('temporal metrics are validated but leave the base score alone', () => assert.equal(cvss3BaseScore('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N/E:U/RL:O'), 7.5));
+  it('temporal metrics are validated but leave the base score alone', () =>
+    assert.equal(cvss3BaseScore('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N/E:U/RL:O'), 7.5));
   it('rejects a missing base metric, a bad value and a repeated metric', () => {
     assert.throws(() => cvss3BaseScore('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N'), /A missing/);
     assert.throws(() => cvss3BaseScore('CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N'), /invalid metric/);
@@ -29,7 +30,8 @@ describe('CVSS v3.1 base score (FIRST examples)', () => {
 });
 
 describe('CVSS v4.0 score', () => {
-  it('the specification\'s network/no-privilege/high-impact example scores 9.3', () => assert.equal(cvss4Score('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N'), 9.3));
+  it("the specification's network/no-privilege/high-impact example scores 9.3", () =>
+    assert.equal(cvss4Score('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N'), 9.3));
   it('every impact high scores 10.0', () => assert.equal(cvss4Score('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H'), 10));
   it('no impact at all scores 0.0', () => assert.equal(cvss4Score('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N'), 0));
   it('an incomplete or invalid vector is rejected, and cvssScore returns undefined for it', () => {

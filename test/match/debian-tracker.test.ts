@@ -13,8 +13,13 @@ import { openDatabase, runDbUpdate, type VulnDatabase } from '../../src/vulndb/i
 
 function examplepkg(version: string): Package {
   return {
-    id: `deb:examplepkg-bin@${version}`, name: 'examplepkg-bin', version: `${version}+b1`, type: 'deb', purl: `pkg:deb/debian/examplepkg-bin@${version}`,
-    source: { name: 'examplepkg', version }, locations: [{ path: 'var/lib/dpkg/status', layer: { digest: 'sha256:0', index: 0 } }],
+    id: `deb:examplepkg-bin@${version}`,
+    name: 'examplepkg-bin',
+    version: `${version}+b1`,
+    type: 'deb',
+    purl: `pkg:deb/debian/examplepkg-bin@${version}`,
+    source: { name: 'examplepkg', version },
+    locations: [{ path: 'var/lib/dpkg/status', layer: { digest: 'sha256:0', index: 0 } }],
   };
 }
 
@@ -33,7 +38,7 @@ describe('Debian tracker verdicts (hand-written tracker fixture)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('bookworm: resolved → fixed at the tracker\'s version; open with nodsa_reason ignored → wont-fix; urgency is the severity', () => {
+  it("bookworm: resolved → fixed at the tracker's version; open with nodsa_reason ignored → wont-fix; urgency is the severity", () => {
     const result = matchVulnerabilities({ os: { family: 'debian', version: '12.1' }, packages: [examplepkg('1.0-1')] }, db);
     assert.deepEqual(
       result.vulnerabilities.map((v) => [v.id, v.status, v.fixedVersion, v.severity, v.severitySource, v.installedVersion]),
@@ -46,12 +51,18 @@ describe('Debian tracker verdicts (hand-written tracker fixture)', () => {
 
   it('the fixed source version is not affected, even when the binary version differs (binNMU)', () => {
     const result = matchVulnerabilities({ os: { family: 'debian', version: '12.1' }, packages: [examplepkg('1.0-1+deb12u1')] }, db);
-    assert.deepEqual(result.vulnerabilities.map((v) => v.id), ['CVE-2099-0002']);
+    assert.deepEqual(
+      result.vulnerabilities.map((v) => v.id),
+      ['CVE-2099-0002'],
+    );
   });
 
   it('trixie: open → unfixed', () => {
     const result = matchVulnerabilities({ os: { family: 'debian', version: '13' }, packages: [examplepkg('1.0-2')] }, db);
-    assert.deepEqual(result.vulnerabilities.map((v) => [v.id, v.status, v.severity]), [['CVE-2099-0001', 'unfixed', 'MEDIUM']]);
+    assert.deepEqual(
+      result.vulnerabilities.map((v) => [v.id, v.status, v.severity]),
+      [['CVE-2099-0001', 'unfixed', 'MEDIUM']],
+    );
   });
 
   it('bullseye: resolved with fixed version 0 (never affected) gives no finding', () => {

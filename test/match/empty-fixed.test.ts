@@ -23,7 +23,8 @@ describe('an empty "fixed" event (GHSA-f7vh-qwp3-x37m)', () => {
 
   it('every version from the introduced one on is affected, with no fixed version', () => {
     const entry = record.affected?.[0] ?? {};
-    for (const version of ['1.2.17', '1.2.9', '1.1.3']) assert.deepEqual(evaluateAffected(entry, version, maven), { affected: true, emptyEvent: true }, version);
+    for (const version of ['1.2.17', '1.2.9', '1.1.3'])
+      assert.deepEqual(evaluateAffected(entry, version, maven), { affected: true, emptyEvent: true }, version);
   });
 
   it('through the database: log4j:log4j 1.2.17 has CVE-2022-23307, unfixed, and one warning names the record', async () => {
@@ -32,14 +33,32 @@ describe('an empty "fixed" event (GHSA-f7vh-qwp3-x37m)', () => {
     await runDbUpdate({ dbDir, mirror: join(work, 'empty-mirror'), sources: [`osv-dir:${DIR}`], quiet: true, offline: true });
     const db = openDatabase(dbDir);
     try {
-      const pkg = (version: string): Package => ({ id: `maven:log4j@${version}`, name: 'log4j:log4j', version, type: 'maven', purl: `pkg:maven/log4j/log4j@${version}`, locations: [{ path: `app/log4j-${version}.jar`, layer: { index: 0, digest: 'sha256:0' } }] });
+      const pkg = (version: string): Package => ({
+        id: `maven:log4j@${version}`,
+        name: 'log4j:log4j',
+        version,
+        type: 'maven',
+        purl: `pkg:maven/log4j/log4j@${version}`,
+        locations: [{ path: `app/log4j-${version}.jar`, layer: { index: 0, digest: 'sha256:0' } }],
+      });
       const { vulnerabilities, coverage } = matchVulnerabilities({ packages: [pkg('1.2.17'), pkg('1.2.16')] }, db);
       const chainsaw = vulnerabilities.filter((v) => v.aliases.includes('GHSA-f7vh-qwp3-x37m'));
-      assert.deepEqual(chainsaw.map((v) => [v.id, v.installedVersion, v.status, v.fixedVersion]), [
-        ['CVE-2022-23307', '1.2.17', 'unfixed', undefined],
-        ['CVE-2022-23307', '1.2.16', 'unfixed', undefined],
-      ]);
-      assert.deepEqual(coverage.warnings.filter((w) => w.message.includes('GHSA-f7vh-qwp3-x37m')), [{ message: 'GHSA-f7vh-qwp3-x37m: a range ends in an empty "fixed" event; read as no fix, so every version from the introduced one on is affected', source: 'match' }]);
+      assert.deepEqual(
+        chainsaw.map((v) => [v.id, v.installedVersion, v.status, v.fixedVersion]),
+        [
+          ['CVE-2022-23307', '1.2.17', 'unfixed', undefined],
+          ['CVE-2022-23307', '1.2.16', 'unfixed', undefined],
+        ],
+      );
+      assert.deepEqual(
+        coverage.warnings.filter((w) => w.message.includes('GHSA-f7vh-qwp3-x37m')),
+        [
+          {
+            message: 'GHSA-f7vh-qwp3-x37m: a range ends in an empty "fixed" event; read as no fix, so every version from the introduced one on is affected',
+            source: 'match',
+          },
+        ],
+      );
     } finally {
       db.close();
     }

@@ -26,7 +26,7 @@ describe('OSV range evaluation (hand-written records)', () => {
     assert.equal(evaluateRange(r, '1.2.1', versions.npm.compare).affected, false);
   });
 
-  it('several introduced/fixed pairs in one range, given out of order: the fix on the version\'s own line', () => {
+  it("several introduced/fixed pairs in one range, given out of order: the fix on the version's own line", () => {
     const r = range('ECOSYSTEM', { fixed: '2.0.5' }, { introduced: '2.0.0' }, { introduced: '0' }, { fixed: '1.2.3' });
     assert.deepEqual(evaluateRange(r, '1.0.0', versions.npm.compare), { affected: true, fixed: '1.2.3' });
     assert.equal(evaluateRange(r, '1.5.0', versions.npm.compare).affected, false);
@@ -68,10 +68,15 @@ describe('OSV range evaluation (hand-written records)', () => {
   });
 
   it('an entry with no ranges and no versions (a distribution\'s "not affected") affects nothing', () => {
-    assert.equal(affected({ package: { ecosystem: 'Alpine:v3.10', name: 'musl' } }, '1.1.22-r3', { ecosystem: versions.apk.compare, semver: versions.semver.compare }), false);
+    assert.equal(
+      affected({ package: { ecosystem: 'Alpine:v3.10', name: 'musl' } }, '1.1.22-r3', { ecosystem: versions.apk.compare, semver: versions.semver.compare }),
+      false,
+    );
   });
 
   it('a version the ecosystem rejects throws VersionError (the matcher turns it into a warning)', () => {
-    assert.throws(() => evaluateRange(range('ECOSYSTEM', { introduced: '0' }, { fixed: 'not a version' }), '1.0.0', versions.npm.compare), { name: 'VersionError' });
+    assert.throws(() => evaluateRange(range('ECOSYSTEM', { introduced: '0' }, { fixed: 'not a version' }), '1.0.0', versions.npm.compare), {
+      name: 'VersionError',
+    });
   });
 });

@@ -41,7 +41,9 @@ with zipfile.ZipFile(sys.argv[1]) as z:
             out.append(record)
 json.dump(out, sys.stdout)`;
   const zip = join(SHARED, 'vulndata', 'osv', ecosystem, 'all.zip');
-  return JSON.parse(execFileSync('python3', ['-c', script, zip], { input: JSON.stringify(names), encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 })) as RawRecord[];
+  return JSON.parse(
+    execFileSync('python3', ['-c', script, zip], { input: JSON.stringify(names), encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }),
+  ) as RawRecord[];
 }
 
 /** The OSV schema's evaluation of one range: events in version order, `introduced: 0` first. */

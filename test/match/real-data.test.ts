@@ -19,7 +19,15 @@ const LAYER = { digest: 'sha256:0000', index: 0 };
 
 /** A hand-made inventory entry (for releases the testbed has no image of). */
 function pkg(type: Package['type'], name: string, version: string, source?: { name: string; version: string }): Package {
-  return { id: `${type}:${name}@${version}`, name, version, type, purl: `pkg:${type}/${name}@${version}`, ...(source ? { source } : {}), locations: [{ path: 'hand-made', layer: LAYER }] };
+  return {
+    id: `${type}:${name}@${version}`,
+    name,
+    version,
+    type,
+    purl: `pkg:${type}/${name}@${version}`,
+    ...(source ? { source } : {}),
+    locations: [{ path: 'hand-made', layer: LAYER }],
+  };
 }
 
 async function scan(image: string, db: VulnDatabase): Promise<{ packages: Package[]; result: MatchResult }> {
@@ -38,7 +46,9 @@ function find(result: MatchResult, name: string, id: string): Vulnerability | un
 function secdbExpectation(release: string, packages: Package[]): Set<string> {
   const expected = new Set<string>();
   for (const repo of ['main', 'community']) {
-    const doc = JSON.parse(readFileSync(join(MIRROR, 'alpine-secdb', release, `${repo}.json`), 'utf8')) as { packages: { pkg: { name: string; secfixes?: Record<string, string[] | null> } }[] | null };
+    const doc = JSON.parse(readFileSync(join(MIRROR, 'alpine-secdb', release, `${repo}.json`), 'utf8')) as {
+      packages: { pkg: { name: string; secfixes?: Record<string, string[] | null> } }[] | null;
+    };
     for (const { pkg: entry } of doc.packages ?? []) {
       for (const p of packages.filter((x) => (x.source?.name ?? x.name) === entry.name)) {
         for (const [fixed, ids] of Object.entries(entry.secfixes ?? {})) {
@@ -64,16 +74,22 @@ describe('matching against the vulnerability mirror', { skip: needTestbed() }, (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('alpine-3.10: every finding, and only those, that Alpine 3.10\'s secdb implies for the inventoried apk packages', async () => {
+  it("alpine-3.10: every finding, and only those, that Alpine 3.10's secdb implies for the inventoried apk packages", async () => {
     const { packages, result } = await scan('alpine-3.10', db);
     assert.ok(packages.length >= 14);
     const got = new Set(result.vulnerabilities.flatMap((v) => [v.id, ...v.aliases].filter((id) => id.startsWith('CVE-')).map((id) => `${v.packageId} ${id}`)));
     assert.deepEqual([...got].sort(), [...secdbExpectation('v3.10', packages)].sort());
-    assert.deepEqual(result.coverage.entries.map((e) => [e.ecosystem, e.checked, e.reason]), [['Alpine:v3.10', true, undefined]]);
+    assert.deepEqual(
+      result.coverage.entries.map((e) => [e.ecosystem, e.checked, e.reason]),
+      [['Alpine:v3.10', true, undefined]],
+    );
   });
 
   it('Alpine 3.7 (hand-made inventory: musl 1.1.18-r3): CVE-2019-14697 from the secdb, fixed in 1.1.18-r4, and nothing the secdb does not imply', () => {
-    const packages = [pkg('apk', 'musl', '1.1.18-r3', { name: 'musl', version: '1.1.18-r3' }), pkg('apk', 'musl-utils', '1.1.18-r3', { name: 'musl', version: '1.1.18-r3' })];
+    const packages = [
+      pkg('apk', 'musl', '1.1.18-r3', { name: 'musl', version: '1.1.18-r3' }),
+      pkg('apk', 'musl-utils', '1.1.18-r3', { name: 'musl', version: '1.1.18-r3' }),
+    ];
     const result = matchVulnerabilities({ os: { family: 'alpine', version: '3.7.3' }, packages }, db);
     const musl = find(result, 'musl', 'CVE-2019-14697');
     assert.equal(musl?.fixedVersion, '1.1.18-r4');
@@ -86,7 +102,10 @@ describe('matching against the vulnerability mirror', { skip: needTestbed() }, (
 
   it('Debian bullseye (hand-made inventory): DSA-5380-1 fixes CVE-2023-1393 in xorg-server 2:1.20.11-1+deb11u6, matched through the source package', () => {
     const source = { name: 'xorg-server', version: '2:1.20.11-1+deb11u5' };
-    const packages = [pkg('deb', 'xserver-xorg-core', '2:1.20.11-1+deb11u5', source), pkg('deb', 'xserver-common', '2:1.20.11-1+deb11u6', { name: 'xorg-server', version: '2:1.20.11-1+deb11u6' })];
+    const packages = [
+      pkg('deb', 'xserver-xorg-core', '2:1.20.11-1+deb11u5', source),
+      pkg('deb', 'xserver-common', '2:1.20.11-1+deb11u6', { name: 'xorg-server', version: '2:1.20.11-1+deb11u6' }),
+    ];
     const result = matchVulnerabilities({ os: { family: 'debian', version: '11.6' }, packages }, db);
     const v = find(result, 'xserver-xorg-core', 'CVE-2023-1393');
     assert.equal(v?.id, 'CVE-2023-1393');
@@ -98,7 +117,10 @@ describe('matching against the vulnerability mirror', { skip: needTestbed() }, (
   it('a DSA bundling several CVEs gives one finding per CVE (DSA-5299-1, openexr)', () => {
     const packages = [pkg('deb', 'libopenexr25', '2.5.4-2', { name: 'openexr', version: '2.5.4-2' })];
     const result = matchVulnerabilities({ os: { family: 'debian', version: '11' }, packages }, db);
-    const ids = result.vulnerabilities.filter((v) => v.aliases.includes('DSA-5299-1')).map((v) => v.id).sort();
+    const ids = result.vulnerabilities
+      .filter((v) => v.aliases.includes('DSA-5299-1'))
+      .map((v) => v.id)
+      .sort();
     assert.deepEqual(ids, ['CVE-2021-23215', 'CVE-2021-26260', 'CVE-2021-3598', 'CVE-2021-3605', 'CVE-2021-3933', 'CVE-2021-3941', 'CVE-2021-45942'].sort());
   });
 
@@ -109,7 +131,10 @@ describe('matching against the vulnerability mirror', { skip: needTestbed() }, (
     assert.equal(lodash?.id, 'CVE-2020-8203');
     assert.equal(lodash?.fixedVersion, '4.17.20');
     assert.equal(lodash?.severity, 'HIGH');
-    assert.deepEqual(lodash?.cvss.map((c) => c.score), [7.4]);
+    assert.deepEqual(
+      lodash?.cvss.map((c) => c.score),
+      [7.4],
+    );
     // GHSA-xvch-5gv4-984h: minimist < 1.2.6, CVSS 3.1 9.8.
     const minimist = find(result, 'minimist', 'GHSA-xvch-5gv4-984h');
     assert.equal(minimist?.id, 'CVE-2021-44906');
@@ -136,11 +161,14 @@ describe('matching against the vulnerability mirror', { skip: needTestbed() }, (
     assert.ok(find(scratch.result, 'stdlib', 'GO-2023-1751'));
   });
 
-  it('a Go binary installed by an OS package is left to the distribution\'s data and listed as such', () => {
+  it("a Go binary installed by an OS package is left to the distribution's data and listed as such", () => {
     // As the inventory records it: the stdlib identity of /usr/bin/fzf sits on the fzf deb.
     const fzf = { ...pkg('deb', 'fzf', '0.38.0-1+b1'), source: { name: 'fzf', version: '0.38.0-1' }, metadata: { languagePurl: 'pkg:golang/stdlib@v1.19.8' } };
     const result = matchVulnerabilities({ os: { family: 'debian', version: '12' }, packages: [fzf] }, db);
-    assert.deepEqual(result.vulnerabilities.filter((v) => [v.id, ...v.aliases].some((id) => id.startsWith('GO-'))), []);
+    assert.deepEqual(
+      result.vulnerabilities.filter((v) => [v.id, ...v.aliases].some((id) => id.startsWith('GO-'))),
+      [],
+    );
     assert.deepEqual(
       result.coverage.entries.filter((e) => e.target.startsWith('language')).map((e) => [e.target, e.packages, e.checked]),
       [['language packages installed by OS packages', 1, false]],
@@ -153,7 +181,10 @@ describe('matching against the vulnerability mirror', { skip: needTestbed() }, (
     assert.equal(entry?.ecosystem, 'Debian:12');
     assert.match(entry?.reason ?? '', /only \d+ advisories for Debian:12/);
     const rhel = matchVulnerabilities({ os: { family: 'fedora', version: '40' }, packages: [pkg('rpm', 'bash', '5.2.26-3.fc40')] }, db);
-    assert.deepEqual(rhel.coverage.entries.map((e) => [e.checked, e.reason]), [[false, 'the vulnerability database has no advisory feed for fedora']]);
+    assert.deepEqual(
+      rhel.coverage.entries.map((e) => [e.checked, e.reason]),
+      [[false, 'the vulnerability database has no advisory feed for fedora']],
+    );
     const noOs = matchVulnerabilities({ packages: [pkg('apk', 'musl', '1.1.18-r3')] }, db);
     assert.equal(noOs.coverage.entries[0]?.checked, false);
     const noData = matchVulnerabilities({ os: { family: 'alpine', version: '3.2.0' }, packages: [pkg('apk', 'musl', '1.1.5-r0')] }, db);

@@ -40,7 +40,14 @@ function rawMetrics(record: Json): RawMetric[] {
   return ['cvssMetricV40', 'cvssMetricV31', 'cvssMetricV30', 'cvssMetricV2'].flatMap((key) =>
     (metrics[key] ?? []).map((m) => {
       const data = m.cvssData as Json;
-      return { source: String(m.source), type: String(m.type), version: String(data.version), vector: String(data.vectorString), score: Number(data.baseScore), severity: String(data.baseSeverity ?? m.baseSeverity) };
+      return {
+        source: String(m.source),
+        type: String(m.type),
+        version: String(data.version),
+        vector: String(data.vectorString),
+        score: Number(data.baseScore),
+        severity: String(data.baseSeverity ?? m.baseSeverity),
+      };
     }),
   );
 }
@@ -58,10 +65,19 @@ function nvdSeverity(record: Json): { severity: string; score: number; source: s
   return undefined;
 }
 
-const kevCatalog = (): Json[] => (JSON.parse(readFileSync(join(MIRROR, 'kev', 'known_exploited_vulnerabilities.json'), 'utf8')) as { vulnerabilities: Json[] }).vulnerabilities;
+const kevCatalog = (): Json[] =>
+  (JSON.parse(readFileSync(join(MIRROR, 'kev', 'known_exploited_vulnerabilities.json'), 'utf8')) as { vulnerabilities: Json[] }).vulnerabilities;
 
 function pkg(type: PackageType, name: string, version: string, extra: Partial<Package> = {}): Package {
-  return { id: `${type}:${name}@${version}`, name, version, type, purl: `pkg:${type}/${name}@${version}`, locations: [{ path: `hand-made/${name}`, layer: { index: 0, digest: 'sha256:0' } }], ...extra };
+  return {
+    id: `${type}:${name}@${version}`,
+    name,
+    version,
+    type,
+    purl: `pkg:${type}/${name}@${version}`,
+    locations: [{ path: `hand-made/${name}`, layer: { index: 0, digest: 'sha256:0' } }],
+    ...extra,
+  };
 }
 
 const findingsFor = (all: Vulnerability[], name: string): Vulnerability[] => all.filter((v) => v.packageName === name);
@@ -98,7 +114,10 @@ describe('severity and CVSS against the raw NVD records', { skip: existsSync(MIR
       pkg('pypi', 'idna', '3.6'),
     ];
     const { vulnerabilities } = matchVulnerabilities({ os: { family: 'alpine', version: '3.10.9' }, packages }, db);
-    for (const [name, cve] of [['musl', 'CVE-2019-14697'], ['requests', 'CVE-2023-32681']] as const) {
+    for (const [name, cve] of [
+      ['musl', 'CVE-2019-14697'],
+      ['requests', 'CVE-2023-32681'],
+    ] as const) {
       const found = findingsFor(vulnerabilities, name).find((v) => v.id === cve);
       assert.ok(found, `${name}: ${cve} found`);
       const raw = nvdRecord(cve);
@@ -110,11 +129,18 @@ describe('severity and CVSS against the raw NVD records', { skip: existsSync(MIR
     const idna = findingsFor(vulnerabilities, 'idna').find((v) => v.id === 'CVE-2024-3651');
     assert.deepEqual([idna?.severitySource, idna?.severityReason], ['advisory', 'PYSEC-2024-60 CVSS 3.1 7.5']);
     const cna = rawMetrics(nvdRecord('CVE-2024-3651') ?? {})[0];
-    assert.deepEqual(idna?.cvss.filter((c) => c.from === 'nvd').map((c) => [c.source, c.type, c.score]), [[cna?.source, 'Secondary', cna?.score]]);
+    assert.deepEqual(
+      idna?.cvss.filter((c) => c.from === 'nvd').map((c) => [c.source, c.type, c.score]),
+      [[cna?.source, 'Secondary', cna?.score]],
+    );
   });
 
   test('every NVD metric is on the finding with its scorer, version and the score NVD states', () => {
-    const packages = [pkg('apk', 'musl', '1.1.22-r2', { source: { name: 'musl', version: '1.1.22-r2' } }), pkg('npm', 'minimist', '1.2.0'), pkg('npm', 'lodash', '4.17.11')];
+    const packages = [
+      pkg('apk', 'musl', '1.1.22-r2', { source: { name: 'musl', version: '1.1.22-r2' } }),
+      pkg('npm', 'minimist', '1.2.0'),
+      pkg('npm', 'lodash', '4.17.11'),
+    ];
     const { vulnerabilities } = matchVulnerabilities({ os: { family: 'alpine', version: '3.10.9' }, packages }, db);
     const withRecords = vulnerabilities.filter((v) => nvdRecord(v.id));
     assert.ok(withRecords.length >= 3, withRecords.map((v) => v.id).join(' '));
@@ -129,23 +155,33 @@ describe('severity and CVSS against the raw NVD records', { skip: existsSync(MIR
     assert.ok(minimist?.cvss.some((c) => c.from === 'advisory'));
   });
 
-  test('on the testbed images, each finding with an NVD record agrees with it or with a source above it; the rest are counted', { skip: needTestbed() }, async () => {
-    for (const image of ['debian-app', 'scratch-go']) {
-      const report = await scanImage(`oci:${join(TESTBED, 'oci', image)}:${IMAGES[image]}`, { scanners: ['vuln'], db: { dbDir, offline: true, quiet: true } });
-      const vulnerabilities = report.vulnerabilities ?? [];
-      for (const v of vulnerabilities) {
-        const raw = [v.id, ...v.aliases].map(nvdRecord).find((r) => r !== undefined);
-        if (!raw) continue;
-        const expected = nvdSeverity(raw);
-        if (v.severitySource === 'nvd' || v.severitySource === 'cna') assert.equal(v.severity, expected?.severity, v.id);
-        else assert.ok(['debian', 'ubuntu', 'advisory', 'ghsa'].includes(v.severitySource), `${v.id}: ${v.severitySource}`);
-        assert.equal(v.cvss.filter((c) => c.from === 'nvd').length, rawMetrics(raw).length, v.id);
+  test(
+    'on the testbed images, each finding with an NVD record agrees with it or with a source above it; the rest are counted',
+    { skip: needTestbed() },
+    async () => {
+      for (const image of ['debian-app', 'scratch-go']) {
+        const report = await scanImage(`oci:${join(TESTBED, 'oci', image)}:${IMAGES[image]}`, {
+          scanners: ['vuln'],
+          db: { dbDir, offline: true, quiet: true },
+        });
+        const vulnerabilities = report.vulnerabilities ?? [];
+        for (const v of vulnerabilities) {
+          const raw = [v.id, ...v.aliases].map(nvdRecord).find((r) => r !== undefined);
+          if (!raw) continue;
+          const expected = nvdSeverity(raw);
+          if (v.severitySource === 'nvd' || v.severitySource === 'cna') assert.equal(v.severity, expected?.severity, v.id);
+          else assert.ok(['debian', 'ubuntu', 'advisory', 'ghsa'].includes(v.severitySource), `${v.id}: ${v.severitySource}`);
+          assert.equal(v.cvss.filter((c) => c.from === 'nvd').length, rawMetrics(raw).length, v.id);
+        }
+        const unknown = vulnerabilities.filter((v) => v.severity === 'UNKNOWN');
+        assert.equal(report.summary.vulnerabilities?.UNKNOWN, unknown.length);
+        assert.ok(
+          unknown.every((v) => v.severitySource === 'none' && v.cvss.length === 0),
+          `${image}: UNKNOWN only when nothing rates it`,
+        );
       }
-      const unknown = vulnerabilities.filter((v) => v.severity === 'UNKNOWN');
-      assert.equal(report.summary.vulnerabilities?.UNKNOWN, unknown.length);
-      assert.ok(unknown.every((v) => v.severitySource === 'none' && v.cvss.length === 0), `${image}: UNKNOWN only when nothing rates it`);
-    }
-  });
+    },
+  );
 });
 
 describe('KEV, EPSS and priority on real KEV entries the OSV data aliases', { skip: existsSync(MIRROR) ? undefined : 'no vulnerability mirror' }, () => {
@@ -171,7 +207,12 @@ describe('KEV, EPSS and priority on real KEV entries the OSV data aliases', { sk
       assert.ok(found, `${name}: ${cve}`);
       assert.ok(found.aliases.includes(advisory ?? ''), `${cve} aliases ${advisory}`);
       const entry = catalog.find((e) => e.cveID === cve);
-      assert.deepEqual(found.kev, { dateAdded: entry?.dateAdded, dueDate: entry?.dueDate, knownRansomwareCampaignUse: entry?.knownRansomwareCampaignUse, requiredAction: entry?.requiredAction });
+      assert.deepEqual(found.kev, {
+        dateAdded: entry?.dateAdded,
+        dueDate: entry?.dueDate,
+        knownRansomwareCampaignUse: entry?.knownRansomwareCampaignUse,
+        requiredAction: entry?.requiredAction,
+      });
       assert.equal(found.priority, 'P1');
       assert.match(found.priorityReason, new RegExp(`CISA KEV since ${String(entry?.dateAdded)}`));
     }
@@ -190,18 +231,28 @@ describe('KEV, EPSS and priority on real KEV entries the OSV data aliases', { sk
   test('the table sorts by priority, marks KEV, shows EPSS and fits 80 columns; --fail-on kev and --fail-on-epss gate', () => {
     // A root filesystem with salt (KEV: CVE-2020-11651) and requests (CVE-2023-32681, invented EPSS 0.001).
     const rootfs = join(work, 'rootfs');
-    for (const [name, version] of [['salt', '3000.1'], ['requests', '2.30.0']]) {
+    for (const [name, version] of [
+      ['salt', '3000.1'],
+      ['requests', '2.30.0'],
+    ]) {
       const dir = join(rootfs, 'usr/lib/python3/site-packages', `${name}-${version}.dist-info`);
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'METADATA'), `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`);
     }
-    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, 'image', `dir:${rootfs}`, '--db-dir', dbDir, '--offline', '-q', '--scanners', 'vuln', ...args], { encoding: 'utf8', env: { ...process.env, COLUMNS: '80' } });
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', CLI, 'image', `dir:${rootfs}`, '--db-dir', dbDir, '--offline', '-q', '--scanners', 'vuln', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, COLUMNS: '80' },
+      });
 
     const table = run('-f', 'table');
     assert.equal(table.status, 0, table.stderr);
     const rows = table.stdout.split('\n').filter((line) => /^(PRI|P[1-4]) /.test(line));
     assert.match(rows[0] ?? '', /^PRI +SEVERITY +ID +KEV +EPSS +PACKAGE +INSTALLED +FIXED/);
-    assert.ok(rows.every((line) => line.length <= 80), rows.find((line) => line.length > 80));
+    assert.ok(
+      rows.every((line) => line.length <= 80),
+      rows.find((line) => line.length > 80),
+    );
     assert.match(rows[1] ?? '', /^P1 +\S+ +CVE-2020-11651 +KEV +- +salt /);
     assert.ok(table.stdout.includes('This product uses data from the NVD API but is not endorsed or certified by the NVD.'));
     const requests = rows.find((line) => line.includes('CVE-2023-32681'));
@@ -216,7 +267,13 @@ describe('KEV, EPSS and priority on real KEV entries the OSV data aliases', { sk
     const report = JSON.parse(kev.stdout) as { policy: { failed: boolean; failures: { id: string }[] } };
     assert.equal(report.policy.failed, true);
     const listed = new Set(kevCatalog().map((e) => e.cveID));
-    assert.deepEqual(report.policy.failures.map((f) => f.id).sort(), all.filter((v) => listed.has(v.id)).map((v) => v.id).sort());
+    assert.deepEqual(
+      report.policy.failures.map((f) => f.id).sort(),
+      all
+        .filter((v) => listed.has(v.id))
+        .map((v) => v.id)
+        .sort(),
+    );
 
     const epssLow = run('--fail-on-epss', '0.0005');
     assert.equal(epssLow.status, 1);

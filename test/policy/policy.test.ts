@@ -10,8 +10,26 @@ import { applyPolicy, parseIgnoreFile, parseSeverity, parseSeverityList, parseVe
 
 function vuln(id: string, severity: Vulnerability['severity'], extra: Partial<Vulnerability> = {}): Vulnerability {
   return {
-    id, aliases: [], packageId: 'npm:lodash@4.17.15:app/package-lock.json', packageName: 'lodash', packageType: 'npm', purl: 'pkg:npm/lodash@4.17.15',
-    installedVersion: '4.17.15', fixedVersion: '4.17.21', status: 'fixed', severity, severitySource: 'advisory', severityReason: 'hand-written', cvss: [], priority: 'P3', priorityReason: 'hand-written', matchedBy: 'ecosystem', dataSource: 'osv/npm', dataSources: ['osv/npm'], references: [], ...extra,
+    id,
+    aliases: [],
+    packageId: 'npm:lodash@4.17.15:app/package-lock.json',
+    packageName: 'lodash',
+    packageType: 'npm',
+    purl: 'pkg:npm/lodash@4.17.15',
+    installedVersion: '4.17.15',
+    fixedVersion: '4.17.21',
+    status: 'fixed',
+    severity,
+    severitySource: 'advisory',
+    severityReason: 'hand-written',
+    cvss: [],
+    priority: 'P3',
+    priorityReason: 'hand-written',
+    matchedBy: 'ecosystem',
+    dataSource: 'osv/npm',
+    dataSources: ['osv/npm'],
+    references: [],
+    ...extra,
   };
 }
 
@@ -19,7 +37,13 @@ const findings = [
   vuln('CVE-2020-8203', 'HIGH', { aliases: ['GHSA-p6mc-m468-83gw'] }),
   vuln('CVE-2021-23337', 'CRITICAL'),
   vuln('CVE-2099-0001', 'LOW', { status: 'unfixed', fixedVersion: undefined }),
-  vuln('CVE-2099-0002', 'MEDIUM', { packageName: 'debianpkg', purl: 'pkg:deb/debian/debianpkg@1.0?arch=amd64', packageId: 'deb:debianpkg@1.0', status: 'wont-fix', fixedVersion: undefined }),
+  vuln('CVE-2099-0002', 'MEDIUM', {
+    packageName: 'debianpkg',
+    purl: 'pkg:deb/debian/debianpkg@1.0?arch=amd64',
+    packageId: 'deb:debianpkg@1.0',
+    status: 'wont-fix',
+    fixedVersion: undefined,
+  }),
 ];
 const ids = (r: { vulnerabilities: Vulnerability[] }): string[] => r.vulnerabilities.map((v) => v.id);
 
@@ -65,13 +89,25 @@ describe('hardening findings in the same stage', () => {
   ];
   it('--severity keeps the listed ones and counts the rest as suppressed by severity, each named', () => {
     const r = applyPolicy([], { severities: ['HIGH'] }, hardening);
-    assert.deepEqual(r.findings.map((f) => f.id), ['PLM-ROOT-USER']);
+    assert.deepEqual(
+      r.findings.map((f) => f.id),
+      ['PLM-ROOT-USER'],
+    );
     assert.deepEqual(r.findingsSuppressedBy, { severity: 2 });
-    assert.deepEqual(r.suppressedFindings.map((s) => [s.id, s.path, s.by]), [['PLM-SETUID', 'usr/bin/su', 'severity'], ['PLM-NO-HEALTHCHECK', undefined, 'severity']]);
+    assert.deepEqual(
+      r.suppressedFindings.map((s) => [s.id, s.path, s.by]),
+      [
+        ['PLM-SETUID', 'usr/bin/su', 'severity'],
+        ['PLM-NO-HEALTHCHECK', undefined, 'severity'],
+      ],
+    );
   });
   it('--fail-on applies to the kept ones only, so failed agrees with what is shown', () => {
     assert.equal(applyPolicy([], { severities: ['LOW'], failOn: { severity: 'MEDIUM' } }, hardening).failed, false);
-    assert.deepEqual(applyPolicy([], { failOn: { severity: 'MEDIUM' } }, hardening).failures.map((f) => f.id), ['PLM-ROOT-USER', 'PLM-SETUID']);
+    assert.deepEqual(
+      applyPolicy([], { failOn: { severity: 'MEDIUM' } }, hardening).failures.map((f) => f.id),
+      ['PLM-ROOT-USER', 'PLM-SETUID'],
+    );
   });
 });
 
@@ -79,16 +115,28 @@ describe('ignore file', () => {
   const now = new Date('2026-06-01T12:00:00Z');
   it('line form: ids, aliases, package scopes, expiry with a warning once past', () => {
     const rules = parseIgnoreFile(
-      ['# accepted risks', 'GHSA-p6mc-m468-83gw', 'CVE-2021-23337 exp:2026-05-31', 'CVE-2099-0001 pkg:other', 'CVE-2099-0002 pkg:pkg:deb/debian/debianpkg  # any version', ''].join('\n'),
+      [
+        '# accepted risks',
+        'GHSA-p6mc-m468-83gw',
+        'CVE-2021-23337 exp:2026-05-31',
+        'CVE-2099-0001 pkg:other',
+        'CVE-2099-0002 pkg:pkg:deb/debian/debianpkg  # any version',
+        '',
+      ].join('\n'),
       '.plimsollignore',
     );
     const r = applyPolicy(findings, { ignoreRules: rules, now });
     assert.deepEqual(ids(r), ['CVE-2021-23337', 'CVE-2099-0001']);
     assert.equal(r.suppressedBy['ignore-file'], 2);
-    assert.deepEqual(r.warnings, [{ path: '.plimsollignore:3', message: 'ignore entry for CVE-2021-23337 expired on 2026-05-31 and no longer applies', source: 'policy' }]);
+    assert.deepEqual(r.warnings, [
+      { path: '.plimsollignore:3', message: 'ignore entry for CVE-2021-23337 expired on 2026-05-31 and no longer applies', source: 'policy' },
+    ]);
   });
   it('YAML form with reasons', () => {
-    const rules = parseIgnoreFile('vulnerabilities:\n  - id: CVE-2021-23337\n    package: lodash\n    expires: 2026-06-01\n    reason: template() never sees user input\n', 'ignore.yaml');
+    const rules = parseIgnoreFile(
+      'vulnerabilities:\n  - id: CVE-2021-23337\n    package: lodash\n    expires: 2026-06-01\n    reason: template() never sees user input\n',
+      'ignore.yaml',
+    );
     const r = applyPolicy(findings, { ignoreRules: rules, now });
     assert.ok(!ids(r).includes('CVE-2021-23337'));
     assert.match(r.suppressed[0]?.detail ?? '', /ignore.yaml: entry 1: template\(\) never sees user input/);
@@ -103,7 +151,10 @@ describe('ignore file', () => {
     try {
       assert.deepEqual(readIgnoreFile(undefined, dir), []);
       writeFileSync(join(dir, '.plimsollignore'), 'CVE-2020-8203\n');
-      assert.deepEqual(readIgnoreFile(undefined, dir).map((r) => r.id), ['CVE-2020-8203']);
+      assert.deepEqual(
+        readIgnoreFile(undefined, dir).map((r) => r.id),
+        ['CVE-2020-8203'],
+      );
       assert.throws(() => readIgnoreFile(join(dir, 'missing')), /missing: cannot read ignore file \(ENOENT\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -117,8 +168,17 @@ describe('VEX', () => {
       '@context': 'https://openvex.dev/ns/v0.2.0',
       '@id': 'https://example.invalid/vex-1',
       statements: [
-        { vulnerability: { name: 'GHSA-p6mc-m468-83gw' }, products: [{ '@id': 'pkg:npm/lodash@4.17.15' }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' },
-        { vulnerability: { name: 'CVE-2099-0002' }, products: [{ '@id': 'pkg:oci/app', subcomponents: [{ '@id': 'pkg:deb/debian/debianpkg@1.0' }] }], status: 'fixed' },
+        {
+          vulnerability: { name: 'GHSA-p6mc-m468-83gw' },
+          products: [{ '@id': 'pkg:npm/lodash@4.17.15' }],
+          status: 'not_affected',
+          justification: 'vulnerable_code_not_in_execute_path',
+        },
+        {
+          vulnerability: { name: 'CVE-2099-0002' },
+          products: [{ '@id': 'pkg:oci/app', subcomponents: [{ '@id': 'pkg:deb/debian/debianpkg@1.0' }] }],
+          status: 'fixed',
+        },
         { vulnerability: { name: 'CVE-2021-23337' }, products: [{ '@id': 'pkg:npm/lodash' }], status: 'affected' },
         { vulnerability: { name: 'CVE-2099-0001' }, products: [{ '@id': 'pkg:npm/lodash@1.0.0' }], status: 'not_affected' },
       ],
@@ -130,7 +190,9 @@ describe('VEX', () => {
   });
   it('CycloneDX VEX: analysis states not_affected / resolved suppress, in_triage does not', () => {
     const doc = {
-      bomFormat: 'CycloneDX', specVersion: '1.6', version: 1,
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      version: 1,
       vulnerabilities: [
         { id: 'CVE-2021-23337', analysis: { state: 'not_affected', justification: 'code_not_reachable' }, affects: [{ ref: 'pkg:npm/lodash@4.17.15' }] },
         { id: 'CVE-2020-8203', analysis: { state: 'in_triage' }, affects: [{ ref: 'pkg:npm/lodash@4.17.15' }] },

@@ -23,7 +23,10 @@ function report(extra: Partial<Report> = {}): Report {
 describe('the HTML report as text', () => {
   it('the html tag escapes every interpolated value, arrays included, and keeps nested templates', () => {
     assert.equal(escapeHtml(HOSTILE), '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&quot;&amp;');
-    assert.equal(html`<b title="${HOSTILE}">${[HOSTILE, html`<i>${1}</i>`]}${undefined}${false}</b>`.text, `<b title="${escapeHtml(HOSTILE)}">${escapeHtml(HOSTILE)}<i>1</i></b>`);
+    assert.equal(
+      html`<b title="${HOSTILE}">${[HOSTILE, html`<i>${1}</i>`]}${undefined}${false}</b>`.text,
+      `<b title="${escapeHtml(HOSTILE)}">${escapeHtml(HOSTILE)}<i>1</i></b>`,
+    );
   });
 
   it("carries no markup from the report's text: the only script element is the page's own", () => {

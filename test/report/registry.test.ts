@@ -21,11 +21,22 @@ const image: ImageReportInput = {
   },
   inventory: { artifact: { ref: 'oci:/tmp/none:1' }, packages: [], warnings: [] },
 };
-const finding: Finding = { id: 'PLD003', kind: 'dockerfile', severity: 'HIGH', title: 'hand-written finding', path: 'Dockerfile', line: 3, remediation: 'none: a fixture' };
+const finding: Finding = {
+  id: 'PLD003',
+  kind: 'dockerfile',
+  severity: 'HIGH',
+  title: 'hand-written finding',
+  path: 'Dockerfile',
+  line: 3,
+  remediation: 'none: a fixture',
+};
 const lint: LintReportInput = { subject: 'dockerfile', findings: [finding], path: 'Dockerfile' };
 
 test('every reporter renders what each of its commands gives it', async () => {
-  assert.deepEqual(REPORTERS.map((r) => r.name), ['table', 'json', 'sarif', 'cyclonedx', 'spdx', 'html']);
+  assert.deepEqual(
+    REPORTERS.map((r) => r.name),
+    ['table', 'json', 'sarif', 'cyclonedx', 'spdx', 'html'],
+  );
   for (const reporter of REPORTERS) {
     for (const command of reporter.commands) {
       const text = await reporter.render(command === 'dockerfile' ? lint : image, {});
@@ -42,7 +53,14 @@ test("each command's --format choices and help come from the registry", () => {
     // Wrapped to 80 columns: read as one line.
     const help = spawnSync(process.execPath, [BUILT_CLI, command, '--help'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
     const choices = /choices: ([^)]*?), default/.exec(help)?.[1];
-    assert.equal(choices, reportersFor(command).map((r) => `"${r.name}"`).join(', '), command);
-    for (const reporter of reportersFor(command)) assert.ok(help.includes(`${reporter.name} (${reporter.description})`), `${command} --help describes ${reporter.name}`);
+    assert.equal(
+      choices,
+      reportersFor(command)
+        .map((r) => `"${r.name}"`)
+        .join(', '),
+      command,
+    );
+    for (const reporter of reportersFor(command))
+      assert.ok(help.includes(`${reporter.name} (${reporter.description})`), `${command} --help describes ${reporter.name}`);
   }
 });

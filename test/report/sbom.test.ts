@@ -60,14 +60,21 @@ function checkSpdx(doc: Record<string, unknown>): void {
   for (const p of packages) {
     if (p.licenseDeclared === undefined || p.licenseDeclared === 'NOASSERTION' || p.licenseDeclared === 'NONE') continue;
     const text = String(p.licenseDeclared);
-    assert.ok(!text.split(/[\s()]+/).some((word) => ['and', 'or', 'with'].includes(word.toLowerCase()) && word !== word.toUpperCase()), `operators are upper case: ${text}`);
+    assert.ok(
+      !text.split(/[\s()]+/).some((word) => ['and', 'or', 'with'].includes(word.toLowerCase()) && word !== word.toUpperCase()),
+      `operators are upper case: ${text}`,
+    );
     for (const leaf of licenseLeaves(parse(text))) {
       if (!leaf.startsWith('LicenseRef-')) continue;
       assert.ok(declared.has(leaf), `${leaf} in ${String(p.SPDXID)} is not in hasExtractedLicensingInfos`);
       used.add(leaf);
     }
   }
-  assert.deepEqual([...declared].filter((ref) => !used.has(ref)), [], 'extracted licences no package uses');
+  assert.deepEqual(
+    [...declared].filter((ref) => !used.has(ref)),
+    [],
+    'extracted licences no package uses',
+  );
 }
 
 function licenseLeaves(node: parse.Info): string[] {
@@ -83,8 +90,14 @@ describe('SBOMs of the testbed images', { skip: needTestbed() }, () => {
       const cdx = toCycloneDx(inventory, { timestamp: new Date('2026-11-30T12:00:00Z') });
       assert.ok(validate(cdx), JSON.stringify(validate.errors?.slice(0, 3)));
       const components = cdx.components as { purl?: string; type: string }[];
-      assert.deepEqual(components.filter((c) => c.purl).map((c) => c.purl), inventory.packages.map((p) => p.purl));
-      assert.equal(components.some((c) => c.type === 'operating-system'), inventory.os !== undefined);
+      assert.deepEqual(
+        components.filter((c) => c.purl).map((c) => c.purl),
+        inventory.packages.map((p) => p.purl),
+      );
+      assert.equal(
+        components.some((c) => c.type === 'operating-system'),
+        inventory.os !== undefined,
+      );
 
       const spdx = toSpdx(inventory, { timestamp: new Date('2026-11-30T12:00:00.123Z') });
       checkSpdx(spdx);
@@ -121,7 +134,10 @@ describe('debian-app licences (whole inventory) against npm ls', { skip: needTes
     const spdxIds = new Set(schema('spdx.SNAPSHOT.schema.json').enum as string[]);
     const components = new Map((cdx.components as { purl?: string; licenses?: unknown }[]).map((c) => [c.purl, c.licenses]));
     const declared = new Map(
-      (spdx.packages as { licenseDeclared?: string; externalRefs?: { referenceLocator: string }[] }[]).map((p) => [p.externalRefs?.[0]?.referenceLocator, p.licenseDeclared]),
+      (spdx.packages as { licenseDeclared?: string; externalRefs?: { referenceLocator: string }[] }[]).map((p) => [
+        p.externalRefs?.[0]?.referenceLocator,
+        p.licenseDeclared,
+      ]),
     );
     for (const [purl, license] of truth) {
       assert.ok(spdxIds.has(license), `${purl}: ${license} is a listed SPDX id`);
@@ -148,9 +164,21 @@ describe('SBOM edge cases (hand-written inventories)', () => {
     const layer = { index: 0, digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000' };
     const cases: [string[], unknown[], string][] = [
       [['MIT', 'ISC'], [{ license: { id: 'MIT', acknowledgement: 'declared' } }, { license: { id: 'ISC', acknowledgement: 'declared' } }], 'MIT AND ISC'],
-      [['MIT', 'GPL-2+'], [{ license: { id: 'MIT', acknowledgement: 'declared' } }, { license: { name: 'GPL-2+', acknowledgement: 'declared' } }], 'MIT AND LicenseRef-GPL-2-'],
-      [['(MIT OR Apache-2.0)', 'BSD-3-Clause', 'GPL-2.0+'], [{ expression: '(MIT OR Apache-2.0) AND BSD-3-Clause AND GPL-2.0+', acknowledgement: 'declared' }], '(MIT OR Apache-2.0) AND BSD-3-Clause AND GPL-2.0+'],
-      [['MIT OR ISC', 'GPLv2+'], [{ license: { name: 'MIT OR ISC', acknowledgement: 'declared' } }, { license: { name: 'GPLv2+', acknowledgement: 'declared' } }], '(MIT OR ISC) AND LicenseRef-GPLv2-'],
+      [
+        ['MIT', 'GPL-2+'],
+        [{ license: { id: 'MIT', acknowledgement: 'declared' } }, { license: { name: 'GPL-2+', acknowledgement: 'declared' } }],
+        'MIT AND LicenseRef-GPL-2-',
+      ],
+      [
+        ['(MIT OR Apache-2.0)', 'BSD-3-Clause', 'GPL-2.0+'],
+        [{ expression: '(MIT OR Apache-2.0) AND BSD-3-Clause AND GPL-2.0+', acknowledgement: 'declared' }],
+        '(MIT OR Apache-2.0) AND BSD-3-Clause AND GPL-2.0+',
+      ],
+      [
+        ['MIT OR ISC', 'GPLv2+'],
+        [{ license: { name: 'MIT OR ISC', acknowledgement: 'declared' } }, { license: { name: 'GPLv2+', acknowledgement: 'declared' } }],
+        '(MIT OR ISC) AND LicenseRef-GPLv2-',
+      ],
       [['GPL-2+ or Artistic'], [{ license: { name: 'GPL-2+ or Artistic', acknowledgement: 'declared' } }], 'LicenseRef-GPL-2-or-Artistic'],
     ];
     const inventory: Inventory = {
@@ -189,7 +217,10 @@ describe('SBOM edge cases (hand-written inventories)', () => {
   });
 
   it('the same inventory and time give the same serial number; another time another', async () => {
-    const { inventory } = await osInventory(fsFromFiles({ 'etc/alpine-release': '3.20.3\n', 'lib/apk/db/installed': 'P:a\nV:1-r0\nA:x86_64\nL:MIT AND (GPL-2.0 OR BSD)\n' }), 'x');
+    const { inventory } = await osInventory(
+      fsFromFiles({ 'etc/alpine-release': '3.20.3\n', 'lib/apk/db/installed': 'P:a\nV:1-r0\nA:x86_64\nL:MIT AND (GPL-2.0 OR BSD)\n' }),
+      'x',
+    );
     const t = new Date('2026-11-30T12:00:00Z');
     assert.equal(toCycloneDx(inventory, { timestamp: t }).serialNumber, toCycloneDx(inventory, { timestamp: t }).serialNumber);
     assert.notEqual(toCycloneDx(inventory, { timestamp: t }).serialNumber, toCycloneDx(inventory, { timestamp: new Date() }).serialNumber);

@@ -68,7 +68,13 @@ describe('classifyLicense (hand-written table of recorded licences)', () => {
 
 describe('andExpression', () => {
   it('brackets OR expressions, keeps AND ones and ids bare, and gives each term once', () => {
-    const joined = andExpression([id('MIT'), expression('ISC OR Apache-2.0', 'or'), expression('BSD-2-Clause AND Zlib', 'and'), expression('GPL-2.0+'), id('MIT')]);
+    const joined = andExpression([
+      id('MIT'),
+      expression('ISC OR Apache-2.0', 'or'),
+      expression('BSD-2-Clause AND Zlib', 'and'),
+      expression('GPL-2.0+'),
+      id('MIT'),
+    ]);
     assert.equal(joined, 'MIT AND (ISC OR Apache-2.0) AND BSD-2-Clause AND Zlib AND GPL-2.0+');
     // The reference parser reads it with AND at the top and the OR kept together.
     assert.deepEqual(parse('(ISC OR Apache-2.0) AND GPL-2.0+'), parse(andExpression([expression('ISC OR Apache-2.0', 'or'), expression('GPL-2.0+')])));
@@ -86,6 +92,9 @@ describe('the SPDX ids the parser knows', () => {
     const known = new Set(schema.enum);
     assert.ok(ids.length > 700, `${ids.length} ids`);
     // If this fails after a dependency update, refresh the vendored CycloneDX schemas.
-    assert.deepEqual(ids.filter((i) => !known.has(i)), []);
+    assert.deepEqual(
+      ids.filter((i) => !known.has(i)),
+      [],
+    );
   });
 });

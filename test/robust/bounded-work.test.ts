@@ -55,14 +55,17 @@ describe('bounded work', () => {
     const dir = mkdtempSync(join(tmpdir(), 'plimsoll-rpm-view-'));
     try {
       const db = new Database(join(dir, 'rpmdb.sqlite'));
-      db.exec('CREATE VIEW Packages AS WITH RECURSIVE r(hnum, blob) AS (SELECT 1, x\'00\' UNION ALL SELECT hnum + 1, blob FROM r) SELECT hnum, blob FROM r');
+      db.exec("CREATE VIEW Packages AS WITH RECURSIVE r(hnum, blob) AS (SELECT 1, x'00' UNION ALL SELECT hnum + 1, blob FROM r) SELECT hnum, blob FROM r");
       db.exec('CREATE TABLE Name (key TEXT, hnum INTEGER)');
       db.close();
       const started = performance.now();
       const result = readRpmDatabase(readFileSync(join(dir, 'rpmdb.sqlite')));
       assert.ok(performance.now() - started < 2000);
       assert.deepEqual(result.headers, []);
-      assert.ok(result.problems.some((p) => /Packages is a view, not a table/.test(p)), JSON.stringify(result.problems));
+      assert.ok(
+        result.problems.some((p) => /Packages is a view, not a table/.test(p)),
+        JSON.stringify(result.problems),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -24,5 +24,4 @@ describe('per-file error isolation', () => {
     assert.equal(aboutDeep.length, 1, JSON.stringify(result.warnings));
     assert.match(aboutDeep[0]?.message ?? '', /could not be read \(Maximum call stack size exceeded\); skipped/);
   });
-
 });

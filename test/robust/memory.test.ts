@@ -22,11 +22,22 @@ describe('bounded memory', () => {
     const store = new BodyStore(0);
     const body = store.keep(Buffer.from('Package: x\n'));
     const fs = new MergedFilesystem(FIXTURE_LAYER);
-    fs.apply({ ref: FIXTURE_LAYER, entries: [{ path: 'var/lib/dpkg/status', type: 'file', mode: 0o644, size: 11, body }], whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] });
+    fs.apply({
+      ref: FIXTURE_LAYER,
+      entries: [{ path: 'var/lib/dpkg/status', type: 'file', mode: 0o644, size: 11, body }],
+      whiteouts: [],
+      opaqueDirs: [],
+      compression: 'none',
+      tarBytes: 0,
+      warnings: [],
+    });
     const file = fs.read('var/lib/dpkg/status');
     assert.equal(file?.body.toString(), 'Package: x\n');
     assert.notEqual(file?.body, file?.body, 'a fresh buffer each time');
-    assert.deepEqual(fs.captured().map((f) => f.body.toString()), ['Package: x\n']);
+    assert.deepEqual(
+      fs.captured().map((f) => f.body.toString()),
+      ['Package: x\n'],
+    );
   });
 
   it('a layer log past a few megabytes spills its chunks to the store and reads every entry back in order', () => {
@@ -37,7 +48,15 @@ describe('bounded memory', () => {
         return super.spill(body);
       }
     })(0);
-    const entry = (i: number): LayerEntry => ({ path: `d${i % 7}/file-${i}`, type: i % 5 === 0 ? 'symlink' : 'file', mode: 0o644, size: i, uid: i % 3, gid: 0, ...(i % 5 === 0 ? { linkTarget: `../t${i}` } : {}) });
+    const entry = (i: number): LayerEntry => ({
+      path: `d${i % 7}/file-${i}`,
+      type: i % 5 === 0 ? 'symlink' : 'file',
+      mode: 0o644,
+      size: i,
+      uid: i % 3,
+      gid: 0,
+      ...(i % 5 === 0 ? { linkTarget: `../t${i}` } : {}),
+    });
     const count = 200_000;
     const log = new EntryLog(store);
     for (let i = 0; i < count; i++) log.push(entry(i));

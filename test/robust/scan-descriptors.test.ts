@@ -38,7 +38,10 @@ describe('scan resources', () => {
       const inventory = await inventoryImage(image);
       assert.ok(inventory.contents.fs.indexSpilled, 'the index moved to SQLite');
       const held = scanTempFiles();
-      assert.ok(held.some((t) => t.includes('plimsoll-bodies-')) && held.some((t) => t.includes('etilqs_')), `the spilled index and bodies are held in files: ${held.join(', ')}`);
+      assert.ok(
+        held.some((t) => t.includes('plimsoll-bodies-')) && held.some((t) => t.includes('etilqs_')),
+        `the spilled index and bodies are held in files: ${held.join(', ')}`,
+      );
       inventory.contents.close();
       inventory.contents.close();
       assert.deepEqual(scanTempFiles(), []);

@@ -64,7 +64,13 @@ describeStores('access control', (store) => {
     { method: 'GET', path: () => '/api/v1/projects/team-a/vulnerabilities/CVE-2099-0001/images', scope: 'read', project: true },
     { method: 'GET', path: () => '/api/v1/projects/team-a/kev/images', scope: 'read', project: true },
     { method: 'GET', path: () => '/api/v1/projects/team-a/events?since=2000-01-01', scope: 'read', project: true },
-    { method: 'POST', path: () => '/api/v1/projects/team-a/admission/gate', body: () => readFileSync(join(import.meta.dirname, '../fixtures/admission/pod-delete.json'), 'utf8'), scope: 'admission', project: true },
+    {
+      method: 'POST',
+      path: () => '/api/v1/projects/team-a/admission/gate',
+      body: () => readFileSync(join(import.meta.dirname, '../fixtures/admission/pod-delete.json'), 'utf8'),
+      scope: 'admission',
+      project: true,
+    },
     { method: 'GET', path: () => '/api/v1/projects/team-a/trend', scope: 'read', project: true },
     { method: 'POST', path: () => '/api/v1/admin/rematch', scope: 'admin', project: false },
     { method: 'GET', path: () => `/api/v1/admin/jobs/${jobId}`, scope: 'admin', project: false },
@@ -135,7 +141,11 @@ describeStores('access control', (store) => {
     });
 
     it('`plimsoll server token create` prints a token once, which then works for its project and scopes', async () => {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', CLI, 'server', 'token', 'create', ...server.storeArgs, '--project', 'team-c', '--scope', 'read'], { timeout: 60_000 });
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', CLI, 'server', 'token', 'create', ...server.storeArgs, '--project', 'team-c', '--scope', 'read'],
+        { timeout: 60_000 },
+      );
       const token = stdout.trim();
       assert.match(token, /^plm_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
       assert.deepEqual((await api(server, 'GET', '/api/v1/whoami', token)).body, { project: 'team-c', scopes: ['read'] });
@@ -144,10 +154,11 @@ describeStores('access control', (store) => {
     });
 
     it('refuses an unknown scope, and submit or read without a project, with one line and exit 2', async () => {
-      const cli = async (...args: string[]) => run(process.execPath, ['--import', 'tsx', CLI, 'server', 'token', 'create', ...server.storeArgs, ...args], { timeout: 60_000 }).then(
-        (r) => ({ status: 0, stdout: r.stdout, stderr: r.stderr }),
-        (err: { code: number; stdout: string; stderr: string }) => ({ status: err.code, stdout: err.stdout, stderr: err.stderr }),
-      );
+      const cli = async (...args: string[]) =>
+        run(process.execPath, ['--import', 'tsx', CLI, 'server', 'token', 'create', ...server.storeArgs, ...args], { timeout: 60_000 }).then(
+          (r) => ({ status: 0, stdout: r.stdout, stderr: r.stderr }),
+          (err: { code: number; stdout: string; stderr: string }) => ({ status: err.code, stdout: err.stdout, stderr: err.stderr }),
+        );
       assertOneLineError(await cli('--project', 'p', '--scope', 'write'), 'unknown scope "write"');
       assertOneLineError(await cli('--scope', 'read'), '--project');
       assertOneLineError(await cli('--project', 'Bad Name', '--scope', 'read'), 'not a project name');

@@ -80,7 +80,14 @@ function post(path: string, token: string | undefined, body: string): Promise<{ 
   const url = new URL(path, server.url);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', ca: cert, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        ca: cert,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -141,7 +148,11 @@ function fixtureReview(file: string, images: Record<string, string> = {}): Revie
 }
 
 /** Sends a review under a policy; checks the answer is an AdmissionReview for the same uid. */
-async function admit(policy: string, review: Review, token = tokens.admission): Promise<{ uid: string; allowed: boolean; status?: { code: number; message: string }; warnings?: string[] }> {
+async function admit(
+  policy: string,
+  review: Review,
+  token = tokens.admission,
+): Promise<{ uid: string; allowed: boolean; status?: { code: number; message: string }; warnings?: string[] }> {
   const r = await post(`/api/v1/projects/team-a/admission/${policy}`, token, JSON.stringify(review));
   assert.equal(r.status, 200, r.text);
   assertAdmissionReview(r.body);
@@ -155,7 +166,13 @@ const podWith = (ref: string, more: Record<string, string> = {}): Review => fixt
 
 async function scan(layout: string): Promise<void> {
   await run(process.execPath, ['--import', 'tsx', CLI, 'image', `oci:${layout}:1.0`, '--server', server.url, '--format', 'json', '--quiet'], {
-    env: { ...process.env, PLIMSOLL_SERVER_TOKEN: tokens.submit, NODE_EXTRA_CA_CERTS: join(work, 'cert.pem'), XDG_CACHE_HOME: join(work, 'cache'), PLIMSOLL_DB_MIRROR: '' },
+    env: {
+      ...process.env,
+      PLIMSOLL_SERVER_TOKEN: tokens.submit,
+      NODE_EXTRA_CA_CERTS: join(work, 'cert.pem'),
+      XDG_CACHE_HOME: join(work, 'cache'),
+      PLIMSOLL_DB_MIRROR: '',
+    },
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -164,33 +181,68 @@ async function scan(layout: string): Promise<void> {
 describeStores('the admission gate', (store) => {
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'plimsoll-admission-'));
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(work, 'key.pem'), '-out', join(work, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(work, 'key.pem'),
+      '-out',
+      join(work, 'cert.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    );
     cert = readFileSync(join(work, 'cert.pem'));
     writeFileSync(join(work, 'policies.yaml'), POLICIES);
     fixture = await makeFixture(RECORDS);
-    server = await startTestServer(fixture, [], 0, { store, tls: { cert: join(work, 'cert.pem'), key: join(work, 'key.pem') }, admissionPolicies: loadAdmissionPolicies(join(work, 'policies.yaml')) });
+    server = await startTestServer(fixture, [], 0, {
+      store,
+      tls: { cert: join(work, 'cert.pem'), key: join(work, 'key.pem') },
+      admissionPolicies: loadAdmissionPolicies(join(work, 'policies.yaml')),
+    });
     tokens.submit = await createToken(server, 'team-a', ['submit', 'read']);
     tokens.admission = await createToken(server, 'team-a', ['admission']);
     tokens.read = await createToken(server, 'team-a', ['read']);
     tokens.other = await createToken(server, 'team-b', ['admission', 'submit', 'read']);
 
     const npm = (name: string, version: string) => ({ name: `app/node_modules/${name}/package.json`, body: `{"name":"${name}","version":"${version}"}\n` });
-    const clean = writeLayout([await gzLayer([npm('left-pad', '1.3.0')])], { tag: '1.0', config: { created: new Date().toISOString(), config: { User: '1000:1000' } } });
+    const clean = writeLayout([await gzLayer([npm('left-pad', '1.3.0')])], {
+      tag: '1.0',
+      config: { created: new Date().toISOString(), config: { User: '1000:1000' } },
+    });
     const bad = writeLayout(
-      [await gzLayer([npm('left-pad', '1.1.0'), npm('lodash', '4.17.0'), { name: 'app/.env', body: `AWS_ACCESS_KEY_ID=${s.awsKeyId}\nAWS_SECRET_ACCESS_KEY=${s.awsSecret}\n` }])],
+      [
+        await gzLayer([
+          npm('left-pad', '1.1.0'),
+          npm('lodash', '4.17.0'),
+          { name: 'app/.env', body: `AWS_ACCESS_KEY_ID=${s.awsKeyId}\nAWS_SECRET_ACCESS_KEY=${s.awsSecret}\n` },
+        ]),
+      ],
       { tag: '1.0', config: { created: '2019-03-01T00:00:00Z', config: { Env: ['PATH=/usr/bin:/bin'] } } },
     );
     await scan(clean);
     await scan(bad);
     const listed = await fetchImages();
-    for (const [role, layout] of [['clean', clean], ['bad', bad]] as const) {
+    for (const [role, layout] of [
+      ['clean', clean],
+      ['bad', bad],
+    ] as const) {
       const stored = listed.find((i) => i.ref === `oci:${layout}:1.0`);
       assert.ok(stored?.digest, `${role} image stored with a digest`);
       image[role] = `registry.example/shop/${role}@${stored.digest}`;
       rmSync(layout, { recursive: true, force: true });
     }
     // Scans submitted under tags, as a registry scan records them.
-    for (const [ref, digest] of [['registry.example/shop/web:2.0', 'd'], ['docker.io/library/nginx:1.25', 'e']] as const) {
+    for (const [ref, digest] of [
+      ['registry.example/shop/web:2.0', 'd'],
+      ['docker.io/library/nginx:1.25', 'e'],
+    ] as const) {
       const r = await post('/api/v1/projects/team-a/images', tokens.submit, JSON.stringify(sampleSbom(ref, `sha256:${digest.repeat(64)}`)));
       assert.equal(r.status, 200, r.text);
     }
@@ -227,11 +279,17 @@ describeStores('the admission gate', (store) => {
     it("Kubernetes' own serialization of an AdmissionReview has the schema's field names (its fuzz-filled enum values aside)", () => {
       const doc = JSON.parse(readFileSync(join(FIXTURES, 'k8s-testdata-admissionreview-roundtrip.json'), 'utf8')) as unknown;
       assert.equal(validateReview(doc), false);
-      assert.deepEqual((validateReview.errors ?? []).map((e) => `${e.instancePath} ${e.keyword}`).sort(), ['/request/operation enum', '/response/patchType enum']);
+      assert.deepEqual((validateReview.errors ?? []).map((e) => `${e.instancePath} ${e.keyword}`).sort(), [
+        '/request/operation enum',
+        '/response/patchType enum',
+      ]);
     });
 
     it('a broken document fails the schemas (the checks can fail)', () => {
-      assert.equal(validateReview({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'x', kind: { group: '', kind: 'Pod' } } }), false);
+      assert.equal(
+        validateReview({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'x', kind: { group: '', kind: 'Pod' } } }),
+        false,
+      );
       const nameless: object = { spec: { containers: [{ image: 'nginx' }] } };
       assert.throws(() => new (Pod as Model)(nameless).validate(), /name/);
     });
@@ -271,7 +329,10 @@ describeStores('the admission gate', (store) => {
       assert.equal((await admit('kev', podWith(image.clean as string))).allowed, true);
       const r = await admit('kev', podWith(image.bad as string));
       assert.equal(r.allowed, false);
-      assert.match(r.status?.message ?? '', /containers migrate, web, sidecar.*1 vulnerability in CISA's Known Exploited Vulnerabilities catalog \(CVE-2099-0001\)/);
+      assert.match(
+        r.status?.message ?? '',
+        /containers migrate, web, sidecar.*1 vulnerability in CISA's Known Exploited Vulnerabilities catalog \(CVE-2099-0001\)/,
+      );
     });
 
     it('age: denies an image built more than 365 days ago, by its config', async () => {
@@ -301,13 +362,18 @@ describeStores('the admission gate', (store) => {
     it('unscanned: denies an image the project has no scan of, saying what was looked up', async () => {
       const unknown = `registry.example/shop/new@sha256:${'f'.repeat(64)}`;
       const r = await admit('unscanned', podWith(image.clean as string, { sidecar: unknown }));
-      assert.equal(r.status?.message, `plimsoll policy unscanned denies Pod:\nimage ${unknown} (container sidecar): not scanned: no scan with digest sha256:${'f'.repeat(64)} in project team-a`);
+      assert.equal(
+        r.status?.message,
+        `plimsoll policy unscanned denies Pod:\nimage ${unknown} (container sidecar): not scanned: no scan with digest sha256:${'f'.repeat(64)} in project team-a`,
+      );
       const byTag = await admit('unscanned', podWith('registry.example/shop/web:2.0'));
       assert.match(byTag.status?.message ?? '', /not scanned: it names no digest \(image@sha256:…\), and this policy finds images by digest only/);
       // Without the unscanned rule an unknown image passes, with a warning.
       const allowed = await admit('kev', podWith(image.clean as string, { sidecar: unknown }));
       assert.equal(allowed.allowed, true);
-      assert.deepEqual(allowed.warnings, [`plimsoll: image ${unknown} is not scanned (no scan with digest sha256:${'f'.repeat(64)} in project team-a); allowed by policy kev`]);
+      assert.deepEqual(allowed.warnings, [
+        `plimsoll: image ${unknown} is not scanned (no scan with digest sha256:${'f'.repeat(64)} in project team-a); allowed by policy kev`,
+      ]);
     });
 
     it('by-tag: finds scans by tag however the reference was spelled', async () => {
@@ -371,11 +437,44 @@ describeStores('the admission gate', (store) => {
   describe('malformed reviews: 400 with a clear message', () => {
     const cases: [string, () => string, RegExp][] = [
       ['not JSON', () => '{"apiVersion": ', /JSON/i],
-      ['no request uid', () => JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' }, operation: 'CREATE' } }), /^not an admission\.k8s\.io\/v1 AdmissionReview: .*uid/],
-      ["Kubernetes' fuzz-filled round-trip review (operation operationValue)", () => readFileSync(join(FIXTURES, 'k8s-testdata-admissionreview-roundtrip.json'), 'utf8'), /^not an admission\.k8s\.io\/v1 AdmissionReview: body\/request\/operation must be equal to one of the allowed values$/],
-      ['admission.k8s.io/v1beta1', () => JSON.stringify({ ...podWith('x'), apiVersion: 'admission.k8s.io/v1beta1' }), /^not an admission\.k8s\.io\/v1 AdmissionReview: .*apiVersion/],
-      ['containers not a list', () => JSON.stringify({ ...podWith('x'), request: { ...podWith('x').request, object: { kind: 'Pod', apiVersion: 'v1', spec: { containers: { name: 'web' } } } } }), /^request\.object\.spec\.containers: expected an array$/],
-      ['a container without image', () => JSON.stringify({ ...podWith('x'), request: { ...podWith('x').request, object: { kind: 'Pod', apiVersion: 'v1', spec: { containers: [{ name: 'web' }] } } } }), /^request\.object\.spec\.containers\[0\]\.image: expected an image reference$/],
+      [
+        'no request uid',
+        () =>
+          JSON.stringify({
+            apiVersion: 'admission.k8s.io/v1',
+            kind: 'AdmissionReview',
+            request: { kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' }, operation: 'CREATE' },
+          }),
+        /^not an admission\.k8s\.io\/v1 AdmissionReview: .*uid/,
+      ],
+      [
+        "Kubernetes' fuzz-filled round-trip review (operation operationValue)",
+        () => readFileSync(join(FIXTURES, 'k8s-testdata-admissionreview-roundtrip.json'), 'utf8'),
+        /^not an admission\.k8s\.io\/v1 AdmissionReview: body\/request\/operation must be equal to one of the allowed values$/,
+      ],
+      [
+        'admission.k8s.io/v1beta1',
+        () => JSON.stringify({ ...podWith('x'), apiVersion: 'admission.k8s.io/v1beta1' }),
+        /^not an admission\.k8s\.io\/v1 AdmissionReview: .*apiVersion/,
+      ],
+      [
+        'containers not a list',
+        () =>
+          JSON.stringify({
+            ...podWith('x'),
+            request: { ...podWith('x').request, object: { kind: 'Pod', apiVersion: 'v1', spec: { containers: { name: 'web' } } } },
+          }),
+        /^request\.object\.spec\.containers: expected an array$/,
+      ],
+      [
+        'a container without image',
+        () =>
+          JSON.stringify({
+            ...podWith('x'),
+            request: { ...podWith('x').request, object: { kind: 'Pod', apiVersion: 'v1', spec: { containers: [{ name: 'web' }] } } },
+          }),
+        /^request\.object\.spec\.containers\[0\]\.image: expected an image reference$/,
+      ],
     ];
     for (const [name, body, message] of cases) {
       it(name, async () => {
@@ -394,7 +493,7 @@ describeStores('the admission gate', (store) => {
 
   describe('plimsoll server refuses bad gate settings with one line and exit 2', () => {
     const serve = (...args: string[]) => plimsoll('server', '--data-dir', join(work, 'refused'), '--port', '0', '--offline', ...args);
-    it('--tls-cert without --tls-key, a missing file, a key that is not the certificate\'s', () => {
+    it("--tls-cert without --tls-key, a missing file, a key that is not the certificate's", () => {
       assertOneLineError(serve('--tls-cert', join(work, 'cert.pem')), '--tls-cert and --tls-key go together');
       assertOneLineError(serve('--tls-cert', join(work, 'none.pem'), '--tls-key', join(work, 'key.pem')), `--tls-cert ${join(work, 'none.pem')}`, 'ENOENT');
       openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', join(work, 'other-key.pem'));
@@ -445,10 +544,15 @@ describeStores('the admission gate', (store) => {
         const closed = await admit('closed', podWith(image.clean as string));
         assert.ok(Date.now() - started < 1500, `answered after ${Date.now() - started} ms`);
         assert.deepEqual([closed.allowed, closed.status?.code], [false, 503]);
-        assert.equal(closed.status?.message, 'plimsoll policy closed could not be evaluated (it took longer than its 300 ms budget); denied: the policy fails closed');
+        assert.equal(
+          closed.status?.message,
+          'plimsoll policy closed could not be evaluated (it took longer than its 300 ms budget); denied: the policy fails closed',
+        );
         const open = await admit('open', podWith(image.clean as string));
         assert.equal(open.allowed, true);
-        assert.deepEqual(open.warnings, ['plimsoll policy open could not be evaluated (it took longer than its 300 ms budget); allowed: the policy fails open']);
+        assert.deepEqual(open.warnings, [
+          'plimsoll policy open could not be evaluated (it took longer than its 300 ms budget); allowed: the policy fails open',
+        ]);
       } finally {
         store.findImage = real;
       }
@@ -461,7 +565,10 @@ describeStores('the admission gate', (store) => {
         throw new Error('SQLITE_IOERR: disk I/O error');
       };
       try {
-        assert.match((await admit('closed', podWith(image.clean as string))).status?.message ?? '', /could not be evaluated \(the store failed\); denied: the policy fails closed/);
+        assert.match(
+          (await admit('closed', podWith(image.clean as string))).status?.message ?? '',
+          /could not be evaluated \(the store failed\); denied: the policy fails closed/,
+        );
         assert.equal((await admit('open', podWith(image.clean as string))).allowed, true);
       } finally {
         store.findImage = real;
@@ -473,10 +580,16 @@ describeStores('the admission gate', (store) => {
 describe('image references', () => {
   it('a Docker Hub tag has every spelling a scan may have been submitted under, and no other', () => {
     const spellings = tagSpellings(parseDockerReference('nginx:1.25', 'nginx:1.25') as Parameters<typeof tagSpellings>[0]);
-    for (const s of ['nginx:1.25', 'library/nginx:1.25', 'docker.io/library/nginx:1.25', 'docker://nginx:1.25', 'index.docker.io/nginx:1.25']) assert.ok(spellings.includes(s), s);
+    for (const s of ['nginx:1.25', 'library/nginx:1.25', 'docker.io/library/nginx:1.25', 'docker://nginx:1.25', 'index.docker.io/nginx:1.25'])
+      assert.ok(spellings.includes(s), s);
     assert.ok(!spellings.some((s) => s.includes('nginx:latest') || s.includes('other')));
     const latest = tagSpellings(parseDockerReference('registry.example/app', 'registry.example/app') as Parameters<typeof tagSpellings>[0]);
-    assert.deepEqual(latest.sort(), ['docker://registry.example/app', 'docker://registry.example/app:latest', 'registry.example/app', 'registry.example/app:latest']);
+    assert.deepEqual(latest.sort(), [
+      'docker://registry.example/app',
+      'docker://registry.example/app:latest',
+      'registry.example/app',
+      'registry.example/app:latest',
+    ]);
   });
 });
 

@@ -5,7 +5,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server/serve.js';
 import { readSbom } from '../../src/server/sbom.js';
-import { alpineRecord, api, createToken, LAYER0, LAYER1, makeFixture, npmRecord, sampleSbom, startTestServer, type Fixture, describeStores } from './helpers.js';
+import {
+  alpineRecord,
+  api,
+  createToken,
+  LAYER0,
+  LAYER1,
+  makeFixture,
+  npmRecord,
+  sampleSbom,
+  startTestServer,
+  type Fixture,
+  describeStores,
+} from './helpers.js';
 
 describeStores('the API', (store) => {
   let fixture: Fixture;
@@ -13,7 +25,11 @@ describeStores('the API', (store) => {
   let token: string;
 
   before(async () => {
-    fixture = await makeFixture([npmRecord('CVE-2099-0001', 'left-pad', '1.2.0'), alpineRecord('CVE-2099-0100', 'musl', '1.1.22-r4'), { ...npmRecord('GHSA-test-0002-aaaa', 'is-odd', '3.0.0'), aliases: ['CVE-2099-0002'] }]);
+    fixture = await makeFixture([
+      npmRecord('CVE-2099-0001', 'left-pad', '1.2.0'),
+      alpineRecord('CVE-2099-0100', 'musl', '1.1.22-r4'),
+      { ...npmRecord('GHSA-test-0002-aaaa', 'is-odd', '3.0.0'), aliases: ['CVE-2099-0002'] },
+    ]);
     server = await startTestServer(fixture, [], 0, { store });
     token = await createToken(server, 'team-a', ['submit', 'read']);
   });
@@ -32,7 +48,10 @@ describeStores('the API', (store) => {
       assert.deepEqual(musl?.source, { name: 'musl', version: '1.1.22-r3' });
       assert.deepEqual(musl?.locations, [{ path: 'lib/apk/db/installed', layer: { index: 0, digest: LAYER0 } }]);
       assert.equal(inventory.packages.find((p) => p.name === 'is-odd')?.metadata?.dev, true);
-      assert.deepEqual(inventory.packages.map((p) => p.type), ['apk', 'npm', 'npm']);
+      assert.deepEqual(
+        inventory.packages.map((p) => p.type),
+        ['apk', 'npm', 'npm'],
+      );
     });
   });
 
@@ -62,14 +81,23 @@ describeStores('the API', (store) => {
       assert.equal((one.body.vulnerabilities as unknown[]).length, 3);
 
       const byCve = await api(server, 'GET', '/api/v1/projects/team-a/vulnerabilities/CVE-2099-0100/images', token);
-      assert.deepEqual((byCve.body.images as { image: { id: string } }[]).map((i) => i.image.id), [id]);
+      assert.deepEqual(
+        (byCve.body.images as { image: { id: string } }[]).map((i) => i.image.id),
+        [id],
+      );
       const byAlias = await api(server, 'GET', '/api/v1/projects/team-a/vulnerabilities/GHSA-test-0002-aaaa/images', token);
-      assert.deepEqual((byAlias.body.images as { vulnerabilities: { id: string }[] }[]).flatMap((i) => i.vulnerabilities.map((v) => v.id)), ['CVE-2099-0002']);
+      assert.deepEqual(
+        (byAlias.body.images as { vulnerabilities: { id: string }[] }[]).flatMap((i) => i.vulnerabilities.map((v) => v.id)),
+        ['CVE-2099-0002'],
+      );
       const none = await api(server, 'GET', '/api/v1/projects/team-a/vulnerabilities/CVE-2099-9999/images', token);
       assert.deepEqual(none.body.images, []);
 
       const kev = await api(server, 'GET', '/api/v1/projects/team-a/kev/images', token);
-      assert.deepEqual((kev.body.images as { vulnerabilities: { id: string }[] }[]).flatMap((i) => i.vulnerabilities.map((v) => v.id)), ['CVE-2099-0001']);
+      assert.deepEqual(
+        (kev.body.images as { vulnerabilities: { id: string }[] }[]).flatMap((i) => i.vulnerabilities.map((v) => v.id)),
+        ['CVE-2099-0001'],
+      );
     });
 
     it('records no events for a first submission, and the change when the same image comes again with a package upgraded', async () => {
@@ -81,9 +109,15 @@ describeStores('the API', (store) => {
       leftPad.purl = 'pkg:npm/left-pad@1.3.0';
       assert.equal((await api(server, 'POST', '/api/v1/projects/team-a/images', token, sbom)).status, 200);
       const events = await api(server, 'GET', `/api/v1/projects/team-a/events?since=${since}`, token);
-      assert.deepEqual((events.body.events as { kind: string; cause: string; vulnerability: { id: string; installedVersion: string } }[]).map((e) => [e.kind, e.cause, e.vulnerability.id, e.vulnerability.installedVersion]), [
-        ['resolved', 'submit', 'CVE-2099-0001', '1.1.0'],
-      ]);
+      assert.deepEqual(
+        (events.body.events as { kind: string; cause: string; vulnerability: { id: string; installedVersion: string } }[]).map((e) => [
+          e.kind,
+          e.cause,
+          e.vulnerability.id,
+          e.vulnerability.installedVersion,
+        ]),
+        [['resolved', 'submit', 'CVE-2099-0001', '1.1.0']],
+      );
       const earlier = await api(server, 'GET', '/api/v1/projects/team-a/events?since=2000-01-01', token);
       assert.equal((earlier.body.events as unknown[]).length, 1, 'the first submission recorded none');
     });
@@ -94,9 +128,32 @@ describeStores('the API', (store) => {
       ['not JSON', 'POST', '{"bomFormat": ', 400, /JSON/],
       ['not CycloneDX', 'POST', { hello: 'world' }, 400, /not a CycloneDX document/],
       ['no image', 'POST', { bomFormat: 'CycloneDX', specVersion: '1.6' }, 400, /metadata\.component/],
-      ['a bad digest', 'POST', { bomFormat: 'CycloneDX', specVersion: '1.6', metadata: { component: { name: 'x', version: 'latest' } } }, 400, /not a sha256 digest/],
-      ['a bad purl', 'POST', { bomFormat: 'CycloneDX', specVersion: '1.6', metadata: { component: { name: 'x' } }, components: [{ type: 'library', name: 'a', version: '1', purl: 'npm:a' }] }, 400, /components\[0\]\.purl/],
-      ['a component that is not an object', 'POST', { bomFormat: 'CycloneDX', specVersion: '1.6', metadata: { component: { name: 'x' } }, components: [7] }, 400, /components\[0\]/],
+      [
+        'a bad digest',
+        'POST',
+        { bomFormat: 'CycloneDX', specVersion: '1.6', metadata: { component: { name: 'x', version: 'latest' } } },
+        400,
+        /not a sha256 digest/,
+      ],
+      [
+        'a bad purl',
+        'POST',
+        {
+          bomFormat: 'CycloneDX',
+          specVersion: '1.6',
+          metadata: { component: { name: 'x' } },
+          components: [{ type: 'library', name: 'a', version: '1', purl: 'npm:a' }],
+        },
+        400,
+        /components\[0\]\.purl/,
+      ],
+      [
+        'a component that is not an object',
+        'POST',
+        { bomFormat: 'CycloneDX', specVersion: '1.6', metadata: { component: { name: 'x' } }, components: [7] },
+        400,
+        /components\[0\]/,
+      ],
     ];
     for (const [what, method, body, status, message] of cases) {
       it(what, async () => {
@@ -110,7 +167,8 @@ describeStores('the API', (store) => {
 
     it('an SBOM far above the 64 KiB limit of other bodies is taken (1,000 packages)', async () => {
       const sbom = sampleSbom('registry.example/big:1.0', `sha256:${'d'.repeat(64)}`) as { components: Record<string, unknown>[] };
-      for (let i = 0; i < 1000; i++) sbom.components.push({ type: 'library', 'bom-ref': `npm:pkg-${i}@1.0.0`, name: `pkg-${i}`, version: '1.0.0', purl: `pkg:npm/pkg-${i}@1.0.0` });
+      for (let i = 0; i < 1000; i++)
+        sbom.components.push({ type: 'library', 'bom-ref': `npm:pkg-${i}@1.0.0`, name: `pkg-${i}`, version: '1.0.0', purl: `pkg:npm/pkg-${i}@1.0.0` });
       assert.ok(JSON.stringify(sbom).length > 64 * 1024);
       const r = await api(server, 'POST', '/api/v1/projects/team-a/images', token, sbom);
       assert.equal(r.status, 200, r.text.slice(0, 200));
@@ -151,7 +209,10 @@ describeStores('the API', (store) => {
     });
 
     it('names every API route with its bearer security', async () => {
-      const doc = (await api(server, 'GET', '/api/v1/openapi.json')).body as { openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>> };
+      const doc = (await api(server, 'GET', '/api/v1/openapi.json')).body as {
+        openapi: string;
+        paths: Record<string, Record<string, { security?: unknown[] }>>;
+      };
       assert.equal(doc.openapi, '3.0.3');
       assert.deepEqual(Object.keys(doc.paths).sort(), [
         '/api/v1/admin/jobs/{id}',

@@ -123,7 +123,12 @@ export async function makeFixture(records: OsvRecord[], layout: (mirror: string)
 export type StoreKind = 'sqlite' | 'postgres';
 export const STORE_TIERS: { store: StoreKind; skip?: string }[] = [
   { store: 'sqlite' },
-  { store: 'postgres', ...(process.env.PLIMSOLL_TEST_POSTGRES ? {} : { skip: 'PLIMSOLL_TEST_POSTGRES is not set: a postgres:// URL of a role that may create databases (.ci/run sets it)' }) },
+  {
+    store: 'postgres',
+    ...(process.env.PLIMSOLL_TEST_POSTGRES
+      ? {}
+      : { skip: 'PLIMSOLL_TEST_POSTGRES is not set: a postgres:// URL of a role that may create databases (.ci/run sets it)' }),
+  },
 ];
 
 /**
@@ -224,7 +229,9 @@ const pkg = (name: string, version: string, type: 'npm' | 'apk', layer: string, 
   version,
   type,
   purl: type === 'apk' ? `pkg:apk/alpine/${name}@${version}?arch=x86_64&distro=alpine-3.10.9` : `pkg:npm/${name}@${version}`,
-  locations: [{ path: type === 'apk' ? 'lib/apk/db/installed' : `app/node_modules/${name}/package.json`, layer: { index: layer === LAYER0 ? 0 : 1, digest: layer } }],
+  locations: [
+    { path: type === 'apk' ? 'lib/apk/db/installed' : `app/node_modules/${name}/package.json`, layer: { index: layer === LAYER0 ? 0 : 1, digest: layer } },
+  ],
   ...extra,
 });
 
@@ -242,7 +249,13 @@ export function sampleSbom(ref = 'registry.example/app:1.0', digest = `sha256:${
   });
 }
 
-export async function api(server: RunningServer, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
+export async function api(
+  server: RunningServer,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
   const response = await fetch(`${server.url}${path}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -271,14 +284,40 @@ export async function storeImages(server: RunningServer, project: string, count:
     const inventory = readSbom(sampleSbom(`registry.example/fleet-${i}:1.0`, `sha256:${i.toString(16).padStart(64, '0')}`));
     const match = server.ctx.database.match(inventory);
     if (!match) throw new Error('no vulnerability database');
-    ids.push((await server.ctx.store.saveImage(project, inventory, { vulnerabilities: match.vulnerabilities, at: new Date().toISOString(), dbBuiltAt: match.dbBuiltAt })).image.id);
+    ids.push(
+      (
+        await server.ctx.store.saveImage(project, inventory, {
+          vulnerabilities: match.vulnerabilities,
+          at: new Date().toISOString(),
+          dbBuiltAt: match.dbBuiltAt,
+        })
+      ).image.id,
+    );
   }
   return ids;
 }
 
 /** `plimsoll worker` as its own process, taking jobs from `database` with the fixture's vulnerability database. */
 export function spawnWorker(database: string, fixture: Fixture): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, 'worker', '--database', database, '--db-dir', fixture.dbDir, '--mirror', fixture.mirror, '--source', `osv-dir:${fixture.feed}`, '--offline'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      CLI,
+      'worker',
+      '--database',
+      database,
+      '--db-dir',
+      fixture.dbDir,
+      '--mirror',
+      fixture.mirror,
+      '--source',
+      `osv-dir:${fixture.feed}`,
+      '--offline',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
 }
 
 /** Polls a job through the queue until it has finished (succeeded, or failed out of retries), or `timeoutMs` passed. */

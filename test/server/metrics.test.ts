@@ -70,8 +70,15 @@ describe('GET /metrics after real activity', () => {
   it('the scheduled database update matches every stored image of every project again', async () => {
     const a = await createToken(server, 'team-a', ['submit']);
     const b = await createToken(server, 'team-b', ['submit']);
-    for (const [token, project, digest] of [[a, 'team-a', '1'], [a, 'team-a', '2'], [b, 'team-b', '3']] as const) {
-      assert.equal((await api(server, 'POST', `/api/v1/projects/${project}/images`, token, sampleSbom(`app:${digest}`, `sha256:${digest.repeat(64)}`))).status, 200);
+    for (const [token, project, digest] of [
+      [a, 'team-a', '1'],
+      [a, 'team-a', '2'],
+      [b, 'team-b', '3'],
+    ] as const) {
+      assert.equal(
+        (await api(server, 'POST', `/api/v1/projects/${project}/images`, token, sampleSbom(`app:${digest}`, `sha256:${digest.repeat(64)}`))).status,
+        200,
+      );
     }
     fixture.writeFeed([BASE, ADDED]);
     const submitted = new Date().toISOString();
@@ -107,7 +114,11 @@ describe('GET /metrics after real activity', () => {
 
   it('counts a failed database update', async () => {
     rmSync(fixture.feed, { recursive: true });
-    await until('a failed scheduled update', 20, async () => (value((await scrape()).samples, 'plimsoll_jobs', { kind: 'db-update', state: 'failed' }) ?? 0) >= 1);
+    await until(
+      'a failed scheduled update',
+      20,
+      async () => (value((await scrape()).samples, 'plimsoll_jobs', { kind: 'db-update', state: 'failed' }) ?? 0) >= 1,
+    );
     fixture.writeFeed([BASE, ADDED]);
   });
 });

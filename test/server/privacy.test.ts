@@ -28,10 +28,16 @@ const FILES: TarEntry[][] = [
   [
     { name: 'etc/os-release', body: 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.10.9\nPRETTY_NAME="Alpine Linux v3.10"\n' },
     { name: 'etc/alpine-release', body: '3.10.9\n' },
-    { name: 'lib/apk/db/installed', body: 'C:Q1sVdcBWBhlA0Wd3b1kC4pRXIbJoQ=\nP:musl\nV:1.1.22-r3\nA:x86_64\nS:368377\nI:598016\nT:the musl c library (libc) implementation\nU:http://www.musl-libc.org/\nL:MIT\no:musl\nm:Timo Teräs <timo.teras@iki.fi>\nt:1565162130\nc:0c777cf840e82cdc528651e3f3f8f0dfe7ee2c5d\n\n' },
+    {
+      name: 'lib/apk/db/installed',
+      body: 'C:Q1sVdcBWBhlA0Wd3b1kC4pRXIbJoQ=\nP:musl\nV:1.1.22-r3\nA:x86_64\nS:368377\nI:598016\nT:the musl c library (libc) implementation\nU:http://www.musl-libc.org/\nL:MIT\no:musl\nm:Timo Teräs <timo.teras@iki.fi>\nt:1565162130\nc:0c777cf840e82cdc528651e3f3f8f0dfe7ee2c5d\n\n',
+    },
   ],
   [
-    { name: 'app/config.yml', body: `aws:\n  access_key_id: ${s.awsKeyId}\n  aws_secret_access_key: ${s.awsSecret}\ngithub_token: ${s.githubToken}\nslack_token: ${s.slackToken}\nstripe_key: ${s.stripeKey}\nsession: ${s.jwt}\nnote: ${marker}\n` },
+    {
+      name: 'app/config.yml',
+      body: `aws:\n  access_key_id: ${s.awsKeyId}\n  aws_secret_access_key: ${s.awsSecret}\ngithub_token: ${s.githubToken}\nslack_token: ${s.slackToken}\nstripe_key: ${s.stripeKey}\nsession: ${s.jwt}\nnote: ${marker}\n`,
+    },
     { name: 'app/.npmrc', body: `//registry.npmjs.org/:_authToken=${s.npmToken}\n` },
     { name: 'app/.env', body: `NODE_ENV=production\nDB_PASSWORD=${s.dbPassword}\n` },
     { name: 'app/deploy/id_rsa', body: s.rsaPem, mode: 0o600 },
@@ -77,7 +83,10 @@ let proxy: Awaited<ReturnType<typeof recordingProxy>>;
 let layout: string;
 let cache: string;
 const captured: Captured[] = [];
-let report: { vulnerabilities: { id: string; packageName: string; layer?: string }[]; findings: { id: string; kind: string; path?: string; evidence?: string }[] };
+let report: {
+  vulnerabilities: { id: string; packageName: string; layer?: string }[];
+  findings: { id: string; kind: string; path?: string; evidence?: string }[];
+};
 
 before(async () => {
   fixture = await makeFixture([npmRecord('CVE-2099-0001', 'left-pad', '1.2.0'), alpineRecord('CVE-2099-0100', 'musl', '1.1.22-r4')]);
@@ -109,13 +118,17 @@ after(async () => {
 
 describe('plimsoll image --server: what the server receives', () => {
   it('two requests: who the token is, then the SBOM', () => {
-    assert.deepEqual(captured.map((c) => `${c.method} ${c.url}`), ['GET /api/v1/whoami', 'POST /api/v1/projects/team-a/images']);
+    assert.deepEqual(
+      captured.map((c) => `${c.method} ${c.url}`),
+      ['GET /api/v1/whoami', 'POST /api/v1/projects/team-a/images'],
+    );
   });
 
   it('holds no secret value, in any encoding the body could carry it', () => {
     const sent = Buffer.concat(captured.map((c) => c.bytes)).toString('utf8');
     for (const secret of SECRETS) {
-      for (const form of [secret, JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('base64')]) assert.ok(!sent.includes(form), `sent ${secret.slice(0, 6)}…`);
+      for (const form of [secret, JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('base64')])
+        assert.ok(!sent.includes(form), `sent ${secret.slice(0, 6)}…`);
     }
     for (const line of s.rsaPem.split('\n').filter((l) => l.length > 20)) assert.ok(!sent.includes(line), 'a line of the private key');
     assert.ok(!sent.includes('PRIVATE KEY'));
@@ -124,22 +137,35 @@ describe('plimsoll image --server: what the server receives', () => {
   it('holds no line of any file body', () => {
     const sent = Buffer.concat(captured.map((c) => c.bytes)).toString('utf8');
     for (const entry of FILES.flat()) {
-      for (const line of String(entry.body).split('\n').filter((l) => l.length >= 8)) assert.ok(!sent.includes(line), `${entry.name}: "${line.slice(0, 30)}"`);
+      for (const line of String(entry.body)
+        .split('\n')
+        .filter((l) => l.length >= 8))
+        assert.ok(!sent.includes(line), `${entry.name}: "${line.slice(0, 30)}"`);
     }
   });
 
   it('is the SBOM: the image, its OS and packages with their layer digests', () => {
     const post = captured[1];
-    const body = JSON.parse(post?.bytes.toString('utf8').split('\r\n\r\n').slice(1).join('\r\n\r\n') ?? '') as { bomFormat: string; metadata: { component: { name: string } }; components: { type: string; name: string; version: string }[] };
+    const body = JSON.parse(post?.bytes.toString('utf8').split('\r\n\r\n').slice(1).join('\r\n\r\n') ?? '') as {
+      bomFormat: string;
+      metadata: { component: { name: string } };
+      components: { type: string; name: string; version: string }[];
+    };
     assert.equal(body.bomFormat, 'CycloneDX');
     assert.equal(body.metadata.component.name, `oci:${layout}:1.0`);
-    assert.deepEqual(body.components.map((c) => `${c.type} ${c.name} ${c.version}`).sort(), ['library left-pad 1.1.0', 'library musl 1.1.22-r3', 'operating-system alpine 3.10.9']);
+    assert.deepEqual(body.components.map((c) => `${c.type} ${c.name} ${c.version}`).sort(), [
+      'library left-pad 1.1.0',
+      'library musl 1.1.22-r3',
+      'operating-system alpine 3.10.9',
+    ]);
   });
 });
 
 describe('plimsoll image --server: the image facts beside the SBOM (docs/privacy.md)', () => {
   it("are the config's User and, per secret rule, a count: no value, path or line", () => {
-    const body = JSON.parse(captured[1]?.bytes.toString('utf8').split('\r\n\r\n').slice(1).join('\r\n\r\n') ?? '') as { metadata: { component: { properties: { name: string; value: string }[] } } };
+    const body = JSON.parse(captured[1]?.bytes.toString('utf8').split('\r\n\r\n').slice(1).join('\r\n\r\n') ?? '') as {
+      metadata: { component: { properties: { name: string; value: string }[] } };
+    };
     const facts = body.metadata.component.properties.filter((p) => !['plimsoll:image:platform', 'plimsoll:image:layer'].includes(p.name));
     // The layout's config has no `created`, so none is sent.
     assert.deepEqual(facts.slice(0, 2), [

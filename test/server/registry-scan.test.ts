@@ -51,42 +51,53 @@ const settled = (server: TestServer): Promise<void> => queueSettled(server.ctx.j
 
 const NAME = 'registry scanning against a real distribution registry';
 if (skip) it(NAME, { skip }, () => undefined);
-else describeStores(NAME, (store) => {
-  let fixture: Fixture;
-  let server: TestServer;
-  let registries: ChildProcess[] = [];
-  let host: string;
-  let quietHost: string;
-  let local: RegistryConfig;
-  let reader: string;
-  let admin: string;
+else
+  describeStores(NAME, (store) => {
+    let fixture: Fixture;
+    let server: TestServer;
+    let registries: ChildProcess[] = [];
+    let host: string;
+    let quietHost: string;
+    let local: RegistryConfig;
+    let reader: string;
+    let admin: string;
 
-  function startRegistry(config: string): ChildProcess {
-    const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
-    child.on('error', (err) => assert.fail(`docker-registry: ${err.message}`));
-    return child;
-  }
+    function startRegistry(config: string): ChildProcess {
+      const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
+      child.on('error', (err) => assert.fail(`docker-registry: ${err.message}`));
+      return child;
+    }
 
-  function push(layout: string, tag: string, dest: string, all = false, to = host): void {
-    const r = spawnSync(
-      'skopeo',
-      ['copy', '-q', ...(all ? ['--all'] : []), '--preserve-digests', '--dest-tls-verify=false', '--dest-creds', `${env?.user}:${env?.password}`, `oci:${join(TESTBED, 'oci', layout)}:${tag}`, `docker://${to}/${dest}`],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
-    assert.equal(r.status, 0, r.stderr);
-  }
+    function push(layout: string, tag: string, dest: string, all = false, to = host): void {
+      const r = spawnSync(
+        'skopeo',
+        [
+          'copy',
+          '-q',
+          ...(all ? ['--all'] : []),
+          '--preserve-digests',
+          '--dest-tls-verify=false',
+          '--dest-creds',
+          `${env?.user}:${env?.password}`,
+          `oci:${join(TESTBED, 'oci', layout)}:${tag}`,
+          `docker://${to}/${dest}`,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      assert.equal(r.status, 0, r.stderr);
+    }
 
-  function scanJobs(): Promise<Job[]> {
-    return server.ctx.jobs.list('registry-scan');
-  }
+    function scanJobs(): Promise<Job[]> {
+      return server.ctx.jobs.list('registry-scan');
+    }
 
-  const payloadOf = (job: Job | undefined): Partial<ScanJobPayload> => (job?.payload ?? {}) as Partial<ScanJobPayload>;
+    const payloadOf = (job: Job | undefined): Partial<ScanJobPayload> => (job?.payload ?? {}) as Partial<ScanJobPayload>;
 
-  async function storedImage(digest: string): Promise<{ id: string; ref: string; vulnerabilities: Vulnerability[] }> {
-    const image = await waitFor(`the scan of ${digest}`, 60, () => server.ctx.store.findImageByDigest('reg', digest));
-    const { body } = await api(server, 'GET', `/api/v1/projects/reg/images/${image.id}`, reader);
-    return { id: image.id, ref: (body.image as { ref: string }).ref, vulnerabilities: body.vulnerabilities as Vulnerability[] };
-  }
+    async function storedImage(digest: string): Promise<{ id: string; ref: string; vulnerabilities: Vulnerability[] }> {
+      const image = await waitFor(`the scan of ${digest}`, 60, () => server.ctx.store.findImageByDigest('reg', digest));
+      const { body } = await api(server, 'GET', `/api/v1/projects/reg/images/${image.id}`, reader);
+      return { id: image.id, ref: (body.image as { ref: string }).ref, vulnerabilities: body.vulnerabilities as Vulnerability[] };
+    }
 
     before(async () => {
       fixture = await makeFixture([MUSL]);
@@ -96,13 +107,19 @@ else describeStores(NAME, (store) => {
       process.env.PLIMSOLL_TEST_WRONG_PASSWORD = WRONG_PASSWORD;
       const tokenFile = join(fixture.work, 'notify-token');
       writeFileSync(tokenFile, `${NOTIFY_TOKEN}\n`);
-      local = parseRegistry(`name=local,url=http://${host},project=reg,username=${env?.user},password-env=PLIMSOLL_TEST_REGISTRY_PASSWORD,notify-token-file=${tokenFile}`, '--registry');
+      local = parseRegistry(
+        `name=local,url=http://${host},project=reg,username=${env?.user},password-env=PLIMSOLL_TEST_REGISTRY_PASSWORD,notify-token-file=${tokenFile}`,
+        '--registry',
+      );
       server = await startTestServer(fixture, [], 0, {
         store,
         registries: [
           local,
           // The same registry with a wrong password, filing under another project (where this digest is not stored yet).
-          parseRegistry(`name=misconfigured,url=http://${host},project=reg-other,username=${env?.user},password-env=PLIMSOLL_TEST_WRONG_PASSWORD,notify-token-file=${tokenFile}`, '--registry'),
+          parseRegistry(
+            `name=misconfigured,url=http://${host},project=reg-other,username=${env?.user},password-env=PLIMSOLL_TEST_WRONG_PASSWORD,notify-token-file=${tokenFile}`,
+            '--registry',
+          ),
         ],
       });
       reader = await createToken(server, 'reg', ['read']);
@@ -133,13 +150,23 @@ auth:
     realm: plimsoll-test
     path: ${join(TESTBED, 'registry', 'auth', 'htpasswd')}
 ${notifications}`;
-      writeFileSync(join(dir, 'config.yml'), config(host, `notifications:\n  endpoints:${endpoint('plimsoll', NOTIFY_TOKEN)}${endpoint('impostor', 'not-the-token')}\n`));
+      writeFileSync(
+        join(dir, 'config.yml'),
+        config(host, `notifications:\n  endpoints:${endpoint('plimsoll', NOTIFY_TOKEN)}${endpoint('impostor', 'not-the-token')}\n`),
+      );
       // A second node on the same storage whose notifier was never configured: what it takes in, only a catalog rescan finds.
       quietHost = `127.0.0.1:${await freePort()}`;
       writeFileSync(join(dir, 'quiet.yml'), config(quietHost, ''));
       registries = [startRegistry(join(dir, 'config.yml')), startRegistry(join(dir, 'quiet.yml'))];
       for (const addr of [host, quietHost]) {
-        await waitFor(`the registry on ${addr}`, 20, async () => ((await fetch(`http://${addr}/v2/`).then((r) => r.status, () => 0)) === 401 ? true : undefined));
+        await waitFor(`the registry on ${addr}`, 20, async () =>
+          (await fetch(`http://${addr}/v2/`).then(
+            (r) => r.status,
+            () => 0,
+          )) === 401
+            ? true
+            : undefined,
+        );
       }
     });
 
@@ -163,7 +190,7 @@ ${notifications}`;
       assert.deepEqual(facts?.secrets, {}, `secrets scanned and counted: ${JSON.stringify(facts)}`);
       await settled(server);
       const jobs = await scanJobs();
-      assert.equal(jobs.length, 1, 'blob pushes and the server\'s own pulls queue no scan');
+      assert.equal(jobs.length, 1, "blob pushes and the server's own pulls queue no scan");
       assert.equal(jobs[0]?.state, 'succeeded', jobs[0]?.error);
       assert.deepEqual(jobs[0]?.payload, { registry: 'local', repository: 'team/alpine', digest, tag: '3.10.9', project: 'reg' });
     });
@@ -180,7 +207,11 @@ ${notifications}`;
     it('a multi-platform index: each platform manifest is scanned, the index push itself is ignored', async () => {
       push('alpine-multiarch', '3.20.3', 'team/multi:3.20.3', true);
       const index = JSON.parse(readFileSync(join(TESTBED, 'oci', 'alpine-multiarch', 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
-      const children = (JSON.parse(readFileSync(join(TESTBED, 'oci', 'alpine-multiarch', 'blobs', 'sha256', (index.manifests[0]?.digest ?? '').slice(7)), 'utf8')) as { manifests: { digest: string; platform: { architecture: string } }[] }).manifests;
+      const children = (
+        JSON.parse(readFileSync(join(TESTBED, 'oci', 'alpine-multiarch', 'blobs', 'sha256', (index.manifests[0]?.digest ?? '').slice(7)), 'utf8')) as {
+          manifests: { digest: string; platform: { architecture: string } }[];
+        }
+      ).manifests;
       assert.equal(children.length, 2);
       for (const child of children) {
         const image = await storedImage(child.digest);
@@ -194,24 +225,45 @@ ${notifications}`;
       // The registry's second endpoint carries a wrong token: the server has answered it 401.
       const metrics = await waitFor('the impostor endpoint refused', 30, async () => {
         const text = await (await fetch(`${server.url}/metrics`)).text();
-        return /plimsoll_http_requests_total\{method="POST",route="\/api\/v1\/registries\/:name\/notifications",status="401"\} [1-9]/.test(text) ? text : undefined;
+        return /plimsoll_http_requests_total\{method="POST",route="\/api\/v1\/registries\/:name\/notifications",status="401"\} [1-9]/.test(text)
+          ? text
+          : undefined;
       });
       assert.match(metrics, /route="\/api\/v1\/registries\/:name\/notifications",status="202"\} [1-9]/);
-      const envelope = { events: [{ action: 'push', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'team/x', digest: `sha256:${'1'.repeat(64)}` } }] };
+      const envelope = {
+        events: [
+          { action: 'push', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'team/x', digest: `sha256:${'1'.repeat(64)}` } },
+        ],
+      };
       const post = (path: string, authorization?: string): Promise<Response> =>
-        fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(envelope) });
-      for (const r of [await post('/api/v1/registries/local/notifications'), await post('/api/v1/registries/local/notifications', 'Bearer wrong'), await post('/api/v1/registries/other/notifications', `Bearer ${NOTIFY_TOKEN}`)]) {
+        fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', ...(authorization ? { authorization } : {}) },
+          body: JSON.stringify(envelope),
+        });
+      for (const r of [
+        await post('/api/v1/registries/local/notifications'),
+        await post('/api/v1/registries/local/notifications', 'Bearer wrong'),
+        await post('/api/v1/registries/other/notifications', `Bearer ${NOTIFY_TOKEN}`),
+      ]) {
         assert.equal(r.status, 401);
         assert.match(((await r.json()) as { error: string }).error, /notify token/);
       }
-      assert.equal((await scanJobs()).some((j) => payloadOf(j).repository === 'team/x'), false);
+      assert.equal(
+        (await scanJobs()).some((j) => payloadOf(j).repository === 'team/x'),
+        false,
+      );
     });
 
     it('the same digest notified while its scan waits is queued once; pulls and blobs are ignored', async () => {
       // A server that only queues (no workers), so the first scan still waits when the second notification comes.
       const queuing = await startTestServer(fixture, [], 0, { store, workers: 0, registries: [local], dataDir: join(fixture.work, 'queuing') });
       const digest = `sha256:${'2'.repeat(64)}`;
-      const event = (action: string, mediaType: string, d = digest) => ({ id: action, action, target: { mediaType, repository: 'team/held', digest: d, tag: 'v1' } });
+      const event = (action: string, mediaType: string, d = digest) => ({
+        id: action,
+        action,
+        target: { mediaType, repository: 'team/held', digest: d, tag: 'v1' },
+      });
       const envelope = {
         events: [
           event('push', 'application/vnd.docker.image.rootfs.diff.tar.gzip', `sha256:${'3'.repeat(64)}`),
@@ -222,7 +274,11 @@ ${notifications}`;
         ],
       };
       const send = async (to: TestServer): Promise<{ status: number; body: { queued: { job: string }[]; ignored: number } }> => {
-        const r = await fetch(`${to.url}/api/v1/registries/local/notifications`, { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${NOTIFY_TOKEN}` }, body: JSON.stringify(envelope) });
+        const r = await fetch(`${to.url}/api/v1/registries/local/notifications`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${NOTIFY_TOKEN}` },
+          body: JSON.stringify(envelope),
+        });
         return { status: r.status, body: (await r.json()) as { queued: { job: string }[]; ignored: number } };
       };
       let first: Awaited<ReturnType<typeof send>>;
@@ -248,8 +304,14 @@ ${notifications}`;
 
     it('a registry configured with a wrong password: the scan fails in one line that names no password', async () => {
       const digest = (JSON.parse(readFileSync(join(TESTBED, 'truth', 'alpine-3.10', 'image.json'), 'utf8')) as { manifestDigest: string }).manifestDigest;
-      const envelope = { events: [{ action: 'push', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'team/alpine', digest, tag: '3.10.9' } }] };
-      const r = await fetch(`${server.url}/api/v1/registries/misconfigured/notifications`, { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${NOTIFY_TOKEN}` }, body: JSON.stringify(envelope) });
+      const envelope = {
+        events: [{ action: 'push', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'team/alpine', digest, tag: '3.10.9' } }],
+      };
+      const r = await fetch(`${server.url}/api/v1/registries/misconfigured/notifications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${NOTIFY_TOKEN}` },
+        body: JSON.stringify(envelope),
+      });
       assert.equal(r.status, 202);
       const { queued } = (await r.json()) as { queued: { job: string }[] };
       await settled(server);
@@ -260,7 +322,11 @@ ${notifications}`;
     });
 
     it('a body that is not an envelope is a 400', async () => {
-      const r = await fetch(`${server.url}/api/v1/registries/local/notifications`, { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${NOTIFY_TOKEN}` }, body: '{"event":[]}' });
+      const r = await fetch(`${server.url}/api/v1/registries/local/notifications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${NOTIFY_TOKEN}` },
+        body: '{"event":[]}',
+      });
       assert.equal(r.status, 400);
     });
 
@@ -303,15 +369,29 @@ ${notifications}`;
         store,
         dataDir: join(fixture.work, 'scheduled'),
         db: { dbDir: fixture.dbDir, offline: true },
-        registries: [parseRegistry({ name: 'every-second', url: `http://${host}`, project: 'sched', username: env?.user, 'password-env': 'PLIMSOLL_TEST_REGISTRY_PASSWORD', 'rescan-interval': '1s' }, 'registry')],
+        registries: [
+          parseRegistry(
+            {
+              name: 'every-second',
+              url: `http://${host}`,
+              project: 'sched',
+              username: env?.user,
+              'password-env': 'PLIMSOLL_TEST_REGISTRY_PASSWORD',
+              'rescan-interval': '1s',
+            },
+            'registry',
+          ),
+        ],
       });
       try {
         // Every image manifest in the registry (team/alpine, quiet/alpine, both team/multi platforms) scanned, within 60 s.
-        await waitFor('the scheduled rescan and its scans', 60, async () => ((await scheduled.ctx.store.listImages('sched', 10)).length === 4 ? true : undefined));
+        await waitFor('the scheduled rescan and its scans', 60, async () =>
+          (await scheduled.ctx.store.listImages('sched', 10)).length === 4 ? true : undefined,
+        );
         const catalogs = await scheduled.ctx.jobs.list('registry-catalog');
         assert.ok(catalogs.length >= 1 && catalogs.every((j) => j.state !== 'failed'), JSON.stringify(catalogs));
       } finally {
         await scheduled.close();
       }
     });
-});
+  });

@@ -9,7 +9,20 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { FindingEvent } from '../../src/server/store.js';
-import { api, createToken, jobFinished, queueSettled, makeFixture, npmRecord, sampleSbom, startTestServer, waitForJob, type Fixture, type TestServer, describeStores } from './helpers.js';
+import {
+  api,
+  createToken,
+  jobFinished,
+  queueSettled,
+  makeFixture,
+  npmRecord,
+  sampleSbom,
+  startTestServer,
+  waitForJob,
+  type Fixture,
+  type TestServer,
+  describeStores,
+} from './helpers.js';
 
 describeStores('re-evaluation', (store) => {
   const BASE = npmRecord('CVE-2099-0001', 'left-pad', '1.2.0');
@@ -49,10 +62,15 @@ describeStores('re-evaluation', (store) => {
   before(async () => {
     fixture = await makeFixture([BASE]);
     hooks = await receiver();
-    server = await startTestServer(fixture, [
-      { url: `${hooks.url}/json`, format: 'json' },
-      { url: `${hooks.url}/slack`, format: 'slack' },
-    ], 0, { store });
+    server = await startTestServer(
+      fixture,
+      [
+        { url: `${hooks.url}/json`, format: 'json' },
+        { url: `${hooks.url}/slack`, format: 'slack' },
+      ],
+      0,
+      { store },
+    );
     token = await createToken(server, 'team-a', ['submit', 'read']);
     admin = await createToken(server, undefined, ['admin']);
     imageId = ((await api(server, 'POST', '/api/v1/projects/team-a/images', token, sampleSbom())).body.image as { id: string }).id;
@@ -71,8 +89,14 @@ describeStores('re-evaluation', (store) => {
       assert.equal(job.state, 'succeeded', String(job.error));
       assert.deepEqual((job.result as { rematch: object }).rematch, { images: 1, appeared: 1, resolved: 0, dbBuiltAt: server.ctx.database.builtAt });
       const events = await eventsSince(since);
-      assert.deepEqual(events.map((e) => [e.kind, e.cause, e.image.id, e.vulnerability.id, e.vulnerability.packageName]), [['appeared', 'rematch', imageId, 'CVE-2099-0003', 'is-odd']]);
-      assert.deepEqual((hooks.bodies.get('/json') as { events: FindingEvent[] }[]).map((b) => b.events.map((e) => [e.kind, e.vulnerability.id])), [[['appeared', 'CVE-2099-0003']]]);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.cause, e.image.id, e.vulnerability.id, e.vulnerability.packageName]),
+        [['appeared', 'rematch', imageId, 'CVE-2099-0003', 'is-odd']],
+      );
+      assert.deepEqual(
+        (hooks.bodies.get('/json') as { events: FindingEvent[] }[]).map((b) => b.events.map((e) => [e.kind, e.vulnerability.id])),
+        [[['appeared', 'CVE-2099-0003']]],
+      );
       const slack = hooks.bodies.get('/slack') as { text: string }[];
       assert.equal(slack.length, 1);
       assert.deepEqual(Object.keys(slack[0] ?? {}), ['text']);
@@ -93,7 +117,10 @@ describeStores('re-evaluation', (store) => {
       fixture.writeFeed([BASE]);
       assert.equal((await update()).state, 'succeeded');
       const events = await eventsSince(since);
-      assert.deepEqual(events.map((e) => [e.kind, e.image.id, e.vulnerability.id]), [['resolved', imageId, 'CVE-2099-0003']]);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.image.id, e.vulnerability.id]),
+        [['resolved', imageId, 'CVE-2099-0003']],
+      );
       assert.match((hooks.bodies.get('/slack') as { text: string }[])[1]?.text ?? '', /RESOLVED CVE-2099-0003/);
     });
 
@@ -105,7 +132,10 @@ describeStores('re-evaluation', (store) => {
       assert.equal(queued.status, 202);
       const job = await waitForJob(server, admin, (queued.body.job as { id: string }).id);
       assert.equal(job.state, 'succeeded');
-      assert.deepEqual((await eventsSince(since)).map((e) => [e.kind, e.vulnerability.id]), [['appeared', 'CVE-2099-0003']]);
+      assert.deepEqual(
+        (await eventsSince(since)).map((e) => [e.kind, e.vulnerability.id]),
+        [['appeared', 'CVE-2099-0003']],
+      );
     });
 
     it('a failed update fails its job and keeps the previous database serving', async () => {
@@ -145,7 +175,10 @@ describeStores('re-evaluation', (store) => {
         await queueSettled(running.ctx.jobs, 15_000);
         const image = (await running.ctx.store.imageIds())[0] as string;
         const stored = await running.ctx.store.getImage('p', image);
-        assert.ok(stored?.vulnerabilities.some((v) => v.id === 'CVE-2099-0003'), 'rematched against the new database');
+        assert.ok(
+          stored?.vulnerabilities.some((v) => v.id === 'CVE-2099-0003'),
+          'rematched against the new database',
+        );
       } finally {
         await running.close();
         scheduled.remove();

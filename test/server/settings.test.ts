@@ -33,10 +33,17 @@ function cli(command: string, args: string[], env: Record<string, string> = {}):
 const server = (args: string[], env: Record<string, string> = {}): CliRun => cli('server', args, env);
 
 describe('server settings precedence', () => {
-  const config = file('server.yaml', 'listen: 0.0.0.0\nport: 9001\nlog-level: error\ndb-update-interval: 6h\nwebhook: [https://hooks.example/file]\noffline: true\n');
+  const config = file(
+    'server.yaml',
+    'listen: 0.0.0.0\nport: 9001\nlog-level: error\ndb-update-interval: 6h\nwebhook: [https://hooks.example/file]\noffline: true\n',
+  );
 
   it('a flag wins over the environment, the environment over the file, the file over the default', () => {
-    const env = { PLIMSOLL_SERVER_PORT: '9002', PLIMSOLL_SERVER_LOG_LEVEL: 'warn', PLIMSOLL_SERVER_WEBHOOK: 'https://hooks.example/a; https://hooks.example/b' };
+    const env = {
+      PLIMSOLL_SERVER_PORT: '9002',
+      PLIMSOLL_SERVER_LOG_LEVEL: 'warn',
+      PLIMSOLL_SERVER_WEBHOOK: 'https://hooks.example/a; https://hooks.example/b',
+    };
     const settings = resolveSettings({ config, port: '9003' }, cleanEnv(env));
     assert.deepEqual(settings.get('port'), { value: '9003', where: '--port' });
     assert.deepEqual(settings.get('log-level'), { value: 'warn', where: 'PLIMSOLL_SERVER_LOG_LEVEL' });
@@ -48,16 +55,25 @@ describe('server settings precedence', () => {
     assert.equal(options.dbUpdateIntervalMs, 6 * 3_600_000);
     assert.equal(options.db.offline, true);
     // A list comes whole from one source: the environment's two, not the file's one.
-    assert.deepEqual(options.webhooks.map((w) => w.url), ['https://hooks.example/a', 'https://hooks.example/b']);
+    assert.deepEqual(
+      options.webhooks.map((w) => w.url),
+      ['https://hooks.example/a', 'https://hooks.example/b'],
+    );
     const defaults = serverOptions(resolveSettings({}, cleanEnv()));
-    assert.deepEqual([defaults.host, defaults.port, defaults.dbUpdateIntervalMs, defaults.logLevel, defaults.webhooks], ['127.0.0.1', 8080, 86_400_000, 'info', []]);
+    assert.deepEqual(
+      [defaults.host, defaults.port, defaults.dbUpdateIntervalMs, defaults.logLevel, defaults.webhooks],
+      ['127.0.0.1', 8080, 86_400_000, 'info', []],
+    );
   });
 
   it("plimsoll worker reads the server's settings for running jobs: the same variables and file", () => {
     const yaml = file('worker.yaml', 'database: postgres://plimsoll@db.internal/plimsoll\nworkers: 3\nport: 9001\noffline: true\n');
     const options = jobRunnerOptions(resolveSettings({ config: yaml }, cleanEnv({ PLIMSOLL_SERVER_WORKERS: '4' })));
     assert.deepEqual([options.database, options.workers, options.db.offline], ['postgres://plimsoll@db.internal/plimsoll', 4, true]);
-    assert.deepEqual(SETTINGS.filter((s) => s.worker).map((s) => s.name), ['database', 'workers', 'db-dir', 'mirror', 'source', 'offline', 'webhook', 'slack-webhook', 'registry']);
+    assert.deepEqual(
+      SETTINGS.filter((s) => s.worker).map((s) => s.name),
+      ['database', 'workers', 'db-dir', 'mirror', 'source', 'offline', 'webhook', 'slack-webhook', 'registry'],
+    );
   });
 
   it('the config file comes from --config or PLIMSOLL_SERVER_CONFIG', () => {
@@ -66,33 +82,69 @@ describe('server settings precedence', () => {
 
   it('registries: as a mapping in the file, as key=value specs in the flag and the environment; secrets from files and variables', () => {
     const password = file('password', 'hunter2\n');
-    const yaml = file('registries.yaml', `registry:\n  - name: internal\n    url: https://registry.internal:5000\n    project: payments\n    username: scanner\n    password-file: ${password}\n    notify-token-env: PLIMSOLL_TEST_NOTIFY\n    rescan-interval: 1d\n`);
+    const yaml = file(
+      'registries.yaml',
+      `registry:\n  - name: internal\n    url: https://registry.internal:5000\n    project: payments\n    username: scanner\n    password-file: ${password}\n    notify-token-env: PLIMSOLL_TEST_NOTIFY\n    rescan-interval: 1d\n`,
+    );
     // Secrets are read from the process's own environment.
     process.env.PLIMSOLL_TEST_NOTIFY = 'tok';
     const [fromFile] = serverOptions(resolveSettings({ config: yaml }, cleanEnv())).registries ?? [];
-    assert.deepEqual(fromFile, { name: 'internal', host: 'registry.internal:5000', insecure: false, project: 'payments', username: 'scanner', password: 'hunter2', notifyToken: 'tok', rescanIntervalMs: 86_400_000 });
-    const fromEnv = serverOptions(resolveSettings({}, cleanEnv({ PLIMSOLL_SERVER_REGISTRY: 'name=a,url=http://127.0.0.1:5000,project=p; name=b,url=http://lab:5000,project=p,insecure' }))).registries;
-    assert.deepEqual(fromEnv?.map((r) => [r.name, r.host, r.insecure]), [['a', '127.0.0.1:5000', false], ['b', 'lab:5000', true]]);
+    assert.deepEqual(fromFile, {
+      name: 'internal',
+      host: 'registry.internal:5000',
+      insecure: false,
+      project: 'payments',
+      username: 'scanner',
+      password: 'hunter2',
+      notifyToken: 'tok',
+      rescanIntervalMs: 86_400_000,
+    });
+    const fromEnv = serverOptions(
+      resolveSettings({}, cleanEnv({ PLIMSOLL_SERVER_REGISTRY: 'name=a,url=http://127.0.0.1:5000,project=p; name=b,url=http://lab:5000,project=p,insecure' })),
+    ).registries;
+    assert.deepEqual(
+      fromEnv?.map((r) => [r.name, r.host, r.insecure]),
+      [
+        ['a', '127.0.0.1:5000', false],
+        ['b', 'lab:5000', true],
+      ],
+    );
   });
 });
 
 describe('plimsoll server: bad settings are one line naming their source, exit 2', () => {
   it('a bad flag', () => assertOneLineError(server(['--port', 'eighty']), '--port: not a port number: "eighty"'));
-  it('a database that is not a postgres:// URL', () => assertOneLineError(server([], { PLIMSOLL_SERVER_DATABASE: 'mysql://db/x' }), 'PLIMSOLL_SERVER_DATABASE: "mysql://db/x" is not a postgres:// URL'));
+  it('a database that is not a postgres:// URL', () =>
+    assertOneLineError(server([], { PLIMSOLL_SERVER_DATABASE: 'mysql://db/x' }), 'PLIMSOLL_SERVER_DATABASE: "mysql://db/x" is not a postgres:// URL'));
   it('no workers without PostgreSQL', () => assertOneLineError(server(['--workers', '0']), '--workers: 0 needs --database'));
   it('a number of workers out of range', () => assertOneLineError(server(['--workers', '65']), '--workers: "65" is not a number of jobs from 0 to 64'));
   it('a worker without a database', () => assertOneLineError(cli('worker', ['--offline']), 'plimsoll worker needs --database'));
-  it('a bad environment variable', () => assertOneLineError(server([], { PLIMSOLL_SERVER_DB_UPDATE_INTERVAL: 'weekly' }), /^plimsoll: PLIMSOLL_SERVER_DB_UPDATE_INTERVAL: "weekly" is not an interval/));
-  it('a bad log level from the environment', () => assertOneLineError(server([], { PLIMSOLL_SERVER_LOG_LEVEL: 'loud' }), 'PLIMSOLL_SERVER_LOG_LEVEL: "loud" is not a log level'));
-  it('a bad boolean from the environment', () => assertOneLineError(server([], { PLIMSOLL_SERVER_OFFLINE: 'maybe' }), 'PLIMSOLL_SERVER_OFFLINE: "maybe" is not true or false'));
-  it('a bad value in the file', () => assertOneLineError(server(['--config', file('bad-port.yaml', 'port: 70000\n')]), /bad-port\.yaml: port: not a port number: "70000"/));
+  it('a bad environment variable', () =>
+    assertOneLineError(
+      server([], { PLIMSOLL_SERVER_DB_UPDATE_INTERVAL: 'weekly' }),
+      /^plimsoll: PLIMSOLL_SERVER_DB_UPDATE_INTERVAL: "weekly" is not an interval/,
+    ));
+  it('a bad log level from the environment', () =>
+    assertOneLineError(server([], { PLIMSOLL_SERVER_LOG_LEVEL: 'loud' }), 'PLIMSOLL_SERVER_LOG_LEVEL: "loud" is not a log level'));
+  it('a bad boolean from the environment', () =>
+    assertOneLineError(server([], { PLIMSOLL_SERVER_OFFLINE: 'maybe' }), 'PLIMSOLL_SERVER_OFFLINE: "maybe" is not true or false'));
+  it('a bad value in the file', () =>
+    assertOneLineError(server(['--config', file('bad-port.yaml', 'port: 70000\n')]), /bad-port\.yaml: port: not a port number: "70000"/));
   it('an unknown key in the file', () => assertOneLineError(server(['--config', file('unknown.yaml', 'prot: 1\n')]), /unknown\.yaml: unknown setting "prot"/));
   it('a file that is not YAML', () => assertOneLineError(server(['--config', file('broken.yaml', 'port: [1\n')]), /broken\.yaml: not valid YAML/));
   it('a missing file', () => assertOneLineError(server(['--config', join(work, 'absent.yaml')]), /absent\.yaml: cannot read it \(ENOENT\)/));
-  it('a registry without its project', () => assertOneLineError(server(['--registry', 'name=r,url=https://r.example']), '--registry[0] (r): project: "" is not a project name'));
+  it('a registry without its project', () =>
+    assertOneLineError(server(['--registry', 'name=r,url=https://r.example']), '--registry[0] (r): project: "" is not a project name'));
   it('a registry password variable that is not set, named but never printed', () =>
-    assertOneLineError(server(['--registry', 'name=r,url=https://r.example,project=p,username=u,password-env=PLIMSOLL_TEST_UNSET']), 'password-env: the environment variable PLIMSOLL_TEST_UNSET is not set'));
-  it('plain HTTP to a registry that is not loopback needs insecure', () => assertOneLineError(server([], { PLIMSOLL_SERVER_REGISTRY: 'name=r,url=http://r.example,project=p' }), 'PLIMSOLL_SERVER_REGISTRY[0] (r): url: plain HTTP to r.example needs insecure: true'));
+    assertOneLineError(
+      server(['--registry', 'name=r,url=https://r.example,project=p,username=u,password-env=PLIMSOLL_TEST_UNSET']),
+      'password-env: the environment variable PLIMSOLL_TEST_UNSET is not set',
+    ));
+  it('plain HTTP to a registry that is not loopback needs insecure', () =>
+    assertOneLineError(
+      server([], { PLIMSOLL_SERVER_REGISTRY: 'name=r,url=http://r.example,project=p' }),
+      'PLIMSOLL_SERVER_REGISTRY[0] (r): url: plain HTTP to r.example needs insecure: true',
+    ));
 });
 
 describe('plimsoll server --help', () => {
@@ -111,8 +163,14 @@ describe('plimsoll server --help', () => {
 
 describe('plimsoll server started from a config file, the environment and a flag', () => {
   it('listens where the settings say and logs at the level the environment says', async () => {
-    const config = file('start.yaml', `listen: 127.0.0.1\nport: 9\ndata-dir: ${join(work, 'data')}\ndb-dir: ${join(work, 'db')}\noffline: true\ndb-update-interval: "0"\n`);
-    const child = spawn(process.execPath, [BUILT_CLI, 'server', '--config', config, '--port', '0'], { env: cleanEnv({ PLIMSOLL_SERVER_LOG_LEVEL: 'silent' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const config = file(
+      'start.yaml',
+      `listen: 127.0.0.1\nport: 9\ndata-dir: ${join(work, 'data')}\ndb-dir: ${join(work, 'db')}\noffline: true\ndb-update-interval: "0"\n`,
+    );
+    const child = spawn(process.execPath, [BUILT_CLI, 'server', '--config', config, '--port', '0'], {
+      env: cleanEnv({ PLIMSOLL_SERVER_LOG_LEVEL: 'silent' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -30,7 +30,10 @@ describeStores('stopping the server', (store) => {
       // A submission whose body is half sent when the stop begins.
       const body = Buffer.from(JSON.stringify(sampleSbom('registry.example/late:1.0', `sha256:${'9'.repeat(64)}`)));
       const url = new URL(`${server.url}/api/v1/projects/p/images`);
-      const slow = request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length } });
+      const slow = request(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length },
+      });
       const answered = once(slow, 'response');
       slow.write(body.subarray(0, body.length >> 1));
       await sleep(100);
@@ -55,7 +58,14 @@ describeStores('stopping the server', (store) => {
       await stopped;
 
       // The next process finds the job waiting in the queue (in-process: in the SQLite file), and finishes it once.
-      const next = await openJobRunner({ ...(store === 'sqlite' ? { dataDir: join(fixture.work, 'data') } : { database: server.storeArgs[1] as string }), db: { dbDir: fixture.dbDir, offline: true }, webhooks: [] }, () => undefined);
+      const next = await openJobRunner(
+        {
+          ...(store === 'sqlite' ? { dataDir: join(fixture.work, 'data') } : { database: server.storeArgs[1] as string }),
+          db: { dbDir: fixture.dbDir, offline: true },
+          webhooks: [],
+        },
+        () => undefined,
+      );
       try {
         const back = await next.ctx.jobs.get(job.id);
         assert.equal(back?.state, 'queued', 'back in the queue');
@@ -81,7 +91,27 @@ describe('plimsoll server on SIGTERM', () => {
   it('stops within the deadline and exits 0', { timeout: 90_000 }, async () => {
     const fixture = await makeFixture([BASE]);
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'server', '--port', '0', '--data-dir', join(fixture.work, 'data'), '--db-dir', fixture.dbDir, '--offline', '--db-update-interval', '0', '--log-level', 'silent'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          CLI,
+          'server',
+          '--port',
+          '0',
+          '--data-dir',
+          join(fixture.work, 'data'),
+          '--db-dir',
+          fixture.dbDir,
+          '--offline',
+          '--db-update-interval',
+          '0',
+          '--log-level',
+          'silent',
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       for (let i = 0; i < 600 && !stderr.includes('listening on'); i++) await sleep(100);

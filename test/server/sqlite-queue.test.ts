@@ -41,7 +41,10 @@ describe('the SQLite job queue across restarts', () => {
         const finished = await jobFinished(second.ctx.jobs, queued.id, 30_000);
         assert.equal(finished.state, 'succeeded', finished.error);
         assert.equal(finished.attempts, 1);
-        assert.deepEqual((await second.ctx.jobs.list('rematch')).map((j) => [j.id, j.state]), [[queued.id, 'succeeded']]);
+        assert.deepEqual(
+          (await second.ctx.jobs.list('rematch')).map((j) => [j.id, j.state]),
+          [[queued.id, 'succeeded']],
+        );
       } finally {
         await second.close();
       }
@@ -70,7 +73,10 @@ describe('the SQLite job queue across restarts', () => {
       const row = db.prepare('SELECT run_after, attempts FROM jobs WHERE id = ?').get(job.id) as { run_after: string; attempts: number };
       db.close();
       assert.equal(row.attempts, 1);
-      assert.ok(Date.parse(row.run_after) - Date.parse(waiting.startedAt ?? '') >= 1000, `the retry is due 1 s after the failure (${waiting.startedAt ?? ''} → ${row.run_after})`);
+      assert.ok(
+        Date.parse(row.run_after) - Date.parse(waiting.startedAt ?? '') >= 1000,
+        `the retry is due 1 s after the failure (${waiting.startedAt ?? ''} → ${row.run_after})`,
+      );
 
       const second = await startTestServer(fixture, [], 0, { workers: 1 });
       try {
@@ -100,7 +106,11 @@ describe('the SQLite job queue across restarts', () => {
       await setup.close();
 
       // The real server takes the queued rematch; the test reads its file beside it (WAL lets it).
-      const child = spawn(process.execPath, [BUILT_CLI, 'server', '--port', '0', '--data-dir', data, '--db-dir', fixture.dbDir, '--offline', '--db-update-interval', '0', '--log-level', 'silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(
+        process.execPath,
+        [BUILT_CLI, 'server', '--port', '0', '--data-dir', data, '--db-dir', fixture.dbDir, '--offline', '--db-update-interval', '0', '--log-level', 'silent'],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
       let atKill = 0;
       try {
         const db = new Database(join(data, STORE_FILE), { readonly: true, timeout: 5000 });
@@ -114,7 +124,11 @@ describe('the SQLite job queue across restarts', () => {
           child.kill('SIGKILL');
           await once(child, 'exit');
           atKill = (rematched.get('fleet', since) as { n: number }).n;
-          assert.equal((db.prepare('SELECT state FROM jobs WHERE id = ?').get(job.id) as { state: string }).state, 'running', 'left running by the killed server');
+          assert.equal(
+            (db.prepare('SELECT state FROM jobs WHERE id = ?').get(job.id) as { state: string }).state,
+            'running',
+            'left running by the killed server',
+          );
         } finally {
           db.close();
         }

@@ -106,10 +106,12 @@ export async function checkAgreement(scheme: SchemeName, seed: number, count: nu
     const t = plan.translate ? plan.translate(v) : v;
     return t !== null;
   });
-  const alone = await plan.oracle.ask(singles.map((v) => {
-    const t = (plan.translate ? plan.translate(v) : v) ?? v;
-    return [t, t] as const;
-  }));
+  const alone = await plan.oracle.ask(
+    singles.map((v) => {
+      const t = (plan.translate ? plan.translate(v) : v) ?? v;
+      return [t, t] as const;
+    }),
+  );
   singles.forEach((v, i) => {
     const reference = alone[i] as Answer;
     const mine = ours(scheme, v, v);

@@ -23,7 +23,9 @@ function tsvColumns(path: string, columns: string[]): string[] {
 
 function truthFiles(name: string): string[] {
   if (!existsSync(TRUTH)) return [];
-  return readdirSync(TRUTH).map((image) => join(TRUTH, image, name)).filter((p) => existsSync(p));
+  return readdirSync(TRUTH)
+    .map((image) => join(TRUTH, image, name))
+    .filter((p) => existsSync(p));
 }
 
 /** Versions named in an OSV all.zip: range events and explicit version lists. */

@@ -24,7 +24,17 @@ function assertRejects(scheme: VersionScheme, text: string): void {
 // learn.microsoft.com/nuget/concepts/package-versioning, "Pre-release versions"
 // (listed there from highest to lowest) and "Normalized version numbers".
 test('nuget: the pre-release order of the NuGet documentation', () => {
-  assertAscending(versions.nuget, ['1.0.1-aaa', '1.0.1-alpha10', '1.0.1-alpha2', '1.0.1-beta', '1.0.1-open', '1.0.1-rc.2', '1.0.1-rc.10', '1.0.1-zzz', '1.0.1']);
+  assertAscending(versions.nuget, [
+    '1.0.1-aaa',
+    '1.0.1-alpha10',
+    '1.0.1-alpha2',
+    '1.0.1-beta',
+    '1.0.1-open',
+    '1.0.1-rc.2',
+    '1.0.1-rc.10',
+    '1.0.1-zzz',
+    '1.0.1',
+  ]);
 });
 
 test('nuget: normalised forms of the NuGet documentation compare equal', () => {
@@ -131,7 +141,29 @@ test('composer: normalisation cases of composer/semver', () => {
     ['1.0.0 ', '1.0.0.0'],
   ];
   for (const [input, expected] of cases) assert.equal(normalizeComposer(input), expected, input);
-  const failing = ['', 'a', '1.0.0-meh', '1.0.0.0.0', 'feature-foo', '1.0.0+foo bar', '1.0.1-SNAPSHOT', '1.0.0<1.0.5-dev', '1.0.0-dev<1.0.5-dev', 'foo bar-dev', '1.0 .2', ' as ', ' as 1.2', '^', '^8 || ^', '~', '~1 ~', '~1', '^1', '1.*', '20100102.0.3.4'];
+  const failing = [
+    '',
+    'a',
+    '1.0.0-meh',
+    '1.0.0.0.0',
+    'feature-foo',
+    '1.0.0+foo bar',
+    '1.0.1-SNAPSHOT',
+    '1.0.0<1.0.5-dev',
+    '1.0.0-dev<1.0.5-dev',
+    'foo bar-dev',
+    '1.0 .2',
+    ' as ',
+    ' as 1.2',
+    '^',
+    '^8 || ^',
+    '~',
+    '~1 ~',
+    '~1',
+    '^1',
+    '1.*',
+    '20100102.0.3.4',
+  ];
   for (const input of failing) assertRejects(versions.composer, input);
   for (const branch of ['dev-master', 'master', 'dev-feature-foo', 'DEV-FOOBAR']) assertRejects(versions.composer, branch);
 });

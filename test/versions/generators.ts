@@ -28,7 +28,18 @@ function number(r: Rng): string {
   if (x < 0.5) return String(Math.floor(r() * 100));
   if (x < 0.6) return pick(r, ['0', '00', '01', '007', '010', '0000']);
   if (x < 0.7) return String(Math.floor(r() * 100000));
-  if (x < 0.75) return pick(r, ['2147483647', '2147483648', '4294967296', '9007199254740991', '9007199254740993', '18446744073709551615', '18446744073709551616', '9223372036854775807', '9223372036854775808']);
+  if (x < 0.75)
+    return pick(r, [
+      '2147483647',
+      '2147483648',
+      '4294967296',
+      '9007199254740991',
+      '9007199254740993',
+      '18446744073709551615',
+      '18446744073709551616',
+      '9223372036854775807',
+      '9223372036854775808',
+    ]);
   if (x < 0.8) return Array.from({ length: 15 + Math.floor(r() * 30) }, () => String(Math.floor(r() * 10))).join('');
   return String(1 + Math.floor(r() * 20));
 }
@@ -104,23 +115,55 @@ const ALPHABETS: Record<SchemeName, Alphabet> = {
       `${r() < 0.1 ? `${number(r)}!` : ''}${r() < 0.1 ? 'v' : ''}${dotted(r, 1, 4)}${r() < 0.3 ? `${pick(r, ['', '.', '-', '_'])}${pick(r, ['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview', 'RC'])}${r() < 0.7 ? number(r) : ''}` : ''}${r() < 0.2 ? pick(r, ['.post', '-', 'post', '.rev', '-r', '_post']) + (r() < 0.7 ? number(r) : '') : ''}${r() < 0.2 ? `${pick(r, ['.', '', '-'])}dev${r() < 0.7 ? number(r) : ''}` : ''}${r() < 0.15 ? `+${pick(r, ['ubuntu1', 'local.1', 'abc.5', '1.a', 'A-b_c', 'deb12'])}` : ''}`,
   },
   maven: {
-    words: ['alpha', 'beta', 'milestone', 'rc', 'cr', 'snapshot', 'SNAPSHOT', 'ga', 'final', 'release', 'RELEASE', 'Final', 'sp', 'a', 'b', 'm', 'A', 'M', 'foo', 'jre', 'android', 'x', 'z'],
+    words: [
+      'alpha',
+      'beta',
+      'milestone',
+      'rc',
+      'cr',
+      'snapshot',
+      'SNAPSHOT',
+      'ga',
+      'final',
+      'release',
+      'RELEASE',
+      'Final',
+      'sp',
+      'a',
+      'b',
+      'm',
+      'A',
+      'M',
+      'foo',
+      'jre',
+      'android',
+      'x',
+      'z',
+    ],
     separators: ['.', '-', '', '_', '+', '--', '..', '-.'],
     prefix: (r) => pick(r, ['', '', 'v', '-', '.']),
-    structured: (r) => `${dotted(r, 1, 4)}${r() < 0.5 ? pick(r, ['-', '.', '']) + pick(r, ['alpha', 'beta', 'rc', 'cr', 'SNAPSHOT', 'Final', 'GA', 'RELEASE', 'sp', 'M', 'a', 'b', 'jre', 'android', 'm']) + (r() < 0.5 ? pick(r, ['', '-', '.']) + number(r) : '') : ''}`,
+    structured: (r) =>
+      `${dotted(r, 1, 4)}${r() < 0.5 ? pick(r, ['-', '.', '']) + pick(r, ['alpha', 'beta', 'rc', 'cr', 'SNAPSHOT', 'Final', 'GA', 'RELEASE', 'sp', 'M', 'a', 'b', 'jre', 'android', 'm']) + (r() < 0.5 ? pick(r, ['', '-', '.']) + number(r) : '') : ''}`,
   },
   rubygems: {
     words: ['a', 'b', 'pre', 'rc', 'alpha', 'beta', 'A', 'Z', 'z'],
     separators: ['.', '-', '', ' ', '_'],
     prefix: (r) => pick(r, ['', '', ' ', 'v']),
-    structured: (r) => `${dotted(r, 1, 4)}${r() < 0.4 ? `${pick(r, ['.', '-', ''])}${pick(r, ['pre', 'rc', 'a', 'beta', 'alpha1', 'b2', 'A'])}${r() < 0.5 ? `.${number(r)}` : ''}` : ''}`,
+    structured: (r) =>
+      `${dotted(r, 1, 4)}${r() < 0.4 ? `${pick(r, ['.', '-', ''])}${pick(r, ['pre', 'rc', 'a', 'beta', 'alpha1', 'b2', 'A'])}${r() < 0.5 ? `.${number(r)}` : ''}` : ''}`,
   },
-  nuget: { words: COMMON_WORDS, separators: ['.', '-', '+', ''], prefix: (r) => pick(r, ['', 'v']), structured: (r) => semverish(r, { shortcuts: true, fourParts: true }) },
+  nuget: {
+    words: COMMON_WORDS,
+    separators: ['.', '-', '+', ''],
+    prefix: (r) => pick(r, ['', 'v']),
+    structured: (r) => semverish(r, { shortcuts: true, fourParts: true }),
+  },
   composer: {
     words: ['alpha', 'beta', 'RC', 'rc', 'a', 'b', 'p', 'pl', 'patch', 'stable', 'dev', 'x', 'X'],
     separators: ['.', '-', '_', '', '+'],
     prefix: (r) => pick(r, ['', 'v', 'V', 'dev-']),
-    structured: (r) => `${r() < 0.3 ? 'v' : ''}${dotted(r, 1, 4)}${r() < 0.4 ? `${pick(r, ['-', '.', '', '_'])}${pick(r, ['alpha', 'beta', 'RC', 'a', 'b', 'p', 'pl', 'patch', 'stable'])}${r() < 0.6 ? number(r) : ''}` : ''}${r() < 0.15 ? '-dev' : ''}`,
+    structured: (r) =>
+      `${r() < 0.3 ? 'v' : ''}${dotted(r, 1, 4)}${r() < 0.4 ? `${pick(r, ['-', '.', '', '_'])}${pick(r, ['alpha', 'beta', 'RC', 'a', 'b', 'p', 'pl', 'patch', 'stable'])}${r() < 0.6 ? number(r) : ''}` : ''}${r() < 0.15 ? '-dev' : ''}`,
   },
 };
 

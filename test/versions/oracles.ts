@@ -39,7 +39,10 @@ function run(command: string, args: string[], input: string, count: number): Pro
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`${command} failed (${code}): ${Buffer.concat(err).toString().slice(0, 500)}`));
-      const lines = Buffer.concat(out).toString('utf8').split('\n').filter((l) => l !== '');
+      const lines = Buffer.concat(out)
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== '');
       if (lines.length !== count) return reject(new Error(`${command} answered ${lines.length} of ${count} pairs`));
       resolve(lines.map((l) => (l === 'E' ? 'invalid' : (Number(l) as Ordering))));
     });

@@ -78,7 +78,10 @@ describe('export and import', { skip: noMirror }, () => {
   });
 
   test('exporting without a database says so in one line', async () => {
-    await assert.rejects(runDbExport(join(work, 'none.tar.gz'), { dbDir: join(work, 'no-db') }), /no-db\/plimsoll\.db: no vulnerability database; run 'plimsoll db update'/);
+    await assert.rejects(
+      runDbExport(join(work, 'none.tar.gz'), { dbDir: join(work, 'no-db') }),
+      /no-db\/plimsoll\.db: no vulnerability database; run 'plimsoll db update'/,
+    );
     assert.equal(existsSync(join(work, 'none.tar.gz')), false);
   });
 

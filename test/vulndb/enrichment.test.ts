@@ -28,9 +28,18 @@ function expectedNvd(raw: Json): Json {
   const cvss = metrics.map((m) => {
     const data = m.cvssData as Json;
     const severity = data.baseSeverity ?? m.baseSeverity;
-    return { source: m.source, type: m.type, version: data.version, vector: data.vectorString, baseScore: data.baseScore, ...(severity ? { baseSeverity: severity } : {}) };
+    return {
+      source: m.source,
+      type: m.type,
+      version: data.version,
+      vector: data.vectorString,
+      baseScore: data.baseScore,
+      ...(severity ? { baseSeverity: severity } : {}),
+    };
   });
-  const cwes = objects(raw.weaknesses).flatMap((w) => objects(w.description).map((d) => String(d.value))).filter((id) => /^CWE-\d+$/.test(id));
+  const cwes = objects(raw.weaknesses)
+    .flatMap((w) => objects(w.description).map((d) => String(d.value)))
+    .filter((id) => /^CWE-\d+$/.test(id));
   const configurations = objects(raw.configurations).map((c) => ({
     ...(c.operator ? { operator: c.operator } : {}),
     ...(c.negate ? { negate: true } : {}),
@@ -71,11 +80,17 @@ describe('enrichment from the shared mirror', { skip: existsSync(join(MIRROR, 'n
     const files = nvdFiles();
     assert.equal(files.length, 18);
     const nvd = result.sources.find((s) => s.name === 'nvd');
-    const newest = files.map((f) => String(f.lastModified)).sort().at(-1);
+    const newest = files
+      .map((f) => String(f.lastModified))
+      .sort()
+      .at(-1);
     assert.deepEqual({ records: nvd?.records, dataDate: nvd?.dataDate }, { records: 18, dataDate: `${newest}Z` });
     assert.equal(nvd?.dataDate, '2026-06-17T04:29:50.500Z');
     const kevSource = result.sources.find((s) => s.name === 'kev');
-    assert.deepEqual({ records: kevSource?.records, dataDate: kevSource?.dataDate }, { records: kev.vulnerabilities.length, dataDate: '2025-08-25T17:04:19.979Z' });
+    assert.deepEqual(
+      { records: kevSource?.records, dataDate: kevSource?.dataDate },
+      { records: kev.vulnerabilities.length, dataDate: '2025-08-25T17:04:19.979Z' },
+    );
     assert.equal(kevSource?.records, 1404);
     assert.ok(result.missing.includes('epss'));
   });
@@ -89,9 +104,20 @@ describe('enrichment from the shared mirror', { skip: existsSync(join(MIRROR, 'n
       assert.deepEqual({ ...found.nvd, cvss: [...(found.nvd?.cvss ?? [])].sort(byJson) }, { ...expected, cvss: [...(expected.cvss as Json[])].sort(byJson) });
       // The facts themselves, so that a wrong reading of the raw file cannot pass twice.
       assert.deepEqual(found.nvd?.cwes, ['CWE-20', 'CWE-400', 'CWE-502', 'CWE-917']);
-      assert.ok(found.nvd?.cvss.some((m) => m.source === 'nvd@nist.gov' && m.type === 'Primary' && m.version === '3.1' && m.baseScore === 10 && m.vector === 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H'));
+      assert.ok(
+        found.nvd?.cvss.some(
+          (m) =>
+            m.source === 'nvd@nist.gov' &&
+            m.type === 'Primary' &&
+            m.version === '3.1' &&
+            m.baseScore === 10 &&
+            m.vector === 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H',
+        ),
+      );
       assert.ok(found.nvd?.cvss.some((m) => m.version === '2.0' && m.baseScore === 9.3 && m.baseSeverity === 'HIGH'));
-      assert.ok(found.nvd?.configurations.some((c) => c.nodes.some((n) => n.cpeMatch.some((m) => m.vulnerable && m.criteria.startsWith('cpe:2.3:a:apache:log4j:')))));
+      assert.ok(
+        found.nvd?.configurations.some((c) => c.nodes.some((n) => n.cpeMatch.some((m) => m.vulnerable && m.criteria.startsWith('cpe:2.3:a:apache:log4j:')))),
+      );
 
       const entry = kev.vulnerabilities.find((v) => v.cveID === 'CVE-2021-44228') ?? {};
       const fields = ['cveID', 'vendorProject', 'product', 'vulnerabilityName', 'dateAdded', 'dueDate', 'knownRansomwareCampaignUse', 'requiredAction'];
@@ -111,11 +137,15 @@ describe('enrichment from the shared mirror', { skip: existsSync(join(MIRROR, 'n
     assert.ok(!status.warnings.some((w) => w.message.startsWith('vulnerability database is')), 'the build itself is new');
 
     const now = Date.now();
-    const stale = status.sources.filter((s) => s.dataDate !== null && now - Date.parse(s.dataDate) > 3 * DAY_MS).sort((a, b) => String(a.dataDate).localeCompare(String(b.dataDate)));
+    const stale = status.sources
+      .filter((s) => s.dataDate !== null && now - Date.parse(s.dataDate) > 3 * DAY_MS)
+      .sort((a, b) => String(a.dataDate).localeCompare(String(b.dataDate)));
     assert.ok(stale.some((s) => s.name === 'kev') && stale.some((s) => s.name === 'nvd'));
     const warning = status.warnings.find((w) => w.message.includes('hold data older than'))?.message;
     assert.ok(warning?.startsWith(`${stale.length} of ${status.sources.length} sources hold data older than 3 days: `), warning);
-    const named = stale.slice(0, 5).map((s) => `${s.name} (${String(s.dataDate).slice(0, 10)}, ${Math.floor((now - Date.parse(String(s.dataDate))) / DAY_MS)} days)`);
+    const named = stale
+      .slice(0, 5)
+      .map((s) => `${s.name} (${String(s.dataDate).slice(0, 10)}, ${Math.floor((now - Date.parse(String(s.dataDate))) / DAY_MS)} days)`);
     assert.ok(warning?.includes(`: ${named.join(', ')} and ${stale.length - 5} more;`), warning);
 
     const table = renderDbStatus(status);

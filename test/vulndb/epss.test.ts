@@ -55,13 +55,19 @@ describe('the EPSS reader', () => {
   test('the fixture: the score date first, then every row with its score, percentile and date', async () => {
     const items = await collect(readEpss(file(gzipSync(readFileSync(FIXTURE)))));
     assert.deepEqual(items[0], { kind: 'data-date', date: '2099-01-01T00:00:00.000Z' });
-    assert.deepEqual(items.slice(1), FIXTURE_SCORES.map((score) => ({ kind: 'epss', score })));
+    assert.deepEqual(
+      items.slice(1),
+      FIXTURE_SCORES.map((score) => ({ kind: 'epss', score })),
+    );
   });
 
   test('CRLF line ends and a file without a final newline read the same', async () => {
     const text = readFileSync(FIXTURE, 'utf8').trimEnd().replaceAll('\n', '\r\n');
     const items = await collect(readEpss(file(gzipSync(text))));
-    assert.deepEqual(items.slice(1), FIXTURE_SCORES.map((score) => ({ kind: 'epss', score })));
+    assert.deepEqual(
+      items.slice(1),
+      FIXTURE_SCORES.map((score) => ({ kind: 'epss', score })),
+    );
   });
 
   const meta = '#model_version:v2025.03.14,score_date:2099-01-01T00:00:00Z';
@@ -69,7 +75,11 @@ describe('the EPSS reader', () => {
   const good = 'CVE-2021-44228,0.5,0.5';
   const malformed: [string, string, RegExp][] = [
     ['no metadata line', `${header}\n${good}\n`, /^line 1: expected "#model_version:…,score_date:/],
-    ['a score date that is no date', `#model_version:v1,score_date:yesterday\n${header}\n${good}\n`, /^line 1: expected .*got "#model_version:v1,score_date:yesterday"$/],
+    [
+      'a score date that is no date',
+      `#model_version:v1,score_date:yesterday\n${header}\n${good}\n`,
+      /^line 1: expected .*got "#model_version:v1,score_date:yesterday"$/,
+    ],
     ['another header', `${meta}\ncve,score\n${good}\n`, /^line 2: expected the header "cve,epss,percentile", got "cve,score"$/],
     ['a score above 1', `${meta}\n${header}\n${good}\nCVE-2021-44229,1.5,0.9\n`, /^line 4: epss "1\.5" is not a number from 0 to 1$/],
     ['a negative percentile', `${meta}\n${header}\nCVE-2021-44228,0.5,-0.1\n`, /^line 3: percentile "-0\.1" is not a number from 0 to 1$/],
@@ -134,10 +144,20 @@ describe('the EPSS feed from a mirror', { skip: existsSync(join(MIRROR, 'kev')) 
     const dbDir = join(work, 'db-dir');
     const result = await runDbUpdate({ dbDir, mirror: root, quiet: true, offline: true });
     const epss = result.sources.find((s) => s.name === 'epss');
-    assert.deepEqual({ ...epss, lastModified: undefined }, {
-      name: 'epss', ecosystem: 'CVE', url: join(root, EPSS_PATH), records: FIXTURE_SCORES.length, lastModified: undefined,
-      dataDate: '2099-01-01T00:00:00.000Z', withdrawn: 0, fetch: 'local', reprocessed: true,
-    });
+    assert.deepEqual(
+      { ...epss, lastModified: undefined },
+      {
+        name: 'epss',
+        ecosystem: 'CVE',
+        url: join(root, EPSS_PATH),
+        records: FIXTURE_SCORES.length,
+        lastModified: undefined,
+        dataDate: '2099-01-01T00:00:00.000Z',
+        withdrawn: 0,
+        fetch: 'local',
+        reprocessed: true,
+      },
+    );
     assert.deepEqual(enrichment(dbDir, 'CVE-2021-44228').epss, log4shell);
   });
 
@@ -201,8 +221,14 @@ describe('the EPSS feed from a mirror', { skip: existsSync(join(MIRROR, 'kev')) 
   test('a mirror without the EPSS file: the feed is missing, not an error', async () => {
     rmSync(join(root, EPSS_PATH));
     const result = await runDbUpdate({ dbDir: dbDir(), mirror: server.url, quiet: true });
-    assert.deepEqual(result.missing.filter((name) => name === 'epss' || name === 'kev'), ['epss']);
-    assert.deepEqual(result.sources.map((s) => s.name), ['kev']);
+    assert.deepEqual(
+      result.missing.filter((name) => name === 'epss' || name === 'kev'),
+      ['epss'],
+    );
+    assert.deepEqual(
+      result.sources.map((s) => s.name),
+      ['kev'],
+    );
     const now = enrichment(dbDir(), 'CVE-2021-44228');
     assert.equal(now.epss, undefined);
     assert.equal(now.kev?.cveID, 'CVE-2021-44228');

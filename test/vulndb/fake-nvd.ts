@@ -51,8 +51,12 @@ export interface FakeNvd {
 /** The real NVD `cve` objects of a mirror's `nvd/CVE-YYYY/` folders, read now. */
 export function readNvdRecords(nvdRoot: string): CveObject[] {
   const records: CveObject[] = [];
-  for (const year of readdirSync(nvdRoot).filter((n) => /^CVE-\d{4}$/.test(n)).sort()) {
-    for (const file of readdirSync(join(nvdRoot, year)).filter((n) => n.endsWith('.json')).sort()) {
+  for (const year of readdirSync(nvdRoot)
+    .filter((n) => /^CVE-\d{4}$/.test(n))
+    .sort()) {
+    for (const file of readdirSync(join(nvdRoot, year))
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       records.push(JSON.parse(readFileSync(join(nvdRoot, year, file), 'utf8')) as CveObject);
     }
   }

@@ -26,13 +26,19 @@ async function collect(gen: AsyncGenerator<OsvRecord>): Promise<OsvRecord[]> {
 describe('Debian security tracker JSON (hand-written fixture)', () => {
   test('one record per package and issue, with the release facts kept', async () => {
     const records = await collect(readDebianTracker(FIXTURE, '2026-01-01T00:00:00.000Z'));
-    assert.deepEqual(records.map((r) => `${r.affected?.[0]?.package?.name} ${r.id}`), ['examplepkg CVE-2099-0001', 'examplepkg CVE-2099-0002', 'otherpkg CVE-2099-0003']);
+    assert.deepEqual(
+      records.map((r) => `${r.affected?.[0]?.package?.name} ${r.id}`),
+      ['examplepkg CVE-2099-0001', 'examplepkg CVE-2099-0002', 'otherpkg CVE-2099-0003'],
+    );
 
     const [fixed, unimportant, notAffected] = records;
-    assert.deepEqual(fixed?.affected?.map((a) => [a.package?.ecosystem, a.ranges?.[0]?.events]), [
-      ['Debian:12', [{ introduced: '0' }, { fixed: '1.0-1+deb12u1' }]],
-      ['Debian:13', [{ introduced: '0' }]],
-    ]);
+    assert.deepEqual(
+      fixed?.affected?.map((a) => [a.package?.ecosystem, a.ranges?.[0]?.events]),
+      [
+        ['Debian:12', [{ introduced: '0' }, { fixed: '1.0-1+deb12u1' }]],
+        ['Debian:13', [{ introduced: '0' }]],
+      ],
+    );
     assert.equal(fixed?.details, 'Invented issue fixed in bookworm, open in trixie.');
     assert.deepEqual(fixed?.database_specific, { source: 'debian-security-tracker', scope: 'remote', debianbug: 1000001 });
     assert.deepEqual(unimportant?.affected?.[0]?.ecosystem_specific, { status: 'open', urgency: 'unimportant', nodsa: 'Minor issue', nodsa_reason: 'ignored' });
@@ -55,10 +61,16 @@ describe('Debian security tracker JSON (hand-written fixture)', () => {
     copyFileSync(FIXTURE, join(mirror, 'debian-security-tracker', 'data', 'json'));
     const dbDir = join(work, 'db');
     const result = await runDbUpdate({ dbDir, mirror, quiet: true });
-    assert.deepEqual(result.sources.map((s) => [s.name, s.records]).filter(([n]) => n === 'debian/tracker'), [['debian/tracker', 3]]);
+    assert.deepEqual(
+      result.sources.map((s) => [s.name, s.records]).filter(([n]) => n === 'debian/tracker'),
+      [['debian/tracker', 3]],
+    );
     const db = openDatabase(dbDir);
     try {
-      assert.deepEqual(db.advisoriesFor('Debian:13', 'examplepkg').map((a) => [a.id, a.source]), [['CVE-2099-0001', 'debian/tracker']]);
+      assert.deepEqual(
+        db.advisoriesFor('Debian:13', 'examplepkg').map((a) => [a.id, a.source]),
+        [['CVE-2099-0001', 'debian/tracker']],
+      );
     } finally {
       db.close();
     }
@@ -70,20 +82,49 @@ describe('private OSV feeds (--source osv-dir:PATH)', () => {
     const feed = join(work, 'internal-advisories');
     mkdirSync(join(feed, 'sub'), { recursive: true });
     // Hand-written records for an invented internal package.
-    writeFileSync(join(feed, 'INTERNAL-1.json'), JSON.stringify({ id: 'INTERNAL-1', modified: '2026-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: '@acme/secret-lib' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }] }] }));
-    writeFileSync(join(feed, 'sub', 'INTERNAL-2.json'), JSON.stringify({ id: 'INTERNAL-2', modified: '2026-01-01T00:00:00Z', withdrawn: '2026-02-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: '@acme/secret-lib' } }] }));
+    writeFileSync(
+      join(feed, 'INTERNAL-1.json'),
+      JSON.stringify({
+        id: 'INTERNAL-1',
+        modified: '2026-01-01T00:00:00Z',
+        affected: [
+          { package: { ecosystem: 'npm', name: '@acme/secret-lib' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }] },
+        ],
+      }),
+    );
+    writeFileSync(
+      join(feed, 'sub', 'INTERNAL-2.json'),
+      JSON.stringify({
+        id: 'INTERNAL-2',
+        modified: '2026-01-01T00:00:00Z',
+        withdrawn: '2026-02-01T00:00:00Z',
+        affected: [{ package: { ecosystem: 'npm', name: '@acme/secret-lib' } }],
+      }),
+    );
     const emptyMirror = join(work, 'empty-mirror');
     mkdirSync(emptyMirror, { recursive: true });
     const dbDir = join(work, 'private-db');
     const result = await runDbUpdate({ dbDir, mirror: emptyMirror, sources: [`osv-dir:${feed}`], quiet: true });
-    assert.deepEqual(result.sources.map((s) => [s.name, s.records, s.withdrawn]), [['private/internal-advisories', 1, 1]]);
+    assert.deepEqual(
+      result.sources.map((s) => [s.name, s.records, s.withdrawn]),
+      [['private/internal-advisories', 1, 1]],
+    );
     const db = openDatabase(dbDir);
     try {
-      assert.deepEqual(db.advisoriesFor('npm', '@acme/secret-lib').map((a) => a.id), ['INTERNAL-1']);
+      assert.deepEqual(
+        db.advisoriesFor('npm', '@acme/secret-lib').map((a) => a.id),
+        ['INTERNAL-1'],
+      );
     } finally {
       db.close();
     }
-    await assert.rejects(runDbUpdate({ dbDir, mirror: emptyMirror, sources: [`osv-dir:${join(work, 'nope')}`], quiet: true }), /feed private\/nope: .* does not exist/);
-    await assert.rejects(runDbUpdate({ dbDir, mirror: emptyMirror, sources: ['git:whatever'], quiet: true }), /git:whatever: unknown source; expected osv-dir:PATH/);
+    await assert.rejects(
+      runDbUpdate({ dbDir, mirror: emptyMirror, sources: [`osv-dir:${join(work, 'nope')}`], quiet: true }),
+      /feed private\/nope: .* does not exist/,
+    );
+    await assert.rejects(
+      runDbUpdate({ dbDir, mirror: emptyMirror, sources: ['git:whatever'], quiet: true }),
+      /git:whatever: unknown source; expected osv-dir:PATH/,
+    );
   });
 });

@@ -43,9 +43,18 @@ function contents(dbDir: string): unknown {
   try {
     const lookups = ['Alpine:v3.10|ansible', 'Alpine:v3.10|openssl', 'Debian:12|wget', 'PyPI|django'].map((key) => {
       const [ecosystem = '', name = ''] = key.split('|');
-      return [key, db.advisoriesFor(ecosystem, name).map((a) => `${a.source} ${a.id}`).sort()];
+      return [
+        key,
+        db
+          .advisoriesFor(ecosystem, name)
+          .map((a) => `${a.source} ${a.id}`)
+          .sort(),
+      ];
     });
-    return { sources: status.sources.map(({ name, records, dataDate, url }) => ({ name, records, dataDate, url })).sort((a, b) => a.name.localeCompare(b.name)), lookups };
+    return {
+      sources: status.sources.map(({ name, records, dataDate, url }) => ({ name, records, dataDate, url })).sort((a, b) => a.name.localeCompare(b.name)),
+      lookups,
+    };
   } finally {
     db.close();
   }
@@ -70,7 +79,10 @@ describe('incremental db update', { skip: noMirror }, () => {
       assert.deepEqual(reprocessed(second), [], 'nothing changed: nothing read again');
       assert.ok(second.sources.every((s) => s.fetch === 'not-modified'));
       assert.equal(server.counts.get(200) ?? 0, sent200, 'no file sent again');
-      assert.deepEqual(second.sources.map((s) => [s.name, s.records]), first.sources.map((s) => [s.name, s.records]));
+      assert.deepEqual(
+        second.sources.map((s) => [s.name, s.records]),
+        first.sources.map((s) => [s.name, s.records]),
+      );
       assert.deepEqual(contents(dbDir), before);
       assert.equal(runDbStatus({ dbDir }).builtAt, second.builtAt, 'the kept database is dated by the check');
 
@@ -111,6 +123,9 @@ describe('incremental db update', { skip: noMirror }, () => {
     utimesSync(file, later, later);
     const touched = await runDbUpdate({ dbDir, mirror: dir, quiet: true });
     assert.deepEqual(reprocessed(touched), ['kev']);
-    assert.deepEqual(touched.sources.map((s) => [s.name, s.records]), again.sources.map((s) => [s.name, s.records]));
+    assert.deepEqual(
+      touched.sources.map((s) => [s.name, s.records]),
+      again.sources.map((s) => [s.name, s.records]),
+    );
   });
 });

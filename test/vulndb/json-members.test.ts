@@ -21,7 +21,11 @@ async function members(path: string, chunkBytes?: number): Promise<[string, unkn
   return out;
 }
 
-const FILES = [join(import.meta.dirname, '../fixtures/vulndb/debian-tracker-handwritten.json'), join(MIRROR, 'alpine-secdb/v3.6/main.json'), join(MIRROR, 'alpine-secdb/v3.3/community.json')];
+const FILES = [
+  join(import.meta.dirname, '../fixtures/vulndb/debian-tracker-handwritten.json'),
+  join(MIRROR, 'alpine-secdb/v3.6/main.json'),
+  join(MIRROR, 'alpine-secdb/v3.3/community.json'),
+];
 
 test('members equal JSON.parse of the whole file, for any chunk size', async () => {
   for (const file of FILES.filter((f) => existsSync(f))) {

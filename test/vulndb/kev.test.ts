@@ -52,7 +52,10 @@ describe('the KEV catalog', { skip: existsSync(CATALOG) ? undefined : `no KEV ca
     assert.equal(entries.length, 1404);
     assert.equal(raw.count, 1404);
     const fields = ['cveID', 'vendorProject', 'product', 'vulnerabilityName', 'dateAdded', 'dueDate', 'knownRansomwareCampaignUse', 'requiredAction'];
-    assert.deepEqual(entries, raw.vulnerabilities.map((v) => Object.fromEntries(fields.map((f) => [f, v[f]]))));
+    assert.deepEqual(
+      entries,
+      raw.vulnerabilities.map((v) => Object.fromEntries(fields.map((f) => [f, v[f]]))),
+    );
 
     const byCve = new Map<string, KevEntry>(entries.map((e) => [e.cveID, e]));
     assert.deepEqual(byCve.get('CVE-2022-22965'), {
@@ -71,7 +74,10 @@ describe('the KEV catalog', { skip: existsSync(CATALOG) ? undefined : `no KEV ca
       { dateAdded: '2021-12-10', dueDate: '2021-12-24', ransomware: 'Known' },
     );
     // The catalog escapes "/" as "\/": the URL in the required action comes out whole.
-    assert.match(log4shell?.requiredAction ?? '', /measures provided at https:\/\/www\.cisa\.gov\/uscert\/ed-22-02-apache-log4j-recommended-mitigation-measures are only acceptable/);
+    assert.match(
+      log4shell?.requiredAction ?? '',
+      /measures provided at https:\/\/www\.cisa\.gov\/uscert\/ed-22-02-apache-log4j-recommended-mitigation-measures are only acceptable/,
+    );
   });
 
   test('a count that disagrees with the entries is refused', async () => {

@@ -28,35 +28,50 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 const update = (name: string, ...sources: string[]) => runDbUpdate({ dbDir: join(work, name), mirror: join(work, 'empty-mirror'), sources, quiet: true });
 
-describe("Debian's /usr/share/maven-repo", { skip: existsSync(`${LOG4J}/1.2.17`) ? undefined : 'apt install liblog4j1.2-java libcommons-collections3-java' }, () => {
-  it('indexes each jar under its real version only: never `debian` or `1.2.x`, never a relocation', async () => {
-    const result = await update('debian', `maven-repo:${DEBIAN_REPO}`);
-    const db = openDatabase(join(work, 'debian'));
-    try {
-      assert.deepEqual(db.mavenBySha1(sha1('/usr/share/java/log4j-1.2-1.2.17.jar')), [{ groupId: 'log4j', artifactId: 'log4j', version: '1.2.17' }]);
-      assert.deepEqual(db.mavenBySha1(sha1('/usr/share/java/commons-collections3-3.2.2.jar')), [{ groupId: 'commons-collections', artifactId: 'commons-collections', version: '3.2.2' }]);
-      assert.deepEqual(db.mavenBySha1('0'.repeat(40)), []);
-    } finally {
-      db.close();
-    }
-    const raw = new Database(join(work, 'debian/plimsoll.db'), { readonly: true });
-    const versions = raw.prepare('SELECT DISTINCT version FROM maven_sha1').pluck().all() as string[];
-    const rows = raw.prepare('SELECT count(*) FROM maven_sha1').pluck().get() as number;
-    raw.close();
-    assert.ok(versions.length > 0 && versions.every((v) => v !== 'debian' && !/\.x$/.test(v)), versions.join(' '));
-    assert.deepEqual(result.sources.map((s) => [s.name, s.records, s.dataDate]), [['maven-repo/maven-repo', rows, null]]);
-  });
-});
+describe(
+  "Debian's /usr/share/maven-repo",
+  { skip: existsSync(`${LOG4J}/1.2.17`) ? undefined : 'apt install liblog4j1.2-java libcommons-collections3-java' },
+  () => {
+    it('indexes each jar under its real version only: never `debian` or `1.2.x`, never a relocation', async () => {
+      const result = await update('debian', `maven-repo:${DEBIAN_REPO}`);
+      const db = openDatabase(join(work, 'debian'));
+      try {
+        assert.deepEqual(db.mavenBySha1(sha1('/usr/share/java/log4j-1.2-1.2.17.jar')), [{ groupId: 'log4j', artifactId: 'log4j', version: '1.2.17' }]);
+        assert.deepEqual(db.mavenBySha1(sha1('/usr/share/java/commons-collections3-3.2.2.jar')), [
+          { groupId: 'commons-collections', artifactId: 'commons-collections', version: '3.2.2' },
+        ]);
+        assert.deepEqual(db.mavenBySha1('0'.repeat(40)), []);
+      } finally {
+        db.close();
+      }
+      const raw = new Database(join(work, 'debian/plimsoll.db'), { readonly: true });
+      const versions = raw.prepare('SELECT DISTINCT version FROM maven_sha1').pluck().all() as string[];
+      const rows = raw.prepare('SELECT count(*) FROM maven_sha1').pluck().get() as number;
+      raw.close();
+      assert.ok(versions.length > 0 && versions.every((v) => v !== 'debian' && !/\.x$/.test(v)), versions.join(' '));
+      assert.deepEqual(
+        result.sources.map((s) => [s.name, s.records, s.dataDate]),
+        [['maven-repo/maven-repo', rows, null]],
+      );
+    });
+  },
+);
 
 describe('a repository directory, bad entries', () => {
   it('skips a dangling link and a jar whose pom names other coordinates; a missing repository is a one-line error', async () => {
     const repo = join(work, 'repo');
     mkdirSync(join(repo, 'org/example/good/1.0'), { recursive: true });
     writeFileSync(join(repo, 'org/example/good/1.0/good-1.0.jar'), 'hand-made bytes: good');
-    writeFileSync(join(repo, 'org/example/good/1.0/good-1.0.pom'), '<project><groupId>org.example</groupId><artifactId>good</artifactId><version>1.0</version></project>');
+    writeFileSync(
+      join(repo, 'org/example/good/1.0/good-1.0.pom'),
+      '<project><groupId>org.example</groupId><artifactId>good</artifactId><version>1.0</version></project>',
+    );
     mkdirSync(join(repo, 'org/example/liar/1.0'), { recursive: true });
     writeFileSync(join(repo, 'org/example/liar/1.0/liar-1.0.jar'), 'hand-made bytes: liar');
-    writeFileSync(join(repo, 'org/example/liar/1.0/liar-1.0.pom'), '<project><groupId>org.other</groupId><artifactId>liar</artifactId><version>1.0</version></project>');
+    writeFileSync(
+      join(repo, 'org/example/liar/1.0/liar-1.0.pom'),
+      '<project><groupId>org.other</groupId><artifactId>liar</artifactId><version>1.0</version></project>',
+    );
     mkdirSync(join(repo, 'org/example/gone/1.0'), { recursive: true });
     symlinkSync('../../../../nowhere.jar', join(repo, 'org/example/gone/1.0/gone-1.0.jar'));
     await update('small', `maven-repo:${repo}`);
@@ -67,7 +82,11 @@ describe('a repository directory, bad entries', () => {
     } finally {
       db.close();
     }
-    assertOneLineError(plimsoll('db', 'update', '--db-dir', join(work, 'none'), '--mirror', join(work, 'empty-mirror'), '--source', `maven-repo:${join(work, 'no-such-repo')}`), 'maven-repo/no-such-repo', 'does not exist');
+    assertOneLineError(
+      plimsoll('db', 'update', '--db-dir', join(work, 'none'), '--mirror', join(work, 'empty-mirror'), '--source', `maven-repo:${join(work, 'no-such-repo')}`),
+      'maven-repo/no-such-repo',
+      'does not exist',
+    );
   });
 });
 
@@ -84,13 +103,18 @@ describe("the Maven indexer's file from a web server (hand-written)", () => {
 
   it("a repository URL: its .index file is read through the same path, main archives only, dated by the index's timestamp; unchanged, it is not downloaded again", async () => {
     const first = await update('index', `maven-repo:${server.url}/maven2`);
-    assert.deepEqual(first.sources.map((s) => [s.name, s.url, s.records, s.dataDate, s.fetch]), [
-      ['maven-repo/maven2', `${server.url}/maven2/${MAVEN_INDEX_PATH}`, 2, '2023-11-14T22:13:20.000Z', 'downloaded'],
-    ]);
+    assert.deepEqual(
+      first.sources.map((s) => [s.name, s.url, s.records, s.dataDate, s.fetch]),
+      [['maven-repo/maven2', `${server.url}/maven2/${MAVEN_INDEX_PATH}`, 2, '2023-11-14T22:13:20.000Z', 'downloaded']],
+    );
     const db = openDatabase(join(work, 'index'));
     try {
       assert.deepEqual(db.mavenBySha1('1'.repeat(40)), [{ groupId: 'org.example', artifactId: 'widget', version: '1.0.0' }]);
-      assert.deepEqual(db.mavenBySha1('2'.repeat(40)), [{ groupId: 'org.example.plugins', artifactId: 'gadget-plugin', version: '2.1' }], 'the older four-part form');
+      assert.deepEqual(
+        db.mavenBySha1('2'.repeat(40)),
+        [{ groupId: 'org.example.plugins', artifactId: 'gadget-plugin', version: '2.1' }],
+        'the older four-part form',
+      );
       assert.deepEqual(db.mavenBySha1('3'.repeat(40)), [], 'a sources classifier');
       assert.deepEqual(db.mavenBySha1('4'.repeat(40)), [], 'a pom');
     } finally {

@@ -61,8 +61,16 @@ function reset(records: CveObject[] = real): number {
 describe('NVD sources', () => {
   test('the public API by default, a proxy of it under an http mirror, the files of a directory mirror', () => {
     const nvd = (feeds: ReturnType<typeof feedsFor>) => feeds.find((f) => f.name === 'nvd');
-    assert.deepEqual(nvd(feedsFor(PUBLIC_ENDPOINTS)), { name: 'nvd', kind: 'nvd-api', ecosystem: 'CVE', location: 'https://services.nvd.nist.gov/rest/json/cves/2.0' });
-    assert.equal(nvd(feedsFor(mirrorEndpoints('https://mirror.example.org/vulndata/')))?.location, 'https://mirror.example.org/vulndata/nvd/rest/json/cves/2.0');
+    assert.deepEqual(nvd(feedsFor(PUBLIC_ENDPOINTS)), {
+      name: 'nvd',
+      kind: 'nvd-api',
+      ecosystem: 'CVE',
+      location: 'https://services.nvd.nist.gov/rest/json/cves/2.0',
+    });
+    assert.equal(
+      nvd(feedsFor(mirrorEndpoints('https://mirror.example.org/vulndata/')))?.location,
+      'https://mirror.example.org/vulndata/nvd/rest/json/cves/2.0',
+    );
     assert.equal(nvd(feedsFor(mirrorEndpoints('https://mirror.example.org/vulndata/')))?.kind, 'nvd-api');
     assert.equal(nvd(feedsFor(mirrorEndpoints(work)))?.kind, 'nvd-dir');
   });
@@ -111,7 +119,10 @@ describe('NVD API sync', { skip: noData }, () => {
     const result = await syncNvd(server.apiUrl, join(work, 'retry'), FAST);
     assert.equal(result.state, 'downloaded');
     const requests = server.requests.slice(from);
-    assert.deepEqual(requests.map((r) => r.status), [403, 429, 200]);
+    assert.deepEqual(
+      requests.map((r) => r.status),
+      [403, 429, 200],
+    );
     const waited = (requests[2]?.at ?? 0) - (requests[1]?.at ?? 0);
     assert.ok(waited >= 990, `retried ${waited.toFixed(0)} ms after a Retry-After of 1 s`);
     assert.equal((await cached(join(work, 'retry'))).size, real.length);
@@ -123,7 +134,10 @@ describe('NVD API sync', { skip: noData }, () => {
     server.hold = () => held++ === 0;
     const result = await syncNvd(server.apiUrl, join(work, 'timeout'), { ...FAST, timeoutMs: 300 });
     assert.equal(result.state, 'downloaded');
-    assert.deepEqual(server.requests.slice(from).map((r) => r.status), [0, 200]);
+    assert.deepEqual(
+      server.requests.slice(from).map((r) => r.status),
+      [0, 200],
+    );
   });
 
   test('retries are bounded: then one line naming the URL', LIMITS, async () => {
@@ -171,7 +185,11 @@ describe('NVD API sync', { skip: noData }, () => {
       assert.match(r.rawQuery, /lastModStartDate=[^&]*%2B00:00&lastModEndDate=[^&]*%2B00:00/);
       return [Date.parse(r.params.get('lastModStartDate') ?? ''), Date.parse(r.params.get('lastModEndDate') ?? '')] as const;
     });
-    assert.deepEqual(windows, [[t0, t0 + 120 * DAY], [t0 + 120 * DAY, t0 + 240 * DAY], [t0 + 240 * DAY, now]]);
+    assert.deepEqual(windows, [
+      [t0, t0 + 120 * DAY],
+      [t0 + 120 * DAY, t0 + 240 * DAY],
+      [t0 + 240 * DAY, now],
+    ]);
     assert.deepEqual(result, { state: 'downloaded', path: join(nvdCacheDir(dbDir), NVD_CACHE_FILE), lastModified: new Date(now).toISOString() });
 
     const cache = await cached(dbDir);
@@ -223,15 +241,25 @@ describe('NVD API sync', { skip: noData }, () => {
     const result = await syncNvd(server.apiUrl, dbDir, { ...FAST, pageSize: 4 });
     assert.equal(result.state, 'downloaded');
     const requests = server.requests.slice(from);
-    assert.deepEqual(requests.filter((r) => !r.params.has('lastModStartDate')).map((r) => r.params.get('startIndex')), ['12', '16'], 'finished pages are not fetched again');
+    assert.deepEqual(
+      requests.filter((r) => !r.params.has('lastModStartDate')).map((r) => r.params.get('startIndex')),
+      ['12', '16'],
+      'finished pages are not fetched again',
+    );
     // Then the changes made since the interrupted pass began, which its pages may have missed.
-    assert.deepEqual(requests.filter((r) => r.params.has('lastModStartDate')).map((r) => Date.parse(r.params.get('lastModStartDate') ?? '')), [Date.parse(pass.startedAt)]);
+    assert.deepEqual(
+      requests.filter((r) => r.params.has('lastModStartDate')).map((r) => Date.parse(r.params.get('lastModStartDate') ?? '')),
+      [Date.parse(pass.startedAt)],
+    );
     assert.equal((await cached(dbDir)).size, real.length);
   });
 
   test('offline refuses before any request', async () => {
     const from = reset();
-    await assert.rejects(syncNvd(server.apiUrl, join(work, 'offline'), { ...FAST, offline: true }), /^PlimsollError: offline: feed nvd would be downloaded from http:\/\/127\.0\.0\.1:\d+\/nvd\/rest\/json\/cves\/2\.0;/);
+    await assert.rejects(
+      syncNvd(server.apiUrl, join(work, 'offline'), { ...FAST, offline: true }),
+      /^PlimsollError: offline: feed nvd would be downloaded from http:\/\/127\.0\.0\.1:\d+\/nvd\/rest\/json\/cves\/2\.0;/,
+    );
     await assert.rejects(runDbUpdate({ dbDir: join(work, 'offline'), mirror: server.url, offline: true, quiet: true }), /^PlimsollError: offline: /);
     assert.equal(server.requests.length, from);
   });
@@ -285,6 +313,10 @@ describe('db update with NVD from the API', { skip: noData }, () => {
       return true;
     });
     assert.equal(log4shellCvss(dbDir), cvss, 'the installed database still answers');
-    assert.deepEqual(readdirSync(dbDir).filter((f) => f.includes('.tmp-')), [], 'the partial build is removed');
+    assert.deepEqual(
+      readdirSync(dbDir).filter((f) => f.includes('.tmp-')),
+      [],
+      'the partial build is removed',
+    );
   });
 });

@@ -30,7 +30,9 @@ let ref: string;
 const pushedDigests = new Set<string>();
 
 function skopeoRaw(reference: string): { text: string; json: Record<string, unknown> } {
-  const text = execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', `${env?.user}:${env?.password}`, `docker://${reference}`], { encoding: 'utf8' });
+  const text = execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', `${env?.user}:${env?.password}`, `docker://${reference}`], {
+    encoding: 'utf8',
+  });
   return { text, json: JSON.parse(text) as Record<string, unknown> };
 }
 
@@ -76,7 +78,11 @@ describe('db push and db update --from oci://', { skip }, () => {
     assert.equal(manifest.mediaType, 'application/vnd.oci.image.manifest.v1+json');
     assert.equal(manifest.artifactType, DB_ARTIFACT_TYPE);
     // The OCI empty descriptor: the two bytes `{}`.
-    assert.deepEqual(manifest.config, { mediaType: 'application/vnd.oci.empty.v1+json', digest: `sha256:${createHash('sha256').update('{}').digest('hex')}`, size: 2 });
+    assert.deepEqual(manifest.config, {
+      mediaType: 'application/vnd.oci.empty.v1+json',
+      digest: `sha256:${createHash('sha256').update('{}').digest('hex')}`,
+      size: 2,
+    });
     assert.equal(manifest.layers.length, 1);
     assert.equal(manifest.layers[0]?.mediaType, DB_LAYER_TYPE);
     assert.equal(manifest.layers[0]?.digest, pushed.layer.digest);
@@ -160,7 +166,10 @@ describe('db push and db update --from oci://', { skip }, () => {
         assert.match(err.message, new RegExp(`^${via}: layer: digest mismatch: expected ${layer}, got sha256:[0-9a-f]{64}$`));
         return true;
       });
-      assert.ok(proxy.requests.some((r) => r.path.endsWith(`/blobs/${layer}`)), 'the blob came through the proxy');
+      assert.ok(
+        proxy.requests.some((r) => r.path.endsWith(`/blobs/${layer}`)),
+        'the blob came through the proxy',
+      );
     } finally {
       await proxy.close();
     }
@@ -169,7 +178,10 @@ describe('db push and db update --from oci://', { skip }, () => {
   });
 
   test('offline, a missing tag, a non-oci address and a missing database each get one line', async () => {
-    await assert.rejects(pullDbFromRegistry(`oci://${ref}`, { dbDir: join(work, 'x'), offline: true }), /^PlimsollError: oci:\/\/127\.0\.0\.1:\d+\/testbed\/plimsoll-db:test-\S+: pulling the database from registry 127\.0\.0\.1:\d+ needs the network, but --offline is set; use 'db import FILE'$/);
+    await assert.rejects(
+      pullDbFromRegistry(`oci://${ref}`, { dbDir: join(work, 'x'), offline: true }),
+      /^PlimsollError: oci:\/\/127\.0\.0\.1:\d+\/testbed\/plimsoll-db:test-\S+: pulling the database from registry 127\.0\.0\.1:\d+ needs the network, but --offline is set; use 'db import FILE'$/,
+    );
     await assert.rejects(runDbPush(ref, { dbDir: source, offline: true }), /needs the network, but --offline is set$/);
     await assert.rejects(pullDbFromRegistry(`oci://${ref}-missing`, { dbDir: join(work, 'x'), ...creds }), (err: Error) => {
       assert.equal(err.message, `oci://${ref}-missing: manifest unknown (tag not found)`);
@@ -180,7 +192,10 @@ describe('db push and db update --from oci://', { skip }, () => {
       return true;
     });
     await assert.rejects(runDbPush(ref, { dbDir: join(work, 'empty'), ...creds }), /empty\/plimsoll\.db: no vulnerability database; run 'plimsoll db update'/);
-    await assert.rejects(runDbPush(`${env?.auth}/testbed/plimsoll-db@sha256:${'0'.repeat(64)}`, { dbDir: source, ...creds }), /needs a tag \(REGISTRY\/REPO:TAG\), not a digest$/);
+    await assert.rejects(
+      runDbPush(`${env?.auth}/testbed/plimsoll-db@sha256:${'0'.repeat(64)}`, { dbDir: source, ...creds }),
+      /needs a tag \(REGISTRY\/REPO:TAG\), not a digest$/,
+    );
   });
 });
 

@@ -2,7 +2,19 @@
 // leaving no working database; a damaged database file producing a stack trace.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -80,7 +92,11 @@ describe('a failed update keeps the previous database', { skip: noMirror }, () =
       return true;
     });
     assert.deepEqual(snapshot(dbDir), before);
-    assert.deepEqual(readdirSync(dbDir).filter((f) => f.includes('.tmp-')), [], 'the partial build is removed');
+    assert.deepEqual(
+      readdirSync(dbDir).filter((f) => f.includes('.tmp-')),
+      [],
+      'the partial build is removed',
+    );
   });
 
   test('over HTTP, a corrupt download is not kept in the cache for the next update', async () => {
@@ -88,7 +104,10 @@ describe('a failed update keeps the previous database', { skip: noMirror }, () =
     const before = await baseline(dbDir);
     const server = await serveMirror(truncatedGoMirror());
     try {
-      await assert.rejects(runDbUpdate({ dbDir, mirror: server.url, quiet: true }), /^PlimsollError: feed osv\/Go \(http:\/\/127\.0\.0\.1:\d+\/osv\/Go\/all\.zip\): /);
+      await assert.rejects(
+        runDbUpdate({ dbDir, mirror: server.url, quiet: true }),
+        /^PlimsollError: feed osv\/Go \(http:\/\/127\.0\.0\.1:\d+\/osv\/Go\/all\.zip\): /,
+      );
       assert.deepEqual(snapshot(dbDir), before);
       const state = JSON.parse(readFileSync(join(dbDir, 'feeds', 'state.json'), 'utf8')) as Record<string, unknown>;
       assert.equal(state['osv/Go'], undefined);
@@ -117,7 +136,10 @@ describe('a failed update keeps the previous database', { skip: noMirror }, () =
     const reader = openDatabase(dbDir);
     try {
       await runDbUpdate({ dbDir, mirror: partialMirror('reader-mirror', ['osv/crates.io']), quiet: true });
-      assert.deepEqual(reader.advisoriesFor('npm', 'lodash').map((a) => a.id), before.lodash);
+      assert.deepEqual(
+        reader.advisoriesFor('npm', 'lodash').map((a) => a.id),
+        before.lodash,
+      );
       assert.deepEqual(snapshot(dbDir).lodash, [], 'a new handle sees the new database');
     } finally {
       reader.close();
@@ -154,7 +176,9 @@ describe('a failed update keeps the previous database', { skip: noMirror }, () =
     // The previous database answers, unchanged, while the dead update's lock and file remain.
     assert.deepEqual(snapshot(dbDir), before);
     assert.ok(existsSync(lockPath));
-    assert.ok(runDbStatus({ dbDir }).warnings.some((w) => new RegExp(`pid ${child.pid}.*stopped before finishing while reading feed ${feed} `).test(w.message)));
+    assert.ok(
+      runDbStatus({ dbDir }).warnings.some((w) => new RegExp(`pid ${child.pid}.*stopped before finishing while reading feed ${feed} `).test(w.message)),
+    );
 
     // The next update breaks the stale lock, says which feed the dead one was reading, and cleans up.
     const next = await runDbUpdate({ dbDir, mirror: join(work, 'baseline-mirror'), quiet: true });
@@ -204,7 +228,10 @@ describe('the update lock', () => {
     const dead = spawn(process.execPath, ['-e', '']);
     await new Promise((r) => dead.once('exit', r));
     const { hostname } = await import('node:os');
-    writeFileSync(join(dir, 'update.lock'), JSON.stringify({ pid: dead.pid, host: hostname(), startedAt: '2026-01-01T00:00:00Z', doing: 'reading feed osv/PyPI' }));
+    writeFileSync(
+      join(dir, 'update.lock'),
+      JSON.stringify({ pid: dead.pid, host: hostname(), startedAt: '2026-01-01T00:00:00Z', doing: 'reading feed osv/PyPI' }),
+    );
     const stale: LockInfo[] = [];
     const lock = await UpdateLock.acquire(dir, { onStale: (owner) => stale.push(owner), onWait: () => assert.fail('must not wait for a dead process') });
     assert.equal(stale[0]?.pid, dead.pid);

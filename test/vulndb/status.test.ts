@@ -31,7 +31,10 @@ test('status --format json carries path, schemaVersion, builtAt and sources', ()
   assert.ok(Math.abs(Date.parse(String(status.builtAt)) - Date.now()) < 60_000);
   const [source, ...rest] = status.sources as Record<string, unknown>[];
   assert.deepEqual(rest, []);
-  assert.deepEqual({ ...source, lastModified: undefined }, { name: 'private/feed', ecosystem: 'private', url: join(work, 'feed'), records: 1, lastModified: undefined, dataDate: MODIFIED });
+  assert.deepEqual(
+    { ...source, lastModified: undefined },
+    { name: 'private/feed', ecosystem: 'private', url: join(work, 'feed'), records: 1, lastModified: undefined, dataDate: MODIFIED },
+  );
   assert.equal(status.dataDate, MODIFIED);
   assert.match(String(source?.lastModified), /^\d{4}-\d\d-\d\dT/);
   assert.deepEqual(status.warnings, []);
@@ -49,7 +52,10 @@ test('a database older than the limit (3 days by default) gets a warning', () =>
     assert.equal(old.ageDays, 4);
     assert.match(buildAge(old.warnings)[0] ?? '', /vulnerability database is 4 days old .*run 'plimsoll db update'/);
     // The data is as old as the build here, so it is named too, by its own date.
-    assert.deepEqual(old.warnings.map((w) => w.source), ['vulndb', 'vulndb']);
+    assert.deepEqual(
+      old.warnings.map((w) => w.source),
+      ['vulndb', 'vulndb'],
+    );
     assert.match(old.warnings[1]?.message ?? '', /^1 of 1 sources hold data older than 3 days: private\/feed \(\d{4}-\d\d-\d\d, 4 days\)/);
     assert.deepEqual(db.status({ now: new Date(built + 4 * day), maxAgeDays: 7 }).warnings, []);
   } finally {

@@ -52,7 +52,10 @@ describe('db update from the mirror', { skip: noMirror }, () => {
     try {
       for (const key of LOOKUPS) {
         const [ecosystem = '', name = ''] = key.split('|');
-        const osvIds = db.advisoriesFor(ecosystem, name).filter((a) => a.source.startsWith('osv/')).map((a) => a.id);
+        const osvIds = db
+          .advisoriesFor(ecosystem, name)
+          .filter((a) => a.source.startsWith('osv/'))
+          .map((a) => a.id);
         assert.deepEqual([...osvIds].sort(), truth.ids[key] ?? [], key);
         assert.equal(new Set(osvIds).size, osvIds.length, `${key}: a record in two zips is returned once`);
       }
@@ -101,7 +104,10 @@ describe('db update from the mirror', { skip: noMirror }, () => {
     });
 
     test('offline refuses to download, naming the URL', async () => {
-      await assert.rejects(runDbUpdate({ dbDir: join(work, 'offline'), mirror: server.url, offline: true, quiet: true }), /offline: 'db update' would download .*127\.0\.0\.1/);
+      await assert.rejects(
+        runDbUpdate({ dbDir: join(work, 'offline'), mirror: server.url, offline: true, quiet: true }),
+        /offline: 'db update' would download .*127\.0\.0\.1/,
+      );
       assert.equal(existsSync(join(work, 'offline', 'plimsoll.db')), false);
     });
   });

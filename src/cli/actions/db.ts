@@ -23,8 +23,14 @@ async function registryOptions(opts: DbCliOptions): Promise<{ username?: string;
 export async function dbUpdate(opts: DbCliOptions): Promise<void> {
   if (opts.from) {
     if (opts.mirror || opts.source) throw new PlimsollError('--from installs a published database: it does not combine with --mirror or --source');
-    const pulled = await pullDbFromRegistry(opts.from, { dbDir: dbSettings(opts).dbDir, offline: opts.offline, messages: dbMessages(opts.quiet), ...(await registryOptions(opts)) });
-    if (!opts.quiet) process.stderr.write(`plimsoll: installed database built ${pulled.manifest.builtAt} from ${opts.from} (sha256 ${pulled.manifest.sha256})\n`);
+    const pulled = await pullDbFromRegistry(opts.from, {
+      dbDir: dbSettings(opts).dbDir,
+      offline: opts.offline,
+      messages: dbMessages(opts.quiet),
+      ...(await registryOptions(opts)),
+    });
+    if (!opts.quiet)
+      process.stderr.write(`plimsoll: installed database built ${pulled.manifest.builtAt} from ${opts.from} (sha256 ${pulled.manifest.sha256})\n`);
     return;
   }
   const { dbDir, mirror, sources } = dbSettings(opts);
@@ -51,6 +57,14 @@ export async function dbImport(file: string, opts: DbCliOptions): Promise<void> 
 }
 
 export async function dbPush(ref: string, opts: DbCliOptions): Promise<void> {
-  const pushed = await runDbPush(ref, { dbDir: dbSettings(opts).dbDir, offline: opts.offline, messages: dbMessages(opts.quiet), ...(await registryOptions(opts)) });
-  if (!opts.quiet) process.stderr.write(`plimsoll: pushed database built ${pushed.manifest.builtAt} to ${ref} (${pushed.digest})${pushed.layerUploaded ? '' : ' (layer already in the registry)'}\n`);
+  const pushed = await runDbPush(ref, {
+    dbDir: dbSettings(opts).dbDir,
+    offline: opts.offline,
+    messages: dbMessages(opts.quiet),
+    ...(await registryOptions(opts)),
+  });
+  if (!opts.quiet)
+    process.stderr.write(
+      `plimsoll: pushed database built ${pushed.manifest.builtAt} to ${ref} (${pushed.digest})${pushed.layerUploaded ? '' : ' (layer already in the registry)'}\n`,
+    );
 }

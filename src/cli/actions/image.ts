@@ -27,7 +27,8 @@ function serverToken(opts: ImageOptions): string {
 function exitCode(opts: ImageOptions): number | undefined {
   if (opts.exitCode === undefined) return undefined;
   const code = Number(opts.exitCode);
-  if (!/^\d+$/.test(opts.exitCode.trim()) || code > 255 || code === 2 || code === 3) throw new PlimsollError(`--exit-code: "${opts.exitCode}" is not an exit code for a failed policy (0, 1 or 4-255; 2 and 3 mean usage and internal errors)`);
+  if (!/^\d+$/.test(opts.exitCode.trim()) || code > 255 || code === 2 || code === 3)
+    throw new PlimsollError(`--exit-code: "${opts.exitCode}" is not an exit code for a failed policy (0, 1 or 4-255; 2 and 3 mean usage and internal errors)`);
   if (code === 0 && (opts.failOn || opts.failOnEpss)) throw new PlimsollError('--exit-code 0 never fails: it contradicts --fail-on and --fail-on-epss');
   return code;
 }
@@ -61,7 +62,7 @@ export async function runImage(ref: string | undefined, opts: ImageOptions): Pro
   const { image, report, scan } = await loadScan(ref, opts, options);
   const terminal = process.stdout.isTTY === true && !opts.output;
   // A pipe has no width of its own; COLUMNS, as shells and `less` users set it, gives one.
-  const width = opts.output ? undefined : (terminal ? process.stdout.columns : undefined) ?? (Number(process.env.COLUMNS) || undefined);
+  const width = opts.output ? undefined : ((terminal ? process.stdout.columns : undefined) ?? (Number(process.env.COLUMNS) || undefined));
   const vex = { suppressed: scan.policy?.suppressed ?? [], matched: scan.match?.vulnerabilities ?? [] };
   const text = await reporter(opts.format).render(
     { subject: 'image', report, inventory: toInventory(image, scan.inventory), vex },

@@ -13,7 +13,11 @@ export async function createToken(command: Command): Promise<void> {
   const settings = resolveSettings(opts);
   const database = databaseSetting(settings);
   const dataDir = settings.get('data-dir')?.value as string | undefined;
-  const { token: text, record } = newToken({ ...(opts.project ? { project: opts.project } : {}), scopes: parseScopes(opts.scope), ...(opts.description ? { description: opts.description } : {}) });
+  const { token: text, record } = newToken({
+    ...(opts.project ? { project: opts.project } : {}),
+    scopes: parseScopes(opts.scope),
+    ...(opts.description ? { description: opts.description } : {}),
+  });
   const store = await openStore(database ? { database } : { dataDir: dataDir ?? defaultDataDir() });
   try {
     if (record.project) await store.ensureProject(record.project, record.createdAt);

@@ -10,7 +10,9 @@ const actions = (): Promise<typeof import('../actions/cache.js')> => import('../
 const DIR_HELP = 'layer cache directory (default $XDG_CACHE_HOME/plimsoll/layers or ~/.cache/plimsoll/layers)';
 
 export function cacheCommand(): Command {
-  const cache = new Command('cache').description('the layer cache: what analysing each layer found, kept so rescans and shared base layers are not analysed again');
+  const cache = new Command('cache').description(
+    'the layer cache: what analysing each layer found, kept so rescans and shared base layers are not analysed again',
+  );
   cache
     .command('status')
     .description('where the cache is, how many records, its size against its bound, and when it was least and most recently used')

@@ -32,10 +32,19 @@ export function dbCommand(): Command {
   const db = new Command('db').description('the local vulnerability database: build, inspect, carry into closed networks');
   const update = db
     .command('update')
-    .description('download the feeds (or read a mirror, or pull a published database) and build the database; the previous one stays until the new one is complete')
+    .description(
+      'download the feeds (or read a mirror, or pull a published database) and build the database; the previous one stays until the new one is complete',
+    )
     .option('--db-dir <dir>', 'database directory (default ~/.cache/plimsoll/db)')
-    .option('--mirror <dir|url>', 'read the feeds from a mirror directory or URL holding osv/<Ecosystem>/all.zip, alpine-secdb/v3.N/main.json, debian-security-tracker/data/{DSA,DLA}/list, kev/, epss/, nvd/ (or PLIMSOLL_DB_MIRROR)')
-    .option('--source <source>', 'also read a private feed: osv-dir:PATH (a directory or zip of OSV records) or maven-repo:PATH|URL (a Maven repository or its indexer file, for the SHA-1 index of jars); repeatable', (v: string, all: string[] = []) => [...all, v])
+    .option(
+      '--mirror <dir|url>',
+      'read the feeds from a mirror directory or URL holding osv/<Ecosystem>/all.zip, alpine-secdb/v3.N/main.json, debian-security-tracker/data/{DSA,DLA}/list, kev/, epss/, nvd/ (or PLIMSOLL_DB_MIRROR)',
+    )
+    .option(
+      '--source <source>',
+      'also read a private feed: osv-dir:PATH (a directory or zip of OSV records) or maven-repo:PATH|URL (a Maven repository or its indexer file, for the SHA-1 index of jars); repeatable',
+      (v: string, all: string[] = []) => [...all, v],
+    )
     .option('--from <oci://REGISTRY/REPO:TAG>', 'install a database published with db push instead of building one')
     .option('--offline', 'refuse to download anything')
     .option('-q, --quiet', 'no progress output')

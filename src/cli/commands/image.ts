@@ -34,12 +34,23 @@ export function imageCommand(): Command {
     .option('--ignore-unfixed', 'do not report vulnerabilities that have no fixed version')
     .option('--ignore-file <file>', 'ignore rules (default ./.plimsollignore when present; .yaml for the YAML form)')
     .option('--vex <file>', 'OpenVEX or CycloneDX VEX statements to apply; repeatable', (v: string, all: string[] = []) => [...all, v])
-    .option('--fail-on <severity|kev>', 'exit 1 when a vulnerability or finding at or above this severity remains, or (kev) a known-exploited vulnerability; comma-separated, any one fails')
+    .option(
+      '--fail-on <severity|kev>',
+      'exit 1 when a vulnerability or finding at or above this severity remains, or (kev) a known-exploited vulnerability; comma-separated, any one fails',
+    )
     .option('--fail-on-epss <probability>', 'exit 1 when a vulnerability with an EPSS score at or above this remains (0.1 or 10%)')
-    .option('--exit-code <code>', 'exit with this code instead of 1 when the policy fails; without --fail-on, fail when anything is reported (after --severity)')
+    .option(
+      '--exit-code <code>',
+      'exit with this code instead of 1 when the policy fails; without --fail-on, fail when anything is reported (after --severity)',
+    )
     .option('--pkg-types <list>', `which packages to list and match (${PKG_TYPES.join(', ')})`)
     .option('--list-all-pkgs', 'list every package in the table, not only the vulnerable ones')
-    .option('--server <url>', 'match on a Plimsoll server instead of the local database: only the SBOM (package metadata, layer digests) is sent, never files or secrets')
+    .option(
+      '--server <url>',
+      'match on a Plimsoll server instead of the local database: only the SBOM (package metadata, layer digests) is sent, never files or secrets',
+    )
     .option('--token <token>', 'API token for --server, with the submit scope (or PLIMSOLL_SERVER_TOKEN)');
-  return addCacheOptions(addImageOptions(command)).action(async (ref: string | undefined, opts: ImageOptions) => (await import('../actions/image.js')).runImage(ref, opts));
+  return addCacheOptions(addImageOptions(command)).action(async (ref: string | undefined, opts: ImageOptions) =>
+    (await import('../actions/image.js')).runImage(ref, opts),
+  );
 }

@@ -14,5 +14,7 @@ export function sbomCommand(): Command {
     .addOption(formatOption('sbom', 'cyclonedx'))
     .option('-o, --output <file>', 'write the SBOM to a file instead of stdout')
     .option('-q, --quiet', 'no progress output');
-  return addCacheOptions(addImageOptions(command)).action(async (ref: string | undefined, opts: SbomOptions) => (await import('../actions/sbom.js')).runSbom(ref, opts));
+  return addCacheOptions(addImageOptions(command)).action(async (ref: string | undefined, opts: SbomOptions) =>
+    (await import('../actions/sbom.js')).runSbom(ref, opts),
+  );
 }

@@ -8,10 +8,19 @@ function tokenCommand(): Command {
   token
     .command('create')
     .description('create an API token and print it once (only its hash is stored)')
-    .option('--data-dir <dir>', 'the server data directory, as the server is given it (flag, PLIMSOLL_SERVER_DATA_DIR, --config file; default $XDG_DATA_HOME/plimsoll/server)')
-    .option('--database <url>', "the server's PostgreSQL database (postgres://...), when it uses one, as the server is given it (flag, PLIMSOLL_SERVER_DATABASE, --config file)")
+    .option(
+      '--data-dir <dir>',
+      'the server data directory, as the server is given it (flag, PLIMSOLL_SERVER_DATA_DIR, --config file; default $XDG_DATA_HOME/plimsoll/server)',
+    )
+    .option(
+      '--database <url>',
+      "the server's PostgreSQL database (postgres://...), when it uses one, as the server is given it (flag, PLIMSOLL_SERVER_DATABASE, --config file)",
+    )
     .option('--project <name>', 'the project (tenant) the token belongs to; created if new. Required for submit, read and admission')
-    .requiredOption('--scope <list>', 'submit, read, admission, admin (comma-separated); admission is for the Kubernetes API server (the deployment gate); admin reaches the server-wide /admin endpoints')
+    .requiredOption(
+      '--scope <list>',
+      'submit, read, admission, admin (comma-separated); admission is for the Kubernetes API server (the deployment gate); admin reaches the server-wide /admin endpoints',
+    )
     .option('--description <text>', 'what the token is for')
     .action(async (_opts: unknown, command: Command) => (await import('../actions/server.js')).createToken(command));
   for (const sub of token.commands) sub.exitOverride();

@@ -9,7 +9,9 @@ import { option } from './server.js';
 export function workerCommand(): Command {
   const worker = new Command('worker')
     .description("run the Plimsoll server's jobs from its PostgreSQL database (retried with backoff; out of retries, kept in the dead-letter queue)")
-    .addOption(new Option('--config <file>', "read settings from the server's YAML file (the keys a worker has no use for are ignored) [env PLIMSOLL_SERVER_CONFIG]"));
+    .addOption(
+      new Option('--config <file>', "read settings from the server's YAML file (the keys a worker has no use for are ignored) [env PLIMSOLL_SERVER_CONFIG]"),
+    );
   for (const spec of SETTINGS.filter((s) => s.worker)) worker.addOption(option(spec));
   return worker.action(async (flags: Record<string, unknown>) => (await import('../actions/worker.js')).runWorker(flags));
 }

@@ -27,10 +27,12 @@ export const npmVersionsPinned: DockerfileRule = {
       .commands((c) => {
         const call = npmCall(c);
         const specs = call && NPM_INSTALL.has(call.sub) ? call.operands : yarnPnpmAdded(c);
-        return specs?.filter((spec) => {
-          const version = versionOf(spec);
-          return isRegistrySpec(spec) && (version === null || version === '' || version === 'latest' || version === 'next');
-        }) ?? null;
+        return (
+          specs?.filter((spec) => {
+            const version = versionOf(spec);
+            return isRegistrySpec(spec) && (version === null || version === '' || version === 'latest' || version === 'next');
+          }) ?? null
+        );
       })
       .flatMap(({ instruction, value }) => unpinnedDetail(instruction.line, value));
   },

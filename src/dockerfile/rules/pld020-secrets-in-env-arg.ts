@@ -17,7 +17,8 @@ export const secretsInEnvArg: DockerfileRule = {
     for (const i of dockerfile.instructions.filter((x) => x.keyword === 'ENV' || x.keyword === 'ARG')) {
       for (const { name, value } of i.properties) {
         const match = value ? scanText(value)[0] : undefined;
-        if (match) hits.push({ line: i.line, detail: `${name}: value looks like a credential (${match.rule.title})`, evidence: maskedEvidence(match.secret, name) });
+        if (match)
+          hits.push({ line: i.line, detail: `${name}: value looks like a credential (${match.rule.title})`, evidence: maskedEvidence(match.secret, name) });
         // An ENV needs a real value to leak; an ARG leaks whatever the build passes in.
         else if (isSensitiveKey(name) && (i.keyword === 'ARG' || (value !== null && !isPlaceholderValue(value) && !isFilePathValue(value)))) {
           hits.push({ line: i.line, detail: `${i.keyword} ${name}`, ...(value ? { evidence: maskedEvidence(value, name) } : {}) });

@@ -4,7 +4,7 @@ import type { DockerfileRule } from '../rule.js';
 
 export const npmCi: DockerfileRule = {
   id: 'PLD034',
-  title: '`npm install` used to install the project\'s dependencies',
+  title: "`npm install` used to install the project's dependencies",
   severity: 'LOW',
   rationale:
     'A bare `npm install` may resolve new versions within the ranges of package.json and rewrite package-lock.json, so the image does not necessarily ' +

@@ -9,8 +9,6 @@ export const aptInScripts: DockerfileRule = {
     'Scripts, Dockerfiles included, should call `apt-get` and `apt-cache`, whose interface is stable.',
   fix: 'Replace `apt install` / `apt update` with `apt-get install` / `apt-get update` (and `apt search` with `apt-cache search`).',
   check(context) {
-    return context
-      .commands((c) => (c.name === 'apt' ? c : null))
-      .map(({ instruction }) => ({ line: instruction.line }));
+    return context.commands((c) => (c.name === 'apt' ? c : null)).map(({ instruction }) => ({ line: instruction.line }));
   },
 };

@@ -40,14 +40,30 @@ export function parseApkInstalled(text: string): ApkEntry[] {
     }
     const value = line.slice(2);
     switch (line[0]) {
-      case 'P': entry.name = value; break;
-      case 'V': entry.version = value; break;
-      case 'A': entry.arch = value; break;
-      case 'o': entry.origin = value; break;
-      case 'L': entry.license = value; break;
-      case 'c': entry.commit = value; break;
-      case 'F': dir = value.replace(/^\/+|\/+$/g, ''); break;
-      case 'R': entry.files.push(dir ? `${dir}/${value}` : value); break;
+      case 'P':
+        entry.name = value;
+        break;
+      case 'V':
+        entry.version = value;
+        break;
+      case 'A':
+        entry.arch = value;
+        break;
+      case 'o':
+        entry.origin = value;
+        break;
+      case 'L':
+        entry.license = value;
+        break;
+      case 'c':
+        entry.commit = value;
+        break;
+      case 'F':
+        dir = value.replace(/^\/+|\/+$/g, '');
+        break;
+      case 'R':
+        entry.files.push(dir ? `${dir}/${value}` : value);
+        break;
     }
   }
   return entries;

@@ -30,7 +30,17 @@ function toPackages(entries: unknown[], dev: (name: string) => boolean, file: Ca
     const name = str(entry.name);
     const version = str(entry.version);
     if (!name || !version) return [];
-    return [langPackage({ type: 'composer', name, version, purl: composerPurl(name, version), file, licenses: licenses(entry), metadata: dev(name) ? { dev: true } : undefined })];
+    return [
+      langPackage({
+        type: 'composer',
+        name,
+        version,
+        purl: composerPurl(name, version),
+        file,
+        licenses: licenses(entry),
+        metadata: dev(name) ? { dev: true } : undefined,
+      }),
+    ];
   });
 }
 

@@ -14,7 +14,10 @@ export interface CondaPurlFacts {
 
 /** The channel's own name, its last path segment: `conda-forge`, or `main` for `pkgs/main`. */
 function channelName(channel: string | undefined): string | undefined {
-  return channel?.split('/').filter((s) => s !== '').at(-1);
+  return channel
+    ?.split('/')
+    .filter((s) => s !== '')
+    .at(-1);
 }
 
 function archiveType(fileName: string | undefined): string | undefined {

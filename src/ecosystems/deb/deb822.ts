@@ -9,7 +9,7 @@ const WINDOW = 1024 * 1024;
 
 /** The lines of a file, decoded a window at a time (each window ends at a newline). */
 export function* linesOf(body: Buffer): Generator<string> {
-  for (let start = 0; start < body.length; ) {
+  for (let start = 0; start < body.length;) {
     const newline = body.indexOf(0x0a, Math.min(start + WINDOW, body.length) - 1);
     const end = newline < 0 ? body.length : newline + 1;
     const lines = body.toString('utf8', start, end).split('\n');

@@ -19,7 +19,13 @@ export const deb = defineEcosystem({
     families: ['debian', 'ubuntu'],
     ecosystem({ os, family, major, minor, numeric }) {
       // Advisory ranges are written in source versions, and filed under the source package.
-      const keys = { packageType: 'deb', comparators, names: (p: Package) => [p.source?.name ?? p.name], version: (p: Package) => p.source?.version ?? p.version, family } as const;
+      const keys = {
+        packageType: 'deb',
+        comparators,
+        names: (p: Package) => [p.source?.name ?? p.name],
+        version: (p: Package) => p.source?.version ?? p.version,
+        family,
+      } as const;
       if (family === 'debian') {
         if (!numeric) return { reason: `Debian ${os.version} is testing or unstable, which the advisory feeds do not track as a release` };
         return { ecosystem: `Debian:${major}`, ...keys };

@@ -74,7 +74,15 @@ function isGemspec(path: string): boolean {
 
 function gemPackage(gem: GemIdentity, file: CapturedFile): Package {
   const platform = gem.platform && gem.platform !== 'ruby' ? { platform: gem.platform } : undefined;
-  return langPackage({ type: 'gem', name: gem.name, version: gem.version, purl: gemPurl(gem.name, gem.version, gem.platform), file, licenses: gem.licenses, metadata: platform });
+  return langPackage({
+    type: 'gem',
+    name: gem.name,
+    version: gem.version,
+    purl: gemPurl(gem.name, gem.version, gem.platform),
+    file,
+    licenses: gem.licenses,
+    metadata: platform,
+  });
 }
 
 function analyze(ctx: AnalyzerContext): AnalyzerResult {

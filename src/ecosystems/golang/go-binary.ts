@@ -69,4 +69,6 @@ export function goPackages(file: CapturedFile, info: GoBuildInfo): Package[] {
   return packages;
 }
 
-export const goBinaryAnalyzer: Analyzer = elfBinaryAnalyzer('go-binary', 'Go build information', 'go', (file, facts) => (facts.go ? goPackages(file, facts.go) : []));
+export const goBinaryAnalyzer: Analyzer = elfBinaryAnalyzer('go-binary', 'Go build information', 'go', (file, facts) =>
+  facts.go ? goPackages(file, facts.go) : [],
+);

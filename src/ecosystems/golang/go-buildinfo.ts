@@ -136,10 +136,15 @@ export function readGoBuildInfo(body: Buffer, elf: ElfFile): GoBuildInfo | undef
     if (ptrSize !== 4 && ptrSize !== 8) throw new ElfError(`Go build information has an unknown pointer size ${ptrSize}`);
     const bigEndian = (flags & FLAG_BIG_ENDIAN) !== 0;
     const ptr = (at: number): bigint =>
-      ptrSize === 8 ? (bigEndian ? header.readBigUInt64BE(at) : header.readBigUInt64LE(at)) : BigInt(bigEndian ? header.readUInt32BE(at) : header.readUInt32LE(at));
+      ptrSize === 8
+        ? bigEndian
+          ? header.readBigUInt64BE(at)
+          : header.readBigUInt64LE(at)
+        : BigInt(bigEndian ? header.readUInt32BE(at) : header.readUInt32LE(at));
     version = pointedString(body, elf, ptr(16), ptrSize, bigEndian);
     mod = pointedString(body, elf, ptr(16 + ptrSize), ptrSize, bigEndian);
   }
-  if (!version.startsWith('go') && !version.startsWith('devel')) throw new ElfError(`Go build information has an unexpected version ${JSON.stringify(version.slice(0, 40))}`);
+  if (!version.startsWith('go') && !version.startsWith('devel'))
+    throw new ElfError(`Go build information has an unexpected version ${JSON.stringify(version.slice(0, 40))}`);
   return parseModInfo(version, stripSentinels(mod));
 }

@@ -22,7 +22,15 @@ import { mavenPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult, ArtifactIndex, FinishContext, Unidentified } from '../../inventory/analyzer.js';
 import type { LayerRef } from '../../model/layer.js';
 import { ArchiveLimitError, readZipEntries, type ZipBudget, type ZipEntryBody } from './zip.js';
-import { fileNameCoordinates, jenkinsCoordinates, manifestCoordinates, manifestVendorHint, parseManifest, pomCoordinates, sbtFileNameCoordinates } from './java-metadata.js';
+import {
+  fileNameCoordinates,
+  jenkinsCoordinates,
+  manifestCoordinates,
+  manifestVendorHint,
+  parseManifest,
+  pomCoordinates,
+  sbtFileNameCoordinates,
+} from './java-metadata.js';
 import { perFileAsync } from '../common/per-file.js';
 
 const ARCHIVE = /\.(?:jar|war|ear|par|jpi|hpi)$/i;
@@ -193,7 +201,12 @@ async function walkArchive(walk: Walk, body: Buffer, path: string, depth: number
 }
 
 /** The Java packages of one image file, and the warnings its archives gave; `budget` is the scan's, shared by its files. */
-export async function readJavaArchive(file: CapturedFile, limits: JavaLimits = DEFAULT_JAVA_LIMITS, context: JavaContext = {}, budget: ZipBudget = javaBudget(limits)): Promise<AnalyzerResult> {
+export async function readJavaArchive(
+  file: CapturedFile,
+  limits: JavaLimits = DEFAULT_JAVA_LIMITS,
+  context: JavaContext = {},
+  budget: ZipBudget = javaBudget(limits),
+): Promise<AnalyzerResult> {
   const walk: Walk = { file, budget, limits, context, packages: [], warnings: [], unidentified: [] };
   await walkArchive(walk, file.body, file.path, 0);
   return { packages: walk.packages, warnings: walk.warnings, unidentified: walk.unidentified };

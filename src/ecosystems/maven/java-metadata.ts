@@ -65,7 +65,8 @@ export function manifestCoordinates(manifest: Map<string, string>, fileName: str
   if (!version) return undefined;
   const artifactId = fromName.artifactId || manifest.get('Implementation-Title') || symbolicName;
   if (!artifactId) return undefined;
-  const groupId = manifest.get('Implementation-Vendor-Id') ?? groupBefore(symbolicName, artifactId) ?? groupBefore(manifest.get('Automatic-Module-Name'), artifactId);
+  const groupId =
+    manifest.get('Implementation-Vendor-Id') ?? groupBefore(symbolicName, artifactId) ?? groupBefore(manifest.get('Automatic-Module-Name'), artifactId);
   return { ...(groupId ? { groupId } : {}), artifactId, version };
 }
 
@@ -96,6 +97,9 @@ export function sbtFileNameCoordinates(fileName: string): MavenCoordinates | und
  */
 export function manifestVendorHint(manifest: Map<string, string>): string | undefined {
   const said = [manifest.get('Bundle-SymbolicName')?.split(';')[0], manifest.get('Automatic-Module-Name'), manifest.get('Implementation-Vendor')];
-  const hint = said.map((s) => s?.trim()).filter(Boolean).join(' ');
+  const hint = said
+    .map((s) => s?.trim())
+    .filter(Boolean)
+    .join(' ');
   return hint || undefined;
 }

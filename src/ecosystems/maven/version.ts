@@ -22,7 +22,12 @@ function stringItem(value: string, followedByDigit: boolean): MavenItem {
 
 function intItem(digits: string): MavenItem {
   // Java parses any Unicode decimal digits; map them to ASCII by their numeric value.
-  const ascii = /^[0-9]*$/.test(digits) ? digits : digits.split('').map((d) => String(digitValue(d))).join('');
+  const ascii = /^[0-9]*$/.test(digits)
+    ? digits
+    : digits
+        .split('')
+        .map((d) => String(digitValue(d)))
+        .join('');
   const stripped = ascii.replace(/^0+/, '');
   return { kind: 'int', value: stripped === '' ? '0' : stripped };
 }

@@ -64,7 +64,15 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   for (const p of readInstalled(ctx.fs, installedFiles, warnings, (path) => ctx.fs.readVisible(path))) {
     appsWithTree.add(appDirOf(p.file.path));
     packages.push(
-      langPackage({ type: 'npm', name: p.name, version: p.version, purl: npmPurl(p.name, p.version), file: p.file, licenses: p.licenses, metadata: p.dev ? { dev: true } : undefined }),
+      langPackage({
+        type: 'npm',
+        name: p.name,
+        version: p.version,
+        purl: npmPurl(p.name, p.version),
+        file: p.file,
+        licenses: p.licenses,
+        metadata: p.dev ? { dev: true } : undefined,
+      }),
     );
   }
 
@@ -84,7 +92,14 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
           if (!entry.dev) delete known.metadata;
           continue;
         }
-        const pkg = langPackage({ type: 'npm', name: entry.name, version: entry.version, purl: npmPurl(entry.name, entry.version), file, metadata: entry.dev ? { dev: true } : undefined });
+        const pkg = langPackage({
+          type: 'npm',
+          name: entry.name,
+          version: entry.version,
+          purl: npmPurl(entry.name, entry.version),
+          file,
+          metadata: entry.dev ? { dev: true } : undefined,
+        });
         seen.set(key, pkg);
         packages.push(pkg);
       }

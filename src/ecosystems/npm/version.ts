@@ -8,9 +8,7 @@ import { cached, compareStrings, VersionError, type Ordering, type RangeScheme }
 const MAX_LENGTH = 256;
 const ID = '(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)';
 // semver's strict FULL pattern: an optional 'v', then SemVer 2.0.0.
-const NPM_RE = new RegExp(
-  `^v?(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(?:-(${ID}(?:\\.${ID})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`,
-);
+const NPM_RE = new RegExp(`^v?(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(?:-(${ID}(?:\\.${ID})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`);
 const NUMERIC = /^[0-9]+$/;
 
 function fail(text: string, reason: string): never {

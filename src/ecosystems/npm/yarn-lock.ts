@@ -98,7 +98,10 @@ function parseBerryYaml(text: string, path: string, warnings: ScanWarning[]): un
   let doc = parseDocument(text);
   const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
   if (duplicates.length > 0) {
-    warnings.push({ path, message: `${duplicates.length} repeated key${duplicates.length === 1 ? '' : 's'} in yarn.lock (${duplicates[0]?.message.split('\n')[0] ?? ''}); the last value of each is used, as yarn does` });
+    warnings.push({
+      path,
+      message: `${duplicates.length} repeated key${duplicates.length === 1 ? '' : 's'} in yarn.lock (${duplicates[0]?.message.split('\n')[0] ?? ''}); the last value of each is used, as yarn does`,
+    });
     doc = parseDocument(text, { uniqueKeys: false });
   }
   const [error] = doc.errors;

@@ -54,7 +54,7 @@ function readPackagesLock(doc: JsonObject, file: CapturedFile, warnings: ScanWar
 function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   const packages: Package[] = [];
-  for (const file of ctx.fs.captured((f) => (isDepsJson(f.path) || isPackagesLock(f.path)))) {
+  for (const file of ctx.fs.captured((f) => isDepsJson(f.path) || isPackagesLock(f.path))) {
     const found = perFile(file, warnings, () => {
       const doc = parseJsonFile(file, warnings);
       if (!doc) return [];

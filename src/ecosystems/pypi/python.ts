@@ -42,7 +42,15 @@ function readLock(file: CapturedFile, warnings: ScanWarning[]): LockedDistributi
 
 function pypiPackage(name: string, version: string, file: CapturedFile, extra: { licenses?: string[]; dev?: boolean } = {}): Package {
   const normal = pep503Name(name);
-  return langPackage({ type: 'pypi', name: normal, version, purl: pypiPurl(normal, version), file, licenses: extra.licenses, metadata: extra.dev ? { dev: true } : undefined });
+  return langPackage({
+    type: 'pypi',
+    name: normal,
+    version,
+    purl: pypiPurl(normal, version),
+    file,
+    licenses: extra.licenses,
+    metadata: extra.dev ? { dev: true } : undefined,
+  });
 }
 
 function analyze(ctx: AnalyzerContext): AnalyzerResult {

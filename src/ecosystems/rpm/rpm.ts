@@ -42,9 +42,7 @@ function keepFirstDatabase(ctx: FinishContext): { packages: Package[]; warnings:
  * left next to the live one is not reported twice; damage in any database read is a warning.
  */
 export function analyzeRpm(ctx: AnalyzerContext): AnalyzerResult {
-  const candidates = ctx.fs
-    .captured((file) => PRIORITY.has(file.path))
-    .sort((a, b) => (PRIORITY.get(a.path) ?? 0) - (PRIORITY.get(b.path) ?? 0));
+  const candidates = ctx.fs.captured((file) => PRIORITY.has(file.path)).sort((a, b) => (PRIORITY.get(a.path) ?? 0) - (PRIORITY.get(b.path) ?? 0));
   const warnings: ScanWarning[] = [];
   for (const file of candidates) {
     const db = readRpmDatabase(file.body);

@@ -101,11 +101,7 @@ function compareReleases(a: string | null, b: string | null): Ordering {
 }
 
 export function compareRpmVersions(a: RpmVersion, b: RpmVersion): Ordering {
-  return (
-    rpmvercmp(a.epoch ?? '0', b.epoch ?? '0') ||
-    rpmvercmp(a.version, b.version) ||
-    compareReleases(a.release, b.release)
-  );
+  return rpmvercmp(a.epoch ?? '0', b.epoch ?? '0') || rpmvercmp(a.version, b.version) || compareReleases(a.release, b.release);
 }
 
 const parse = cached(parseRpm);

@@ -10,7 +10,9 @@ const REMEDIATION =
 
 /** `KEY=value` pairs in ENV/ARG arguments (`ENV A=1 B=2`, legacy `ENV A 1`). */
 function assignments(args: string, legacySpace: boolean): [string, string][] {
-  const pairs = [...args.matchAll(/([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)].map((m) => [m[1] as string, (m[2] as string).replace(/^["']|["']$/g, '')] as [string, string]);
+  const pairs = [...args.matchAll(/([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)].map(
+    (m) => [m[1] as string, (m[2] as string).replace(/^["']|["']$/g, '')] as [string, string],
+  );
   if (pairs.length === 0 && legacySpace) {
     const m = /^([A-Za-z_][A-Za-z0-9_.-]*)\s+(.+)$/.exec(args.trim());
     if (m) return [[m[1] as string, m[2] as string]];

@@ -19,7 +19,13 @@ export const dockerfileRulesCheck: Check = {
       const step = f.line !== undefined ? dockerfile.stepAt(f.line) : undefined;
       const { line, ...rest } = f;
       const evidence = step ? `${step.instruction} ${step.args}` : (text.split('\n')[(line ?? 1) - 1] ?? '');
-      return { ...rest, kind: 'config', evidence: evidence.slice(0, 200), ...(step ? { historyIndex: step.index } : {}), ...(step?.layer ? { layer: step.layer } : {}) };
+      return {
+        ...rest,
+        kind: 'config',
+        evidence: evidence.slice(0, 200),
+        ...(step ? { historyIndex: step.index } : {}),
+        ...(step?.layer ? { layer: step.layer } : {}),
+      };
     });
   },
 };

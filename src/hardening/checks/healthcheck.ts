@@ -13,7 +13,8 @@ export const healthcheckCheck: Check = {
         kind: 'config',
         severity: 'LOW',
         title: test?.[0] === 'NONE' ? 'HEALTHCHECK disabled (NONE)' : 'No HEALTHCHECK',
-        remediation: 'Add a `HEALTHCHECK CMD ...` that exercises the service (in exec form; a small static probe binary works without a shell), or rely on the orchestrator\'s own probes.',
+        remediation:
+          "Add a `HEALTHCHECK CMD ...` that exercises the service (in exec form; a small static probe binary works without a shell), or rely on the orchestrator's own probes.",
       },
     ];
   },

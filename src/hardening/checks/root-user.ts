@@ -29,7 +29,8 @@ export const rootUserCheck: Check = {
         title: user === '' ? 'Runs as root (no USER)' : `Runs as root (USER ${user})`,
         evidence: `User=${user === '' ? '(unset)' : user}`,
         ...(user !== '' && step ? { historyIndex: step.index } : {}),
-        remediation: 'Add a non-root user and end the Dockerfile with `USER <uid>` (e.g. `USER 65532:65532`); a container escape from root is host root when user namespaces are off.',
+        remediation:
+          'Add a non-root user and end the Dockerfile with `USER <uid>` (e.g. `USER 65532:65532`); a container escape from root is host root when user namespaces are off.',
       },
     ];
   },

@@ -55,7 +55,7 @@ class SecretScanner {
     const found: Found[] = [];
     const seen = new Set<string>();
     let line = 1;
-    for (let start = 0; start < body.length; ) {
+    for (let start = 0; start < body.length;) {
       // Cut after a line end past WINDOW, or inside a line far longer than WINDOW.
       const newline = body.indexOf(10, start + WINDOW);
       const lineEnd = newline < 0 ? body.length : newline + 1;
@@ -65,7 +65,14 @@ class SecretScanner {
         const at = start + Buffer.byteLength(text.slice(0, m.start));
         if (seen.has(`${at}\0${m.rule.id}`)) continue;
         seen.add(`${at}\0${m.rule.id}`);
-        found.push({ ...m, secret: own(m.secret), key: ownOptional(m.key), detail: ownOptional(m.detail), line: line + lineOf(text, m.start) - 1, evidence: evidence(m, text) });
+        found.push({
+          ...m,
+          secret: own(m.secret),
+          key: ownOptional(m.key),
+          detail: ownOptional(m.detail),
+          line: line + lineOf(text, m.start) - 1,
+          evidence: evidence(m, text),
+        });
       }
       if (end >= body.length) break;
       // The next window starts OVERLAP bytes back, at a line start when there is one.

@@ -16,7 +16,6 @@ export const awsRules: SecretRule[] = [
     severity: 'CRITICAL',
     remediation: `${ROTATE} Deactivate the key in IAM.`,
     keywords: ['ecret_access_key', 'ecretAccessKey', 'ECRET_ACCESS_KEY'],
-    find: (text) =>
-      matchGroup(text, /(?:aws_?)?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi, 1, 'aws_secret_access_key'),
+    find: (text) => matchGroup(text, /(?:aws_?)?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi, 1, 'aws_secret_access_key'),
   },
 ];

@@ -52,7 +52,10 @@ export const credentialFileRules: SecretRule[] = [
     'PLM-SECRET-AWS-CREDENTIALS',
     'AWS credentials file',
     (p) => p.endsWith('.aws/credentials') || p === '.aws/credentials',
-    (t) => [...matchGroup(t, /aws_secret_access_key\s*=\s*(\S+)/g, 1, 'aws_secret_access_key'), ...matchGroup(t, /aws_session_token\s*=\s*(\S+)/g, 1, 'aws_session_token')],
+    (t) => [
+      ...matchGroup(t, /aws_secret_access_key\s*=\s*(\S+)/g, 1, 'aws_secret_access_key'),
+      ...matchGroup(t, /aws_session_token\s*=\s*(\S+)/g, 1, 'aws_session_token'),
+    ],
     'Use an instance/task role or mount the credentials at run time.',
   ),
   credentialFile(

@@ -30,8 +30,26 @@ export function isExampleValue(secret: string): boolean {
   return secret.length >= 16 && entropy(secret) < 3;
 }
 
-const EXAMPLE_DIRS = new Set(['test', 'tests', '__tests__', 'testdata', 'test-data', 'spec', 'specs', 'fixtures', '__fixtures__', 'example', 'examples', 'sample', 'samples', 'doc', 'docs', 'man']);
-const EXAMPLE_FILE = /^(?:readme|changelog|changes|history|pkg-info|metadata)(?:\.|$)|\.(?:md|markdown|rst|adoc|txt\.gz|html?)$|[._-](?:test|spec)\.[a-z]+$|^test_.*\.py$|_test\.(?:go|py)$|\.(?:example|sample|dist|template|tmpl)$/i;
+const EXAMPLE_DIRS = new Set([
+  'test',
+  'tests',
+  '__tests__',
+  'testdata',
+  'test-data',
+  'spec',
+  'specs',
+  'fixtures',
+  '__fixtures__',
+  'example',
+  'examples',
+  'sample',
+  'samples',
+  'doc',
+  'docs',
+  'man',
+]);
+const EXAMPLE_FILE =
+  /^(?:readme|changelog|changes|history|pkg-info|metadata)(?:\.|$)|\.(?:md|markdown|rst|adoc|txt\.gz|html?)$|[._-](?:test|spec)\.[a-z]+$|^test_.*\.py$|_test\.(?:go|py)$|\.(?:example|sample|dist|template|tmpl)$/i;
 
 /** Test suites and documentation (of the image's own app or of the libraries in it) hold sample credentials by design. */
 export function isExamplePath(path: string): boolean {

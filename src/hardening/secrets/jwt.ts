@@ -22,7 +22,8 @@ export const jwtRules: SecretRule[] = [
     id: 'PLM-SECRET-JWT',
     title: 'JSON Web Token',
     severity: 'MEDIUM',
-    remediation: 'Remove the token; if it has not expired, revoke it or rotate the key that signed it. Tokens belong in the runtime environment, not in a layer.',
+    remediation:
+      'Remove the token; if it has not expired, revoke it or rotate the key that signed it. Tokens belong in the runtime environment, not in a layer.',
     keywords: ['eyJ'],
     find: findJwts,
   },

@@ -1,9 +1,40 @@
 // Key names that say "this value is a credential", for ENV, labels, build args and .env files.
 
 const SENSITIVE_WORDS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'SECRET', 'SECRETS', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'PRIVATEKEY']);
-const SENSITIVE_PAIRS = new Set(['API KEY', 'ACCESS KEY', 'PRIVATE KEY', 'SECRET KEY', 'CLIENT SECRET', 'AUTH TOKEN', 'SIGNING KEY', 'ENCRYPTION KEY', 'AUTH KEY', 'CLIENT KEY']);
+const SENSITIVE_PAIRS = new Set([
+  'API KEY',
+  'ACCESS KEY',
+  'PRIVATE KEY',
+  'SECRET KEY',
+  'CLIENT SECRET',
+  'AUTH TOKEN',
+  'SIGNING KEY',
+  'ENCRYPTION KEY',
+  'AUTH KEY',
+  'CLIENT KEY',
+]);
 /** A last word that makes the value a pointer or a setting, not the secret itself. */
-const NOT_THE_VALUE = new Set(['FILE', 'PATH', 'DIR', 'URL', 'URI', 'HOST', 'PORT', 'USER', 'USERNAME', 'NAME', 'ID', 'TYPE', 'LENGTH', 'MIN', 'MAX', 'ENABLED', 'HEADER', 'FINGERPRINT', 'REGION']);
+const NOT_THE_VALUE = new Set([
+  'FILE',
+  'PATH',
+  'DIR',
+  'URL',
+  'URI',
+  'HOST',
+  'PORT',
+  'USER',
+  'USERNAME',
+  'NAME',
+  'ID',
+  'TYPE',
+  'LENGTH',
+  'MIN',
+  'MAX',
+  'ENABLED',
+  'HEADER',
+  'FINGERPRINT',
+  'REGION',
+]);
 
 /** Splits `dbPassword`, `DB_PASSWORD`, `db-password` into upper-case words. */
 function words(name: string): string[] {
@@ -36,7 +67,9 @@ export function isPlaceholderValue(value: string): boolean {
 export function isFilePathValue(value: string): boolean {
   const v = unquote(value);
   if (!v.startsWith('/') || /\s/.test(v)) return false;
-  return !v.split('/').some((segment) => segment.length >= 16 && (/[+=]/.test(segment) || (/[A-Z]/.test(segment) && /[a-z]/.test(segment) && /[0-9]/.test(segment))));
+  return !v
+    .split('/')
+    .some((segment) => segment.length >= 16 && (/[+=]/.test(segment) || (/[A-Z]/.test(segment) && /[a-z]/.test(segment) && /[0-9]/.test(segment))));
 }
 
 const unquote = (value: string): string => value.trim().replace(/^["']|["']$/g, '');

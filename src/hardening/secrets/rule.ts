@@ -40,4 +40,5 @@ export function matchGroup(text: string, re: RegExp, group = 1, key?: string): S
   return out;
 }
 
-export const ROTATE = 'Revoke and rotate the credential, then rebuild without it: pass secrets at run time (secret store, mounted file) or with `RUN --mount=type=secret`, never in a layer.';
+export const ROTATE =
+  'Revoke and rotate the credential, then rebuild without it: pass secrets at run time (secret store, mounted file) or with `RUN --mount=type=secret`, never in a layer.';

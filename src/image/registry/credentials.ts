@@ -27,7 +27,11 @@ const HELPER_TIMEOUT_MS = 30_000;
 
 /** `https://host:port/v1/` → `host:port`, with Docker Hub's aliases folded into one name. */
 function normaliseHost(key: string): string {
-  const host = key.replace(/^[a-z]+:\/\//i, '').split('/')[0]?.toLowerCase() ?? '';
+  const host =
+    key
+      .replace(/^[a-z]+:\/\//i, '')
+      .split('/')[0]
+      ?.toLowerCase() ?? '';
   return HUB_ALIASES.has(host) ? DOCKER_HUB : host;
 }
 

@@ -90,7 +90,13 @@ function networkError(what: string, url: URL, err: unknown, attempts: number): N
     return new NetworkError(`${what}: TLS certificate of ${host} not trusted (${code}); use --insecure to skip verification`, code);
   }
   const reason =
-    code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : code === 'EPROTO' ? 'TLS handshake failed (for a plain-HTTP registry use --insecure)' : (code ?? (err as Error).message);
+    code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : code === 'ENOTFOUND'
+        ? 'host not found'
+        : code === 'EPROTO'
+          ? 'TLS handshake failed (for a plain-HTTP registry use --insecure)'
+          : (code ?? (err as Error).message);
   const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
   return new NetworkError(`${what}: cannot reach ${host}: ${reason}${tries}`, code);
 }
@@ -162,7 +168,11 @@ export class HttpClient {
 
   private once(url: URL, init: RequestInit): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-      const req = this.proxies.request(url, { method: init.method, headers: { 'user-agent': USER_AGENT, ...init.headers } }, { http: this.httpAgent, https: this.httpsAgent });
+      const req = this.proxies.request(
+        url,
+        { method: init.method, headers: { 'user-agent': USER_AGENT, ...init.headers } },
+        { http: this.httpAgent, https: this.httpsAgent },
+      );
       req.setTimeout(requestIdleTimeout(), () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.on('response', (body) => resolve({ status: body.statusCode ?? 0, headers: body.headers, body }));

@@ -37,7 +37,8 @@ export class RegistryPusher extends RegistryClient {
     if (!location) throw new PlimsollError(`${this.what}: ${this.registry} opened an upload without a Location`);
     const url = new URL(location, startUrl);
     // The upload carries our credentials: it must stay on the registry that asked for them.
-    if (url.origin !== startUrl.origin) throw new PlimsollError(`${this.what}: ${this.registry} sent the upload to another host (${url.host}), which Plimsoll does not follow`);
+    if (url.origin !== startUrl.origin)
+      throw new PlimsollError(`${this.what}: ${this.registry} sent the upload to another host (${url.host}), which Plimsoll does not follow`);
     url.searchParams.set('digest', desc.digest);
     const put = await this.send(url, {
       method: 'PUT',

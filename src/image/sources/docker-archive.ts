@@ -40,7 +40,9 @@ function selectEntry(entries: ArchiveManifestEntry[], name: string | undefined, 
   const tags = entries.flatMap((e) => e.RepoTags ?? []);
   const offered = tags.length > 0 ? tags.join(', ') : 'none';
   throw new PlimsollError(
-    name === undefined ? `${what}: the archive holds ${entries.length} images; name one as FILE:NAME:TAG (tags: ${offered})` : `${what}: no image named "${name}" (tags: ${offered})`,
+    name === undefined
+      ? `${what}: the archive holds ${entries.length} images; name one as FILE:NAME:TAG (tags: ${offered})`
+      : `${what}: no image named "${name}" (tags: ${offered})`,
   );
 }
 
@@ -86,7 +88,8 @@ export async function openDockerArchive(path: string, name: string | undefined, 
   const configBytes = await archive.read(member(entry.Config), MAX_JSON_BLOB, what);
   const configDigest = digestOf(configBytes);
   const namedConfig = digestFromName(entry.Config);
-  if (namedConfig && namedConfig !== configDigest) throw new InputError(`${what}: config ${entry.Config}: digest mismatch: expected ${namedConfig}, got ${configDigest}`);
+  if (namedConfig && namedConfig !== configDigest)
+    throw new InputError(`${what}: config ${entry.Config}: digest mismatch: expected ${namedConfig}, got ${configDigest}`);
   const config = parseConfig(configBytes, what);
   const diffIds = config.rootfs?.diff_ids ?? [];
   verifyDiffIdCount(verification, what, diffIds, entry.Layers.length);
@@ -105,7 +108,12 @@ export async function openDockerArchive(path: string, name: string | undefined, 
       open: async () => verified(archive.stream(layerMember), new VerifyingStream(expected, `${what}: layer ${file}`, layerMember.size)),
     };
   });
-  const manifestDigest = digestOf(derivedManifest({ digest: configDigest, size: configBytes.length }, layers.map((l) => ({ digest: l.digest, size: l.size ?? 0 }))));
+  const manifestDigest = digestOf(
+    derivedManifest(
+      { digest: configDigest, size: configBytes.length },
+      layers.map((l) => ({ digest: l.digest, size: l.size ?? 0 })),
+    ),
+  );
   return {
     ...verification,
     ref,

@@ -37,7 +37,9 @@ export function selectTagged(manifests: Descriptor[], tag: string | undefined, w
   const tags = manifests.map((d) => d.annotations?.[REF_NAME]).filter(Boolean);
   const offered = tags.length > 0 ? tags.join(', ') : 'none';
   throw new PlimsollError(
-    tag === undefined ? `${what}: the layout holds ${manifests.length} images; name one by tag (tags: ${offered})` : `${what}: no image tagged "${tag}" (tags: ${offered})`,
+    tag === undefined
+      ? `${what}: the layout holds ${manifests.length} images; name one by tag (tags: ${offered})`
+      : `${what}: no image tagged "${tag}" (tags: ${offered})`,
   );
 }
 
@@ -66,7 +68,16 @@ export async function resolveLayout(
       return stream;
     },
   };
-  return assembleImage({ ref: args.ref, transport: args.transport, what, root, store, platform: args.options.platform, skipVerify: args.options.skipVerify === true, close: args.close });
+  return assembleImage({
+    ref: args.ref,
+    transport: args.transport,
+    what,
+    root,
+    store,
+    platform: args.options.platform,
+    skipVerify: args.options.skipVerify === true,
+    close: args.close,
+  });
 }
 
 function directoryReader(dir: string, what: string): LayoutReader {

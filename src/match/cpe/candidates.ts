@@ -40,7 +40,12 @@ function products(name: string, version: string): { product: string; doubt?: str
 
 /** Words of the vendor hint: `org.apache.log4j "Apache Software Foundation"` → org, apache, log4j, software, foundation. */
 function hintWords(pkg: Package): Set<string> {
-  return new Set(String(pkg.metadata?.vendorHint ?? '').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
+  return new Set(
+    String(pkg.metadata?.vendorHint ?? '')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean),
+  );
 }
 
 /** The pairs `metadata.cpe` states, if any. */

@@ -91,7 +91,11 @@ function combine(operator: 'AND' | 'OR' | undefined, parts: Evaluation[], negate
 }
 
 function node(n: CpeNode, target: CpeTarget, compare: Compare): Evaluation {
-  return combine(n.operator, n.cpeMatch.map((m) => entry(m, target, compare)), n.negate);
+  return combine(
+    n.operator,
+    n.cpeMatch.map((m) => entry(m, target, compare)),
+    n.negate,
+  );
 }
 
 /**
@@ -99,7 +103,11 @@ function node(n: CpeNode, target: CpeTarget, compare: Compare): Evaluation {
  * comparator's VersionError when a bound or the version cannot be ordered.
  */
 export function evaluateConfiguration(config: CpeConfiguration, target: CpeTarget, compare: Compare): ConfigurationMatch | undefined {
-  const result = combine(config.operator, config.nodes.map((n) => node(n, target, compare)), config.negate);
+  const result = combine(
+    config.operator,
+    config.nodes.map((n) => node(n, target, compare)),
+    config.negate,
+  );
   if (result.truth === false || result.matched.length === 0) return undefined;
   const doubts = result.lines.map((line) => `NVD names release line ${line}, not version ${target.version}`);
   if (result.truth === undefined) {

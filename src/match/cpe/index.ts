@@ -114,7 +114,17 @@ export interface CpeMatchResult {
 export function matchCpe(packages: readonly Package[], index: CpeIndex, nvdRecords: number, lookup: EnrichmentLookup, warnings: Set<string>): CpeMatchResult {
   const target = 'packages with no ecosystem identity (name and version only)';
   if (nvdRecords === 0) {
-    return { vulnerabilities: [], entry: { target, ecosystem: 'NVD CPE', packages: packages.length, checked: false, advisories: 0, reason: 'the vulnerability database has no NVD records to match them against' } };
+    return {
+      vulnerabilities: [],
+      entry: {
+        target,
+        ecosystem: 'NVD CPE',
+        packages: packages.length,
+        checked: false,
+        advisories: 0,
+        reason: 'the vulnerability database has no NVD records to match them against',
+      },
+    };
   }
   const vulnerabilities: Vulnerability[] = [];
   const unknown: string[] = [];
@@ -148,8 +158,13 @@ export function matchCpe(packages: readonly Package[], index: CpeIndex, nvdRecor
   const count = (c: Confidence): number => vulnerabilities.filter((v) => v.confidence === c).length;
   const reasons = [
     `matched through NVD CPE configurations by name and version: ${new Set(vulnerabilities.map((v) => v.packageId)).size} of ${packages.length} packages affected, ${vulnerabilities.length} findings (${count('high')} high, ${count('medium')} medium, ${count('low')} low confidence)`,
-    ...(unknown.length > 0 ? [`${unknown.length} not known to NVD by name, so not checked: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}`] : []),
+    ...(unknown.length > 0
+      ? [`${unknown.length} not known to NVD by name, so not checked: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}`]
+      : []),
     ...(nvdRecords < SPARSE_NVD ? [`the database holds only ${nvdRecords} NVD records; findings are likely incomplete`] : []),
   ];
-  return { vulnerabilities, entry: { target, ecosystem: 'NVD CPE', packages: packages.length, checked: true, advisories: nvdRecords, reason: reasons.join('; ') } };
+  return {
+    vulnerabilities,
+    entry: { target, ecosystem: 'NVD CPE', packages: packages.length, checked: true, advisories: nvdRecords, reason: reasons.join('; ') },
+  };
 }

@@ -16,11 +16,28 @@ const PR_CHANGED = { N: 0.85, L: 0.68, H: 0.5 } as const;
 
 /** Values each metric may take (base, temporal, environmental), for validation. */
 const ALLOWED: Record<string, readonly string[]> = {
-  AV: ['N', 'A', 'L', 'P'], AC: ['L', 'H'], PR: ['N', 'L', 'H'], UI: ['N', 'R'], S: ['U', 'C'], C: ['H', 'L', 'N'], I: ['H', 'L', 'N'], A: ['H', 'L', 'N'],
-  E: ['X', 'H', 'F', 'P', 'U'], RL: ['X', 'U', 'W', 'T', 'O'], RC: ['X', 'C', 'R', 'U'],
-  CR: ['X', 'H', 'M', 'L'], IR: ['X', 'H', 'M', 'L'], AR: ['X', 'H', 'M', 'L'],
-  MAV: ['X', 'N', 'A', 'L', 'P'], MAC: ['X', 'L', 'H'], MPR: ['X', 'N', 'L', 'H'], MUI: ['X', 'N', 'R'], MS: ['X', 'U', 'C'],
-  MC: ['X', 'H', 'L', 'N'], MI: ['X', 'H', 'L', 'N'], MA: ['X', 'H', 'L', 'N'],
+  AV: ['N', 'A', 'L', 'P'],
+  AC: ['L', 'H'],
+  PR: ['N', 'L', 'H'],
+  UI: ['N', 'R'],
+  S: ['U', 'C'],
+  C: ['H', 'L', 'N'],
+  I: ['H', 'L', 'N'],
+  A: ['H', 'L', 'N'],
+  E: ['X', 'H', 'F', 'P', 'U'],
+  RL: ['X', 'U', 'W', 'T', 'O'],
+  RC: ['X', 'C', 'R', 'U'],
+  CR: ['X', 'H', 'M', 'L'],
+  IR: ['X', 'H', 'M', 'L'],
+  AR: ['X', 'H', 'M', 'L'],
+  MAV: ['X', 'N', 'A', 'L', 'P'],
+  MAC: ['X', 'L', 'H'],
+  MPR: ['X', 'N', 'L', 'H'],
+  MUI: ['X', 'N', 'R'],
+  MS: ['X', 'U', 'C'],
+  MC: ['X', 'H', 'L', 'N'],
+  MI: ['X', 'H', 'L', 'N'],
+  MA: ['X', 'H', 'L', 'N'],
 };
 const BASE = ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A'] as const;
 

@@ -61,7 +61,14 @@ export function baseUpgrade(images: readonly { ref: string; vulnerabilities: rea
       fixed++;
       if (v.kev) knownExploited++;
       const key = `${v.packageType}\0${v.packageName}\0${v.installedVersion}`;
-      const fix = fixes.get(key) ?? { packageName: v.packageName, packageType: v.packageType, installedVersion: v.installedVersion, fixedVersion: v.fixedVersion, vulnerabilities: [], images: [] };
+      const fix = fixes.get(key) ?? {
+        packageName: v.packageName,
+        packageType: v.packageType,
+        installedVersion: v.installedVersion,
+        fixedVersion: v.fixedVersion,
+        vulnerabilities: [],
+        images: [],
+      };
       fix.fixedVersion = higher(v.packageType, fix.fixedVersion, v.fixedVersion);
       const seen = ids.get(key) ?? new Set<string>();
       if (!seen.has(v.id)) fix.vulnerabilities.push({ id: v.id, severity: v.severity, kev: v.kev !== undefined });
@@ -72,7 +79,14 @@ export function baseUpgrade(images: readonly { ref: string; vulnerabilities: rea
     }
   }
   const worst = (f: PackageFix): number => Math.max(...f.vulnerabilities.map((v) => severityRank(v.severity) + (v.kev ? 10 : 0)));
-  return { fixes: [...fixes.values()].sort((a, b) => worst(b) - worst(a) || b.vulnerabilities.length - a.vulnerabilities.length || a.packageName.localeCompare(b.packageName)), unfixed, fixed, knownExploited };
+  return {
+    fixes: [...fixes.values()].sort(
+      (a, b) => worst(b) - worst(a) || b.vulnerabilities.length - a.vulnerabilities.length || a.packageName.localeCompare(b.packageName),
+    ),
+    unfixed,
+    fixed,
+    knownExploited,
+  };
 }
 
 /** Packages an OS package manager installed: what a base image brings, when the layers were not split. */

@@ -8,7 +8,15 @@ const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(
 
 /** The policy a page's inline style and script need; `connect` adds what fetch() may reach. */
 export function contentSecurityPolicy(script: string, connect = "'none'"): string {
-  return [`default-src 'none'`, `script-src ${sha256(script)}`, `style-src ${sha256(STYLE)}`, `img-src data:`, `connect-src ${connect}`, `base-uri 'none'`, `form-action 'none'`].join('; ');
+  return [
+    `default-src 'none'`,
+    `script-src ${sha256(script)}`,
+    `style-src ${sha256(STYLE)}`,
+    `img-src data:`,
+    `connect-src ${connect}`,
+    `base-uri 'none'`,
+    `form-action 'none'`,
+  ].join('; ');
 }
 
 export interface PageOptions {
@@ -21,23 +29,24 @@ export interface PageOptions {
 }
 
 export function renderPage(options: PageOptions): string {
-  const csp = options.cspInMeta ? html`<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.script)}">` : '';
+  const csp = options.cspInMeta ? html`<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.script)}" />` : '';
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${csp}
-<title>${options.title}</title>
-<style>${trusted(STYLE)}</style>
-</head>
-<body>
-${options.header}
-<main id="view">
-${options.body}
-</main>
-<script>${trusted(options.script)}</script>
-</body>
-</html>
-`.text;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        ${csp}
+        <title>${options.title}</title>
+        <style>
+          ${trusted(STYLE)}
+        </style>
+      </head>
+      <body>
+        ${options.header}
+        <main id="view">${options.body}</main>
+        <script>
+          ${trusted(options.script)};
+        </script>
+      </body>
+    </html> `.text;
 }

@@ -45,17 +45,22 @@ function reasons(policy: AdmissionPolicy, container: PodContainer, lookup: Looku
   if (deny.severity) {
     const threshold = deny.severity;
     const hits = image.vulnerabilities.filter((v) => atOrAbove(v.severity, threshold) && (!deny.fixedOnly || v.fixedVersion !== undefined));
-    if (hits.length > 0) out.push(`${plural(hits.length, 'vulnerability', 'vulnerabilities')} at ${threshold}${threshold === 'CRITICAL' ? '' : ' or above'}${deny.fixedOnly ? ' with a fix' : ''} (${ids(hits)})`);
+    if (hits.length > 0)
+      out.push(
+        `${plural(hits.length, 'vulnerability', 'vulnerabilities')} at ${threshold}${threshold === 'CRITICAL' ? '' : ' or above'}${deny.fixedOnly ? ' with a fix' : ''} (${ids(hits)})`,
+      );
   }
   if (deny.kev) {
     const hits = image.vulnerabilities.filter((v) => v.kev !== undefined);
-    if (hits.length > 0) out.push(`${plural(hits.length, 'vulnerability', 'vulnerabilities')} in CISA's Known Exploited Vulnerabilities catalog (${ids(hits)})`);
+    if (hits.length > 0)
+      out.push(`${plural(hits.length, 'vulnerability', 'vulnerabilities')} in CISA's Known Exploited Vulnerabilities catalog (${ids(hits)})`);
   }
   const facts = image.facts ?? {};
   if (deny.maxAgeDays !== undefined) {
     const created = facts.created !== undefined ? Date.parse(facts.created) : NaN;
     if (Number.isNaN(created)) out.push('its build date is not known (scan it with plimsoll image --server)');
-    else if (now - created > deny.maxAgeDays * DAY_MS) out.push(`built ${facts.created?.slice(0, 10) ?? ''}, ${Math.floor((now - created) / DAY_MS)} days ago (limit ${deny.maxAgeDays})`);
+    else if (now - created > deny.maxAgeDays * DAY_MS)
+      out.push(`built ${facts.created?.slice(0, 10) ?? ''}, ${Math.floor((now - created) / DAY_MS)} days ago (limit ${deny.maxAgeDays})`);
   }
   if (deny.secrets) {
     if (!facts.secrets) out.push('whether it holds secrets is not known (scan it with plimsoll image --server and the secret scanner)');
@@ -68,7 +73,8 @@ function reasons(policy: AdmissionPolicy, container: PodContainer, lookup: Looku
   if (deny.root && container.runAsNonRoot !== true) {
     if (container.runAsUser !== undefined) {
       if (container.runAsUser === 0) out.push('runs as root (runAsUser: 0)');
-    } else if (facts.user === undefined) out.push('its user is not known (scan it with plimsoll image --server), and the pod sets neither runAsUser nor runAsNonRoot');
+    } else if (facts.user === undefined)
+      out.push('its user is not known (scan it with plimsoll image --server), and the pod sets neither runAsUser nor runAsNonRoot');
     else if (isRootUser(facts.user)) out.push(`runs as root (image User ${JSON.stringify(facts.user)}, and the pod sets neither runAsUser nor runAsNonRoot)`);
   }
   return out;
@@ -79,7 +85,13 @@ function review(uid: string, allowed: boolean, status?: AdmissionResponse['statu
   return { uid, allowed, ...(status ? { status } : {}), ...(lines.length > 0 ? { warnings: lines } : {}) };
 }
 
-async function decide(store: Store, project: string, policy: AdmissionPolicy, request: AdmissionRequest, containers: readonly PodContainer[]): Promise<AdmissionResponse> {
+async function decide(
+  store: Store,
+  project: string,
+  policy: AdmissionPolicy,
+  request: AdmissionRequest,
+  containers: readonly PodContainer[],
+): Promise<AdmissionResponse> {
   const lookups = new Map<string, Promise<Lookup>>();
   for (const c of containers) if (!lookups.has(c.image)) lookups.set(c.image, lookUp(store, project, c.image, policy.matchTags));
   const now = Date.now();
@@ -89,7 +101,8 @@ async function decide(store: Store, project: string, policy: AdmissionPolicy, re
   for (const c of containers) {
     const lookup = await (lookups.get(c.image) as Promise<Lookup>);
     const why = reasons(policy, c, lookup, now);
-    if (!lookup.image && !policy.deny.unscanned) warnings.push({ message: `plimsoll: image ${c.image} is not scanned (${lookup.missing}); allowed by policy ${policy.name}`, source: 'admission' });
+    if (!lookup.image && !policy.deny.unscanned)
+      warnings.push({ message: `plimsoll: image ${c.image} is not scanned (${lookup.missing}); allowed by policy ${policy.name}`, source: 'admission' });
     if (why.length === 0) continue;
     const key = `${c.image}\0${why.join('\0')}`;
     const entry = denied.get(key) ?? { containers: [], lookup, why };
@@ -115,7 +128,13 @@ function failed(policy: AdmissionPolicy, uid: string, why: string): AdmissionRes
  * The answer to a review. DELETE, CONNECT and kinds that run no pod are allowed untouched; a
  * malformed workload object throws an InputError (400) before any budget is spent.
  */
-export async function evaluateReview(store: Store, project: string, policy: AdmissionPolicy, request: AdmissionRequest, log: (message: string) => void): Promise<AdmissionResponse> {
+export async function evaluateReview(
+  store: Store,
+  project: string,
+  policy: AdmissionPolicy,
+  request: AdmissionRequest,
+  log: (message: string) => void,
+): Promise<AdmissionResponse> {
   if ((request.operation !== 'CREATE' && request.operation !== 'UPDATE') || !isWorkload(request)) return review(request.uid, true);
   const containers = containersToJudge(request);
   if (containers.length === 0) return review(request.uid, true);

@@ -55,7 +55,8 @@ function flag(value: unknown, where: string): boolean {
 }
 
 function wholeNumber(value: unknown, where: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new InputError(`${where}: expected a whole number from ${min} to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new InputError(`${where}: expected a whole number from ${min} to ${max}`);
   return value;
 }
 

@@ -5,8 +5,16 @@
 // whose shape depends on its kind, here, with an InputError naming the field.
 import { InputError } from '../../errors.js';
 
-const groupVersionKind = { type: 'object', required: ['group', 'version', 'kind'], properties: { group: { type: 'string' }, version: { type: 'string' }, kind: { type: 'string' } } } as const;
-const groupVersionResource = { type: 'object', required: ['group', 'version', 'resource'], properties: { group: { type: 'string' }, version: { type: 'string' }, resource: { type: 'string' } } } as const;
+const groupVersionKind = {
+  type: 'object',
+  required: ['group', 'version', 'kind'],
+  properties: { group: { type: 'string' }, version: { type: 'string' }, kind: { type: 'string' } },
+} as const;
+const groupVersionResource = {
+  type: 'object',
+  required: ['group', 'version', 'resource'],
+  properties: { group: { type: 'string' }, version: { type: 'string' }, resource: { type: 'string' } },
+} as const;
 const rawObject = { type: 'object', nullable: true, additionalProperties: true } as const;
 
 export const OPERATIONS = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'] as const;
@@ -87,8 +95,10 @@ function securityContext(value: unknown, where: string): { runAsUser?: number; r
   if (value === undefined || value === null) return {};
   if (!isObject(value)) throw new InputError(`${where}: expected an object`);
   const { runAsUser, runAsNonRoot } = value;
-  if (runAsUser !== undefined && runAsUser !== null && (typeof runAsUser !== 'number' || !Number.isInteger(runAsUser))) throw new InputError(`${where}.runAsUser: expected an integer`);
-  if (runAsNonRoot !== undefined && runAsNonRoot !== null && typeof runAsNonRoot !== 'boolean') throw new InputError(`${where}.runAsNonRoot: expected true or false`);
+  if (runAsUser !== undefined && runAsUser !== null && (typeof runAsUser !== 'number' || !Number.isInteger(runAsUser)))
+    throw new InputError(`${where}.runAsUser: expected an integer`);
+  if (runAsNonRoot !== undefined && runAsNonRoot !== null && typeof runAsNonRoot !== 'boolean')
+    throw new InputError(`${where}.runAsNonRoot: expected true or false`);
   return { ...(typeof runAsUser === 'number' ? { runAsUser } : {}), ...(typeof runAsNonRoot === 'boolean' ? { runAsNonRoot } : {}) };
 }
 
@@ -123,7 +133,13 @@ export function podContainers(request: AdmissionRequest, object: unknown, where:
       const own = securityContext(c.securityContext, `${here}.securityContext`);
       const runAsUser = own.runAsUser ?? pod.runAsUser;
       const runAsNonRoot = own.runAsNonRoot ?? pod.runAsNonRoot;
-      containers.push({ list, name: c.name, image: c.image, ...(runAsUser !== undefined ? { runAsUser } : {}), ...(runAsNonRoot !== undefined ? { runAsNonRoot } : {}) });
+      containers.push({
+        list,
+        name: c.name,
+        image: c.image,
+        ...(runAsUser !== undefined ? { runAsUser } : {}),
+        ...(runAsNonRoot !== undefined ? { runAsNonRoot } : {}),
+      });
     }
   }
   return containers;

@@ -13,33 +13,51 @@ const hide = { hide: true } as const;
 const project = { type: 'object', properties: { project: projectParam }, required: ['project'] } as const;
 
 function sendHtml(reply: FastifyReply, body: Html | string): FastifyReply {
-  return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').send(String(body));
+  return reply
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .send(String(body));
 }
 
 export function dashboardRoutes(ctx: ServerContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/', { schema: hide }, async (_request, reply) => reply.redirect('/ui/'));
     for (const path of ['/ui', '/ui/', '/ui/base-images', '/ui/trend', '/ui/images/:id']) {
-      app.get(path, { schema: hide }, async (_request, reply) => sendHtml(reply.header('content-security-policy', SHELL_CSP).header('referrer-policy', 'no-referrer'), SHELL_PAGE));
+      app.get(path, { schema: hide }, async (_request, reply) =>
+        sendHtml(reply.header('content-security-policy', SHELL_CSP).header('referrer-policy', 'no-referrer'), SHELL_PAGE),
+      );
     }
 
     const read = requireScope(ctx.store, 'read');
-    app.get<{ Params: { project: string } }>('/ui/views/projects/:project/images', { onRequest: read, schema: { ...hide, params: project } }, async (request, reply) =>
-      sendHtml(reply, await imagesPage(ctx.store, request.params.project)),
+    app.get<{ Params: { project: string } }>(
+      '/ui/views/projects/:project/images',
+      { onRequest: read, schema: { ...hide, params: project } },
+      async (request, reply) => sendHtml(reply, await imagesPage(ctx.store, request.params.project)),
     );
     app.get<{ Params: { project: string; id: string } }>(
       '/ui/views/projects/:project/images/:id',
-      { onRequest: read, schema: { ...hide, params: { type: 'object', properties: { project: projectParam, id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } }, required: ['project', 'id'] } } },
+      {
+        onRequest: read,
+        schema: {
+          ...hide,
+          params: { type: 'object', properties: { project: projectParam, id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } }, required: ['project', 'id'] },
+        },
+      },
       async (request, reply) => {
         const page = await imagePage(ctx.store, request.params.project, request.params.id);
         return page ? sendHtml(reply, page) : reply.code(404).send({ error: `image ${request.params.id} not found` });
       },
     );
-    app.get<{ Params: { project: string } }>('/ui/views/projects/:project/base-images', { onRequest: read, schema: { ...hide, params: project } }, async (request, reply) =>
-      sendHtml(reply, await baseImagesPage(ctx.store, request.params.project)),
+    app.get<{ Params: { project: string } }>(
+      '/ui/views/projects/:project/base-images',
+      { onRequest: read, schema: { ...hide, params: project } },
+      async (request, reply) => sendHtml(reply, await baseImagesPage(ctx.store, request.params.project)),
     );
-    app.get<{ Params: { project: string } }>('/ui/views/projects/:project/trend', { onRequest: read, schema: { ...hide, params: project } }, async (request, reply) =>
-      sendHtml(reply, await trendPage(ctx.store, request.params.project)),
+    app.get<{ Params: { project: string } }>(
+      '/ui/views/projects/:project/trend',
+      { onRequest: read, schema: { ...hide, params: project } },
+      async (request, reply) => sendHtml(reply, await trendPage(ctx.store, request.params.project)),
     );
   };
 }

@@ -33,8 +33,10 @@ function imageRow(s: ImageSummary): ImageRow {
 const BASE_METHOD =
   'A server receives SBOMs, not image histories, so it cannot tell the base layers from the image’s own: here the OS release stands for the base, and its packages are the OS packages (deb, apk, rpm), including any the image’s own build installed. Fixed by upgrading: their findings whose fixed version is published, which rebuilding on the current build of that release (or upgrading those packages) brings. "No fix yet" counts the rest. A local scan (plimsoll image --format html) splits the layers and adds the hardening advice.';
 
-function baseGroups(images: readonly { record: ImageRecord; vulnerabilities: Parameters<typeof baseUpgrade>[0][number]['vulnerabilities'] }[]): BaseImageGroup[] {
-  const byBase = new Map<string, typeof images[number][]>();
+function baseGroups(
+  images: readonly { record: ImageRecord; vulnerabilities: Parameters<typeof baseUpgrade>[0][number]['vulnerabilities'] }[],
+): BaseImageGroup[] {
+  const byBase = new Map<string, (typeof images)[number][]>();
   for (const image of images) {
     const name = osLabel(image.record.os) ?? 'no recognisable OS (scratch or a static binary)';
     byBase.set(name, [...(byBase.get(name) ?? []), image]);
@@ -45,7 +47,10 @@ function baseGroups(images: readonly { record: ImageRecord; vulnerabilities: Par
       return {
         name,
         images: members.map((m) => ({ ref: m.record.ref, href: imageHref(m.record.id) })),
-        upgrade: baseUpgrade(members.map((m) => ({ ref: m.record.ref, vulnerabilities: m.vulnerabilities })), isOsPackage),
+        upgrade: baseUpgrade(
+          members.map((m) => ({ ref: m.record.ref, vulnerabilities: m.vulnerabilities })),
+          isOsPackage,
+        ),
         ...(os?.eol ? { endOfLife: os.eolDate ? { since: os.eolDate } : {} } : {}),
       };
     })
@@ -65,15 +70,19 @@ export async function imagePage(store: Store, project: string, id: string): Prom
   if (!found) return undefined;
   const { vulnerabilities, ...record } = found;
   const facts = html`<section id="image">
-<h2>${record.ref}</h2>
-<dl class="facts">
-<dt>Digest</dt><dd class="mono" title="${record.digest ?? ''}">${record.digest ? shortDigest(record.digest) : 'none (identified by its reference)'}</dd>
-<dt>OS</dt><dd>${osLabel(record.os) ?? 'none recognised'}</dd>
-<dt>Submitted</dt><dd class="mono">${record.submittedAt}</dd>
-<dt>Matched</dt><dd class="mono">${record.matchedAt} against the database built ${record.dbBuiltAt}</dd>
-</dl>
-<p class="note"><a href="/ui/">← all images</a></p>
-</section>`;
+    <h2>${record.ref}</h2>
+    <dl class="facts">
+      <dt>Digest</dt>
+      <dd class="mono" title="${record.digest ?? ''}">${record.digest ? shortDigest(record.digest) : 'none (identified by its reference)'}</dd>
+      <dt>OS</dt>
+      <dd>${osLabel(record.os) ?? 'none recognised'}</dd>
+      <dt>Submitted</dt>
+      <dd class="mono">${record.submittedAt}</dd>
+      <dt>Matched</dt>
+      <dd class="mono">${record.matchedAt} against the database built ${record.dbBuiltAt}</dd>
+    </dl>
+    <p class="note"><a href="/ui/">← all images</a></p>
+  </section>`;
   return html`${facts}${findingsView(vulnerabilities)}${baseImagesView(baseGroups([{ record, vulnerabilities }]), BASE_METHOD)}`;
 }
 

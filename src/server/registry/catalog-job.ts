@@ -63,7 +63,14 @@ export async function runCatalogJob(payload: CatalogJobPayload, ctx: JobContext)
         for (const digest of digests) {
           if (queued.has(digest)) continue;
           queued.add(digest);
-          const scan: ScanJobPayload = { registry: registry.name, repository, digest, tag, project: registry.project, ...(payload.all ? { rescan: true } : {}) };
+          const scan: ScanJobPayload = {
+            registry: registry.name,
+            repository,
+            digest,
+            tag,
+            project: registry.project,
+            ...(payload.all ? { rescan: true } : {}),
+          };
           await queueScan(ctx, scan);
           summary.queued++;
         }

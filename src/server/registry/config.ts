@@ -24,7 +24,18 @@ export interface RegistryConfig {
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const KEYS = ['name', 'url', 'project', 'username', 'password-file', 'password-env', 'notify-token-file', 'notify-token-env', 'insecure', 'rescan-interval'] as const;
+const KEYS = [
+  'name',
+  'url',
+  'project',
+  'username',
+  'password-file',
+  'password-env',
+  'notify-token-file',
+  'notify-token-env',
+  'insecure',
+  'rescan-interval',
+] as const;
 type Key = (typeof KEYS)[number];
 
 /** A secret from the file or the environment variable the settings name; its value is never put in a message. */
@@ -96,7 +107,10 @@ export function parseRegistry(value: unknown, where: string): RegistryConfig {
 /** `name=a,url=https://…,insecure` → { name: 'a', url: 'https://…', insecure: 'true' }. */
 function fieldsOf(text: string, where: string): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq);
     if (key in fields) throw new InputError(`${where}: ${key} given twice`);

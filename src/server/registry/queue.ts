@@ -23,6 +23,11 @@ export const catalogKey = (p: CatalogJobPayload): string => `${p.registry}${p.al
 export function scheduleRescans(ctx: Pick<JobContext, 'jobs' | 'registries'>, log: (message: string) => void): () => void {
   const timers = ctx.registries
     .filter((r) => r.rescanIntervalMs > 0)
-    .map((r) => setInterval(() => void queueCatalogRescan(ctx, { registry: r.name }).catch((err: Error) => log(`scheduled rescan of registry ${r.name}: ${err.message}`)), r.rescanIntervalMs));
+    .map((r) =>
+      setInterval(
+        () => void queueCatalogRescan(ctx, { registry: r.name }).catch((err: Error) => log(`scheduled rescan of registry ${r.name}: ${err.message}`)),
+        r.rescanIntervalMs,
+      ),
+    );
   return () => timers.forEach(clearInterval);
 }

@@ -19,7 +19,8 @@ export function adminRoutes(ctx: ServerContext): FastifyPluginAsync {
         },
       },
       async (_request, reply) => {
-        if (!ctx.database.ready) return reply.code(503).header('retry-after', '60').send({ error: 'the vulnerability database is not built yet; try again later' });
+        if (!ctx.database.ready)
+          return reply.code(503).header('retry-after', '60').send({ error: 'the vulnerability database is not built yet; try again later' });
         return reply.code(202).send({ job: await ctx.jobs.enqueue('rematch', {}) });
       },
     );

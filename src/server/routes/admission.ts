@@ -27,16 +27,29 @@ export function admissionRoutes(ctx: ServerContext, policies: AdmissionPolicies)
             'The body is the admission.k8s.io/v1 AdmissionReview the API server sends. Pods and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs and ReplicationControllers are judged (containers, initContainers, ephemeralContainers); DELETE, CONNECT and other kinds are allowed. The answer is an AdmissionReview whose response.status.message gives one line per denied image.',
           tags: ['admission'],
           security: bearer,
-          params: { type: 'object', properties: { project: projectParam, policy: { type: 'string', pattern: POLICY_NAME.source } }, required: ['project', 'policy'] },
+          params: {
+            type: 'object',
+            properties: { project: projectParam, policy: { type: 'string', pattern: POLICY_NAME.source } },
+            required: ['project', 'policy'],
+          },
           body: admissionReviewSchema,
-          response: { 200: ok('{ apiVersion: admission.k8s.io/v1, kind: AdmissionReview, response: { uid, allowed, status: { code, message }, warnings } }'), ...refusals },
+          response: {
+            200: ok('{ apiVersion: admission.k8s.io/v1, kind: AdmissionReview, response: { uid, allowed, status: { code, message }, warnings } }'),
+            ...refusals,
+          },
         },
       },
       async (request, reply) => {
         const invalid = request.validationError;
-        if (invalid) return reply.code(400).send({ error: invalid.validationContext === 'body' ? `not an admission.k8s.io/v1 AdmissionReview: ${invalid.message}` : invalid.message });
+        if (invalid)
+          return reply
+            .code(400)
+            .send({ error: invalid.validationContext === 'body' ? `not an admission.k8s.io/v1 AdmissionReview: ${invalid.message}` : invalid.message });
         const policy = policies.get(request.params.policy);
-        if (!policy) return reply.code(404).send({ error: `no admission policy ${request.params.policy} (configured: ${[...policies.keys()].join(', ') || 'none; see --admission-policies'})` });
+        if (!policy)
+          return reply.code(404).send({
+            error: `no admission policy ${request.params.policy} (configured: ${[...policies.keys()].join(', ') || 'none; see --admission-policies'})`,
+          });
         const response = await evaluateReview(ctx.store, request.params.project, policy, request.body.request, (m) => request.log.error(m));
         return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
       },

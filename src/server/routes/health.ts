@@ -10,7 +10,9 @@ export function healthRoutes(ctx: ServerContext): FastifyPluginAsync {
       const store = await ctx.store.ping().catch(() => false);
       const database = ctx.database.ready;
       const reasons = [...(store ? [] : ['the store does not answer']), ...(database ? [] : ['no vulnerability database yet'])];
-      return reply.code(reasons.length === 0 ? 200 : 503).send({ status: reasons.length === 0 ? 'ready' : 'not ready', ...(reasons.length ? { reasons } : {}), dbBuiltAt: ctx.database.builtAt ?? null });
+      return reply
+        .code(reasons.length === 0 ? 200 : 503)
+        .send({ status: reasons.length === 0 ? 'ready' : 'not ready', ...(reasons.length ? { reasons } : {}), dbBuiltAt: ctx.database.builtAt ?? null });
     });
   };
 }

@@ -22,7 +22,8 @@ export function imageRoutes(ctx: ServerContext): FastifyPluginAsync {
         onRequest: requireScope(ctx.store, 'submit'),
         schema: {
           summary: 'submit an image inventory (the CycloneDX SBOM Plimsoll writes) and receive its vulnerabilities',
-          description: 'The body is a CycloneDX 1.4-1.6 JSON SBOM: metadata.component names the image (name: reference, version: digest), components the OS and packages (purl, plimsoll:package:* properties). No file contents are read or wanted. The answer carries `vulnerabilities[]` as the JSON report does.',
+          description:
+            'The body is a CycloneDX 1.4-1.6 JSON SBOM: metadata.component names the image (name: reference, version: digest), components the OS and packages (purl, plimsoll:package:* properties). No file contents are read or wanted. The answer carries `vulnerabilities[]` as the JSON report does.',
           tags: ['images'],
           security: bearer,
           params: { type: 'object', properties: { project: projectParam }, required: ['project'] },

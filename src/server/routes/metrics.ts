@@ -12,7 +12,11 @@ export function metricsRoutes(metrics: ServerMetrics, token: string | undefined)
     app.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['operations'] } }, async (request, reply) => {
       if (token !== undefined) {
         const presented = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
-        if (!timingSafeEqual(digest(presented), digest(token))) return reply.code(401).header('www-authenticate', 'Bearer realm="plimsoll metrics"').send({ error: 'the metrics token is required (Authorization: Bearer ...)' });
+        if (!timingSafeEqual(digest(presented), digest(token)))
+          return reply
+            .code(401)
+            .header('www-authenticate', 'Bearer realm="plimsoll metrics"')
+            .send({ error: 'the metrics token is required (Authorization: Bearer ...)' });
       }
       return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
     });

@@ -25,12 +25,19 @@ export function queryRoutes(ctx: ServerContext): FastifyPluginAsync {
           summary: 'images with this vulnerability (by its id or any alias), each with the matching findings',
           tags: ['queries'],
           security: bearer,
-          params: { type: 'object', properties: { project: projectParam, id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$' } }, required: ['project', 'id'] },
+          params: {
+            type: 'object',
+            properties: { project: projectParam, id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$' } },
+            required: ['project', 'id'],
+          },
           querystring: { type: 'object', properties: { limit: limitQuery } },
           response: { 200: ok('{ vulnerability, images: [{ image, vulnerabilities }] }'), ...refusals },
         },
       },
-      async (request) => ({ vulnerability: request.params.id, images: await ctx.store.imagesWithVulnerability(request.params.project, request.params.id, request.query.limit) }),
+      async (request) => ({
+        vulnerability: request.params.id,
+        images: await ctx.store.imagesWithVulnerability(request.params.project, request.params.id, request.query.limit),
+      }),
     );
 
     app.get<{ Params: { project: string }; Querystring: { limit: number } }>(
@@ -55,11 +62,16 @@ export function queryRoutes(ctx: ServerContext): FastifyPluginAsync {
         onRequest: requireScope(ctx.store, 'read'),
         schema: {
           summary: 'findings that appeared or were resolved since a date, oldest first',
-          description: "An event is a change between two matches of the same image: a rematch after a database update, or the image submitted again. An image's first submission is its baseline and records none.",
+          description:
+            "An event is a change between two matches of the same image: a rematch after a database update, or the image submitted again. An image's first submission is its baseline and records none.",
           tags: ['queries'],
           security: bearer,
           params: project,
-          querystring: { type: 'object', properties: { since: { type: 'string', description: 'ISO 8601 date or date-time' }, limit: { ...limitQuery, default: 1000 } }, required: ['since'] },
+          querystring: {
+            type: 'object',
+            properties: { since: { type: 'string', description: 'ISO 8601 date or date-time' }, limit: { ...limitQuery, default: 1000 } },
+            required: ['since'],
+          },
           response: { 200: ok('{ since, events: [{ id, kind: appeared|resolved, cause, at, image, vulnerability }] }'), ...refusals },
         },
       },

@@ -23,12 +23,16 @@ export function registryRoutes(ctx: ServerContext): FastifyPluginAsync {
     const presented = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
     const expected = registry?.notifyToken;
     if (expected === undefined || !timingSafeEqual(digest(presented), digest(expected))) {
-      await reply.code(401).header('www-authenticate', 'Bearer realm="plimsoll registry notifications"').send({ error: "a registry notification needs that registry's notify token (Authorization: Bearer ...)" });
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="plimsoll registry notifications"')
+        .send({ error: "a registry notification needs that registry's notify token (Authorization: Bearer ...)" });
     }
   };
 
   return async (app) => {
-    for (const type of NOTIFICATION_TYPES) app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: MAX_ENVELOPE_BYTES }, app.getDefaultJsonParser('error', 'error'));
+    for (const type of NOTIFICATION_TYPES)
+      app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: MAX_ENVELOPE_BYTES }, app.getDefaultJsonParser('error', 'error'));
 
     app.post<{ Params: { name: string } }>(
       '/registries/:name/notifications',
@@ -50,7 +54,9 @@ export function registryRoutes(ctx: ServerContext): FastifyPluginAsync {
         const registry = ctx.registries.find((r) => r.name === request.params.name);
         if (!registry) return reply.code(401).send({ error: 'unknown registry' });
         const { scans, ignored } = scansFromNotification(request.body, registry);
-        const queued = await Promise.all(scans.map(async (scan) => ({ job: (await queueScan(ctx, scan)).id, digest: scan.digest, repository: scan.repository })));
+        const queued = await Promise.all(
+          scans.map(async (scan) => ({ job: (await queueScan(ctx, scan)).id, digest: scan.digest, repository: scan.repository })),
+        );
         return reply.code(202).send({ queued, ignored });
       },
     );
@@ -59,10 +65,23 @@ export function registryRoutes(ctx: ServerContext): FastifyPluginAsync {
       '/admin/registries',
       {
         onRequest: requireScope(ctx.store, 'admin'),
-        schema: { summary: 'the configured registries (never their secrets)', tags: ['registries'], security: bearer, response: { 200: ok('{ registries: [...] }'), 401: refusals[401], 403: refusals[403] } },
+        schema: {
+          summary: 'the configured registries (never their secrets)',
+          tags: ['registries'],
+          security: bearer,
+          response: { 200: ok('{ registries: [...] }'), 401: refusals[401], 403: refusals[403] },
+        },
       },
       async () => ({
-        registries: ctx.registries.map((r) => ({ name: r.name, host: r.host, project: r.project, insecure: r.insecure, credentials: r.username !== undefined, notifications: r.notifyToken !== undefined, rescanIntervalSeconds: r.rescanIntervalMs / 1000 })),
+        registries: ctx.registries.map((r) => ({
+          name: r.name,
+          host: r.host,
+          project: r.project,
+          insecure: r.insecure,
+          credentials: r.username !== undefined,
+          notifications: r.notifyToken !== undefined,
+          rescanIntervalSeconds: r.rescanIntervalMs / 1000,
+        })),
       }),
     );
 
@@ -72,7 +91,8 @@ export function registryRoutes(ctx: ServerContext): FastifyPluginAsync {
         onRequest: requireScope(ctx.store, 'admin'),
         schema: {
           summary: "rescan a registry's catalog: every repository and tag",
-          description: 'Queues a job that lists the catalog and queues a scan for each image the project does not hold yet, or with `all=true` for every image. Answers 202 with the job; follow it at /admin/jobs/{id}.',
+          description:
+            'Queues a job that lists the catalog and queues a scan for each image the project does not hold yet, or with `all=true` for every image. Answers 202 with the job; follow it at /admin/jobs/{id}.',
           tags: ['registries'],
           security: bearer,
           params: nameParam,
@@ -81,7 +101,8 @@ export function registryRoutes(ctx: ServerContext): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        if (!ctx.registries.some((r) => r.name === request.params.name)) return reply.code(404).send({ error: `registry ${request.params.name} is not configured` });
+        if (!ctx.registries.some((r) => r.name === request.params.name))
+          return reply.code(404).send({ error: `registry ${request.params.name} is not configured` });
         return reply.code(202).send({ job: await queueCatalogRescan(ctx, { registry: request.params.name, ...(request.query.all ? { all: true } : {}) }) });
       },
     );

@@ -8,7 +8,15 @@ export function tokenRoutes(ctx: ServerContext): FastifyPluginAsync {
   return async (app) => {
     app.get(
       '/whoami',
-      { onRequest: requireScope(ctx.store, undefined), schema: { summary: "the token's project and scopes", tags: ['tokens'], security: bearer, response: { 200: ok('{ project, scopes }'), 401: refusals[401] } } },
+      {
+        onRequest: requireScope(ctx.store, undefined),
+        schema: {
+          summary: "the token's project and scopes",
+          tags: ['tokens'],
+          security: bearer,
+          response: { 200: ok('{ project, scopes }'), 401: refusals[401] },
+        },
+      },
       async (request) => ({ project: request.token?.project ?? null, scopes: request.token?.scopes ?? [] }),
     );
   };

@@ -13,12 +13,16 @@ export function trendRoutes(ctx: ServerContext): FastifyPluginAsync {
         onRequest: requireScope(ctx.store, 'read'),
         schema: {
           summary: "the project's vulnerability counts after each rematch, oldest first",
-          description: 'One point per rematch: when, against which database, how many images, what appeared and what was resolved, and the counts by severity, by priority and in KEV once it finished.',
+          description:
+            'One point per rematch: when, against which database, how many images, what appeared and what was resolved, and the counts by severity, by priority and in KEV once it finished.',
           tags: ['queries'],
           security: bearer,
           params: { type: 'object', properties: { project: projectParam }, required: ['project'] },
           querystring: { type: 'object', properties: { limit: limitQuery } },
-          response: { 200: ok('{ trend: [{ at, dbBuiltAt, images, appeared, resolved, vulnerabilities, vulnerabilitiesByPriority, knownExploited }] }'), ...refusals },
+          response: {
+            200: ok('{ trend: [{ at, dbBuiltAt, images, appeared, resolved, vulnerabilities, vulnerabilitiesByPriority, knownExploited }] }'),
+            ...refusals,
+          },
         },
       },
       async (request) => ({ trend: await ctx.store.trend(request.params.project, request.query.limit) }),

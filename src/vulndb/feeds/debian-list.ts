@@ -29,7 +29,10 @@ export async function* readDebianList(path: string): AsyncGenerator<OsvRecord> {
     if (!current) throw new Error(`line ${lineNo}: indented line before the first advisory`);
     const trimmed = line.trim();
     if (trimmed.startsWith('{')) {
-      const ids = trimmed.replace(/^\{|\}$/g, '').split(/\s+/).filter(Boolean);
+      const ids = trimmed
+        .replace(/^\{|\}$/g, '')
+        .split(/\s+/)
+        .filter(Boolean);
       current.aliases = [...(current.aliases ?? []), ...ids];
       continue;
     }
@@ -65,6 +68,7 @@ function affectedFor(codename: string, name: string, version: string | undefined
   const pkg = { ecosystem: debianEcosystem(codename), name };
   const tag = version?.startsWith('<') ? version.replace(/^<|>$/g, '') : undefined;
   if (tag === 'not-affected') return { package: pkg, ecosystem_specific: { status: 'not-affected' } };
-  if (tag || !version) return { package: pkg, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }], ecosystem_specific: { status: tag ?? 'unfixed' } };
+  if (tag || !version)
+    return { package: pkg, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }], ecosystem_specific: { status: tag ?? 'unfixed' } };
   return { package: pkg, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: version }] }], ecosystem_specific: { status: 'fixed' } };
 }

@@ -14,9 +14,7 @@ import { toNvdRecord } from './record.js';
 export const NVD_CACHE_FILE = 'cves.db';
 
 /** One API pass in progress: the whole list, or one window of changes; `nextIndex` is its cursor. */
-export type SyncPass =
-  | { kind: 'full'; startedAt: string; nextIndex: number }
-  | { kind: 'changes'; start: string; end: string; nextIndex: number };
+export type SyncPass = { kind: 'full'; startedAt: string; nextIndex: number } | { kind: 'changes'; start: string; end: string; nextIndex: number };
 
 export interface SyncState {
   /** The API the records came from; another one starts a full pass again. */

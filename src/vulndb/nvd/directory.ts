@@ -9,7 +9,10 @@ import { toNvdRecord } from './record.js';
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 export async function* readNvdDirectory(root: string): AsyncGenerator<FeedItem> {
-  for (const year of (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && /^CVE-\d{4}$/.test(e.name)).map((e) => e.name).sort()) {
+  for (const year of (await readdir(root, { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && /^CVE-\d{4}$/.test(e.name))
+    .map((e) => e.name)
+    .sort()) {
     yield* readLevel(join(root, year));
   }
 }

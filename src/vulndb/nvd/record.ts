@@ -22,7 +22,9 @@ export function toNvdRecord(value: unknown): NvdRecord {
   const published = str(value.published);
   const lastModified = str(value.lastModified);
   if (!published || !lastModified) throw new Error(`${id}: no "published" or "lastModified"`);
-  const description = list(value.descriptions).filter(isObject).find((d) => d.lang === 'en');
+  const description = list(value.descriptions)
+    .filter(isObject)
+    .find((d) => d.lang === 'en');
   const vulnStatus = str(value.vulnStatus);
   return {
     id,
@@ -61,7 +63,11 @@ function metrics(value: unknown): CvssMetric[] {
 function cwes(value: unknown): string[] {
   const ids = list(value)
     .filter(isObject)
-    .flatMap((w) => list(w.description).filter(isObject).map((d) => str(d.value) ?? ''))
+    .flatMap((w) =>
+      list(w.description)
+        .filter(isObject)
+        .map((d) => str(d.value) ?? ''),
+    )
     .filter((id) => /^CWE-\d+$/.test(id));
   return [...new Set(ids)];
 }
@@ -78,11 +84,13 @@ function node(value: Record<string, unknown>): CpeNode {
   return {
     operator: value.operator === 'AND' ? 'AND' : 'OR',
     ...(value.negate === true ? { negate: true } : {}),
-    cpeMatch: list(value.cpeMatch).filter(isObject).flatMap((m): CpeMatch[] => {
-      const criteria = str(m.criteria);
-      if (!criteria) return [];
-      const bounds = ['versionStartIncluding', 'versionStartExcluding', 'versionEndIncluding', 'versionEndExcluding'] as const;
-      return [{ criteria, vulnerable: m.vulnerable === true, ...Object.fromEntries(bounds.flatMap((b) => (typeof m[b] === 'string' ? [[b, m[b]]] : []))) }];
-    }),
+    cpeMatch: list(value.cpeMatch)
+      .filter(isObject)
+      .flatMap((m): CpeMatch[] => {
+        const criteria = str(m.criteria);
+        if (!criteria) return [];
+        const bounds = ['versionStartIncluding', 'versionStartExcluding', 'versionEndIncluding', 'versionEndExcluding'] as const;
+        return [{ criteria, vulnerable: m.vulnerable === true, ...Object.fromEntries(bounds.flatMap((b) => (typeof m[b] === 'string' ? [[b, m[b]]] : []))) }];
+      }),
   };
 }

@@ -97,9 +97,10 @@ class Sync {
       if (next < page.totalResults && cves.length === 0) {
         throw new PlimsollError(`NVD API: ${this.url}?${query} answered no CVEs though it counts ${page.totalResults}`);
       }
-      this.state = next >= page.totalResults
-        ? { ...this.state, syncedTo: pass.kind === 'full' ? pass.startedAt : pass.end, pass: null }
-        : { ...this.state, pass: { ...pass, nextIndex: next } };
+      this.state =
+        next >= page.totalResults
+          ? { ...this.state, syncedTo: pass.kind === 'full' ? pass.startedAt : pass.end, pass: null }
+          : { ...this.state, pass: { ...pass, nextIndex: next } };
       this.cache.commit(cves, this.state);
       this.received += cves.length;
       this.options.progress?.(`${what}: page ${Math.ceil(next / size)} of ${Math.max(1, Math.ceil(page.totalResults / size))}`);

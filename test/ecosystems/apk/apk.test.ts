@@ -36,7 +36,13 @@ describe('apk on damaged input (hand-written)', () => {
 
   it('a truncated database keeps the complete entries and names the file', async () => {
     const { packages, warnings, owned } = await run(fsFromFiles({ 'lib/apk/db/installed': `${entry('one')}\n${entry('two')}\nC:Q1x=\nP:thr` }));
-    assert.deepEqual(packages.map((p) => [p.name, p.source?.name]), [['one', 'one-src'], ['two', 'two-src']]);
+    assert.deepEqual(
+      packages.map((p) => [p.name, p.source?.name]),
+      [
+        ['one', 'one-src'],
+        ['two', 'two-src'],
+      ],
+    );
     assert.equal(warnings.length, 1);
     assert.equal(warnings[0]?.path, 'lib/apk/db/installed');
     assert.match(warnings[0]?.message ?? '', /thr.*truncated/);

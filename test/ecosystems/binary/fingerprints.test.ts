@@ -39,7 +39,13 @@ interface Case {
 const CASES: Case[] = [
   { deb: 'libnode108', path: 'usr/lib/x86_64-linux-gnu/libnode.so.108', place: 'opt/node/lib/libnode.so.108', name: 'node', cpe: 'nodejs:node.js' },
   { deb: 'python3.11-minimal', path: 'usr/bin/python3.11', place: 'opt/python/bin/python3.11', name: 'python', cpe: 'python:python' },
-  { deb: 'libpython3.11', path: 'usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0', place: 'opt/python/lib/libpython3.11.so.1.0', name: 'python', cpe: 'python:python' },
+  {
+    deb: 'libpython3.11',
+    path: 'usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0',
+    place: 'opt/python/lib/libpython3.11.so.1.0',
+    name: 'python',
+    cpe: 'python:python',
+  },
   { deb: 'openssl', path: 'usr/bin/openssl', place: 'opt/app/bin/openssl', name: 'openssl', cpe: 'openssl:openssl' },
   { deb: 'libssl3', path: 'usr/lib/x86_64-linux-gnu/libcrypto.so.3', place: 'opt/app/lib/libcrypto.so.3', name: 'openssl', cpe: 'openssl:openssl' },
   { deb: 'busybox', path: 'bin/busybox', place: 'opt/app/bin/busybox', name: 'busybox', cpe: 'busybox:busybox' },
@@ -48,7 +54,14 @@ const CASES: Case[] = [
   { deb: 'nginx', path: 'usr/sbin/nginx', place: 'opt/app/sbin/nginx', name: 'nginx', cpe: 'f5:nginx nginx:nginx' },
   { deb: 'apache2-bin', path: 'usr/sbin/apache2', place: 'opt/app/sbin/apache2', name: 'httpd', cpe: 'apache:http_server' },
   // Debian's redis-server is a symlink to this same binary (redis-server package, /usr/bin/redis-server).
-  { deb: 'redis-tools', path: 'usr/bin/redis-check-rdb', place: 'opt/app/bin/redis-server', name: 'redis', cpe: 'redis:redis redislabs:redis', why: 'redis-server' },
+  {
+    deb: 'redis-tools',
+    path: 'usr/bin/redis-check-rdb',
+    place: 'opt/app/bin/redis-server',
+    name: 'redis',
+    cpe: 'redis:redis redislabs:redis',
+    why: 'redis-server',
+  },
   { deb: 'postgresql-15', path: 'usr/lib/postgresql/15/bin/postgres', place: 'opt/app/bin/postgres', name: 'postgresql', cpe: 'postgresql:postgresql' },
   { deb: 'mariadb-server-core', path: 'usr/sbin/mariadbd', place: 'opt/app/sbin/mariadbd', name: 'mariadb', cpe: 'mariadb:mariadb' },
   { deb: 'memcached', path: 'usr/bin/memcached', place: 'opt/app/bin/memcached', name: 'memcached', cpe: 'memcached:memcached' },
@@ -57,7 +70,14 @@ const CASES: Case[] = [
   { deb: 'libruby3.1', path: 'usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2', place: 'opt/ruby/lib/libruby-3.1.so.3.1.2', name: 'ruby', cpe: 'ruby-lang:ruby' },
   { deb: 'perl-base', path: 'usr/bin/perl', place: 'opt/app/bin/perl', name: 'perl', cpe: 'perl:perl' },
   // The release file's JAVA_VERSION leaves out the build number Debian's version carries (17.0.21.1+2).
-  { deb: 'openjdk-17-jre-headless', path: 'usr/lib/jvm/java-17-openjdk-amd64/release', place: 'opt/java/openjdk/release', name: 'openjdk', cpe: 'oracle:openjdk oracle:jdk oracle:jre', version: (v) => v.replace(/\+\d+$/, '') },
+  {
+    deb: 'openjdk-17-jre-headless',
+    path: 'usr/lib/jvm/java-17-openjdk-amd64/release',
+    place: 'opt/java/openjdk/release',
+    name: 'openjdk',
+    cpe: 'oracle:openjdk oracle:jdk oracle:jre',
+    version: (v) => v.replace(/\+\d+$/, ''),
+  },
   { deb: 'bash', path: 'bin/bash', place: 'opt/app/bin/bash', name: 'bash', cpe: 'gnu:bash' },
 ];
 
@@ -185,7 +205,10 @@ describe('binary fingerprints of real Debian builds', () => {
     const downloaded = [...new Set([...CASES.map((c) => c.deb), GO.deb])].filter((p) => debFile(p));
     assert.deepEqual(debs.sort(), downloaded.sort());
     // The go binary's own build information is the Go binary analyzer's, which records it on the deb.
-    assert.deepEqual(owned.filter((p) => p.type !== 'deb').map((p) => `${p.purl} ${p.locations[0]?.path}`), []);
+    assert.deepEqual(
+      owned.filter((p) => p.type !== 'deb').map((p) => `${p.purl} ${p.locations[0]?.path}`),
+      [],
+    );
   });
 });
 
@@ -238,10 +261,30 @@ describe('CPE candidates stated by a classifier', () => {
       lastModified: '',
       cvss: [],
       cwes: [],
-      configurations: [{ nodes: [{ operator: 'OR', cpeMatch: [{ criteria: 'cpe:2.3:a:haxx:curl:*:*:*:*:*:*:*:*', vulnerable: true, versionStartIncluding: '7.69.0', versionEndExcluding: '8.4.0' }] }] }],
+      configurations: [
+        {
+          nodes: [
+            {
+              operator: 'OR',
+              cpeMatch: [{ criteria: 'cpe:2.3:a:haxx:curl:*:*:*:*:*:*:*:*', vulnerable: true, versionStartIncluding: '7.69.0', versionEndExcluding: '8.4.0' }],
+            },
+          ],
+        },
+      ],
     };
-    const index = { vendorsOf: (): string[] => [], nvdRecordsFor: (vendor: string, product: string) => (`${vendor}:${product}` === 'haxx:curl' ? [record] : []) };
-    const libcurl: Package = { id: 'libcurl', name: 'libcurl', version: '7.88.1', type: 'binary', purl: 'pkg:generic/libcurl@7.88.1', locations: [], metadata: { cpe: 'haxx:curl haxx:libcurl' } };
+    const index = {
+      vendorsOf: (): string[] => [],
+      nvdRecordsFor: (vendor: string, product: string) => (`${vendor}:${product}` === 'haxx:curl' ? [record] : []),
+    };
+    const libcurl: Package = {
+      id: 'libcurl',
+      name: 'libcurl',
+      version: '7.88.1',
+      type: 'binary',
+      purl: 'pkg:generic/libcurl@7.88.1',
+      locations: [],
+      metadata: { cpe: 'haxx:curl haxx:libcurl' },
+    };
     const result = matchCpe([libcurl, { ...libcurl, id: 'new', version: '8.4.0' }], index, 1, () => ({}), new Set());
     assert.deepEqual(
       result.vulnerabilities.map((v) => [v.id, v.packageId, v.confidence, v.fixedVersion]),

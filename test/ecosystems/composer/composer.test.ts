@@ -36,13 +36,17 @@ describe('php: composer', () => {
     assert.ok(packages.every((p) => p.locations[0]?.path === 'srv/vendor/composer/installed.json'));
   });
 
-  it('installed.json in Composer 1\'s layout (hand-written: a plain array)', async () => {
+  it("installed.json in Composer 1's layout (hand-written: a plain array)", async () => {
     const { packages } = await analyzeFiles(composerAnalyzer, { 'var/www/vendor/composer/installed.json': read('handwritten-composer1/installed.json') });
     assert.deepEqual(summary(packages), ['monolog/monolog@1.27.1', 'psr/log@1.1.4']);
   });
 
   it('malformed input: a warning naming the file', async () => {
-    const bad: Record<string, string> = { 'a/composer.lock': '{"packages": [', 'b/composer.lock': '{"content-hash": "x"}', 'c/vendor/composer/installed.json': '"text"' };
+    const bad: Record<string, string> = {
+      'a/composer.lock': '{"packages": [',
+      'b/composer.lock': '{"content-hash": "x"}',
+      'c/vendor/composer/installed.json': '"text"',
+    };
     const { packages, warnings } = await analyzeFiles(composerAnalyzer, bad);
     assert.deepEqual(packages, []);
     assert.deepEqual(warnings.map((w) => w.path).sort(), Object.keys(bad).sort());

@@ -33,7 +33,10 @@ const STEPS = [
       { path: 'opt/app/conda-meta.json', body: '{"name": "not-a-record", "version": "1"}' },
     ],
   },
-  { createdBy: 'RUN conda create -p /opt/conda/envs/app requests', write: [{ path: 'opt/conda/envs/app/conda-meta/requests-2.31.0-py311h06a4308_1.json', body: record('requests-2.31.0-py311h06a4308_1.json') }] },
+  {
+    createdBy: 'RUN conda create -p /opt/conda/envs/app requests',
+    write: [{ path: 'opt/conda/envs/app/conda-meta/requests-2.31.0-py311h06a4308_1.json', body: record('requests-2.31.0-py311h06a4308_1.json') }],
+  },
 ];
 
 describe('conda-meta records', () => {
@@ -81,10 +84,19 @@ describe('conda-meta records', () => {
       assert.equal(r.status, 0, r.stderr);
       const bom = JSON.parse(r.stdout) as { components: { purl?: string; properties?: { name: string; value: string }[] }[] };
       const conda = bom.components.filter((c) => c.purl?.startsWith('pkg:conda/'));
-      assert.deepEqual(conda.map((c) => c.purl), [ZLIB, REQUESTS]);
+      assert.deepEqual(
+        conda.map((c) => c.purl),
+        [ZLIB, REQUESTS],
+      );
       assert.ok(conda.every((c) => c.properties?.some((p) => p.name === 'plimsoll:package:type' && p.value === 'conda')));
       const read = readSbom(bom);
-      assert.deepEqual(read.packages.map((p) => [p.type, p.name, p.version]), [['conda', 'zlib', '1.3.1'], ['conda', 'requests', '2.31.0']]);
+      assert.deepEqual(
+        read.packages.map((p) => [p.type, p.name, p.version]),
+        [
+          ['conda', 'zlib', '1.3.1'],
+          ['conda', 'requests', '2.31.0'],
+        ],
+      );
     });
   });
 });

@@ -49,7 +49,10 @@ describe('dpkg on the testbed images (truth: dpkg.tsv from dpkg-query)', { skip:
       assert.equal(p.locations[0]?.layer.digest, layers[expected]?.digest, p.name);
     }
     // Removed by the top layer (removed-by-top-layer.tsv): never reported.
-    assert.equal(packages.find((p) => p.name === 'libcommons-lang3-java'), undefined);
+    assert.equal(
+      packages.find((p) => p.name === 'libcommons-lang3-java'),
+      undefined,
+    );
   });
 
   it('debian-bookworm: owned files come from info/*.list, merged-/usr paths included', async () => {
@@ -87,7 +90,10 @@ describe('dpkg on damaged input (hand-written)', () => {
   it('a truncated status file keeps the complete paragraphs and warns about the cut one', async () => {
     const text = `${paragraph('one')}\n${paragraph('two')}\n${paragraph('three').slice(0, 40)}`;
     const { packages, warnings } = await run(fsFromFiles({ 'var/lib/dpkg/status': text }));
-    assert.deepEqual(packages.map((p) => p.name), ['one', 'two']);
+    assert.deepEqual(
+      packages.map((p) => p.name),
+      ['one', 'two'],
+    );
     assert.equal(warnings.length, 1);
     assert.equal(warnings[0]?.path, 'var/lib/dpkg/status');
     assert.match(warnings[0]?.message ?? '', /three.*truncated/);
@@ -102,7 +108,10 @@ describe('dpkg on damaged input (hand-written)', () => {
   it('binary garbage yields warnings, never a throw', async () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)).toString('latin1');
     const { packages } = await run(fsFromFiles({ 'var/lib/dpkg/status': `${paragraph('ok')}\n${garbage}` }));
-    assert.deepEqual(packages.map((p) => p.name), ['ok']);
+    assert.deepEqual(
+      packages.map((p) => p.name),
+      ['ok'],
+    );
   });
 
   it('only installed (ii) and held (hi) packages count, like dpkg-query', async () => {
@@ -114,19 +123,29 @@ describe('dpkg on damaged input (hand-written)', () => {
       paragraph('unpacked', 'install ok unpacked'),
     ].join('\n');
     const { packages } = await run(fsFromFiles({ 'var/lib/dpkg/status': text }));
-    assert.deepEqual(packages.map((p) => p.name), ['installed', 'held']);
+    assert.deepEqual(
+      packages.map((p) => p.name),
+      ['installed', 'held'],
+    );
   });
 
   it('Source with and without a version', async () => {
     const text = `${paragraph('a')}Source: srca\n\n${paragraph('b')}Source: srcb (0.9-2)\n`;
     const { packages } = await run(fsFromFiles({ 'var/lib/dpkg/status': text }));
-    assert.deepEqual(packages.map((p) => p.source), [{ name: 'srca', version: '1.0-1' }, { name: 'srcb', version: '0.9-2' }]);
+    assert.deepEqual(
+      packages.map((p) => p.source),
+      [
+        { name: 'srca', version: '1.0-1' },
+        { name: 'srcb', version: '0.9-2' },
+      ],
+    );
   });
 });
 
 describe('dep5Licenses (hand-written copyright files)', () => {
   it('reads License: of Files paragraphs', () => {
-    const text = 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: x\n\nFiles: *\nCopyright: me\nLicense: GPL-2+\n long text\n\nFiles: debian/*\nLicense: MIT\n\nLicense: GPL-2+\n text\n';
+    const text =
+      'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: x\n\nFiles: *\nCopyright: me\nLicense: GPL-2+\n long text\n\nFiles: debian/*\nLicense: MIT\n\nLicense: GPL-2+\n text\n';
     assert.deepEqual(dep5Licenses(text), ['GPL-2+', 'MIT']);
   });
   it('ignores free-form copyright files', () => {

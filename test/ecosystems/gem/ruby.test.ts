@@ -16,7 +16,11 @@ describe('ruby', () => {
     delete files['expected.tsv'];
     const { packages, warnings } = await analyzeFiles(rubyAnalyzer, files);
     assert.deepEqual(warnings, []);
-    const expected = read('ruby-gemspecs/expected.tsv').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const expected = read('ruby-gemspecs/expected.tsv')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'));
     assert.deepEqual(
       packages.map((p) => [p.name, p.version, p.licenses?.join(',') ?? '', p.locations[0]?.path]).sort(),
       expected.map(([name, version, , licenses, path]) => [name, version, licenses, path]).sort(),
@@ -32,7 +36,8 @@ describe('ruby', () => {
 
   it('platform gems: the version without the platform, a platform qualifier when the lock has one platform', async () => {
     // Hand-written lines in Bundler's layout (a native gem needs rubygems.org to lock).
-    const lock = 'GEM\n  remote: https://rubygems.org/\n  specs:\n    nokogiri (1.15.4-x86_64-linux)\n      racc (~> 1.4)\n    racc (1.7.1)\n    sqlite3 (1.6.3-x86_64-linux)\n    sqlite3 (1.6.3-aarch64-linux)\n\nPLATFORMS\n  x86_64-linux\n';
+    const lock =
+      'GEM\n  remote: https://rubygems.org/\n  specs:\n    nokogiri (1.15.4-x86_64-linux)\n      racc (~> 1.4)\n    racc (1.7.1)\n    sqlite3 (1.6.3-x86_64-linux)\n    sqlite3 (1.6.3-aarch64-linux)\n\nPLATFORMS\n  x86_64-linux\n';
     const { packages } = await analyzeFiles(rubyAnalyzer, { 'handwritten/Gemfile.lock': lock });
     assert.deepEqual(packages.map((p) => p.purl).sort(), ['pkg:gem/nokogiri@1.15.4?platform=x86_64-linux', 'pkg:gem/racc@1.7.1', 'pkg:gem/sqlite3@1.6.3']);
   });
@@ -40,13 +45,19 @@ describe('ruby', () => {
   it('a gemspec a deb installed puts its gem identity on the deb (real status, .list and gemspec of ruby-webrick)', async () => {
     const fs = fsFromFiles(fixtureFiles('debian-ruby-webrick'));
     const { packages } = await analyzeFilesystem(fs, [dpkgAnalyzer, rubyAnalyzer]);
-    assert.deepEqual(packages.filter((p) => p.type === 'gem'), []);
+    assert.deepEqual(
+      packages.filter((p) => p.type === 'gem'),
+      [],
+    );
     assert.equal(packages.find((p) => p.name === 'ruby-webrick')?.metadata?.languagePurl, 'pkg:gem/webrick@1.8.1');
   });
 
   it('malformed input: a warning naming the file', async () => {
     const path = 'usr/lib/ruby/gems/3.1.0/specifications/broken-1.0.gemspec';
-    const { packages, warnings } = await analyzeFiles(rubyAnalyzer, { [path]: 'Gem::Specification.new do |s|\n  s.summary = "no name"\nend\n', 'x/Gemfile.lock': '<html>not a lock</html>' });
+    const { packages, warnings } = await analyzeFiles(rubyAnalyzer, {
+      [path]: 'Gem::Specification.new do |s|\n  s.summary = "no name"\nend\n',
+      'x/Gemfile.lock': '<html>not a lock</html>',
+    });
     assert.deepEqual(packages, []);
     assert.deepEqual(warnings.map((w) => w.path).sort(), [path, 'x/Gemfile.lock']);
   });

@@ -55,14 +55,24 @@ describe('Go binaries built with go', { skip: GO ? undefined : 'go (apt golang-g
   let work: string;
   let rootfs: string;
   // Offline and HOME-independent: vendored modules only, a cache and GOPATH under the temp directory.
-  const env = { ...process.env, GOPROXY: 'off', GOFLAGS: '-mod=vendor', CGO_ENABLED: '0', GOCACHE: process.env.GOCACHE ?? join(tmpdir(), 'plimsoll-go-cache'), GOPATH: join(tmpdir(), 'plimsoll-gopath') };
+  const env = {
+    ...process.env,
+    GOPROXY: 'off',
+    GOFLAGS: '-mod=vendor',
+    CGO_ENABLED: '0',
+    GOCACHE: process.env.GOCACHE ?? join(tmpdir(), 'plimsoll-go-cache'),
+    GOPATH: join(tmpdir(), 'plimsoll-gopath'),
+  };
 
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'plimsoll-go-'));
     rootfs = join(work, 'rootfs');
     const src = join(work, 'src');
     // A module with two vendored dependencies: one replaced by another module, one by a local directory.
-    write(join(src, 'go.mod'), 'module example.com/hello\n\ngo 1.19\n\nrequire (\n\texample.com/greet v1.2.3\n\texample.com/local v0.1.0 // indirect\n)\n\nreplace example.com/greet => example.com/fork v1.2.4\n\nreplace example.com/local => ./local\n');
+    write(
+      join(src, 'go.mod'),
+      'module example.com/hello\n\ngo 1.19\n\nrequire (\n\texample.com/greet v1.2.3\n\texample.com/local v0.1.0 // indirect\n)\n\nreplace example.com/greet => example.com/fork v1.2.4\n\nreplace example.com/local => ./local\n',
+    );
     write(
       join(src, 'vendor/modules.txt'),
       '# example.com/greet v1.2.3 => example.com/fork v1.2.4\n## explicit\nexample.com/greet\n# example.com/local v0.1.0 => ./local\n## explicit\nexample.com/local\n# example.com/greet => example.com/fork v1.2.4\n# example.com/local => ./local\n',
@@ -70,7 +80,10 @@ describe('Go binaries built with go', { skip: GO ? undefined : 'go (apt golang-g
     write(join(src, 'vendor/example.com/greet/greet.go'), 'package greet\n\nfunc Hello() string { return "hello" }\n');
     write(join(src, 'vendor/example.com/local/local.go'), 'package local\n\nfunc Name() string { return "local" }\n');
     write(join(src, 'local/go.mod'), 'module example.com/local\n\ngo 1.19\n');
-    write(join(src, 'main.go'), 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/greet"\n\t"example.com/local"\n)\n\nfunc main() { fmt.Println(greet.Hello(), local.Name()) }\n');
+    write(
+      join(src, 'main.go'),
+      'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/greet"\n\t"example.com/local"\n)\n\nfunc main() { fmt.Println(greet.Hello(), local.Name()) }\n',
+    );
     mkdirSync(join(rootfs, 'usr/local/bin'), { recursive: true });
     mkdirSync(join(rootfs, 'src'), { recursive: true });
     execFileSync('go', ['build', '-trimpath', '-o', join(rootfs, 'usr/local/bin/hello'), '.'], { cwd: src, env });

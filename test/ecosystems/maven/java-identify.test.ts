@@ -21,7 +21,10 @@ import { hasTool } from '../common/binary/tools.js';
 const LOG4J = '/usr/share/java/log4j-1.2-1.2.17.jar';
 const COLLECTIONS = '/usr/share/java/commons-collections3-3.2.2.jar';
 const GHSA = join(import.meta.dirname, '../../fixtures/osv-ghsa-log4j');
-const missing = [...['jar', 'zip'].filter((t) => !hasTool('sh', ['-c', `command -v ${t}`])), ...[LOG4J, COLLECTIONS, '/usr/share/maven-repo'].filter((p) => !existsSync(p))];
+const missing = [
+  ...['jar', 'zip'].filter((t) => !hasTool('sh', ['-c', `command -v ${t}`])),
+  ...[LOG4J, COLLECTIONS, '/usr/share/maven-repo'].filter((p) => !existsSync(p)),
+];
 const skip = missing.length > 0 ? `missing: ${missing.join(', ')} (apt liblog4j1.2-java libcommons-collections3-java default-jdk-headless zip)` : undefined;
 
 interface JsonReport {
@@ -48,7 +51,19 @@ describe('a WAR of Debian jars without Maven metadata, identified by SHA-1', { s
 
   it('reports log4j:log4j 1.2.17 and commons-collections:commons-collections 3.2.2 with valid purls, and the log4j advisories', () => {
     const db = join(work, 'db');
-    const update = plimsoll('db', 'update', '--db-dir', db, '--mirror', join(work, 'empty-mirror'), '--source', 'maven-repo:/usr/share/maven-repo', '--source', `osv-dir:${GHSA}`, '--quiet');
+    const update = plimsoll(
+      'db',
+      'update',
+      '--db-dir',
+      db,
+      '--mirror',
+      join(work, 'empty-mirror'),
+      '--source',
+      'maven-repo:/usr/share/maven-repo',
+      '--source',
+      `osv-dir:${GHSA}`,
+      '--quiet',
+    );
     assert.equal(update.status, 0, update.stderr);
     const run = plimsoll('image', `oci:${layout}:war`, '--db-dir', db, '--format', 'json', '--quiet');
     assert.equal(run.status, 0, run.stderr);
@@ -57,7 +72,15 @@ describe('a WAR of Debian jars without Maven metadata, identified by SHA-1', { s
     assert.deepEqual(
       report.packages.map((p) => [p.name, p.version, p.purl, p.metadata.identifiedBy, p.metadata.confidence, p.metadata.sha1, p.metadata.unresolved]),
       [
-        ['commons-collections:commons-collections', '3.2.2', 'pkg:maven/commons-collections/commons-collections@3.2.2', 'sha1', 'high', sha1(COLLECTIONS), undefined],
+        [
+          'commons-collections:commons-collections',
+          '3.2.2',
+          'pkg:maven/commons-collections/commons-collections@3.2.2',
+          'sha1',
+          'high',
+          sha1(COLLECTIONS),
+          undefined,
+        ],
         ['log4j:log4j', '1.2.17', 'pkg:maven/log4j/log4j@1.2.17', 'sha1', 'high', sha1(LOG4J), undefined],
       ],
     );
@@ -69,7 +92,13 @@ describe('a WAR of Debian jars without Maven metadata, identified by SHA-1', { s
     const log4j = report.packages.find((p) => p.name === 'log4j:log4j');
     const found = report.vulnerabilities.filter((v) => v.packageId === log4j?.id);
     // GHSA-f7vh-qwp3-x37m (CVE-2022-23307) ends its range in {"fixed": ""}: no fix, so affected.
-    const expected = ['CVE-2019-17571:GHSA-2qrg-x229-3v8q', 'CVE-2021-4104:GHSA-fp5r-v3w9-4333', 'CVE-2022-23302:GHSA-w9p3-5cr8-m3jj', 'CVE-2022-23305:GHSA-65fg-84f6-3jq3', 'CVE-2022-23307:GHSA-f7vh-qwp3-x37m'];
+    const expected = [
+      'CVE-2019-17571:GHSA-2qrg-x229-3v8q',
+      'CVE-2021-4104:GHSA-fp5r-v3w9-4333',
+      'CVE-2022-23302:GHSA-w9p3-5cr8-m3jj',
+      'CVE-2022-23305:GHSA-65fg-84f6-3jq3',
+      'CVE-2022-23307:GHSA-f7vh-qwp3-x37m',
+    ];
     const reported = found.map((v) => `${v.id}:${v.aliases.join(',')}`);
     assert.deepEqual([...reported].sort(), expected);
     assert.equal(found.find((v) => v.id === 'CVE-2022-23307')?.status, 'unfixed');
@@ -78,7 +107,11 @@ describe('a WAR of Debian jars without Maven metadata, identified by SHA-1', { s
       assert.equal(v.dataSource, 'private/osv-ghsa-log4j', v.id);
     }
     assert.equal(found.find((v) => v.id === 'CVE-2019-17571')?.severity, 'CRITICAL');
-    assert.deepEqual(report.vulnerabilities.filter((v) => v.packageId !== log4j?.id), [], 'commons-collections 3.2.2 has none in these records');
+    assert.deepEqual(
+      report.vulnerabilities.filter((v) => v.packageId !== log4j?.id),
+      [],
+      'commons-collections 3.2.2 has none in these records',
+    );
   });
 
   it('without a database (plimsoll sbom) the index is not consulted: only what the jars themselves say, at lower confidence', () => {
@@ -124,8 +157,13 @@ describe('the later identification steps, on hand-made archives', { skip: hasToo
       'META-INF/maven/org.acme/child/pom.xml':
         '<?xml version="1.0"?>\n<!-- <groupId>not.this</groupId> -->\n<project xmlns="http://maven.apache.org/POM/4.0.0">\n  <parent><groupId>org.acme</groupId><artifactId>parent</artifactId><version>3.1</version></parent>\n  <artifactId>child</artifactId>\n  <dependencies><dependency><groupId>x</groupId><artifactId>y</artifactId><version>9</version></dependency></dependencies>\n</project>\n',
     });
-    archive('opt/lib/modular.jar', { 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\nAutomatic-Module-Name: io.example.modular\nImplementation-Version: 0.7.1\n\n' });
-    archive('var/jenkins_home/plugins/git.hpi', { 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\nGroup-Id: org.jenkins-ci.plugins\nShort-Name: git\nPlugin-Version: 5.2.1 (private-abc)\nImplementation-Title: git\n\n' });
+    archive('opt/lib/modular.jar', {
+      'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\nAutomatic-Module-Name: io.example.modular\nImplementation-Version: 0.7.1\n\n',
+    });
+    archive('var/jenkins_home/plugins/git.hpi', {
+      'META-INF/MANIFEST.MF':
+        'Manifest-Version: 1.0\nGroup-Id: org.jenkins-ci.plugins\nShort-Name: git\nPlugin-Version: 5.2.1 (private-abc)\nImplementation-Title: git\n\n',
+    });
     archive('opt/app/lib/org.typelevel.cats-core_2.13-2.9.0.jar', marker('opt/app/lib/org.typelevel.cats-core_2.13-2.9.0.jar'));
     archive('opt/app/lib/plain-1.0.jar', marker('opt/app/lib/plain-1.0.jar'));
   });
@@ -155,10 +193,19 @@ describe('the later identification steps, on hand-made archives', { skip: hasToo
     const { createHash } = await import('node:crypto');
     const sha1 = createHash('sha1').update(widget).digest('hex');
     const index = {
-      mavenBySha1: (s: string) => (s === sha1 ? [{ groupId: 'org.other', artifactId: 'gizmo', version: '1' }, { groupId: 'org.example', artifactId: 'widget', version: '4.5.6' }] : []),
+      mavenBySha1: (s: string) =>
+        s === sha1
+          ? [
+              { groupId: 'org.other', artifactId: 'gizmo', version: '1' },
+              { groupId: 'org.example', artifactId: 'widget', version: '4.5.6' },
+            ]
+          : [],
     };
     const result = await inventoryImage(await openImage(`dir:${rootfs}`), { analyzers: [javaArchiveAnalyzer], artifactIndex: index });
     const found = result.packages.find((p) => p.locations[0]?.path === 'usr/share/java/widget.jar');
-    assert.deepEqual([found?.purl, found?.metadata?.identifiedBy, found?.metadata?.confidence, found?.metadata?.alsoKnownAs], ['pkg:maven/org.example/widget@4.5.6', 'sha1', 'medium', 'org.other:gizmo:1']);
+    assert.deepEqual(
+      [found?.purl, found?.metadata?.identifiedBy, found?.metadata?.confidence, found?.metadata?.alsoKnownAs],
+      ['pkg:maven/org.example/widget@4.5.6', 'sha1', 'medium', 'org.other:gizmo:1'],
+    );
   });
 });

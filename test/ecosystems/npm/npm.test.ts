@@ -51,7 +51,10 @@ describe('npm: installed tree', () => {
   });
 
   it('a real npm install: every copy at its own path (nested ms 2.1.3), dev marks as npm ls gives them', async () => {
-    const files = { ...fixtureFiles('npm-v3/installed-tree', 'srv/app/node_modules/'), 'srv/app/package.json': readFileSync(join(FIXTURES, 'npm-v3', 'package.json'), 'utf8') };
+    const files = {
+      ...fixtureFiles('npm-v3/installed-tree', 'srv/app/node_modules/'),
+      'srv/app/package.json': readFileSync(join(FIXTURES, 'npm-v3', 'package.json'), 'utf8'),
+    };
     const { packages, warnings } = await analyzeFiles(npmAnalyzer, files);
     assert.deepEqual(warnings, []);
     const byPath = new Map(packages.map((p) => [p.locations[0]?.path.replace(/^srv\/app\//, '').replace(/\/package\.json$/, ''), p]));
@@ -101,7 +104,10 @@ describe('npm: lock files made by the real tools (npm 11, yarn 1.22, yarn 4, pnp
   ];
   for (const [dir, lock] of cases) {
     it(`${dir}/${lock}: the packages and dev marks npm ls gives`, async () => {
-      const files = { 'work/package.json': readFileSync(join(FIXTURES, dir, 'package.json'), 'utf8'), [`work/${lock}`]: readFileSync(join(FIXTURES, dir, lock), 'utf8') };
+      const files = {
+        'work/package.json': readFileSync(join(FIXTURES, dir, 'package.json'), 'utf8'),
+        [`work/${lock}`]: readFileSync(join(FIXTURES, dir, lock), 'utf8'),
+      };
       const { packages, warnings } = await analyzeFiles(npmAnalyzer, files);
       assert.deepEqual(warnings, []);
       assert.deepEqual(ids(packages), lsIds);
@@ -116,20 +122,26 @@ describe('npm: lock files made by the real tools (npm 11, yarn 1.22, yarn 4, pnp
     const repeated = `${lock.trimEnd()}\n\n"semver@npm:^5.6.0":\n  version: 5.7.2\n  resolution: "semver@npm:5.7.2"\n  languageName: node\n  linkType: hard\n`;
     const files = { 'work/package.json': readFileSync(join(FIXTURES, 'yarn-berry', 'package.json'), 'utf8'), 'work/yarn.lock': repeated };
     const { packages, warnings } = await analyzeFiles(npmAnalyzer, files);
-    assert.deepEqual(ids(packages), lsIds.map((id) => (id === 'semver@5.7.3' ? 'semver@5.7.2' : id)));
+    assert.deepEqual(
+      ids(packages),
+      lsIds.map((id) => (id === 'semver@5.7.3' ? 'semver@5.7.2' : id)),
+    );
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]?.message ?? '', /1 repeated key in yarn\.lock .*the last value of each is used/);
   });
 
-  it('pnpm 9 entries from a tarball take the version the entry records, under the key\'s name; a local directory is the project\'s own code', async () => {
+  it("pnpm 9 entries from a tarball take the version the entry records, under the key's name; a local directory is the project's own code", async () => {
     // Made by pnpm 9.15.9 (`pnpm install --lockfile-only`) from the package.json beside it.
-    const files = { 'work/package.json': readFileSync(join(FIXTURES, 'pnpm-v9-sources', 'package.json'), 'utf8'), 'work/pnpm-lock.yaml': readFileSync(join(FIXTURES, 'pnpm-v9-sources', 'pnpm-lock.yaml'), 'utf8') };
+    const files = {
+      'work/package.json': readFileSync(join(FIXTURES, 'pnpm-v9-sources', 'package.json'), 'utf8'),
+      'work/pnpm-lock.yaml': readFileSync(join(FIXTURES, 'pnpm-v9-sources', 'pnpm-lock.yaml'), 'utf8'),
+    };
     const { packages, warnings } = await analyzeFiles(npmAnalyzer, files);
     assert.deepEqual(warnings, []);
     assert.deepEqual(ids(packages).sort(), ['is-number@7.0.0', 'left-pad@1.3.0', 'tgz-lib@2.0.1']);
   });
 
-  it('node_modules/.package-lock.json (npm\'s hidden lock) when the package directories are gone', async () => {
+  it("node_modules/.package-lock.json (npm's hidden lock) when the package directories are gone", async () => {
     const files = { 'app/node_modules/.package-lock.json': readFileSync(join(FIXTURES, 'npm-v3', 'hidden-package-lock.json'), 'utf8') };
     const { packages } = await analyzeFiles(npmAnalyzer, files);
     assert.deepEqual(ids(packages), lsIds);

@@ -15,10 +15,18 @@ const pins = (packages: Package[]): string[] => packages.map((p) => `${p.name}==
 describe('python: installed distributions', () => {
   it('debian-app: every truth row is the PyPI identity of the deb that installed it, in layer 1; no pypi duplicates', { skip: needTestbed() }, async () => {
     const { packages } = await debianAppInventory();
-    assert.deepEqual(packages.filter((p) => p.type === 'pypi'), [], 'dist-packages files belong to their debs');
+    assert.deepEqual(
+      packages.filter((p) => p.type === 'pypi'),
+      [],
+      'dist-packages files belong to their debs',
+    );
     for (const row of truthRows('debian-app', 'python.tsv')) {
       const purl = pypiPurl(row.name ?? '', row.version ?? '');
-      const owners = packages.filter((p) => String(p.metadata?.languagePurl ?? '').split(' ').includes(purl));
+      const owners = packages.filter((p) =>
+        String(p.metadata?.languagePurl ?? '')
+          .split(' ')
+          .includes(purl),
+      );
       assert.equal(owners.length, 1, `${purl} recorded on one OS package`);
       assert.equal(owners[0]?.type, 'deb');
       assert.equal(owners[0]?.locations[0]?.layer.index, 1, `${purl} layer`);
@@ -31,7 +39,11 @@ describe('python: installed distributions', () => {
     delete files['expected.tsv'];
     const { packages, warnings } = await analyzeFiles(pythonAnalyzer, files);
     assert.deepEqual(warnings, []);
-    const expected = read('python-site/expected.tsv').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const expected = read('python-site/expected.tsv')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'));
     assert.deepEqual(
       packages.map((p) => `${p.name}@${p.version} ${p.locations[0]?.path.replace(/\/(METADATA|PKG-INFO)$/, '')}`).sort(),
       expected.map(([name = '', version, path]) => `${pep503Name(name)}@${version} ${path}`).sort(),
@@ -51,7 +63,17 @@ describe('python: lock files', () => {
   it('pip freeze output (real pip 23): every line a package', async () => {
     const text = read('pip-freeze/requirements.txt');
     const { packages } = await analyzeFiles(pythonAnalyzer, { 'app/requirements.txt': text });
-    assert.deepEqual(pins(packages), text.trim().split('\n').map((l) => { const [n = '', v] = l.split('=='); return `${pep503Name(n)}==${v}`; }).sort());
+    assert.deepEqual(
+      pins(packages),
+      text
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const [n = '', v] = l.split('==');
+          return `${pep503Name(n)}==${v}`;
+        })
+        .sort(),
+    );
     assert.ok(packages.every((p) => p.locations[0]?.path === 'app/requirements.txt'));
   });
 

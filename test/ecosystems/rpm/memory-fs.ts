@@ -35,7 +35,7 @@ export function memoryFs(entries: MemoryEntry[]): ImageFilesystem {
   /** Resolves symlinks in every component (but the last unless `followLast`), at most 40 hops, like the kernel. */
   function resolvePath(path: string, followLast: boolean): string | undefined {
     let parts = path.split('/').filter((p) => p !== '');
-    for (let hops = 0, i = 0; i < parts.length; ) {
+    for (let hops = 0, i = 0; i < parts.length;) {
       const entry = files.get(parts.slice(0, i + 1).join('/'));
       if (entry?.type !== 'symlink' || entry.linkTarget === undefined || (i === parts.length - 1 && !followLast)) {
         i++;

@@ -40,8 +40,7 @@ describe('rpm in the image pipeline', { skip: rpmAvailable() ? undefined : 'the 
     const headers = readRpmDatabase(installed).headers;
     const directories = new Set(headers.flatMap((h) => h.directories));
     const files = (name: string) => headers.find((h) => h.name === name)?.files ?? [];
-    const entries = (paths: string[]): TarEntry[] =>
-      paths.map((name) => (directories.has(name) ? { name, type: 'directory' } : { name, body: `${name}\n` }));
+    const entries = (paths: string[]): TarEntry[] => paths.map((name) => (directories.has(name) ? { name, type: 'directory' } : { name, body: `${name}\n` }));
     const osRelease = 'NAME="Amazon Linux"\nVERSION="2023"\nID="amzn"\nVERSION_ID="2023"\n';
     const layers = [
       [

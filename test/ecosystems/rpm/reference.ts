@@ -23,7 +23,9 @@ export function databaseBytes(dir: string, file: string): Buffer {
 
 /** Truth rows `name epoch version release arch sourcerpm`, `(none)` where rpm prints it. */
 export function truthRows(dir: string): string[] {
-  const lines = readFileSync(join(RPMDB_DIR, 'truth', `${dir}.tsv`), 'utf8').trim().split('\n');
+  const lines = readFileSync(join(RPMDB_DIR, 'truth', `${dir}.tsv`), 'utf8')
+    .trim()
+    .split('\n');
   return lines.slice(1).sort();
 }
 

@@ -22,7 +22,13 @@ const amazon = databaseBytes('amazonlinux2023-plain', 'rpmdb.sqlite');
 
 describe('rpm analyzer', () => {
   it('wants the database files wherever distributions keep them, and nothing else', () => {
-    for (const path of ['var/lib/rpm/Packages', 'var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/Packages.db', 'usr/lib/sysimage/rpm/rpmdb.sqlite', 'usr/share/rpm/Packages']) {
+    for (const path of [
+      'var/lib/rpm/Packages',
+      'var/lib/rpm/rpmdb.sqlite',
+      'usr/lib/sysimage/rpm/Packages.db',
+      'usr/lib/sysimage/rpm/rpmdb.sqlite',
+      'usr/share/rpm/Packages',
+    ]) {
       assert.ok(rpmAnalyzer.wants(info(path)), path);
     }
     for (const path of ['var/lib/rpm/Name', 'var/lib/rpm/rpmdb.sqlite-shm', 'home/var/lib/rpm/Packages', 'var/lib/dpkg/status']) {
@@ -99,7 +105,10 @@ describe('rpm analyzer', () => {
       { path: 'var/lib/rpm/Packages', body: databaseBytes('libuuid', 'Packages') },
     ]);
     const { packages, warnings } = await rpmAnalyzer.analyze(ctx);
-    assert.deepEqual(packages.map((p) => p.name), ['libuuid']);
+    assert.deepEqual(
+      packages.map((p) => p.name),
+      ['libuuid'],
+    );
     assert.equal(warnings.length, 1);
     assert.equal(warnings[0]?.path, 'var/lib/rpm/rpmdb.sqlite');
     assert.match(warnings[0]?.message ?? '', /0 packages could still be read/);
@@ -115,7 +124,10 @@ describe('rpm analyzer', () => {
   });
 
   it('reports nothing, without warnings, for an image with no rpm database', async () => {
-    assert.deepEqual(await rpmAnalyzer.analyze(context([{ path: 'etc/os-release', body: Buffer.from('ID=debian\n'), layer: LAYER }])), { packages: [], warnings: [] });
+    assert.deepEqual(await rpmAnalyzer.analyze(context([{ path: 'etc/os-release', body: Buffer.from('ID=debian\n'), layer: LAYER }])), {
+      packages: [],
+      warnings: [],
+    });
   });
 
   it('splits source RPM file names into name and version-release', () => {

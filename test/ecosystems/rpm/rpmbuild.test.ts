@@ -49,7 +49,19 @@ describe('a database written by rpm itself', { skip: haveRpmbuild ? undefined : 
     mkdirSync(dbPath);
     writeFileSync(join(work, 'fixture.spec'), SPEC);
     for (const target of ['x86_64', 'i686']) {
-      run('rpmbuild', ['--quiet', '-bb', '--target', target, '--define', `_topdir ${top}`, '--define', 'modularitylabel perl:5.26:8000:abc', '--define', 'debug_package %{nil}', join(work, 'fixture.spec')]);
+      run('rpmbuild', [
+        '--quiet',
+        '-bb',
+        '--target',
+        target,
+        '--define',
+        `_topdir ${top}`,
+        '--define',
+        'modularitylabel perl:5.26:8000:abc',
+        '--define',
+        'debug_package %{nil}',
+        join(work, 'fixture.spec'),
+      ]);
     }
     const rpms = ['x86_64', 'i686'].map((arch) => join(top, 'RPMS', arch, `plimsoll-fixture-1.2.3-4.test.${arch}.rpm`));
     run('rpm', ['--define', '_db_backend sqlite', '--dbpath', dbPath, '-i', '--justdb', '--nodeps', '--noscripts', '--nosignature', '--ignorearch', ...rpms]);
@@ -79,7 +91,13 @@ describe('a database written by rpm itself', { skip: haveRpmbuild ? undefined : 
       assert.equal(pkg.version, '3:1.2.3-4.test');
       assert.deepEqual(pkg.source, { name: 'plimsoll-fixture', version: '1.2.3-4.test' });
       assert.deepEqual(pkg.licenses, ['MIT AND (Apache-2.0 OR BSD-3-Clause)']);
-      assert.deepEqual(pkg.metadata, { epoch: 3, release: '4.test', sourceRpm: 'plimsoll-fixture-1.2.3-4.test.src.rpm', modularityLabel: 'perl:5.26:8000:abc', vendor: 'Plimsoll tests' });
+      assert.deepEqual(pkg.metadata, {
+        epoch: 3,
+        release: '4.test',
+        sourceRpm: 'plimsoll-fixture-1.2.3-4.test.src.rpm',
+        modularityLabel: 'perl:5.26:8000:abc',
+        vendor: 'Plimsoll tests',
+      });
       assert.match(pkg.purl, /^pkg:rpm\/redhat\/plimsoll-fixture@1\.2\.3-4\.test\?arch=(x86_64|i686)&distro=rhel-8\.9&epoch=3&upstream=/);
     }
     assert.deepEqual(Object.keys(ownedFiles ?? {}).sort(), ['etc/plimsoll.conf', 'usr/share/plimsoll', 'usr/share/plimsoll/a.txt']);

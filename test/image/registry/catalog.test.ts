@@ -17,7 +17,9 @@ describe('registry catalog lister', () => {
       if (req.url === '/v2/') return void res.writeHead(200).end('{}');
       const page = pages[req.url ?? ''];
       if (!page) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'application/json', ...(page.link ? { link: page.link } : {}) }).end(JSON.stringify({ name: 'app', tags: page.tags }));
+      res
+        .writeHead(200, { 'content-type': 'application/json', ...(page.link ? { link: page.link } : {}) })
+        .end(JSON.stringify({ name: 'app', tags: page.tags }));
     });
     try {
       const lister = new RegistryLister(server.registry, 'test', {}, 2);
@@ -33,7 +35,9 @@ describe('registry catalog lister', () => {
   it('refuses a next page on another origin, where the credentials would go', async () => {
     const server = await startServer((req, res) => {
       if (req.url === '/v2/') return void res.writeHead(200).end('{}');
-      res.writeHead(200, { 'content-type': 'application/json', link: '<http://elsewhere.example/v2/_catalog?last=a>; rel="next"' }).end('{"repositories":["a"]}');
+      res
+        .writeHead(200, { 'content-type': 'application/json', link: '<http://elsewhere.example/v2/_catalog?last=a>; rel="next"' })
+        .end('{"repositories":["a"]}');
     });
     try {
       const lister = new RegistryLister(server.registry, 'test', {});

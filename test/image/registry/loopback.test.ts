@@ -244,9 +244,14 @@ describe('digests', () => {
   it('an unknown repository (NAME_UNKNOWN, as distribution 3 and GHCR answer) says so', async () => {
     const registry = await serve((req, res) => {
       if (req.url === '/v2/') res.end('{}');
-      else res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] }));
+      else
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] }));
     });
-    await assert.rejects(open(registry.registry), { message: `docker://${registry.registry}/${REPO}:1.0: repository ${REPO} not found on ${registry.registry}` });
+    await assert.rejects(open(registry.registry), {
+      message: `docker://${registry.registry}/${REPO}:1.0: repository ${REPO} not found on ${registry.registry}`,
+    });
   });
 
   it('a manifest that does not match Docker-Content-Digest is refused', async () => {
@@ -268,7 +273,10 @@ describe('digests', () => {
     const img = await open(registry.registry, {}, `@${image.manifestDigest}`);
     assert.equal(img.digest, image.manifestDigest);
     await img.close();
-    await assert.rejects(open(registry.registry, {}, `@${sha256(other)}`), (err: Error) => err instanceof DigestMismatchError && err.message.includes(sha256(other)));
+    await assert.rejects(
+      open(registry.registry, {}, `@${sha256(other)}`),
+      (err: Error) => err instanceof DigestMismatchError && err.message.includes(sha256(other)),
+    );
   });
 });
 
@@ -290,7 +298,10 @@ describe('options', () => {
   it('a registry that is not listening is a one-line error', async () => {
     const gone = await startServer((_req, res) => res.end());
     await gone.close();
-    await assert.rejects(open(gone.registry), { name: 'PlimsollError', message: `docker://${gone.registry}/${REPO}:1.0: cannot reach ${gone.registry}: connection refused` });
+    await assert.rejects(open(gone.registry), {
+      name: 'PlimsollError',
+      message: `docker://${gone.registry}/${REPO}:1.0: cannot reach ${gone.registry}: connection refused`,
+    });
   });
 
   it('--offline refuses before any connection', async () => {
@@ -307,10 +318,29 @@ describe('TLS', () => {
   let plainRegistry: FakeServer;
   before(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plimsoll-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', `/CN=${host}`, '-addext', `subjectAltName=IP:${host}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${host}`,
+        '-addext',
+        `subjectAltName=IP:${host}`,
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const tls = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
     const handler = (req: Parameters<typeof serveImage>[2], res: Parameters<typeof serveImage>[3]): void => {
       if (!serveImage(image, REPO, req, res)) res.writeHead(404).end();

@@ -155,7 +155,10 @@ describe('RegistryPusher', () => {
     const pusher = new RegistryPusher(registry.server.registry, REPO, 'test-ref', { dockerConfigDir: work });
     try {
       await assert.rejects(pusher.uploadBlob(desc, fromFile()), (err: Error) => {
-        assert.equal(err.message, `test-ref: ${registry.server.registry} denied access to upload of blob ${desc.digest} (HTTP 403: requested access to the resource is denied)`);
+        assert.equal(
+          err.message,
+          `test-ref: ${registry.server.registry} denied access to upload of blob ${desc.digest} (HTTP 403: requested access to the resource is denied)`,
+        );
         return true;
       });
     } finally {

@@ -29,7 +29,10 @@ const text = async (selector: string): Promise<string> => (await page.locator(se
 before(async () => {
   fixture = await makeScanFixture([RECORDS.kevBash, RECORDS.apt, RECORDS.ownFzf]);
   const ref = `oci:${join(TESTBED, 'oci', 'debian-app')}`;
-  const scan = (format: string, out: string) => run(process.execPath, [BUILT_CLI, 'image', ref, '--db-dir', fixture.dbDir, '--offline', '-q', '-f', format, '-o', join(fixture.work, out)], { timeout: 120_000 });
+  const scan = (format: string, out: string) =>
+    run(process.execPath, [BUILT_CLI, 'image', ref, '--db-dir', fixture.dbDir, '--offline', '-q', '-f', format, '-o', join(fixture.work, out)], {
+      timeout: 120_000,
+    });
   await Promise.all([scan('json', 'report.json'), scan('html', 'report.html')]);
   report = JSON.parse(readFileSync(join(fixture.work, 'report.json'), 'utf8')) as Report;
   browser = await launchChromium();
@@ -45,7 +48,10 @@ after(async () => {
 
 describe('the HTML report of debian-app in Chromium', () => {
   it('fails, naming the package, where Chromium is missing (never a silent skip)', async () => {
-    await assert.rejects(launchChromium('/nonexistent/chromium'), /Chromium not found at \/nonexistent\/chromium: .*apt-get install -y --no-install-recommends chromium/);
+    await assert.rejects(
+      launchChromium('/nonexistent/chromium'),
+      /Chromium not found at \/nonexistent\/chromium: .*apt-get install -y --no-install-recommends chromium/,
+    );
   });
 
   it('is one file that asks for nothing else and raises no error (its CSP refuses any request)', async (t) => {
@@ -66,7 +72,8 @@ describe('the HTML report of debian-app in Chromium', () => {
       assert.equal(await text(`#images-table td[data-count="${severity}"]`), String(n), `images row ${severity}`);
       assert.equal(await text(`#severity-cards [data-card="${severity}"] .count`), String(n), `card ${severity}`);
     }
-    for (const [priority, n] of Object.entries(summary.vulnerabilitiesByPriority)) assert.equal(await text(`#priority-cards [data-card="${priority}"] .count`), String(n), priority);
+    for (const [priority, n] of Object.entries(summary.vulnerabilitiesByPriority))
+      assert.equal(await text(`#priority-cards [data-card="${priority}"] .count`), String(n), priority);
     assert.equal(summary.knownExploited, 1);
     assert.equal(await text('#priority-cards [data-card="KEV"] .count'), '1');
     assert.equal(await text('#finding-count'), String(report.vulnerabilities?.length));

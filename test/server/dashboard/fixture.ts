@@ -21,7 +21,9 @@ const LAUNCH_TIMEOUT_MS = 60_000;
 
 export async function launchChromium(executablePath = CHROMIUM): Promise<Browser> {
   if (!existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath}: the dashboard tests need it (apt-get install -y --no-install-recommends chromium, as .ci/run does; or set PLIMSOLL_CHROMIUM)`);
+    throw new Error(
+      `Chromium not found at ${executablePath}: the dashboard tests need it (apt-get install -y --no-install-recommends chromium, as .ci/run does; or set PLIMSOLL_CHROMIUM)`,
+    );
   }
   // Chromium's sandbox refuses to run as root; a container's small /dev/shm can crash its renderer.
   const args = [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-dev-shm-usage'];

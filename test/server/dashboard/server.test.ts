@@ -45,7 +45,11 @@ before(async () => {
   // Submitted as a build machine would: the CLI inventories each image and sends only its SBOM.
   for (const name of IMAGES) {
     const out = join(fixture.work, `${name}.json`);
-    await run(process.execPath, [BUILT_CLI, 'image', `oci:${join(TESTBED, 'oci', name)}`, '--server', server.url, '--token', token, '-q', '-f', 'json', '-o', out], { timeout: 120_000 });
+    await run(
+      process.execPath,
+      [BUILT_CLI, 'image', `oci:${join(TESTBED, 'oci', name)}`, '--server', server.url, '--token', token, '-q', '-f', 'json', '-o', out],
+      { timeout: 120_000 },
+    );
     reports.set(name, JSON.parse(readFileSync(out, 'utf8')) as Report);
   }
   browser = await launchChromium();
@@ -97,8 +101,10 @@ describe('the dashboard served by plimsoll server, in Chromium', () => {
     assert.equal(await text('#image-count'), String(IMAGES.length));
     for (const [name, report] of reports) {
       const row = `#images-table tr[data-image="${report.artifact.ref}"]`;
-      for (const [severity, n] of Object.entries(report.summary.vulnerabilities ?? {})) assert.equal(await text(`${row} td[data-count="${severity}"]`), String(n), `${name} ${severity}`);
-      for (const [priority, n] of Object.entries(report.summary.vulnerabilitiesByPriority ?? {})) assert.equal(await text(`${row} td[data-count="${priority}"]`), String(n), `${name} ${priority}`);
+      for (const [severity, n] of Object.entries(report.summary.vulnerabilities ?? {}))
+        assert.equal(await text(`${row} td[data-count="${severity}"]`), String(n), `${name} ${severity}`);
+      for (const [priority, n] of Object.entries(report.summary.vulnerabilitiesByPriority ?? {}))
+        assert.equal(await text(`${row} td[data-count="${priority}"]`), String(n), `${name} ${priority}`);
       assert.match(await text(`${row} td[data-count="KEV"]`), new RegExp(`${report.summary.knownExploited}$`));
     }
     assert.equal(reports.get('debian-app')?.summary.knownExploited, 1);
@@ -159,7 +165,7 @@ describe('the dashboard served by plimsoll server, in Chromium', () => {
     assert.equal(await text('#trend-table tbody tr:nth-child(1) td[data-count="images"]'), String(IMAGES.length));
     const critical = reports.get('debian-app')?.summary.vulnerabilities?.CRITICAL ?? 0;
     assert.equal(older.vulnerabilities.CRITICAL, critical, 'only debian-app has CRITICAL findings before the update');
-    assert.equal(await page.locator('svg.trend-chart rect').count() > 0, true);
+    assert.equal((await page.locator('svg.trend-chart rect').count()) > 0, true);
     await screenshot(t, page, 'dashboard-trend');
   });
 

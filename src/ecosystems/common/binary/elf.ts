@@ -48,7 +48,8 @@ class Reader {
   ) {}
 
   private check(offset: number, size: number): void {
-    if (offset < 0 || offset + size > this.body.length) throw new ElfError(`truncated ELF file (needs bytes ${offset}..${offset + size} of ${this.body.length})`);
+    if (offset < 0 || offset + size > this.body.length)
+      throw new ElfError(`truncated ELF file (needs bytes ${offset}..${offset + size} of ${this.body.length})`);
   }
 
   u16(offset: number): number {

@@ -17,12 +17,7 @@ export const MAX_BINARY_SIZE = 256 * 1024 * 1024;
 const SCRIPT_SUFFIX = /\.(?:sh|bash|py|pl|rb|js|mjs|cjs|php|jar|txt|md|json)$/i;
 
 export function maybeBinary(info: FileInfo): boolean {
-  return (
-    info.type === 'file' &&
-    (info.mode & 0o111) !== 0 &&
-    info.size >= MIN_SIZE &&
-    !SCRIPT_SUFFIX.test(info.path)
-  );
+  return info.type === 'file' && (info.mode & 0o111) !== 0 && info.size >= MIN_SIZE && !SCRIPT_SUFFIX.test(info.path);
 }
 
 /**

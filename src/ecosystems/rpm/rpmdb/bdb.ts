@@ -123,7 +123,8 @@ function isCounterKey(page: Buffer, at: number, end: number): boolean {
 function readValue(pages: Pages, page: Buffer, at: number, end: number, chainHeads: Set<number>): Buffer | string {
   const type = page[at];
   if (type === ITEM_TYPE.keyData) return page.subarray(at + 1, end);
-  if (type !== ITEM_TYPE.offPage) return type === ITEM_TYPE.duplicate || type === ITEM_TYPE.offDuplicate ? 'duplicate items are not used by rpm' : `unknown item type ${type}`;
+  if (type !== ITEM_TYPE.offPage)
+    return type === ITEM_TYPE.duplicate || type === ITEM_TYPE.offDuplicate ? 'duplicate items are not used by rpm' : `unknown item type ${type}`;
   if (end - at < OFFPAGE_ITEM_SIZE) return 'offpage item is cut short';
   const first = pages.u32(page, at + 4);
   chainHeads.add(first);
@@ -158,7 +159,7 @@ function readChain(pages: Pages, first: number, total: number | undefined): Buff
   const parts: Buffer[] = [];
   let filled = 0;
   const seen = new Set<number>();
-  for (let pgno = first; total === undefined ? pgno !== 0 : filled < total; ) {
+  for (let pgno = first; total === undefined ? pgno !== 0 : filled < total;) {
     const page = pages.page(pgno);
     if (!page) return `overflow chain leaves the file at page ${pgno}`;
     if (seen.has(pgno)) return `overflow chain loops at page ${pgno}`;

@@ -68,7 +68,7 @@ function readBlob(body: Buffer, pkgIndex: number, blockOffset: number, blockCoun
 function adler32(buf: Buffer, start: number, end: number): number {
   let a = 1;
   let b = 0;
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     // Reduce every 5552 bytes (zlib's NMAX) so the sums stay small integers.
     const stop = Math.min(end, i + 5552);
     for (; i < stop; i++) {

@@ -90,7 +90,8 @@ export function readSqlite(body: Buffer): BlobScan {
 function notATable(db: Database.Database, name: string): string | undefined {
   const entry = db.prepare('SELECT type, sql FROM sqlite_master WHERE name = ? COLLATE NOCASE').get(name) as { type: string; sql: string | null } | undefined;
   if (!entry) return `no ${name} table`;
-  if (entry.type !== 'table' || /^\s*create\s+virtual\b/i.test(entry.sql ?? '')) return `${name} is a ${entry.type === 'table' ? 'virtual table' : entry.type}, not a table; not read`;
+  if (entry.type !== 'table' || /^\s*create\s+virtual\b/i.test(entry.sql ?? ''))
+    return `${name} is a ${entry.type === 'table' ? 'virtual table' : entry.type}, not a table; not read`;
   return undefined;
 }
 

@@ -205,7 +205,10 @@ describe('header blobs that lie about their lengths', () => {
   ];
   for (const [what, edit, message] of cases) {
     it(`rejects ${what}`, () => {
-      assert.throws(() => parseRpmHeader(lie(edit)), (err: unknown) => err instanceof RpmHeaderError && message.test(err.message));
+      assert.throws(
+        () => parseRpmHeader(lie(edit)),
+        (err: unknown) => err instanceof RpmHeaderError && message.test(err.message),
+      );
     });
   }
 

@@ -29,10 +29,13 @@ describe('real rpm databases', () => {
     // only reference for the NDB database's licences and vendors, since Debian's rpm cannot read NDB.
     if (existsSync(upstream)) {
       it(`${dir}/${file}: licence and vendor equal upstream's rpm -qa`, () => {
-        const theirs = readFileSync(upstream, 'utf8').trim().split('\n').map((line) => {
-          const [, name, version, release, , , , license, vendor] = line.split('¶');
-          return [name, version, release, license, vendor].join('\t');
-        });
+        const theirs = readFileSync(upstream, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => {
+            const [, name, version, release, , , , license, vendor] = line.split('¶');
+            return [name, version, release, license, vendor].join('\t');
+          });
         const ours = readRpmDatabase(databaseBytes(dir, file)).headers.map((h) => [h.name, h.version, h.release, h.license ?? '', h.vendor ?? ''].join('\t'));
         assert.deepEqual(ours.sort(), theirs.sort());
       });
