@@ -13,7 +13,8 @@ export const MAX_COMPONENTS = 50_000;
 
 /** The package types a purl names by itself: those whose purl type is their own (not `pkg:generic`). */
 const PURL_TYPES = new Map<string, PackageType>(ECOSYSTEMS.filter((e) => e.purlType === e.type).map((e) => [e.purlType, e.type]));
-const PACKAGE_TYPES = new Set<string>(PURL_TYPES.values());
+/** Every type Plimsoll writes, including those whose purl type is not their own (binary: pkg:generic), which only the property names. */
+const PACKAGE_TYPES = new Set<string>(ECOSYSTEMS.map((e) => e.type));
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** Properties that are fields of the package, not entries of its metadata. */
 const FIELDS = new Set(['type', 'source:name', 'source:version', 'arch']);
