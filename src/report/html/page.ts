@@ -29,24 +29,23 @@ export interface PageOptions {
 }
 
 export function renderPage(options: PageOptions): string {
-  const csp = options.cspInMeta ? html`<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.script)}" />` : '';
+  const csp = options.cspInMeta ? html`<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.script)}">` : '';
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        ${csp}
-        <title>${options.title}</title>
-        <style>
-          ${trusted(STYLE)}
-        </style>
-      </head>
-      <body>
-        ${options.header}
-        <main id="view">${options.body}</main>
-        <script>
-          ${trusted(options.script)};
-        </script>
-      </body>
-    </html> `.text;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${csp}
+<title>${options.title}</title>
+<style>${trusted(STYLE)}</style>
+</head>
+<body>
+${options.header}
+<main id="view">
+${options.body}
+</main>
+<script>${trusted(options.script)}</script>
+</body>
+</html>
+`.text;
 }

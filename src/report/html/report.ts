@@ -70,71 +70,20 @@ function baseGroup(report: Report, vulnerabilities: readonly FindingRow[]): { gr
 function coverageView(report: Report): Html {
   const entries = report.coverage?.entries ?? [];
   return html`<section id="coverage">
-    <h2>What was checked</h2>
-    ${
-      entries.length > 0
-        ? html`<table>
-            <thead>
-              <tr>
-                <th>Packages</th>
-                <th class="num">Count</th>
-                <th>Checked</th>
-                <th>Why not, or why incomplete</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${entries.map(
-                (e) =>
-                  html`<tr>
-                    <td>${e.target}</td>
-                    <td class="num">${e.packages}</td>
-                    <td>${e.checked ? 'yes' : html`<strong>no</strong>`}</td>
-                    <td>${e.reason ?? ''}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : html`<p class="note">The vulnerability scanner did not run.</p>`
-    }
-    ${
-      report.warnings.length > 0
-        ? html`<h3>Warnings</h3>
-            <ul>
-              ${report.warnings.map((w) => html`<li>${warningText(w)}</li>`)}
-            </ul>`
-        : ''
-    }
-    ${report.attributions?.length ? html`<p class="note">${report.attributions.join(' ')}</p>` : ''}
-  </section>`;
+<h2>What was checked</h2>
+${entries.length > 0 ? html`<table><thead><tr><th>Packages</th><th class="num">Count</th><th>Checked</th><th>Why not, or why incomplete</th></tr></thead><tbody>${entries.map((e) => html`<tr><td>${e.target}</td><td class="num">${e.packages}</td><td>${e.checked ? 'yes' : html`<strong>no</strong>`}</td><td>${e.reason ?? ''}</td></tr>`)}</tbody></table>` : html`<p class="note">The vulnerability scanner did not run.</p>`}
+${report.warnings.length > 0 ? html`<h3>Warnings</h3><ul>${report.warnings.map((w) => html`<li>${warningText(w)}</li>`)}</ul>` : ''}
+${report.attributions?.length ? html`<p class="note">${report.attributions.join(' ')}</p>` : ''}
+</section>`;
 }
 
 function packagesView(report: Report): Html {
   return html`<section id="packages">
-    <details>
-      <summary>Packages (${report.packages.length})</summary>
-      <table>
-        <thead>
-          <tr>
-            <th data-sortable>Name</th>
-            <th>Version</th>
-            <th data-sortable>Type</th>
-            <th>Where</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${report.packages.map(
-            (p) =>
-              html`<tr>
-                <td>${p.name}</td>
-                <td class="mono">${p.version}</td>
-                <td>${p.type}</td>
-                <td class="mono">${p.locations[0]?.path ?? ''}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </details>
-  </section>`;
+<details><summary>Packages (${report.packages.length})</summary>
+<table><thead><tr><th data-sortable>Name</th><th>Version</th><th data-sortable>Type</th><th>Where</th></tr></thead>
+<tbody>${report.packages.map((p) => html`<tr><td>${p.name}</td><td class="mono">${p.version}</td><td>${p.type}</td><td class="mono">${p.locations[0]?.path ?? ''}</td></tr>`)}</tbody></table>
+</details>
+</section>`;
 }
 
 export function renderHtmlReport(report: Report): string {
@@ -142,21 +91,14 @@ export function renderHtmlReport(report: Report): string {
   const base = vulnerabilities ? baseGroup(report, vulnerabilities) : undefined;
   const suppressed = report.summary.suppressed ? Object.values(report.summary.suppressed.vulnerabilities).reduce((n, c) => n + c, 0) : 0;
   const body = html`${imagesView([imageRow(report)], `The scanned image.${suppressed > 0 ? ` Counts are what the policy left: ${suppressed} vulnerabilities were suppressed.` : ''}`)}
-  ${
-    vulnerabilities
-      ? findingsView(vulnerabilities)
-      : html`<section id="findings">
-          <h2>Vulnerabilities</h2>
-          <p class="note">Not scanned: the vulnerability scanner did not run.</p>
-        </section>`
-  }
-  ${base ? baseImagesView([base.group], base.method) : ''} ${hardeningView(report.findings)} ${coverageView(report)} ${packagesView(report)}`;
+${vulnerabilities ? findingsView(vulnerabilities) : html`<section id="findings"><h2>Vulnerabilities</h2><p class="note">Not scanned: the vulnerability scanner did not run.</p></section>`}
+${base ? baseImagesView([base.group], base.method) : ''}
+${hardeningView(report.findings)}
+${coverageView(report)}
+${packagesView(report)}`;
   return renderPage({
     title: `Plimsoll: ${report.artifact.ref}`,
-    header: html`<header class="top">
-      <h1>Plimsoll report</h1>
-      <span class="mono">${report.artifact.ref}</span>
-    </header>`,
+    header: html`<header class="top"><h1>Plimsoll report</h1><span class="mono">${report.artifact.ref}</span></header>`,
     body,
     script: SCRIPT,
     cspInMeta: true,

@@ -60,24 +60,17 @@ export const SHELL_CSP = `${contentSecurityPolicy(SCRIPT, "'self'")}; frame-ance
 
 export const SHELL_PAGE = renderPage({
   title: 'Plimsoll',
-  header: html`<header class="top">
-    <h1>Plimsoll</h1>
-    <nav><a href="/ui/">Images</a><a href="/ui/base-images">Base images</a><a href="/ui/trend">Trend</a></nav>
-    <span id="who" class="muted"></span><button id="logout" type="button">Sign out</button>
-  </header>`,
+  header: html`<header class="top"><h1>Plimsoll</h1>
+<nav><a href="/ui/">Images</a><a href="/ui/base-images">Base images</a><a href="/ui/trend">Trend</a></nav>
+<span id="who" class="muted"></span><button id="logout" type="button">Sign out</button></header>`,
   body: html`<form id="login" class="login" hidden>
-      <section>
-        <h2>Sign in</h2>
-        <p class="note">
-          Paste an API token with the read scope (plimsoll server token create --project P --scope read). It stays in this browser tab only (sessionStorage) and
-          is sent to this server as a bearer header.
-        </p>
-        <label>API token <input name="token" type="password" autocomplete="off" required placeholder="plm_…" /></label>
-        <p id="login-error" class="error"></p>
-        <button type="submit">Sign in</button>
-      </section>
-    </form>
-    <div id="content"></div>`,
+<section><h2>Sign in</h2>
+<p class="note">Paste an API token with the read scope (plimsoll server token create --project P --scope read). It stays in this browser tab only (sessionStorage) and is sent to this server as a bearer header.</p>
+<label>API token <input name="token" type="password" autocomplete="off" required placeholder="plm_…"></label>
+<p id="login-error" class="error"></p>
+<button type="submit">Sign in</button></section>
+</form>
+<div id="content"></div>`,
   script: SCRIPT,
   cspInMeta: false,
 });

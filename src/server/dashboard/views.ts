@@ -70,19 +70,15 @@ export async function imagePage(store: Store, project: string, id: string): Prom
   if (!found) return undefined;
   const { vulnerabilities, ...record } = found;
   const facts = html`<section id="image">
-    <h2>${record.ref}</h2>
-    <dl class="facts">
-      <dt>Digest</dt>
-      <dd class="mono" title="${record.digest ?? ''}">${record.digest ? shortDigest(record.digest) : 'none (identified by its reference)'}</dd>
-      <dt>OS</dt>
-      <dd>${osLabel(record.os) ?? 'none recognised'}</dd>
-      <dt>Submitted</dt>
-      <dd class="mono">${record.submittedAt}</dd>
-      <dt>Matched</dt>
-      <dd class="mono">${record.matchedAt} against the database built ${record.dbBuiltAt}</dd>
-    </dl>
-    <p class="note"><a href="/ui/">← all images</a></p>
-  </section>`;
+<h2>${record.ref}</h2>
+<dl class="facts">
+<dt>Digest</dt><dd class="mono" title="${record.digest ?? ''}">${record.digest ? shortDigest(record.digest) : 'none (identified by its reference)'}</dd>
+<dt>OS</dt><dd>${osLabel(record.os) ?? 'none recognised'}</dd>
+<dt>Submitted</dt><dd class="mono">${record.submittedAt}</dd>
+<dt>Matched</dt><dd class="mono">${record.matchedAt} against the database built ${record.dbBuiltAt}</dd>
+</dl>
+<p class="note"><a href="/ui/">← all images</a></p>
+</section>`;
   return html`${facts}${findingsView(vulnerabilities)}${baseImagesView(baseGroups([{ record, vulnerabilities }]), BASE_METHOD)}`;
 }
 

@@ -24,9 +24,7 @@ export function epssMark(v: Pick<Vulnerability, 'epss'>): Html {
   if (!v.epss) return html`<span class="muted">–</span>`;
   const percent = v.epss.score * 100;
   const text = `${percent.toFixed(percent < 1 ? 2 : 1)}%`;
-  return html`<span class="epss${v.epss.score >= 0.1 ? ' high' : ''}" title="${`EPSS ${v.epss.date}: percentile ${(v.epss.percentile * 100).toFixed(1)}`}"
-    >${text}</span
-  >`;
+  return html`<span class="epss${v.epss.score >= 0.1 ? ' high' : ''}" title="${`EPSS ${v.epss.date}: percentile ${(v.epss.percentile * 100).toFixed(1)}`}">${text}</span>`;
 }
 
 export function shortDigest(digest: string | undefined): string {
@@ -52,12 +50,9 @@ export const priorityHeads = (): Html[] => PRIORITIES.map((p) => html`<th class=
 /** One card per severity, then one per priority, then KEV: the counts at the head of a findings view. */
 export function countCards(bySeverity: Record<Severity, number>, byPriority: Record<Priority, number>, knownExploited: number): Html {
   const card = (label: string, n: number, key: string, cls = ''): Html =>
-    html`<div class="card ${cls}" data-card="${key}">
-      <div class="label">${label}</div>
-      <div class="count">${n}</div>
-    </div>`;
+    html`<div class="card ${cls}" data-card="${key}"><div class="label">${label}</div><div class="count">${n}</div></div>`;
   return html`<div class="cards" id="severity-cards">${SEVERITIES.map((s) => card(s === 'UNKNOWN' ? 'Unrated' : s, bySeverity[s] ?? 0, s, `sev-${s}`))}</div>
-    <div class="cards" id="priority-cards">${PRIORITIES.map((p) => card(p, byPriority[p] ?? 0, p))}${card('KEV', knownExploited, 'KEV')}</div>`;
+<div class="cards" id="priority-cards">${PRIORITIES.map((p) => card(p, byPriority[p] ?? 0, p))}${card('KEV', knownExploited, 'KEV')}</div>`;
 }
 
 /** The OS release as the scan names it (`Debian GNU/Linux 12 (bookworm)`), or its family and version. */
