@@ -184,7 +184,9 @@ describe('the EPSS feed from a mirror', { skip: existsSync(join(MIRROR, 'kev')) 
     // The staleness warning goes by each source's data date: KEV's catalog date, not EPSS's (2099).
     const status = runDbStatus({ dbDir: dbDir() });
     const kevDays = Math.floor((Date.now() - Date.parse('2025-08-25T17:04:19.979Z')) / 86_400_000);
-    assert.deepEqual(status.warnings, [`1 of 2 sources hold data older than 3 days: kev (2025-08-25, ${kevDays} days); update the feeds or the mirror`]);
+    assert.deepEqual(status.warnings, [
+      { message: `1 of 2 sources hold data older than 3 days: kev (2025-08-25, ${kevDays} days); update the feeds or the mirror`, source: 'vulndb' },
+    ]);
   });
 
   test('a server error fails the update and leaves the installed database as it was', async () => {
