@@ -113,10 +113,9 @@ function matchLocally(inventory: InventoryResult, db: VulnDatabase | undefined, 
   return { match, notices: status.warnings, attributions: status.notices };
 }
 
-/** The per-layer secret scan, hashing secrets with `key` (without one, the scan keeps no records, and needs none). */
-function layerSecretScan(key: Buffer | undefined): LayerSecretScan {
-  const hashKey = key ?? processSecretKey();
-  return { request: secretsRequest, scan: (entries) => scanLayerSecrets(entries, hashKey) };
+/** The per-layer secret scan, hashing secrets with `key`. */
+function layerSecretScan(key: Buffer): LayerSecretScan {
+  return { request: secretsRequest, scan: (entries) => scanLayerSecrets(entries, key) };
 }
 
 /** Reads a resolved image once: inventory, hardening, vulnerabilities, policy. The caller closes `inventory.contents`. */
@@ -126,15 +125,16 @@ export async function scanResolved(image: ResolvedImage, options: ScanOptions = 
   const skip = options.skip ? pathSkipper(options.skip) : undefined;
   // A server matches remotely: no local database (its SHA-1 index then stays unused, as in `sbom`).
   const db = scanners.includes('vuln') && !options.remote ? await openScanDatabase(options.db ?? {}) : undefined;
-  // Secret hashes in records are keyed by the cache's own key: a cache that cannot give one is not used for this scan.
-  const secretKey = groups.includes('secret') ? (options.cache ? options.cache.secretKey() : processSecretKey()) : undefined;
-  const cache = secretKey || !groups.includes('secret') ? options.cache : undefined;
+  const secrets = groups.includes('secret');
+  // Records' secret hashes use the cache's own key: a cache that cannot give one (unwritable) sits out a secret scan.
+  const cacheKey = secrets ? options.cache?.secretKey() : undefined;
+  const cache = secrets && !cacheKey ? undefined : options.cache;
   try {
     const everything = await inventoryImage(image, {
       ...(options.maxLayerSize ? { maxLayerSize: options.maxLayerSize } : {}),
       ...(skip ? { skip } : {}),
       extraRequests: groups.length > 0 ? hardeningViewRequests(image.config) : [],
-      ...(groups.includes('secret') ? { secrets: layerSecretScan(secretKey) } : {}),
+      ...(secrets ? { secrets: layerSecretScan(cacheKey ?? processSecretKey()) } : {}),
       ...(db ? { artifactIndex: db } : {}),
       ...(cache ? { cache } : {}),
     });

@@ -184,10 +184,18 @@ export class LayerCache {
     if (this.readOnly) return undefined;
     const s = this.connect(true);
     if (!s) return undefined;
+    const stored = (): Buffer | undefined => (s.meta.get('secret-key') as { value: Buffer } | undefined)?.value;
+    try {
+      const key = stored();
+      if (key) return key;
+    } catch (err) {
+      this.fail('read', err);
+      return undefined;
+    }
     let key: Buffer | undefined;
     this.write(() => {
       s.setMeta.run('secret-key', randomBytes(32));
-      key = (s.meta.get('secret-key') as { value: Buffer } | undefined)?.value;
+      key = stored();
     });
     return key;
   }
