@@ -114,6 +114,36 @@ describe('layer cache with hardening', { skip: needTestbed() }, () => {
     }
   });
 
+  it('a record stored without secrets (--scanners vuln) is read again by a secret scan, which stores them; the key outlives the cache being closed', async () => {
+    const dir = join(root, 'upgrade');
+    // Its final-pass files are in three of its four layers: a scan reading every layer opens more.
+    const img = TESTBED_IMAGES.find((i) => i.name === 'debian-app');
+    const ref = `oci:${img?.layout ?? ''}:${img?.tag ?? ''}`;
+    const none = await scan(ref);
+    const first = LayerCache.open({ dir });
+    const image = await openImage(ref);
+    try {
+      const vuln = await scanResolved(image, { scanners: ['vuln'], db: { dbDir: db?.dbDir ?? '', offline: true }, cache: first });
+      vuln.inventory.contents.close();
+    } finally {
+      await image.close();
+    }
+    const key = first.secretKey();
+    first.close();
+    const again = LayerCache.open({ dir });
+    try {
+      assert.ok(key && again.secretKey()?.equals(key), 'the same key after reopening');
+      const upgraded = await scan(ref, again);
+      assert.ok(upgraded.opened > upgraded.finalLayers.size, 'records without secrets do not serve a secret scan');
+      const warm = await scan(ref, again);
+      assert.ok(warm.opened <= warm.finalLayers.size, 'the secrets were stored');
+      assert.equal(upgraded.json, none.json);
+      assert.equal(warm.json, none.json);
+    } finally {
+      again.close();
+    }
+  });
+
   const file = (path: string, body: string, mode = 0o644): RootfsEntry => ({ path, body, mode });
   const s = fakeSecrets();
   const DELETED_SECRET: ImageStep[] = [
