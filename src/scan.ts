@@ -3,10 +3,11 @@ import type { LayerCache } from './cache/layer-cache.js';
 import { PlimsollError } from './errors.js';
 import type { CheckGroup } from './hardening/check.js';
 import type { Finding } from './model/finding.js';
-import { hardeningRequests, runHardening, type HardeningResult } from './hardening/run.js';
+import { hardeningViewRequests, runHardening, secretsRequest, type HardeningResult } from './hardening/run.js';
+import { processSecretKey, scanLayerSecrets } from './hardening/checks/secret-files.js';
 import { openImage } from './image/open.js';
 import type { ResolvedImage, SourceOptions } from './image/types.js';
-import { inventoryImage, type InventoryResult } from './inventory/run.js';
+import { inventoryImage, type InventoryResult, type LayerSecretScan } from './inventory/run.js';
 import { matchVulnerabilities, type MatchResult } from './match/index.js';
 import { applyPolicy, type PolicyOptions, type PolicyResult } from './policy/index.js';
 import { buildReport, type Report } from './report/report.js';
@@ -112,6 +113,11 @@ function matchLocally(inventory: InventoryResult, db: VulnDatabase | undefined, 
   return { match, notices: status.warnings, attributions: status.notices };
 }
 
+/** The per-layer secret scan, hashing secrets with `key`. */
+function layerSecretScan(key: Buffer): LayerSecretScan {
+  return { request: secretsRequest, scan: (entries) => scanLayerSecrets(entries, key) };
+}
+
 /** Reads a resolved image once: inventory, hardening, vulnerabilities, policy. The caller closes `inventory.contents`. */
 export async function scanResolved(image: ResolvedImage, options: ScanOptions = {}): Promise<ScanResult> {
   const scanners = options.scanners ?? SCANNERS;
@@ -119,13 +125,18 @@ export async function scanResolved(image: ResolvedImage, options: ScanOptions = 
   const skip = options.skip ? pathSkipper(options.skip) : undefined;
   // A server matches remotely: no local database (its SHA-1 index then stays unused, as in `sbom`).
   const db = scanners.includes('vuln') && !options.remote ? await openScanDatabase(options.db ?? {}) : undefined;
+  const secrets = groups.includes('secret');
+  // Records' secret hashes use the cache's own key: a cache that cannot give one (unwritable) sits out a secret scan.
+  const cacheKey = secrets ? options.cache?.secretKey() : undefined;
+  const cache = secrets && !cacheKey ? undefined : options.cache;
   try {
     const everything = await inventoryImage(image, {
       ...(options.maxLayerSize ? { maxLayerSize: options.maxLayerSize } : {}),
       ...(skip ? { skip } : {}),
-      extraRequests: groups.length > 0 ? hardeningRequests(image.config) : [],
+      extraRequests: groups.length > 0 ? hardeningViewRequests(image.config) : [],
+      ...(secrets ? { secrets: layerSecretScan(cacheKey ?? processSecretKey()) } : {}),
       ...(db ? { artifactIndex: db } : {}),
-      ...(options.cache ? { cache: options.cache } : {}),
+      ...(cache ? { cache } : {}),
     });
     try {
       return await judge(image, everything, options, db, groups);
@@ -150,7 +161,14 @@ async function judge(
   // The attack surface counts every package; --pkg-types narrows only what is listed and matched.
   const hardening =
     groups.length > 0
-      ? runHardening({ image, contents: everything.contents, ...(everything.os ? { os: everything.os } : {}), packages: everything.packages, groups })
+      ? runHardening({
+          image,
+          contents: everything.contents,
+          ...(everything.os ? { os: everything.os } : {}),
+          packages: everything.packages,
+          groups,
+          ...(everything.secrets ? { layerSecrets: everything.secrets } : {}),
+        })
       : undefined;
   const pkgTypes = options.pkgTypes;
   const inventory = pkgTypes

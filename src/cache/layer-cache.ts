@@ -4,7 +4,7 @@
 // records past a byte bound go least recently used first. The cache is only ever a shortcut: a file
 // that is corrupt, a full disk or a read-only directory gives one warning and the scan goes on uncached.
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ const WAL_LIMIT = 4 * 1024 * 1024;
  */
 const QUALITY = 2;
 /** Bumped when the record format changes: older records then simply miss. */
-const KEY_SCHEMA = 1;
+const KEY_SCHEMA = 2;
 
 export interface LayerCacheOptions {
   dir: string;
@@ -69,6 +69,8 @@ interface Statements {
   oldest: Statement;
   remove: Statement;
   summary: Statement;
+  meta: Statement;
+  setMeta: Statement;
 }
 
 const SCHEMA = `
@@ -80,6 +82,8 @@ const SCHEMA = `
     value BLOB NOT NULL
   );
   CREATE INDEX IF NOT EXISTS layers_by_use ON layers (used, bytes);
+  -- The cache's own settings: the key its records' secret hashes are made with.
+  CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 `;
 /** A use time after every other: now, or one past the latest when the clock has not moved on. */
 const NEXT_USE = 'MAX(@now, COALESCE((SELECT MAX(used) FROM layers), 0) + 1)';
@@ -169,6 +173,31 @@ export class LayerCache {
         .immediate(),
     );
     if (evicted) this.write(() => db.pragma('incremental_vacuum'));
+  }
+
+  /**
+   * The random key secrets found in layers are hashed with (HMAC) before their records are stored: made
+   * once per cache and kept inside it, so a record alone never tells a secret, not even by a guessed value's
+   * plain hash. Undefined when the cache cannot be written (the scan then does not use it for secrets).
+   */
+  secretKey(): Buffer | undefined {
+    if (this.readOnly) return undefined;
+    const s = this.connect(true);
+    if (!s) return undefined;
+    const stored = (): Buffer | undefined => (s.meta.get('secret-key') as { value: Buffer } | undefined)?.value;
+    try {
+      const key = stored();
+      if (key) return key;
+    } catch (err) {
+      this.fail('read', err);
+      return undefined;
+    }
+    let key: Buffer | undefined;
+    this.write(() => {
+      s.setMeta.run('secret-key', randomBytes(32));
+      key = stored();
+    });
+    return key;
   }
 
   status(): LayerCacheStatus {
@@ -275,6 +304,9 @@ export class LayerCache {
         total: db.prepare('SELECT COALESCE(SUM(bytes), 0) AS total FROM layers'),
         oldest: db.prepare('SELECT key, bytes FROM layers WHERE key != ? ORDER BY used LIMIT 1'),
         remove: db.prepare('DELETE FROM layers WHERE key = ?'),
+        meta: db.prepare('SELECT value FROM meta WHERE name = ?'),
+        // Two scans may start at once: the first key stored wins, and both read it back.
+        setMeta: db.prepare('INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)'),
         summary: db.prepare('SELECT COUNT(*) AS records, SUM(bytes) AS bytes, MIN(used) AS oldest, MAX(used) AS newest FROM layers'),
       };
       return this.statements;

@@ -7,6 +7,7 @@ import type { HistoryStep } from './history.js';
 import type { LayerOrigins } from './origin.js';
 import type { WalkedFiles } from './file-walk.js';
 import type { OsInfo } from '../model/os.js';
+import type { LayerSecrets } from './checks/secret-files.js';
 
 export interface HardeningContext {
   image: ResolvedImage;
@@ -19,6 +20,8 @@ export interface HardeningContext {
   origins: LayerOrigins;
   /** What one walk of the merged filesystem picked out for the checks that look at file metadata. */
   files: WalkedFiles;
+  /** Each layer's secrets when the inventory scanned them as it read the layers (or took them from the layer cache). */
+  layerSecrets?: readonly LayerSecrets[];
 }
 
 /**

@@ -31,15 +31,23 @@ export function isSecretCandidate(info: FileInfo): boolean {
 
 const SMALL_FILES = new Set(['etc/passwd', APK_REPOSITORIES]);
 
+/** The secret candidates' bodies, read from every layer (a secret a later layer deletes is still shipped). */
+export const secretsRequest: FileRequest = { name: 'hardening-secrets', wants: isSecretCandidate, maxFileSize: SECRET_MAX_SIZE };
+
 /**
- * What `runHardening` needs read, to add to the inventory's requests in the same pass.
- * With the image, the program it runs is read too (to tell a static binary from a dynamic one).
+ * What hardening reads from the merged view: the user database, slim/Chainguard markers and, with the
+ * image config, the program it runs (to tell a static binary from a dynamic one). A layer cache that
+ * knows the layers reads these again from the layers that hold them.
  */
-export function hardeningRequests(config?: ImageConfigFile): FileRequest[] {
+export function hardeningViewRequests(config?: ImageConfigFile): FileRequest[] {
   const entries = new Set(config ? entryCandidates(config) : []);
   return [
-    { name: 'hardening-secrets', wants: isSecretCandidate, maxFileSize: SECRET_MAX_SIZE },
     { name: 'hardening-system', wants: (info) => SMALL_FILES.has(info.path) || info.path.startsWith(DPKG_CONFIG_DIR), maxFileSize: SMALL },
     ...(entries.size > 0 ? [{ name: 'hardening-entry-binary', wants: (info: FileInfo) => entries.has(info.path) }] : []),
   ];
+}
+
+/** Everything `runHardening` needs read, to add to the inventory's requests in the same pass. */
+export function hardeningRequests(config?: ImageConfigFile): FileRequest[] {
+  return [secretsRequest, ...hardeningViewRequests(config)];
 }

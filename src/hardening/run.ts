@@ -14,7 +14,7 @@ import { healthcheckCheck } from './checks/healthcheck.js';
 import { latestTagCheck } from './checks/latest-tag.js';
 import { packageCachesCheck } from './checks/package-caches.js';
 import { rootUserCheck } from './checks/root-user.js';
-import { secretFilesCheck } from './checks/secret-files.js';
+import { secretFilesCheck, type LayerSecrets } from './checks/secret-files.js';
 import { setuidCheck } from './checks/setuid.js';
 import { worldWritableCheck } from './checks/world-writable.js';
 import { findEntryBinary, type EntryBinary } from './entry-binary.js';
@@ -27,7 +27,7 @@ import type { LayerRef } from '../model/layer.js';
 import type { OsInfo } from '../model/os.js';
 
 /** The requests to add to the single read of the layers (pass the image config to read its entry binary too). */
-export { hardeningRequests } from './requests.js';
+export { hardeningRequests, hardeningViewRequests, secretsRequest } from './requests.js';
 
 export const ALL_CHECKS: readonly Check[] = [
   rootUserCheck,
@@ -58,6 +58,8 @@ export interface HardeningInput {
   packages: Package[];
   /** Check groups to run (`--scanners config,secret`); all by default. */
   groups?: readonly CheckGroup[];
+  /** Each layer's secrets, from the inventory (see `InventoryResult.secrets`); scanned from `contents` when absent. */
+  layerSecrets?: readonly LayerSecrets[];
 }
 
 export interface HardeningResult {
@@ -108,7 +110,16 @@ export function runHardening(input: HardeningInput): HardeningResult {
   const history = readHistory(image, image.rootfs !== undefined ? [] : layerRefs);
   const identity = identifyBase(contents.fs, os, packages, image.config);
   const origins = splitOrigins(image.config, history, image.layers.length, identity.kind === 'scratch', image.annotations);
-  const ctx: HardeningContext = { image, contents, ...(os ? { os } : {}), packages, history, origins, files: walkFiles(contents.fs) };
+  const ctx: HardeningContext = {
+    image,
+    contents,
+    ...(os ? { os } : {}),
+    packages,
+    history,
+    origins,
+    files: walkFiles(contents.fs),
+    ...(input.layerSecrets ? { layerSecrets: input.layerSecrets } : {}),
+  };
   const groups = new Set(input.groups ?? ['config', 'secret']);
   // Secrets in the config and history are masked in every history line shown, whichever checks run.
   const configSecrets = configSecretsCheck.run(ctx);

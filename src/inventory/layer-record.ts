@@ -1,18 +1,28 @@
 // One layer's record in the layer cache: its listing (entries' metadata, whiteouts, opaque
-// directories; never a body) and what the analyzers found in it.
+// directories; never a body), what the analyzers found in it and, once a hardening scan read it, the
+// secrets in it (masked, with keyed hashes: never a value).
 //
-//   u32 listing length | listing (image/layer-listing.ts) | the analysis as JSON
+//   u32 listing length | listing (image/layer-listing.ts) | { analysis, secrets? } as JSON
 import { InputError, errorMessage } from '../errors.js';
 import type { LayerContent } from '../image/layer-reader.js';
 import { decodeListing } from '../image/layer-listing.js';
 import type { LayerRef } from '../model/layer.js';
 import type { LayerAnalysis } from './applier.js';
+import type { LayerSecret } from '../hardening/checks/secret-files.js';
+
+/** One layer's record, decoded. */
+export interface LayerRecord {
+  content: LayerContent;
+  analysis: LayerAnalysis;
+  /** Absent when the scan that stored it did not look for secrets. */
+  secrets?: LayerSecret[];
+}
 
 /** `listing`: the layer's, from encodeListing. */
-export function encodeRecord(listing: Buffer, analysis: LayerAnalysis): Buffer {
+export function encodeRecord(listing: Buffer, analysis: LayerAnalysis, secrets?: readonly LayerSecret[]): Buffer {
   const length = Buffer.allocUnsafe(4);
   length.writeUInt32LE(listing.length);
-  return Buffer.concat([length, listing, Buffer.from(JSON.stringify(analysis), 'utf8')]);
+  return Buffer.concat([length, listing, Buffer.from(JSON.stringify({ analysis, ...(secrets ? { secrets } : {}) }), 'utf8')]);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -30,13 +40,24 @@ function checkAnalysis(value: unknown): LayerAnalysis {
   return value as unknown as LayerAnalysis;
 }
 
-/** The layer as `ref` and its analysis; bytes that are not a whole record give a one-line InputError. */
-export function decodeRecord(bytes: Buffer, ref: LayerRef): { content: LayerContent; analysis: LayerAnalysis } {
+const SECRET_FIELDS = ['path', 'rule', 'evidence', 'severity', 'hash'] as const;
+
+function checkSecrets(value: unknown): LayerSecret[] {
+  if (!Array.isArray(value)) throw new Error('secrets are not a list');
+  for (const s of value as unknown[])
+    if (!isObject(s) || typeof s.line !== 'number' || SECRET_FIELDS.some((f) => typeof s[f] !== 'string')) throw new Error('a secret is not a layer secret');
+  return value as LayerSecret[];
+}
+
+/** The layer as `ref`, its analysis and its secrets; bytes that are not a whole record give a one-line InputError. */
+export function decodeRecord(bytes: Buffer, ref: LayerRef): LayerRecord {
   if (bytes.length < 4 || 4 + bytes.readUInt32LE(0) > bytes.length) throw new InputError(`layer cache record of ${ref.digest}: cut short`);
   const end = 4 + bytes.readUInt32LE(0);
   const content = decodeListing(bytes.subarray(4, end), ref);
   try {
-    return { content, analysis: checkAnalysis(JSON.parse(bytes.toString('utf8', end))) };
+    const record: unknown = JSON.parse(bytes.toString('utf8', end));
+    if (!isObject(record)) throw new Error('not a record');
+    return { content, analysis: checkAnalysis(record.analysis), ...(record.secrets !== undefined ? { secrets: checkSecrets(record.secrets) } : {}) };
   } catch (err) {
     throw new InputError(`layer cache record of ${ref.digest}: ${errorMessage(err).split('\n')[0] ?? ''}`);
   }

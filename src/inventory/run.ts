@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { errorMessage } from '../errors.js';
-import type { FileRequest, ImageFilesystem } from '../image/files.js';
-import type { LayerContent } from '../image/layer-reader.js';
+import type { FileInfo, FileRequest, ImageFilesystem } from '../image/files.js';
+import type { LayerContent, LayerEntry } from '../image/layer-reader.js';
+import { rewritesOf, type LayerSecret, type LayerSecrets } from '../hardening/checks/secret-files.js';
 import type { MergedFilesystem } from '../image/merged-fs.js';
 import type { LayerCache } from '../cache/layer-cache.js';
 import { layerCacheKey } from '../cache/layer-cache.js';
@@ -10,7 +11,7 @@ import { encodeListing } from '../image/layer-listing.js';
 import { layerRefs, readImage, type ImageContents, type ReadImageOptions } from '../image/scan.js';
 import type { LayerRef } from '../model/layer.js';
 import { plimsollVersion } from '../model/inventory.js';
-import { decodeRecord, encodeRecord } from './layer-record.js';
+import { decodeRecord, encodeRecord, type LayerRecord } from './layer-record.js';
 import type { ResolvedImage } from '../image/types.js';
 import type { Package } from '../model/package.js';
 import type { ScanWarning } from '../model/warning.js';
@@ -26,6 +27,14 @@ export interface InventoryResult {
   os?: OsInfo;
   packages: Package[];
   warnings: ScanWarning[];
+  /** Each layer's secrets, by index, when `secrets` was given. */
+  secrets?: LayerSecrets[];
+}
+
+/** A secret scan of each layer as it is read: the candidates' bodies to capture, and the scan of one layer's captured entries. */
+export interface LayerSecretScan {
+  request: FileRequest;
+  scan: (entries: Iterable<LayerEntry>) => LayerSecret[];
 }
 
 /** The file requests of OS detection and of each analyzer, for one pass over the layers. */
@@ -145,8 +154,6 @@ function cachedLayers(
   return { keys, records };
 }
 
-type LayerRecord = ReturnType<typeof decodeRecord>;
-
 /**
  * Each layer's OCI chain ID (its diff ID over those of the layers below): a layer's analysis looks at
  * the layers below it (symlinks, a package's file lists), so it is cached for that stack, which images
@@ -164,14 +171,18 @@ function chainIds(image: ResolvedImage): (string | undefined)[] {
 /**
  * Reads the image once, analysing each layer as it is applied, and merges the layers' findings. The caller closes `contents`.
  * With a layer cache, an image whose every layer has a record is not read at all (only the files the
- * final passes read are, from the layers that hold them); otherwise a layer with a record is read but
- * not analysed again, and every layer read gets its record.
+ * final passes and `extraRequests` read are, from the layers that hold them); otherwise a layer with a
+ * record is read but not analysed again, and every layer read gets its record. With `secrets`, each
+ * layer's secrets are scanned as it is applied and kept in its record; a record without them is read again.
  */
 export async function inventoryImage(
   image: ResolvedImage,
   options: Omit<ReadImageOptions, 'requests' | 'onApplied' | 'known'> & {
     analyzers?: readonly Analyzer[];
+    /** Files later stages (hardening) read from the merged view: when the layers are known, read from the layers that hold them. */
     extraRequests?: readonly FileRequest[];
+    /** Scan every layer for secrets (hardening's secret check), keeping the results in the layers' records. */
+    secrets?: LayerSecretScan;
     artifactIndex?: ArtifactIndex;
     /** Per-layer results of earlier scans: read and filled (not with `skip`, which changes what a layer holds). */
     cache?: LayerCache;
@@ -181,21 +192,39 @@ export async function inventoryImage(
   const cacheWarnings: ScanWarning[] = [];
   const cache = options.cache && !options.skip ? options.cache : undefined;
   const { keys, records } = cache ? cachedLayers(image, cache, analyzers, cacheWarnings) : { keys: [], records: [] };
-  // Hardening reads bodies of every layer (secrets in deleted files): with its requests the layers are read.
-  const allKnown = image.layers.length > 0 && records.length === image.layers.length && records.every(Boolean) && (options.extraRequests ?? []).length === 0;
+  const secrets = options.secrets;
+  const extraRequests = options.extraRequests ?? [];
+  // A record stored by a scan that did not look for secrets does not do for one that does: that layer is read.
+  const complete = (record: LayerRecord | undefined): boolean => record !== undefined && (!secrets || record.secrets !== undefined);
+  const allKnown = image.layers.length > 0 && records.length === image.layers.length && records.every(complete);
+  const readRequests = [...fileRequests(analyzers), ...(secrets ? [secrets.request] : []), ...extraRequests];
   const analyses: LayerAnalysis[] = [];
+  const layerSecrets: LayerSecrets[] = [];
+  /** Paths holding secrets in the layers applied so far: a later layer writing one again may have removed the secret. */
+  const secretPaths = new Set<string>();
+  // The merged view, for requests asked after the merge.
+  let view: MergedFilesystem | undefined;
   const onApplied = async (layer: LayerContent, fs: MergedFilesystem): Promise<void> => {
+    view = fs;
     const index = layer.ref.index;
     const record = records[index];
     analyses[index] = record?.analysis ?? (await analyzeLayer(new LayerView(fs, index), analyzers));
+    // Bodies read after the merge (wanted under a symlinked name) never matter here: a file the secret scan
+    // reads by its own path had its body captured as the layer streamed.
+    if (secrets) {
+      const found = record?.secrets ?? secrets.scan(layer.entries);
+      // From the whole listing: once merged, a layer keeps only entries whose path had a body below.
+      layerSecrets[index] = { found, rewrites: rewritesOf(layer.entries, secretPaths) };
+      for (const f of found) secretPaths.add(f.path);
+    }
     const key = keys[index];
-    if (key !== undefined && !record && entryCount(layer) <= MAX_CACHED_ENTRIES)
-      cache?.put(key, encodeRecord(encodeListing(layer), analyses[index] as LayerAnalysis));
+    if (key !== undefined && !complete(record) && entryCount(layer) <= MAX_CACHED_ENTRIES)
+      cache?.put(key, encodeRecord(encodeListing(layer), analyses[index] as LayerAnalysis, secrets ? layerSecrets[index]?.found : record?.secrets));
   };
   const contents = await readImage(image, {
     ...options,
-    // When no layer is read, only the final passes' files are wanted; else later stages (hardening) add theirs so the layers are read once.
-    requests: allKnown ? finishRequests(analyzers) : [...fileRequests(analyzers), ...(options.extraRequests ?? [])],
+    // When no layer is read, only the final passes' and later stages' files are wanted; else those stages add theirs so the layers are read once.
+    requests: allKnown ? [...finishRequests(analyzers), ...alongside(readRequests, extraRequests, (path) => view?.resolve(path))] : readRequests,
     onApplied,
     ...(allKnown ? { known: records.map((r) => r?.content) } : {}),
   });
@@ -226,11 +255,27 @@ export async function inventoryImage(
       ...(applied.os ? { os: applied.os } : {}),
       packages: applied.packages,
       warnings: [...cacheWarnings, ...fs.warnings, ...applied.warnings],
+      ...(secrets ? { secrets: layerSecrets } : {}),
     };
   } catch (err) {
     contents.close();
     throw err;
   }
+}
+
+/**
+ * `requests` narrowed to the files `extra` wants, for reading them again from known layers: each is kept
+ * as the layer's read kept it, with the size limit and reducer of the requests that want it under its own
+ * name (an analyzer's reducer applies to an entry binary reached through a symlink), else under the name asked for.
+ */
+function alongside(requests: readonly FileRequest[], extra: readonly FileRequest[], resolve: (path: string) => FileInfo | undefined): FileRequest[] {
+  if (extra.length === 0) return [];
+  const extraWants = (info: FileInfo): boolean => extra.some((r) => r.wants(info));
+  const asRead = (info: FileInfo): FileInfo => {
+    const own = resolve(info.path);
+    return own && own.path !== info.path && requests.some((r) => r.wants(own)) ? own : info;
+  };
+  return requests.map((r) => ({ ...r, wants: (info: FileInfo) => extraWants(info) && r.wants(asRead(info)) }));
 }
 
 /** What the analyzers' final passes read from the merged view. */

@@ -1,6 +1,8 @@
 // Secrets in files of every layer, not only the merged view: a key written in one layer and deleted in a
 // later one is still in the image, so it is reported with the layer that holds it and the one that deleted it.
-import type { LayerContent, LayerEntry } from '../../image/layer-reader.js';
+import { createHmac, randomBytes } from 'node:crypto';
+import type { LayerEntry } from '../../image/layer-reader.js';
+import type { Severity } from '../../model/finding.js';
 import type { Check, CheckFinding } from '../check.js';
 import { maskedEvidence } from '../mask.js';
 import { SECRET_MAX_SIZE, isSecretCandidate } from '../requests.js';
@@ -85,19 +87,89 @@ class SecretScanner {
   }
 }
 
-function find<T>(items: Iterable<T>, test: (item: T) => boolean): T | undefined {
-  for (const item of items) if (test(item)) return item;
-  return undefined;
+/**
+ * One secret found in one layer, as plain JSON a layer cache record can keep: where it is, what the
+ * report shows of it (masked), and instead of the value a keyed hash of it, enough to tell the same
+ * secret in another layer apart from a different one.
+ */
+export interface LayerSecret {
+  path: string;
+  rule: string;
+  line: number;
+  evidence: string;
+  severity: Severity;
+  detail?: string;
+  /** HMAC-SHA256 of the secret under the key of the cache (or of the process): never the value or its plain hash. */
+  hash: string;
+}
+
+/** The key of a scan without a layer cache: the hashes it makes are compared within the process only. */
+let processKey: Buffer | undefined;
+export function processSecretKey(): Buffer {
+  return (processKey ??= randomBytes(32));
+}
+
+/** The secrets in one layer's captured candidate bodies, in entry order. */
+export function scanLayerSecrets(entries: Iterable<LayerEntry>, key: Buffer): LayerSecret[] {
+  const scanner = new SecretScanner();
+  const out: LayerSecret[] = [];
+  for (const entry of entries) {
+    for (const m of scanner.scan(entry)) {
+      out.push({
+        path: entry.path,
+        rule: m.rule.id,
+        line: m.line,
+        evidence: m.evidence,
+        severity: m.severity ?? m.rule.severity,
+        ...(m.detail ? { detail: m.detail } : {}),
+        hash: createHmac('sha256', key).update(m.secret, 'utf8').digest('hex'),
+      });
+    }
+  }
+  return out;
+}
+
+/** One layer's secrets, and which of the paths holding secrets in lower layers it writes again. */
+export interface LayerSecrets {
+  found: LayerSecret[];
+  rewrites: string[];
+}
+
+/** What the cross-layer logic needs of a layer: its secrets, whether it writes a path again, what it deleted. */
+interface SecretLayer {
+  ref: LayerRef;
+  secrets: readonly LayerSecret[];
+  writes: (path: string) => boolean;
+  whiteouts: readonly string[];
+  opaqueDirs: readonly string[];
+}
+
+/** Each layer's secrets, scanned from the captured bodies of layers read (in order) with `key`. */
+export function scanLayersSecrets(layers: readonly { entries: Iterable<LayerEntry> }[], key: Buffer): LayerSecrets[] {
+  const secretPaths = new Set<string>();
+  return layers.map((layer) => {
+    const found = scanLayerSecrets(layer.entries, key);
+    const rewrites = rewritesOf(layer.entries, secretPaths);
+    for (const f of found) secretPaths.add(f.path);
+    return { found, rewrites };
+  });
+}
+
+/** The paths of `secretPaths` (those holding secrets in lower layers) that `entries` write again. */
+export function rewritesOf(entries: Iterable<{ path: string }>, secretPaths: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  if (secretPaths.size > 0) for (const e of entries) if (secretPaths.has(e.path)) out.push(e.path);
+  return out;
 }
 
 const within = (path: string, dir: string): boolean => dir === '' || path === dir || path.startsWith(`${dir}/`);
 
 /** The first later layer that removes the secret from `path`: a whiteout, an opaque parent, or a rewrite without it. */
-function removedIn(scanner: SecretScanner, layers: readonly LayerContent[], from: number, path: string, match: RuleMatch): LayerRef | undefined {
+function removedIn(layers: readonly SecretLayer[], from: number, found: LayerSecret): LayerRef | undefined {
+  const { path } = found;
   for (const layer of layers.slice(from + 1)) {
-    const rewrite = find(layer.entries, (e) => e.path === path);
-    if (rewrite) {
-      if (scanner.scan(rewrite).some((m) => m.rule === match.rule && m.secret === match.secret)) continue;
+    if (layer.writes(path)) {
+      if (layer.secrets.some((s) => s.path === path && s.rule === found.rule && s.hash === found.hash)) continue;
       return layer.ref;
     }
     if (layer.whiteouts.some((w) => within(path, w)) || layer.opaqueDirs.some((d) => within(path, d))) return layer.ref;
@@ -116,42 +188,61 @@ function evidence(match: RuleMatch, text: string): string {
   return maskedEvidence(match.secret, match.key);
 }
 
+const RULES = new Map(SECRET_RULES.map((r) => [r.id, r]));
+
+/** The findings of every layer's secrets: one per path, rule and secret across layers, with the layer that removed it if one did. */
+function secretFindings(layers: readonly SecretLayer[]): CheckFinding[] {
+  const out: CheckFinding[] = [];
+  /** path, rule and secret hash → the layer index it is gone from (Infinity: still there), so copies kept by later layers are one finding. */
+  const reported = new Map<string, number>();
+  layers.forEach((layer, i) => {
+    for (const found of layer.secrets) {
+      const rule = RULES.get(found.rule);
+      if (!rule) continue;
+      const key = `${found.path}\0${found.rule}\0${found.hash}`;
+      if ((reported.get(key) ?? -1) > i) continue;
+      const deletedIn = removedIn(layers, i, found);
+      reported.set(key, deletedIn?.index ?? Infinity);
+      const detail = found.detail ? ` (${found.detail})` : '';
+      out.push({
+        id: rule.id,
+        kind: 'secret',
+        severity: found.severity,
+        title: deletedIn
+          ? `${rule.title}${detail} in /${found.path}, deleted in layer ${deletedIn.index} but still in layer ${i}`
+          : `${rule.title}${detail} in /${found.path}`,
+        path: found.path,
+        line: found.line,
+        layer: layer.ref,
+        ...(deletedIn ? { deletedIn } : {}),
+        evidence: found.evidence,
+        remediation: deletedIn
+          ? `${rule.remediation} Deleting a file in a later layer does not remove it: every layer is shipped; rebuild so no layer ever holds it (multi-stage build or build secret).`
+          : rule.remediation,
+      });
+    }
+  });
+  return out;
+}
+
 export const secretFilesCheck: Check = {
   id: 'PLM-SECRET',
   group: 'secret',
   run(ctx) {
-    const layers = ctx.contents.perLayer;
-    const out: CheckFinding[] = [];
-    /** path, rule and secret → the layer index it is gone from (Infinity: still there), so copies kept by later layers are one finding. */
-    const reported = new Map<string, number>();
-    const scanner = new SecretScanner();
-    layers.forEach((layer, i) => {
-      for (const entry of layer.entries) {
-        for (const match of scanner.scan(entry)) {
-          const key = `${entry.path}\0${match.rule.id}\0${match.secret}`;
-          if ((reported.get(key) ?? -1) > i) continue;
-          const deletedIn = removedIn(scanner, layers, i, entry.path, match);
-          reported.set(key, deletedIn?.index ?? Infinity);
-          const detail = match.detail ? ` (${match.detail})` : '';
-          out.push({
-            id: match.rule.id,
-            kind: 'secret',
-            severity: match.severity ?? match.rule.severity,
-            title: deletedIn
-              ? `${match.rule.title}${detail} in /${entry.path}, deleted in layer ${deletedIn.index} but still in layer ${i}`
-              : `${match.rule.title}${detail} in /${entry.path}`,
-            path: entry.path,
-            line: match.line,
-            layer: layer.ref,
-            ...(deletedIn ? { deletedIn } : {}),
-            evidence: match.evidence,
-            remediation: deletedIn
-              ? `${match.rule.remediation} Deleting a file in a later layer does not remove it: every layer is shipped; rebuild so no layer ever holds it (multi-stage build or build secret).`
-              : match.rule.remediation,
-          });
-        }
-      }
-    });
-    return out;
+    const perLayer = ctx.contents.perLayer;
+    // Given by the inventory (scanned as each layer was read, or from the layer cache); else scanned here.
+    const secrets = ctx.layerSecrets ?? scanLayersSecrets(perLayer, processSecretKey());
+    return secretFindings(
+      perLayer.map((layer, i) => {
+        const rewrites = new Set(secrets[i]?.rewrites);
+        return {
+          ref: layer.ref,
+          secrets: secrets[i]?.found ?? [],
+          writes: (path) => rewrites.has(path),
+          whiteouts: layer.whiteouts,
+          opaqueDirs: layer.opaqueDirs,
+        };
+      }),
+    );
   },
 };
