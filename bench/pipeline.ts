@@ -18,7 +18,7 @@ import { IMAGES, TESTBED } from '../test/helpers/testbed.js';
 const APP = `oci:${join(TESTBED, 'oci', 'debian-app')}:${IMAGES['debian-app']}`;
 const SHARED_BASE_IMAGES = 20;
 
-/** `plimsoll image REF` as the bench runs it: offline against the bench database, JSON report to a scratch file. */
+/** `plimsoll image REF` as the bench runs it: offline against the bench database, JSON report to a scratch file (first scans pass --no-cache: the default cache would make later runs warm). */
 async function imageArgs(ref: string, scratch: string, cache: string[] = []): Promise<string[]> {
   return [CLI, 'image', ref, '--db-dir', await benchDatabase(), '--offline', '--quiet', '--format', 'json', '--output', join(scratch, 'report.json'), ...cache];
 }
@@ -105,7 +105,7 @@ export async function dockerArchiveBench(runs: number): Promise<string> {
   const archive = join(TESTBED, 'docker-archive', 'debian-app.tar');
   const scratch = mkdtempSync(join(tmpdir(), 'plimsoll-bench-archive-'));
   try {
-    const args = await imageArgs(`docker-archive:${archive}`, scratch);
+    const args = await imageArgs(`docker-archive:${archive}`, scratch, ['--no-cache']);
     const limit: number[] = [];
     const node: number[] = [];
     const plimsoll: number[] = [];
@@ -139,7 +139,7 @@ export async function zstdBench(runs: number): Promise<string> {
     ];
     const rows: string[][] = [];
     for (const [name, layout, tag, ref] of inputs) {
-      const args = await imageArgs(ref, scratch);
+      const args = await imageArgs(ref, scratch, ['--no-cache']);
       const limit: number[] = [];
       const plimsoll: number[] = [];
       for (let i = 0; i < runs; i++) {
