@@ -2,12 +2,12 @@
 // a docker-archive and recompressed with zstd, against the cost of just reading the bytes with the
 // system tools and with Node itself.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { IMAGES, TESTBED } from '../test/helpers/testbed.js';
 import { benchDatabase, median, shellSeconds, table } from './util.js';
-import { ZSTD_IMAGE_TAG, zstdDebianApp } from './zstd-image.js';
+import { zstdImage } from './derived-images.js';
 
 interface Layer {
   digest: string;
@@ -103,7 +103,7 @@ interface BenchInput {
   env?: Record<string, string>;
 }
 
-function benchInputs(): BenchInput[] {
+async function benchInputs(): Promise<BenchInput[]> {
   const inputs: BenchInput[] = Object.entries(IMAGES).map(([name, tag]) => {
     const layout = join(TESTBED, 'oci', name);
     return { name, ref: `oci:${layout}:${tag}`, readLimit: () => readLimitSeconds(layout, tag), nodeList: () => nodeListSeconds(layout, tag) };
@@ -111,8 +111,9 @@ function benchInputs(): BenchInput[] {
   const archive = join(TESTBED, 'docker-archive', 'debian-app.tar');
   inputs.push({ name: 'debian-app docker-archive', ref: `docker-archive:${archive}`, readLimit: () => archiveReadLimit(archive), nodeList: () => undefined });
   // Several large zstd layers, decoded in-thread (the default) and on a worker thread per core.
-  const zstd = zstdDebianApp();
-  const zstdInput = { ref: `oci:${zstd}:${ZSTD_IMAGE_TAG}`, readLimit: () => readLimitSeconds(zstd, ZSTD_IMAGE_TAG), nodeList: () => undefined };
+  const zstd = await zstdImage('debian-app');
+  process.on('exit', () => rmSync(zstd.dir, { recursive: true, force: true }));
+  const zstdInput = { ref: zstd.ref, readLimit: () => readLimitSeconds(zstd.dir, zstd.tag), nodeList: () => undefined };
   inputs.push(
     { name: 'debian-app zstd, in-thread', ...zstdInput },
     { name: 'debian-app zstd, workers', ...zstdInput, env: { PLIMSOLL_ZSTD_THREADS: String(availableParallelism()) } },
@@ -129,7 +130,7 @@ function benchInputs(): BenchInput[] {
 export async function imageBench(runs: number): Promise<string> {
   const dbDir = await benchDatabase();
   const rows: string[][] = [];
-  for (const input of benchInputs()) {
+  for (const input of await benchInputs()) {
     const env = input.env ?? {};
     const limit = median(Array.from({ length: runs }, input.readLimit));
     const nodeRuns = Array.from({ length: runs }, input.nodeList).filter((s) => s !== undefined);
