@@ -4,7 +4,7 @@ import { PlimsollError } from './errors.js';
 import type { CheckGroup } from './hardening/check.js';
 import type { Finding } from './model/finding.js';
 import { hardeningViewRequests, runHardening, secretsRequest, type HardeningResult } from './hardening/run.js';
-import { processSecretKey, scanLayerSecrets } from './hardening/checks/secret-files.js';
+import { LayerSecretsScanner, processSecretKey } from './hardening/checks/secret-files.js';
 import { openImage } from './image/open.js';
 import type { ResolvedImage, SourceOptions } from './image/types.js';
 import { inventoryImage, type InventoryResult, type LayerSecretScan } from './inventory/run.js';
@@ -113,9 +113,10 @@ function matchLocally(inventory: InventoryResult, db: VulnDatabase | undefined, 
   return { match, notices: status.warnings, attributions: status.notices };
 }
 
-/** The per-layer secret scan, hashing secrets with `key`. */
+/** The per-layer secret scan of one image, hashing secrets with `key`. */
 function layerSecretScan(key: Buffer): LayerSecretScan {
-  return { request: secretsRequest, scan: (entries) => scanLayerSecrets(entries, key) };
+  const scanner = new LayerSecretsScanner(key);
+  return { request: secretsRequest, next: (entries, cached) => scanner.next(entries, cached) };
 }
 
 /** Reads a resolved image once: inventory, hardening, vulnerabilities, policy. The caller closes `inventory.contents`. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import type { FileInfo, FileRequest, ImageFilesystem } from '../image/files.js';
 import type { LayerContent, LayerEntry } from '../image/layer-reader.js';
-import { rewritesOf, type LayerSecret, type LayerSecrets } from '../hardening/checks/secret-files.js';
+import type { LayerSecret, LayerSecrets } from '../hardening/checks/secret-files.js';
 import type { MergedFilesystem } from '../image/merged-fs.js';
 import type { LayerCache } from '../cache/layer-cache.js';
 import { layerCacheKey } from '../cache/layer-cache.js';
@@ -31,10 +31,13 @@ export interface InventoryResult {
   secrets?: LayerSecrets[];
 }
 
-/** A secret scan of each layer as it is read: the candidates' bodies to capture, and the scan of one layer's captured entries. */
+/**
+ * A secret scan of each layer as it is applied, bottom-up: the candidates' bodies to capture, and one
+ * layer's secrets from its captured entries (or as its cache record kept them).
+ */
 export interface LayerSecretScan {
   request: FileRequest;
-  scan: (entries: Iterable<LayerEntry>) => LayerSecret[];
+  next: (entries: Iterable<LayerEntry>, cached?: LayerSecret[]) => LayerSecrets;
 }
 
 /** The file requests of OS detection and of each analyzer, for one pass over the layers. */
@@ -127,7 +130,10 @@ function withOverwritten(first: LayerAnalysis, again: LayerAnalysis, stillHere: 
 const MAX_CACHED_ENTRIES = 100_000;
 
 function entryCount(layer: LayerContent): number {
-  return layer.entries instanceof EntryLog ? layer.entries.size : [...layer.entries].length;
+  if (layer.entries instanceof EntryLog) return layer.entries.size;
+  let count = 0;
+  for (const _entry of layer.entries) count++;
+  return count;
 }
 
 const NO_ANALYSIS: LayerAnalysis = { analyzers: {}, osFiles: {}, sources: [] };
@@ -200,8 +206,6 @@ export async function inventoryImage(
   const readRequests = [...fileRequests(analyzers), ...(secrets ? [secrets.request] : []), ...extraRequests];
   const analyses: LayerAnalysis[] = [];
   const layerSecrets: LayerSecrets[] = [];
-  /** Paths holding secrets in the layers applied so far: a later layer writing one again may have removed the secret. */
-  const secretPaths = new Set<string>();
   // The merged view, for requests asked after the merge.
   let view: MergedFilesystem | undefined;
   const onApplied = async (layer: LayerContent, fs: MergedFilesystem): Promise<void> => {
@@ -212,10 +216,8 @@ export async function inventoryImage(
     // Bodies read after the merge (wanted under a symlinked name) never matter here: a file the secret scan
     // reads by its own path had its body captured as the layer streamed.
     if (secrets) {
-      const found = record?.secrets ?? secrets.scan(layer.entries);
       // From the whole listing: once merged, a layer keeps only entries whose path had a body below.
-      layerSecrets[index] = { found, rewrites: rewritesOf(layer.entries, secretPaths) };
-      for (const f of found) secretPaths.add(f.path);
+      layerSecrets[index] = secrets.next(layer.entries, record?.secrets);
     }
     const key = keys[index];
     if (key !== undefined && !complete(record) && entryCount(layer) <= MAX_CACHED_ENTRIES)

@@ -110,7 +110,7 @@ export function processSecretKey(): Buffer {
 }
 
 /** The secrets in one layer's captured candidate bodies, in entry order. */
-export function scanLayerSecrets(entries: Iterable<LayerEntry>, key: Buffer): LayerSecret[] {
+function scanLayerSecrets(entries: Iterable<LayerEntry>, key: Buffer): LayerSecret[] {
   const scanner = new SecretScanner();
   const out: LayerSecret[] = [];
   for (const entry of entries) {
@@ -144,22 +144,22 @@ interface SecretLayer {
   opaqueDirs: readonly string[];
 }
 
-/** Each layer's secrets, scanned from the captured bodies of layers read (in order) with `key`. */
-export function scanLayersSecrets(layers: readonly { entries: Iterable<LayerEntry> }[], key: Buffer): LayerSecrets[] {
-  const secretPaths = new Set<string>();
-  return layers.map((layer) => {
-    const found = scanLayerSecrets(layer.entries, key);
-    const rewrites = rewritesOf(layer.entries, secretPaths);
-    for (const f of found) secretPaths.add(f.path);
-    return { found, rewrites };
-  });
-}
+/**
+ * Secrets layer by layer, bottom-up: each layer's (scanned from its captured bodies, or as a cache kept
+ * them) and the paths holding secrets in lower layers that it writes again.
+ */
+export class LayerSecretsScanner {
+  private readonly secretPaths = new Set<string>();
 
-/** The paths of `secretPaths` (those holding secrets in lower layers) that `entries` write again. */
-export function rewritesOf(entries: Iterable<{ path: string }>, secretPaths: ReadonlySet<string>): string[] {
-  const out: string[] = [];
-  if (secretPaths.size > 0) for (const e of entries) if (secretPaths.has(e.path)) out.push(e.path);
-  return out;
+  constructor(private readonly key: Buffer) {}
+
+  next(entries: Iterable<LayerEntry>, cached?: LayerSecret[]): LayerSecrets {
+    const found = cached ?? scanLayerSecrets(entries, this.key);
+    const rewrites: string[] = [];
+    if (this.secretPaths.size > 0) for (const e of entries) if (this.secretPaths.has(e.path)) rewrites.push(e.path);
+    for (const f of found) this.secretPaths.add(f.path);
+    return { found, rewrites };
+  }
 }
 
 const within = (path: string, dir: string): boolean => dir === '' || path === dir || path.startsWith(`${dir}/`);
@@ -231,7 +231,8 @@ export const secretFilesCheck: Check = {
   run(ctx) {
     const perLayer = ctx.contents.perLayer;
     // Given by the inventory (scanned as each layer was read, or from the layer cache); else scanned here.
-    const secrets = ctx.layerSecrets ?? scanLayersSecrets(perLayer, processSecretKey());
+    const scanner = new LayerSecretsScanner(processSecretKey());
+    const secrets = ctx.layerSecrets ?? perLayer.map((layer) => scanner.next(layer.entries));
     return secretFindings(
       perLayer.map((layer, i) => {
         const rewrites = new Set(secrets[i]?.rewrites);
