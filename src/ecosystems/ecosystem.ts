@@ -1,5 +1,5 @@
 // What Plimsoll knows of one package ecosystem, declared once in src/ecosystems/<type>/index.ts and
-// listed in registry.ts, from which the package types, the analyzer list, the OS test, the advisory
+// listed in list.ts, from which the package types, the analyzer list, the OS test, the advisory
 // ecosystems and the version schemes are all derived.
 import type { Analyzer } from '../inventory/analyzer.js';
 import type { RangeComparators } from '../match/osv-range.js';
@@ -10,7 +10,8 @@ import type { VersionScheme } from '../versions/scheme.js';
 /**
  * When an analyzer runs. OS package databases come first (language analyzers skip the files they own),
  * then manifests and lock files, then compiled artifacts; identification by bytes alone comes last,
- * so it leaves alone what the others identified. Within a stage, analyzers run in registry order.
+ * so it leaves alone what the others identified. Analyzers of one stage do not read one another's
+ * packages; they run in the order of their types' names (list.ts).
  */
 export const ANALYZER_STAGES = ['os', 'manifest', 'binary', 'fingerprint'] as const;
 export type AnalyzerStage = (typeof ANALYZER_STAGES)[number];

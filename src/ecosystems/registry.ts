@@ -1,25 +1,12 @@
-// The one list of the package ecosystems Plimsoll knows. Adding one is a folder beside this file and
-// a line in ECOSYSTEMS; the package types, the analyzer list, the OS test, the advisory ecosystems
-// (match/ecosystems.ts) and the version schemes (versions/index.ts) all derive from it.
+// What is derived from the list of package ecosystems (list.ts): the package types, the analyzer list,
+// the OS test, the advisory ecosystems (match/ecosystems.ts) and the version schemes (versions/index.ts).
 import type { Analyzer } from '../inventory/analyzer.js';
 import type { VersionScheme } from '../versions/scheme.js';
-import { apk } from './apk/index.js';
-import { binary } from './binary/index.js';
-import { cargo } from './cargo/index.js';
-import { composer } from './composer/index.js';
-import { conda } from './conda/index.js';
-import { deb } from './deb/index.js';
 import { ANALYZER_STAGES, type AnalyzerStage, type Ecosystem } from './ecosystem.js';
-import { gem } from './gem/index.js';
-import { golang } from './golang/index.js';
-import { maven } from './maven/index.js';
-import { npm } from './npm/index.js';
-import { nuget } from './nuget/index.js';
-import { pypi } from './pypi/index.js';
-import { rpm } from './rpm/index.js';
+import * as LISTED from './list.js';
 
-/** In the order their analyzers run within a stage (see ANALYZER_STAGES). */
-export const ECOSYSTEMS = [deb, apk, rpm, npm, pypi, gem, golang, maven, cargo, composer, nuget, binary, conda] as const;
+/** By type name, the order their analyzers run in within a stage (see ANALYZER_STAGES). */
+export const ECOSYSTEMS = Object.values(LISTED);
 
 export type EcosystemType = (typeof ECOSYSTEMS)[number]['type'];
 

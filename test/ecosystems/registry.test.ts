@@ -110,3 +110,13 @@ test('no module outside the registry keeps a list of package types', () => {
   // The scan does see such lists: the union this registry replaced would be caught.
   assert.ok(`export type PackageType = 'deb' | 'apk' | 'rpm';`.match(quoted)?.length === 3);
 });
+
+test('an ecosystem is registered by one line in list.ts: the export of its descriptor', () => {
+  const lines = readFileSync(join(ECOSYSTEMS_DIR, 'list.ts'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('//'));
+  assert.deepEqual(
+    lines,
+    types.map((type) => `export { ${type} } from './${type}/index.js';`),
+  );
+});
