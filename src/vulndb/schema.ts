@@ -1,5 +1,7 @@
 // The on-disk layout of the vulnerability database. Bump SCHEMA_VERSION on any change: an older
 // or newer file is refused with a message rather than misread.
+import { pep503Name } from '../ecosystems/pypi/purl.js';
+
 export const SCHEMA_VERSION = 3;
 
 export const DB_FILE = 'plimsoll.db';
@@ -45,6 +47,6 @@ CREATE TABLE maven_sha1 (sha1 TEXT NOT NULL, group_id TEXT NOT NULL, artifact_id
  * (`Django`, `django`, `zope_interface` vs `zope.interface`); other ecosystems compare exactly.
  */
 export function normalizeName(ecosystem: string, name: string): string {
-  if (ecosystem === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-');
+  if (ecosystem === 'PyPI') return pep503Name(name);
   return name;
 }
