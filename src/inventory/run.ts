@@ -6,7 +6,7 @@ import type { LayerSecret, LayerSecrets } from '../hardening/checks/secret-files
 import type { MergedFilesystem } from '../image/merged-fs.js';
 import type { LayerCache } from '../cache/layer-cache.js';
 import { layerCacheKey } from '../cache/layer-cache.js';
-import { bodyFacts, factRequests, FactStore, gapsByLayer, type FactGap, type FileFact, type ImageFacts } from './facts.js';
+import { bodyFacts, factRequests, FactStore, gapsByLayer, type FileFact, type ImageFacts } from './facts.js';
 import { EntryLog } from '../image/entry-log.js';
 import { encodeListing } from '../image/layer-listing.js';
 import { layerRefs, readImage, type BodyReader, type ImageContents, type ReadImageOptions } from '../image/scan.js';
@@ -20,7 +20,7 @@ import type { Analyzer, AnalyzerResult, ArtifactIndex, LayerFilesystem } from '.
 import { ALL_ANALYZERS } from './analyzers.js';
 import { applyLayers, sourcePath, type AppliedLayer, type LayerAnalysis } from './applier.js';
 import { detectOsIn, layerReleaseFiles, osFilesWanted, releaseText } from './distro.js';
-import { LayerView, wholeImage } from './layer-view.js';
+import { LayerView, wholeImage, type FactLookup } from './layer-view.js';
 import type { OsInfo } from '../model/os.js';
 
 export interface InventoryResult {
@@ -252,9 +252,12 @@ async function readAndAnalyse(
       analyses[index] = record.analysis;
       facts.applied(index, layer.entries, { recorded: record.facts });
     } else {
-      const { analysis, view } = await analyseLayer(fs, index, analyzers, facts, readBodies);
       // A record without secrets has its analysis: the layer is read for its secrets.
-      analyses[index] = records[index]?.analysis ?? analysis;
+      const cached = records[index]?.analysis;
+      const { analysis, view } = cached
+        ? { analysis: cached, view: new LayerView(fs, index, factLookup(facts, fs)) }
+        : await analyseLayer(fs, index, analyzers, facts, readBodies);
+      analyses[index] = analysis;
       facts.applied(index, layer.entries, { captured: view.captured() });
     }
     // Bodies read after the merge (wanted under a symlinked name) never matter here: a file the secret scan
@@ -299,7 +302,7 @@ async function readAndAnalyse(
       const key = keys[index];
       if (key !== undefined) cache?.delete(key);
     }
-    const imageFacts = await imageFactsOf(facts, contents);
+    const imageFacts = await factsOfFinalView(facts, contents);
     for (const { index, facts: grown } of facts.grown()) {
       const key = keys[index];
       const bytes = key === undefined ? undefined : cache?.get(key);
@@ -331,6 +334,11 @@ async function readAndAnalyse(
   }
 }
 
+/** Facts as a layer's analysis asks them: as the view stands, before any body is read after the merge. */
+function factLookup(facts: FactStore, fs: MergedFilesystem): FactLookup {
+  return (fact, path) => facts.lookup(fs, fact, path, false);
+}
+
 /**
  * Analyses layer `index` as the view stands. A fact it asks of a cached layer's file that the layer's
  * record lacks is read from that layer, and the analysis runs again (rare: a name reached through a symlink).
@@ -342,7 +350,7 @@ async function analyseLayer(
   facts: FactStore,
   readBodies: BodyReader,
 ): Promise<{ analysis: LayerAnalysis; view: LayerView }> {
-  const lookup = <T>(fact: FileFact<T>, path: string): { value: T | undefined } | { gap: FactGap } => facts.lookup(fs, fact, path, false);
+  const lookup = factLookup(facts, fs);
   let view = new LayerView(fs, index, lookup);
   let analysis = await analyzeLayer(view, analyzers);
   if (view.gaps.length > 0) {
@@ -355,7 +363,7 @@ async function analyseLayer(
 }
 
 /** The final view's facts, reading first what the known layers' records lack. */
-async function imageFactsOf(facts: FactStore, contents: ImageContents): Promise<ImageFacts> {
+async function factsOfFinalView(facts: FactStore, contents: ImageContents): Promise<ImageFacts> {
   let plan = facts.plan(contents.fs);
   if ('gaps' in plan) {
     await contents.readBodies(gapsByLayer(plan.gaps));
