@@ -138,6 +138,23 @@ describe('layer cache with hardening', { skip: needTestbed() }, () => {
     }
   });
 
+  it('an entry command reached through symlinks (pager: an alternative to /bin/more, which no request wants by its own name) reads the same warm and cold', async () => {
+    const img = TESTBED_IMAGES.find((i) => i.name === 'debian-bookworm');
+    const ref = `oci:${img?.layout ?? ''}:${img?.tag ?? ''}`;
+    const pager = (image: ResolvedImage): void => {
+      image.config.config = { ...image.config.config, Cmd: ['pager'] };
+    };
+    const cache = LayerCache.open({ dir: join(root, 'pager') });
+    try {
+      const { none, warm } = await noneColdWarm('pager', cache, (c) => scan(ref, c, pager));
+      // Its ELF header was read (a dynamic binary), through a body read only for the entry binary's fact.
+      assert.ok(JSON.stringify(JSON.parse(none.json)).includes('"entryBinary":{"path":"usr/bin/more","static":false}'));
+      assert.deepEqual(warm.opened, []);
+    } finally {
+      cache.close();
+    }
+  });
+
   const file = (path: string, body: string, mode = 0o644): RootfsEntry => ({ path, body, mode });
   const s = fakeSecrets();
   const DELETED_SECRET: ImageStep[] = [
