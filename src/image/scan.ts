@@ -221,6 +221,7 @@ async function readInto(
     options.onLayer?.(content);
     const fs = newFilesystem(ref);
     const onApplied = options.onApplied;
+    // A root filesystem is one layer, read whole: no lower layer to read again.
     await mergeLayer(fs, content, bodies, new Set(), onApplied && ((layer, view) => onApplied(layer, view, async () => {})));
     return { fs, layers: [], perLayer: [content], lateBodies: [] };
   }
