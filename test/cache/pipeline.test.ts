@@ -1,6 +1,7 @@
 // The layer cache inside the per-layer pipeline: on every testbed image an inventory with no cache, with
 // a cold one and with a warm one are the same; a warm image is not read (its layers are not even opened,
-// and from a registry not downloaded); a damaged record is a warning and the layer is read again.
+// and from a registry not downloaded), nor is a cached base under new layers; a damaged record is a
+// warning and the layer is read again.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,23 @@ describe('layer cache in the pipeline', { skip: needTestbed() }, () => {
         // npm's final pass reads debian-app's manifests' facts from the records.
         assert.deepEqual(warm.opened, [], img.name);
       }
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('an image whose base layer another image cached reads only its own layers, with the same inventory', async () => {
+    const cache = LayerCache.open({ dir: join(root, 'shared-base') });
+    const layout = (name: string): string => {
+      const img = TESTBED_IMAGES.find((i) => i.name === name);
+      return `oci:${img?.layout ?? ''}:${img?.tag ?? ''}`;
+    };
+    try {
+      const none = await inventory(layout('debian-app'));
+      await inventory(layout('debian-bookworm'), cache);
+      const partial = await inventory(layout('debian-app'), cache);
+      assert.equal(partial.json, none.json);
+      assert.deepEqual(partial.opened, [1, 2, 3]);
     } finally {
       cache.close();
     }
