@@ -4,8 +4,9 @@
 //                   and how many of those scans opened the base layer's blob (strace);
 //   docker-archive: `plimsoll image docker-archive:` of debian-app against `cat | tar -t` of the archive;
 //   zstd:           debian-app with its layers recompressed as zstd against `zstd -dc | tar -t` per layer.
-// The layer cache serves the inventory (and so `--scanners vuln` and `sbom`); hardening still reads every
-// layer (docs/architecture.md), so both the default scanners and `--scanners vuln` are measured.
+// A warm scan opens no layer and a layer with a record is never opened (docs/architecture.md, layer cache),
+// with every scanner as with `--scanners vuln` (which stores no secrets, so each keeps its own cache dir):
+// both are measured.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

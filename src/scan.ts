@@ -3,7 +3,7 @@ import type { LayerCache } from './cache/layer-cache.js';
 import { PlimsollError } from './errors.js';
 import type { CheckGroup } from './hardening/check.js';
 import type { Finding } from './model/finding.js';
-import { hardeningViewRequests, runHardening, secretsRequest, type HardeningResult } from './hardening/run.js';
+import { hardeningFacts, runHardening, secretsRequest, type HardeningResult } from './hardening/run.js';
 import { LayerSecretsScanner, processSecretKey } from './hardening/checks/secret-files.js';
 import { openImage } from './image/open.js';
 import type { ResolvedImage, SourceOptions } from './image/types.js';
@@ -134,7 +134,7 @@ export async function scanResolved(image: ResolvedImage, options: ScanOptions = 
     const everything = await inventoryImage(image, {
       ...(options.maxLayerSize ? { maxLayerSize: options.maxLayerSize } : {}),
       ...(skip ? { skip } : {}),
-      extraRequests: groups.length > 0 ? hardeningViewRequests(image.config) : [],
+      facts: groups.length > 0 ? hardeningFacts(image.config) : [],
       ...(secrets ? { secrets: layerSecretScan(cacheKey ?? processSecretKey()) } : {}),
       ...(db ? { artifactIndex: db } : {}),
       ...(cache ? { cache } : {}),
@@ -169,6 +169,7 @@ async function judge(
           packages: everything.packages,
           groups,
           ...(everything.secrets ? { layerSecrets: everything.secrets } : {}),
+          facts: everything.facts,
         })
       : undefined;
   const pkgTypes = options.pkgTypes;

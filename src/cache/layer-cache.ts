@@ -23,7 +23,7 @@ const WAL_LIMIT = 4 * 1024 * 1024;
  */
 const QUALITY = 2;
 /** Bumped when the record format changes: older records then simply miss. */
-const KEY_SCHEMA = 2;
+const KEY_SCHEMA = 3;
 
 export interface LayerCacheOptions {
   dir: string;

@@ -2,6 +2,7 @@
 import { isOsPackage } from '../ecosystems/registry.js';
 import type { ImageFilesystem } from '../image/files.js';
 import type { ImageConfigFile } from '../image/types.js';
+import type { FileFact, ImageFacts } from '../inventory/facts.js';
 import type { Package } from '../model/package.js';
 import { findPackageManagers, findShells } from './attack-surface.js';
 import type { OsInfo } from '../model/os.js';
@@ -34,8 +35,31 @@ export interface BaseIdentity {
 }
 
 /** dpkg excludes that Docker's slim images install (debuerreotype `--slimify`). */
-export const DPKG_CONFIG_DIR = 'etc/dpkg/dpkg.cfg.d/';
-export const APK_REPOSITORIES = 'etc/apk/repositories';
+const DPKG_CONFIG_DIR = 'etc/dpkg/dpkg.cfg.d/';
+const APK_REPOSITORIES = 'etc/apk/repositories';
+const SMALL = 64 * 1024;
+
+/** Whether a dpkg config file excludes /usr/share/doc (what a slim image installs). */
+export const dpkgExcludesDocs: FileFact<boolean> = {
+  name: 'dpkg-excludes-docs',
+  version: 1,
+  wants: (info) => info.path.startsWith(DPKG_CONFIG_DIR),
+  maxFileSize: SMALL,
+  extract: (file) => /^\s*path-exclude[\s=]+\/usr\/share\/doc\//m.test(file.body.toString('utf8')),
+};
+
+/** What the apk repositories file tells: its first line, and whether it names Chainguard's registry. */
+export const apkRepositories: FileFact<{ firstLine?: string; chainguard: boolean }> = {
+  name: 'apk-repositories',
+  version: 1,
+  wants: (info) => info.path === APK_REPOSITORIES,
+  names: [APK_REPOSITORIES],
+  maxFileSize: SMALL,
+  extract(file) {
+    const text = file.body.toString('utf8');
+    return { ...(text ? { firstLine: text.trim().split('\n')[0] ?? '' } : {}), chainguard: /cgr\.dev/.test(text) };
+  },
+};
 
 function distrolessVariant(fs: ImageFilesystem, debs: Set<string>): { variant: string; why: string } {
   const any = (re: RegExp): string | undefined => [...debs].find((n) => re.test(n));
@@ -49,11 +73,14 @@ function distrolessVariant(fs: ImageFilesystem, debs: Set<string>): { variant: s
   return { variant: 'static', why: 'no libc: only base-files, tzdata, certificates' };
 }
 
-function isSlim(fs: ImageFilesystem): boolean {
-  return fs.captured((f) => f.path.startsWith(DPKG_CONFIG_DIR)).some((f) => /^\s*path-exclude[\s=]+\/usr\/share\/doc\//m.test(f.body.toString('utf8')));
-}
-
-export function identifyBase(fs: ImageFilesystem, os: OsInfo | undefined, packages: readonly Package[], config: ImageConfigFile): BaseIdentity {
+/** `facts`: those of {@link dpkgExcludesDocs} and {@link apkRepositories}. */
+export function identifyBase(
+  fs: ImageFilesystem,
+  facts: ImageFacts,
+  os: OsInfo | undefined,
+  packages: readonly Package[],
+  config: ImageConfigFile,
+): BaseIdentity {
   const release = os?.version;
   const evidence: string[] = [];
   if (!os) {
@@ -76,7 +103,7 @@ export function identifyBase(fs: ImageFilesystem, os: OsInfo | undefined, packag
         evidence.push('dpkg records in var/lib/dpkg/status.d, no shell, no package manager', why);
         return { kind: 'distroless', name: `distroless ${variant} (Debian ${os.version})`, variant, ...(release ? { release } : {}), evidence };
       }
-      if (isSlim(fs)) {
+      if (facts.all(dpkgExcludesDocs).some(Boolean)) {
         evidence.push(`${DPKG_CONFIG_DIR}: path-exclude of /usr/share/doc (slim)`);
         return { kind: 'debian-slim', name: `Debian ${os.version} slim`, ...(release ? { release } : {}), evidence };
       }
@@ -96,9 +123,9 @@ export function identifyBase(fs: ImageFilesystem, os: OsInfo | undefined, packag
     }
     case 'wolfi':
     case 'chainguard': {
-      const repos = fs.read(APK_REPOSITORIES)?.body.toString('utf8') ?? '';
-      const chainguard = os.family === 'chainguard' || /cgr\.dev/.test(repos);
-      if (repos) evidence.push(`${APK_REPOSITORIES}: ${repos.trim().split('\n')[0]}`);
+      const repos = facts.of(apkRepositories, APK_REPOSITORIES);
+      const chainguard = os.family === 'chainguard' || repos?.chainguard === true;
+      if (repos?.firstLine !== undefined) evidence.push(`${APK_REPOSITORIES}: ${repos.firstLine}`);
       return { kind: chainguard ? 'chainguard' : 'wolfi', name: chainguard ? 'Chainguard' : 'Wolfi', ...(release ? { release } : {}), evidence };
     }
     case 'bottlerocket':

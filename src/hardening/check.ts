@@ -8,6 +8,7 @@ import type { LayerOrigins } from './origin.js';
 import type { WalkedFiles } from './file-walk.js';
 import type { OsInfo } from '../model/os.js';
 import type { LayerSecrets } from './checks/secret-files.js';
+import type { ImageFacts } from '../inventory/facts.js';
 
 export interface HardeningContext {
   image: ResolvedImage;
@@ -20,6 +21,8 @@ export interface HardeningContext {
   origins: LayerOrigins;
   /** What one walk of the merged filesystem picked out for the checks that look at file metadata. */
   files: WalkedFiles;
+  /** Facts of the merged view's files (hardening's, see requests.ts), read from the layers' cache records or their bodies. */
+  facts: ImageFacts;
   /** Each layer's secrets when the inventory scanned them as it read the layers (or took them from the layer cache). */
   layerSecrets?: readonly LayerSecrets[];
 }

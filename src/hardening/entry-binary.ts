@@ -1,6 +1,7 @@
 // The program the image runs (ENTRYPOINT, else CMD), and whether it is a static binary that needs no distribution.
 import type { ImageFilesystem } from '../image/files.js';
 import type { ImageConfigFile } from '../image/types.js';
+import type { FileFact, ImageFacts } from '../inventory/facts.js';
 import { ElfError, parseElf } from '../ecosystems/common/binary/elf.js';
 import type { Package } from '../model/package.js';
 
@@ -41,26 +42,45 @@ export function entryCandidates(config: ImageConfigFile): string[] {
   return searchPath(config).map((dir) => `${dir.slice(1).replace(/\/$/, '')}/${command}`);
 }
 
-export function findEntryBinary(fs: ImageFilesystem, config: ImageConfigFile, packages: readonly Package[]): EntryBinary | undefined {
-  for (const candidate of entryCandidates(config)) {
-    const file = fs.resolve(candidate);
-    if (!file || (file.type !== 'file' && file.type !== 'hardlink')) continue;
-    const paths = new Set([candidate, file.path]);
-    const owner = packages.find((p) => (p.type === 'golang' || p.type === 'cargo') && p.locations.some((l) => paths.has(l.path)));
-    const body = fs.read(file.path)?.body;
-    let isStatic: boolean | undefined;
-    let language: EntryBinary['language'] = owner ? (owner.type === 'golang' ? 'go' : 'rust') : undefined;
-    if (body) {
+/** What an entry binary's body tells: a static ELF (no interpreter), and Go's build-info section. */
+export interface ElfTraits {
+  static?: boolean;
+  go?: true;
+}
+
+/** The traits of the program `config` runs, at each path its command may live at (undefined: no command to look for). */
+export function entryBinaryFact(config: ImageConfigFile): FileFact<ElfTraits> | undefined {
+  const candidates = new Set(entryCandidates(config));
+  if (candidates.size === 0) return undefined;
+  return {
+    name: 'entry-binary',
+    version: 1,
+    wants: (info) => candidates.has(info.path),
+    names: [...candidates],
+    extract(file) {
       try {
-        const elf = parseElf(body);
-        isStatic = !elf.segments.some((s) => s.type === PT_INTERP);
+        const elf = parseElf(file.body);
         // Go's linker always writes its build-info section, with or without the Go analyzer in the run.
-        if (elf.sections.some((s) => s.name === '.go.buildinfo')) language = 'go';
+        return { static: !elf.segments.some((s) => s.type === PT_INTERP), ...(elf.sections.some((s) => s.name === '.go.buildinfo') ? { go: true } : {}) };
       } catch (err) {
         if (!(err instanceof ElfError)) throw err;
+        return {};
       }
-    }
-    return { path: file.path, ...(isStatic !== undefined ? { static: isStatic } : {}), ...(language ? { language } : {}) };
+    },
+  };
+}
+
+/** `facts`: those of {@link entryBinaryFact} for `config`. */
+export function findEntryBinary(fs: ImageFilesystem, facts: ImageFacts, config: ImageConfigFile, packages: readonly Package[]): EntryBinary | undefined {
+  const fact = entryBinaryFact(config);
+  for (const candidate of entryCandidates(config)) {
+    const file = fs.resolve(candidate);
+    if (!fact || !file || (file.type !== 'file' && file.type !== 'hardlink')) continue;
+    const paths = new Set([candidate, file.path]);
+    const owner = packages.find((p) => (p.type === 'golang' || p.type === 'cargo') && p.locations.some((l) => paths.has(l.path)));
+    const traits = facts.of(fact, candidate);
+    const language: EntryBinary['language'] = traits?.go ? 'go' : owner ? (owner.type === 'golang' ? 'go' : 'rust') : undefined;
+    return { path: file.path, ...(traits?.static !== undefined ? { static: traits.static } : {}), ...(language ? { language } : {}) };
   }
   return undefined;
 }

@@ -1,9 +1,12 @@
-// The file bodies hardening needs from the single pass over the layers: secret candidates
-// (kept cheap: by name and path, text-sized), the user database, slim/Chainguard markers and the entry binary.
+// What hardening needs from the single pass over the layers: the secret candidates' bodies (kept
+// cheap: by name and path, text-sized), and the facts of the user database, the slim/Chainguard
+// markers and the entry binary, which it reads from the merged view.
 import type { FileInfo, FileRequest } from '../image/files.js';
 import type { ImageConfigFile } from '../image/types.js';
-import { APK_REPOSITORIES, DPKG_CONFIG_DIR } from './base-image.js';
-import { entryCandidates } from './entry-binary.js';
+import { factRequests, type FileFact } from '../inventory/facts.js';
+import { apkRepositories, dpkgExcludesDocs } from './base-image.js';
+import { entryBinaryFact } from './entry-binary.js';
+import { passwdUsers } from './checks/root-user.js';
 
 export const SECRET_MAX_SIZE = 1024 * 1024;
 const SMALL = 64 * 1024;
@@ -29,25 +32,20 @@ export function isSecretCandidate(info: FileInfo): boolean {
   return TEXT_EXTENSIONS.test(name) || /^(?:root|home\/[^/]+)\/\.[^/]+$/.test(info.path);
 }
 
-const SMALL_FILES = new Set(['etc/passwd', APK_REPOSITORIES]);
-
 /** The secret candidates' bodies, read from every layer (a secret a later layer deletes is still shipped). */
 export const secretsRequest: FileRequest = { name: 'hardening-secrets', wants: isSecretCandidate, maxFileSize: SECRET_MAX_SIZE };
 
 /**
  * What hardening reads from the merged view: the user database, slim/Chainguard markers and, with the
- * image config, the program it runs (to tell a static binary from a dynamic one). A layer cache that
- * knows the layers reads these again from the layers that hold them.
+ * image config, the program it runs (to tell a static binary from a dynamic one). Each is a fact, kept in
+ * the layer cache's records, so a cached layer is not read for it.
  */
-export function hardeningViewRequests(config?: ImageConfigFile): FileRequest[] {
-  const entries = new Set(config ? entryCandidates(config) : []);
-  return [
-    { name: 'hardening-system', wants: (info) => SMALL_FILES.has(info.path) || info.path.startsWith(DPKG_CONFIG_DIR), maxFileSize: SMALL },
-    ...(entries.size > 0 ? [{ name: 'hardening-entry-binary', wants: (info: FileInfo) => entries.has(info.path) }] : []),
-  ];
+export function hardeningFacts(config?: ImageConfigFile): FileFact[] {
+  const entry = config ? entryBinaryFact(config) : undefined;
+  return [passwdUsers, apkRepositories, dpkgExcludesDocs, ...(entry ? [entry] : [])];
 }
 
 /** Everything `runHardening` needs read, to add to the inventory's requests in the same pass. */
 export function hardeningRequests(config?: ImageConfigFile): FileRequest[] {
-  return [secretsRequest, ...hardeningViewRequests(config)];
+  return [secretsRequest, ...factRequests(hardeningFacts(config))];
 }

@@ -25,9 +25,10 @@ import { maskSecret } from './mask.js';
 import { recommend } from './recommendation.js';
 import type { LayerRef } from '../model/layer.js';
 import type { OsInfo } from '../model/os.js';
+import { bodyFacts, type ImageFacts } from '../inventory/facts.js';
 
-/** The requests to add to the single read of the layers (pass the image config to read its entry binary too). */
-export { hardeningRequests, hardeningViewRequests, secretsRequest } from './requests.js';
+/** The requests to add to the single read of the layers, and the facts hardening reads (pass the image config to read its entry binary too). */
+export { hardeningFacts, hardeningRequests, secretsRequest } from './requests.js';
 
 export const ALL_CHECKS: readonly Check[] = [
   rootUserCheck,
@@ -60,6 +61,8 @@ export interface HardeningInput {
   groups?: readonly CheckGroup[];
   /** Each layer's secrets, from the inventory (see `InventoryResult.secrets`); scanned from `contents` when absent. */
   layerSecrets?: readonly LayerSecrets[];
+  /** The facts of {@link hardeningFacts}, from the inventory (see `InventoryResult.facts`); read from `contents`' bodies when absent. */
+  facts?: ImageFacts;
 }
 
 export interface HardeningResult {
@@ -108,7 +111,8 @@ export function runHardening(input: HardeningInput): HardeningResult {
   const { image, contents, os, packages } = input;
   const layerRefs = contents.perLayer.map((l) => l.ref);
   const history = readHistory(image, image.rootfs !== undefined ? [] : layerRefs);
-  const identity = identifyBase(contents.fs, os, packages, image.config);
+  const facts = input.facts ?? bodyFacts(contents.fs);
+  const identity = identifyBase(contents.fs, facts, os, packages, image.config);
   const origins = splitOrigins(image.config, history, image.layers.length, identity.kind === 'scratch', image.annotations);
   const ctx: HardeningContext = {
     image,
@@ -118,6 +122,7 @@ export function runHardening(input: HardeningInput): HardeningResult {
     history,
     origins,
     files: walkFiles(contents.fs),
+    facts,
     ...(input.layerSecrets ? { layerSecrets: input.layerSecrets } : {}),
   };
   const groups = new Set(input.groups ?? ['config', 'secret']);
@@ -132,7 +137,7 @@ export function runHardening(input: HardeningInput): HardeningResult {
         SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.id.localeCompare(b.id) || (a.path ?? '').localeCompare(b.path ?? ''),
     );
   const attackSurface = measureAttackSurface(contents, ctx.files.privileged, packages, os);
-  const entryBinary = findEntryBinary(contents.fs, image.config, packages);
+  const entryBinary = findEntryBinary(contents.fs, facts, image.config, packages);
   const baseImage: BaseImageInfo = {
     ...identity,
     ...(origins.baseName ? { reference: origins.baseName } : {}),

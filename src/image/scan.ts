@@ -20,14 +20,22 @@ export interface ReadImageOptions {
   onLayer?: (layer: LayerContent) => void;
   /** Paths left out of the image altogether (`--skip-dirs`, `--skip-files`): no body read, no entry kept. */
   skip?: (path: string) => boolean;
-  /** Called as each layer has been applied to the merged view, before the next is: the view then stands as that layer left it, the layer's entries are all there. */
-  onApplied?: (layer: LayerContent, fs: MergedFilesystem) => Promise<void>;
   /**
-   * Layers already known by index (listings from the layer cache, without bodies): not opened. The
-   * files `requests` want that the merged view takes from them are read from those layers alone.
+   * Called as each layer has been applied to the merged view, before the next is: the view then stands
+   * as that layer left it, the layer's entries are all there. `readBodies` reads files of lower layers.
    */
+  onApplied?: (layer: LayerContent, fs: MergedFilesystem, readBodies: BodyReader) => Promise<void>;
+  /**
+   * The requests whose files are read again after the merge when they are wanted only under a
+   * symlinked name (default: all of `requests`); the others' late files are left to the caller.
+   */
+  linkRequests?: readonly FileRequest[];
+  /** Layers already known by index (listings from the layer cache, without bodies): not opened. */
   known?: readonly (LayerContent | undefined)[];
 }
+
+/** Reads the bodies of files (merged-view paths, by layer index, each with how to keep it) from their layers into the view. */
+export type BodyReader = (byLayer: ReadonlyMap<number, ReadonlyMap<string, Want>>) => Promise<void>;
 
 export interface LayerSummary extends LayerRef {
   mediaType: string;
@@ -60,6 +68,8 @@ export interface ImageContents {
    * whatever {@link ReadImageOptions.onApplied} made of them lacks those files.
    */
   lateBodies: LateBody[];
+  /** Reads files again from the layers that hold them (those a known layer's cache record says too little of). */
+  readBodies: BodyReader;
   /**
    * Frees what the scan holds outside the heap (the index's SQLite database, the bodies' temp file) once
    * nothing reads the view or the bodies any more. Later calls do nothing.
@@ -100,7 +110,7 @@ async function mergeLayer(
   content: LayerContent,
   bodies: BodyStore,
   captured: Set<string>,
-  onApplied: ReadImageOptions['onApplied'],
+  onApplied: ((layer: LayerContent, fs: MergedFilesystem) => Promise<void>) | undefined,
 ): Promise<void> {
   fs.apply(content);
   fs.warnings.push(...content.warnings);
@@ -118,17 +128,20 @@ async function readLinkedBodies(
   image: ResolvedImage,
   fs: MergedFilesystem,
   requests: readonly FileRequest[],
+  linkRequests: readonly FileRequest[],
   options: { maxLayerSize: number; bodies: BodyStore },
 ): Promise<LateBody[]> {
   const byLayer = new Map<number, Map<string, Want>>();
   const late: LateBody[] = [];
-  const aliased = (info: FileInfo): (Want & { alias: string }) | undefined => {
+  // Kept as every request wants it (as a file wanted under its own name by any of them was kept), but read only for `linkRequests`.
+  const aliased = (info: FileInfo): (Want & { alias: string; linked: boolean }) | undefined => {
     const want = wanted(requests, info);
-    return want && { ...want, alias: info.path };
+    return want && { ...want, alias: info.path, linked: linkRequests === requests || linkRequests.some((r) => r.wants(info)) };
   };
   for (const { layer, path, want } of fs.bodiesWantedThroughLinks(aliased)) {
+    if (!want.linked) continue;
     const paths = byLayer.get(layer) ?? new Map<string, Want>();
-    const { alias, ...limits } = want;
+    const { alias, linked: _linked, ...limits } = want;
     paths.set(path, limits);
     byLayer.set(layer, paths);
     late.push({ layer, path, alias });
@@ -141,7 +154,7 @@ async function readLinkedBodies(
 async function readAgain(
   image: ResolvedImage,
   fs: MergedFilesystem,
-  byLayer: Map<number, Map<string, Want>>,
+  byLayer: ReadonlyMap<number, ReadonlyMap<string, Want>>,
   options: { maxLayerSize: number; bodies: BodyStore },
 ): Promise<void> {
   const refs = layerRefs(image);
@@ -161,27 +174,6 @@ async function readAgain(
   }
 }
 
-/** The files the requests want that the merged view takes from known (unread) layers: read from those layers alone. */
-async function readKnownBodies(
-  image: ResolvedImage,
-  fs: MergedFilesystem,
-  requests: readonly FileRequest[],
-  known: readonly (LayerContent | undefined)[],
-  options: { maxLayerSize: number; bodies: BodyStore },
-): Promise<void> {
-  if (requests.length === 0) return;
-  const byLayer = new Map<number, Map<string, Want>>();
-  for (const file of fs.entries()) {
-    if (file.type !== 'file' || !known[file.layer.index]) continue;
-    const want = wanted(requests, file);
-    if (!want) continue;
-    const paths = byLayer.get(file.layer.index) ?? new Map<string, Want>();
-    paths.set(file.path, want);
-    byLayer.set(file.layer.index, paths);
-  }
-  await readAgain(image, fs, byLayer, options);
-}
-
 /**
  * Reads every layer (a few at a time, each as a stream) into per-layer
  * contents, then applies them bottom-up into the merged view. The caller
@@ -196,7 +188,11 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
   };
   try {
     const read = await readInto(image, options, bodies, (root) => (fs = new MergedFilesystem(root)));
-    return { ...read, close };
+    return {
+      ...read,
+      readBodies: (byLayer) => readAgain(image, read.fs, byLayer, { maxLayerSize: options.maxLayerSize ?? DEFAULT_MAX_LAYER_SIZE, bodies }),
+      close,
+    };
   } catch (err) {
     close();
     throw err;
@@ -209,7 +205,7 @@ async function readInto(
   options: ReadImageOptions,
   bodies: BodyStore,
   newFilesystem: (root: LayerRef) => MergedFilesystem,
-): Promise<Omit<ImageContents, 'close'>> {
+): Promise<Omit<ImageContents, 'close' | 'readBodies'>> {
   const skip = options.skip;
   // A skipped path is neither read nor kept: as if the image did not hold it.
   const requests = skip
@@ -224,12 +220,18 @@ async function readInto(
     dropSkipped(content);
     options.onLayer?.(content);
     const fs = newFilesystem(ref);
-    await mergeLayer(fs, content, bodies, new Set(), options.onApplied);
+    const onApplied = options.onApplied;
+    // A root filesystem is one layer, read whole: no lower layer to read again.
+    await mergeLayer(fs, content, bodies, new Set(), onApplied && ((layer, view) => onApplied(layer, view, async () => {})));
     return { fs, layers: [], perLayer: [content], lateBodies: [] };
   }
   const refs = layerRefs(image);
   const maxLayerSize = options.maxLayerSize ?? DEFAULT_MAX_LAYER_SIZE;
   const fs = newFilesystem(refs[0] ?? { index: 0, digest: '' });
+  const onApplied = options.onApplied;
+  const applied =
+    onApplied &&
+    ((layer: LayerContent, view: MergedFilesystem) => onApplied(layer, view, (byLayer) => readAgain(image, view, byLayer, { maxLayerSize, bodies })));
   // Each layer is merged as soon as the ones below it are: the merge fills time spent waiting for
   // bytes, and a merged layer's entries shrink to what the per-layer checks read while others stream.
   const done: LayerContent[] = [];
@@ -257,7 +259,7 @@ async function readInto(
   let merging: Promise<void> = Promise.resolve();
   const mergeReady = async (): Promise<void> => {
     for (let next = done[merged]; next; next = done[merged]) {
-      await mergeLayer(fs, next, bodies, captured, options.onApplied);
+      await mergeLayer(fs, next, bodies, captured, applied);
       merged++;
     }
   };
@@ -271,8 +273,10 @@ async function readInto(
   await merging;
   // The image's own warnings (checks --insecure-skip-verify let pass, made as the layers streamed) come before the layers'.
   fs.warnings.unshift(...(image.warnings ?? []));
-  const lateBodies = await readLinkedBodies(image, fs, requests, { maxLayerSize, bodies });
-  if (options.known) await readKnownBodies(image, fs, requests, options.known, { maxLayerSize, bodies });
+  // When every layer is known, nothing was read to be missing (files of known layers wanted only under a
+  // symlinked name a later layer made are read when some layer is not known: their layers are then analysed again).
+  const allKnown = image.layers.every((_layer, i) => options.known?.[i]);
+  const lateBodies = allKnown ? [] : await readLinkedBodies(image, fs, requests, options.linkRequests ?? requests, { maxLayerSize, bodies });
   const layers = contents.map((c, i) => ({
     ...c.ref,
     mediaType: image.layers[i]?.mediaType ?? '',

@@ -1,4 +1,5 @@
-import type { CapturedFile, FileInfo, FileRequest, ImageFilesystem } from '../image/files.js';
+import type { FileInfo, FileRequest, ImageFilesystem } from '../image/files.js';
+import type { FileFact, ImageFacts } from './facts.js';
 import type { LayerRef } from '../model/layer.js';
 import type { MavenArtifact } from '../model/maven.js';
 import type { OsInfo } from '../model/os.js';
@@ -19,8 +20,12 @@ export interface ArtifactIndex {
  * layers included), so a database reached through a lower layer's symlink is still found.
  */
 export interface LayerFilesystem extends ImageFilesystem {
-  /** A file read beside a source file (a dpkg file list, an app's package.json): as the image stands after this layer. */
-  readVisible(path: string): CapturedFile | undefined;
+  /**
+   * A fact of a file read beside a source file (a package's copyright, an app's package.json), as the
+   * image stands after this layer: a lower layer's file may come from its cache record, never its body.
+   * The fact must be among the analyzer's `facts`.
+   */
+  fact<T>(fact: FileFact<T>, path: string): T | undefined;
 }
 
 export interface AnalyzerContext {
@@ -62,6 +67,8 @@ export interface FinishContext {
   fs: ImageFilesystem;
   os?: OsInfo;
   packages: Package[];
+  /** Facts of the merged view's files (the analyzer's `finishFacts`). */
+  facts: ImageFacts;
   /** The surviving layers' {@link AnalyzerResult.unidentified}, each with the layer that wrote it. */
   unidentified: (Unidentified & { layer: LayerRef })[];
   artifactIndex?: ArtifactIndex;
@@ -80,8 +87,10 @@ export interface Analyzer {
   /** Its packages own files: language packages read from those files are dropped by the applier. */
   ownsFiles?: true;
   analyze(ctx: AnalyzerContext): Promise<AnalyzerResult>;
-  /** Files its `finish` reads from the merged view (read again from a layer whose analysis came from the cache). */
-  finishWants?(info: FileInfo): boolean;
+  /** Facts its analysis reads beside a layer's own files (kept in every layer's cache record). */
+  facts?: readonly FileFact[];
+  /** Facts its `finish` reads from the merged view. */
+  finishFacts?: readonly FileFact[];
   /** What only the merged image can tell (dev-only marks, which of two databases holds, a missing database). */
   finish?(ctx: FinishContext): { packages: Package[]; warnings: ScanWarning[] };
 }

@@ -7,6 +7,7 @@ import type { OsInfo } from '../model/os.js';
 import type { Package } from '../model/package.js';
 import type { ScanWarning } from '../model/warning.js';
 import type { Analyzer, AnalyzerResult, ArtifactIndex, FinishContext } from './analyzer.js';
+import type { ImageFacts } from './facts.js';
 import { detectOsIn } from './distro.js';
 
 /** What one layer's analysis left: plain JSON data, so it can be cached by the layer's digest. */
@@ -32,6 +33,8 @@ export interface ApplyInput {
   layers: readonly AppliedLayer[];
   /** The merged view, for the final passes. */
   fs: ImageFilesystem;
+  /** Facts of the merged view's files, for the final passes (the analyzers' `finishFacts`; see inventory/facts.ts). */
+  facts: ImageFacts;
   /** The index of the layer the merged view's entry for `path` came from (none when the path is gone). */
   lastWriter(path: string): number | undefined;
   analyzers: readonly Analyzer[];
@@ -150,6 +153,7 @@ export function applyLayers(input: ApplyInput): AppliedInventory {
     if (analyzer.finish) {
       const finished = analyzer.finish({
         fs: input.fs,
+        facts: input.facts,
         ...(os ? { os } : {}),
         packages,
         unidentified,

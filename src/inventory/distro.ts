@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileInfo, ImageFilesystem, IndexedFile } from '../image/files.js';
 import type { OsInfo } from '../model/os.js';
+import type { FileFact } from './facts.js';
 
 /** Files detection reads; os-release first, the others are fall-backs or refine the version. */
 export const OS_FILES = [
@@ -20,6 +21,14 @@ const WANTED = new Set<string>(OS_FILES);
 export function osFilesWanted(info: FileInfo): boolean {
   return WANTED.has(info.path) && info.size <= 64 * 1024;
 }
+
+/** A release file's text, for detecting the OS as the image stands after a layer that does not hold it. */
+export const releaseText: FileFact<string> = {
+  name: 'os-release',
+  version: 1,
+  wants: osFilesWanted,
+  extract: (file) => file.body.toString('utf8'),
+};
 
 /** Parses os-release (a shell-like KEY=value list); tolerates odd quoting rather than failing. */
 export function parseOsRelease(text: string): Record<string, string> {

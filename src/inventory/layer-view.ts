@@ -2,6 +2,10 @@
 import type { CapturedFile, ImageFilesystem, IndexedFile } from '../image/files.js';
 import type { MergedFilesystem } from '../image/merged-fs.js';
 import type { LayerFilesystem } from './analyzer.js';
+import { bodyFacts, type FactGap, type FileFact } from './facts.js';
+
+/** A fact as the view stands, or the gap to read first (a known layer's record lacks it). */
+export type FactLookup = <T>(fact: FileFact<T>, path: string) => { value: T | undefined } | { gap: FactGap };
 
 /**
  * Layer `index` of a merged view that has just applied it (or the final view, for a layer whose
@@ -9,10 +13,13 @@ import type { LayerFilesystem } from './analyzer.js';
  */
 export class LayerView implements LayerFilesystem {
   private files: CapturedFile[] | undefined;
+  /** Facts asked for that a known layer's record lacked: the analysis is run again once they are read. */
+  readonly gaps: FactGap[] = [];
 
   constructor(
     private readonly fs: MergedFilesystem,
     private readonly index: number,
+    private readonly lookup: FactLookup,
   ) {}
 
   get(path: string): IndexedFile | undefined {
@@ -32,8 +39,11 @@ export class LayerView implements LayerFilesystem {
     return file?.layer.index === this.index ? file : undefined;
   }
 
-  readVisible(path: string): CapturedFile | undefined {
-    return this.fs.read(path);
+  fact<T>(fact: FileFact<T>, path: string): T | undefined {
+    const found = this.lookup(fact, path);
+    if ('value' in found) return found.value;
+    this.gaps.push(found.gap);
+    return undefined;
   }
 
   captured(filter?: (file: CapturedFile) => boolean): CapturedFile[] {
@@ -44,12 +54,13 @@ export class LayerView implements LayerFilesystem {
 
 /** An image filesystem analysed as if one layer had written all of it (a test fixture, a merged view). */
 export function wholeImage(fs: ImageFilesystem): LayerFilesystem {
+  const facts = bodyFacts(fs);
   return {
     get: (path) => fs.get(path),
     resolve: (path) => fs.resolve(path),
     entries: () => fs.entries(),
     read: (path) => fs.read(path),
-    readVisible: (path) => fs.read(path),
+    fact: (fact, path) => facts.of(fact, path),
     captured: (filter) => fs.captured(filter),
   };
 }

@@ -1,25 +1,26 @@
 import { createHash } from 'node:crypto';
 import { errorMessage } from '../errors.js';
-import type { FileInfo, FileRequest, ImageFilesystem } from '../image/files.js';
+import type { FileRequest, ImageFilesystem } from '../image/files.js';
 import type { LayerContent, LayerEntry } from '../image/layer-reader.js';
 import type { LayerSecret, LayerSecrets } from '../hardening/checks/secret-files.js';
 import type { MergedFilesystem } from '../image/merged-fs.js';
 import type { LayerCache } from '../cache/layer-cache.js';
 import { layerCacheKey } from '../cache/layer-cache.js';
+import { bodyFacts, factRequests, FactStore, gapsByLayer, type FileFact, type ImageFacts } from './facts.js';
 import { EntryLog } from '../image/entry-log.js';
 import { encodeListing } from '../image/layer-listing.js';
-import { layerRefs, readImage, type ImageContents, type ReadImageOptions } from '../image/scan.js';
+import { layerRefs, readImage, type BodyReader, type ImageContents, type ReadImageOptions } from '../image/scan.js';
 import type { LayerRef } from '../model/layer.js';
 import { plimsollVersion } from '../model/inventory.js';
-import { decodeRecord, encodeRecord, type LayerRecord } from './layer-record.js';
+import { decodeRecord, encodeRecord, withFacts, type LayerRecord } from './layer-record.js';
 import type { ResolvedImage } from '../image/types.js';
 import type { Package } from '../model/package.js';
 import type { ScanWarning } from '../model/warning.js';
 import type { Analyzer, AnalyzerResult, ArtifactIndex, LayerFilesystem } from './analyzer.js';
 import { ALL_ANALYZERS } from './analyzers.js';
 import { applyLayers, sourcePath, type AppliedLayer, type LayerAnalysis } from './applier.js';
-import { detectOsIn, layerReleaseFiles, osFilesWanted, releaseFiles } from './distro.js';
-import { LayerView, wholeImage } from './layer-view.js';
+import { detectOsIn, layerReleaseFiles, osFilesWanted, releaseText } from './distro.js';
+import { LayerView, wholeImage, type FactLookup } from './layer-view.js';
 import type { OsInfo } from '../model/os.js';
 
 export interface InventoryResult {
@@ -29,6 +30,8 @@ export interface InventoryResult {
   warnings: ScanWarning[];
   /** Each layer's secrets, by index, when `secrets` was given. */
   secrets?: LayerSecrets[];
+  /** The facts later stages asked for (`facts`), of the merged view's files. */
+  facts: ImageFacts;
 }
 
 /**
@@ -59,7 +62,7 @@ export function fileRequests(analyzers: readonly Analyzer[]): FileRequest[] {
  */
 export async function analyzeLayer(fs: LayerFilesystem, analyzers: readonly Analyzer[]): Promise<LayerAnalysis> {
   // The OS as the image stands after this layer: what the OS packages' purls name.
-  const os = detectOsIn(releaseFiles(fs, (path) => fs.readVisible(path)));
+  const os = detectOsIn({ text: (path) => fs.fact(releaseText, path), resolve: (path) => fs.resolve(path) });
   const packages: Package[] = [];
   const results: Record<string, AnalyzerResult> = {};
   for (const analyzer of analyzers) {
@@ -82,7 +85,14 @@ export async function analyzeFilesystem(
   artifactIndex?: ArtifactIndex,
 ): Promise<{ os?: OsInfo; packages: Package[]; warnings: ScanWarning[] }> {
   const analysis = await analyzeLayer(wholeImage(fs), analyzers);
-  return applyLayers({ layers: [{ analysis, touches: () => false }], fs, lastWriter: () => 0, analyzers, ...(artifactIndex ? { artifactIndex } : {}) });
+  return applyLayers({
+    layers: [{ analysis, touches: () => false }],
+    fs,
+    facts: bodyFacts(fs),
+    lastWriter: () => 0,
+    analyzers,
+    ...(artifactIndex ? { artifactIndex } : {}),
+  });
 }
 
 /** Whether a layer wrote a file an analyzer reads at `path` (of the merged view), or deleted it. */
@@ -174,45 +184,82 @@ function chainIds(image: ResolvedImage): (string | undefined)[] {
   });
 }
 
+/** Facts by name, each once: the analyses' (OS release files, the analyzers'), then `later`. */
+function distinctFacts(...lists: (readonly FileFact[])[]): FileFact[] {
+  const byName = new Map<string, FileFact>();
+  for (const fact of lists.flat()) if (!byName.has(fact.name)) byName.set(fact.name, fact);
+  return [...byName.values()];
+}
+
+interface InventoryOptions extends Omit<ReadImageOptions, 'requests' | 'onApplied' | 'known' | 'linkRequests'> {
+  analyzers?: readonly Analyzer[];
+  /** Facts later stages (hardening) read from the merged view: extracted as the layers are applied, kept in their records. */
+  facts?: readonly FileFact[];
+  /** Scan every layer for secrets (hardening's secret check), keeping the results in the layers' records. */
+  secrets?: LayerSecretScan;
+  artifactIndex?: ArtifactIndex;
+  /** Per-layer results of earlier scans: read and filled (not with `skip`, which changes what a layer holds). */
+  cache?: LayerCache;
+}
+
 /**
  * Reads the image once, analysing each layer as it is applied, and merges the layers' findings. The caller closes `contents`.
- * With a layer cache, an image whose every layer has a record is not read at all (only the files the
- * final passes and `extraRequests` read are, from the layers that hold them); otherwise a layer with a
- * record is read but not analysed again, and every layer read gets its record. With `secrets`, each
- * layer's secrets are scanned as it is applied and kept in its record; a record without them is read again.
+ * With a layer cache, a layer that has a record is not read: its listing joins the merged view, its
+ * analysis goes to the applier, and what other layers' analyses and the final passes read of its files
+ * comes from the facts in its record (a fact the record lacks is read from that layer alone). Every
+ * layer read gets its record. With `secrets`, each layer's secrets are scanned as it is applied and
+ * kept in its record; a record without them is read again.
  */
-export async function inventoryImage(
-  image: ResolvedImage,
-  options: Omit<ReadImageOptions, 'requests' | 'onApplied' | 'known'> & {
-    analyzers?: readonly Analyzer[];
-    /** Files later stages (hardening) read from the merged view: when the layers are known, read from the layers that hold them. */
-    extraRequests?: readonly FileRequest[];
-    /** Scan every layer for secrets (hardening's secret check), keeping the results in the layers' records. */
-    secrets?: LayerSecretScan;
-    artifactIndex?: ArtifactIndex;
-    /** Per-layer results of earlier scans: read and filled (not with `skip`, which changes what a layer holds). */
-    cache?: LayerCache;
-  } = {},
-): Promise<InventoryResult> {
+export async function inventoryImage(image: ResolvedImage, options: InventoryOptions = {}): Promise<InventoryResult> {
   const analyzers = options.analyzers ?? ALL_ANALYZERS;
   const cacheWarnings: ScanWarning[] = [];
   const cache = options.cache && !options.skip ? options.cache : undefined;
   const { keys, records } = cache ? cachedLayers(image, cache, analyzers, cacheWarnings) : { keys: [], records: [] };
-  const secrets = options.secrets;
-  const extraRequests = options.extraRequests ?? [];
   // A record stored by a scan that did not look for secrets does not do for one that does: that layer is read.
-  const complete = (record: LayerRecord | undefined): boolean => record !== undefined && (!secrets || record.secrets !== undefined);
-  const allKnown = image.layers.length > 0 && records.length === image.layers.length && records.every(complete);
-  const readRequests = [...fileRequests(analyzers), ...(secrets ? [secrets.request] : []), ...extraRequests];
+  const known = image.layers.map((_layer, i) => {
+    const record = records[i];
+    return record && (!options.secrets || record.secrets) ? record : undefined;
+  });
+  for (;;) {
+    const read = await readAndAnalyse(image, options, analyzers, { keys, records, known });
+    if ('contents' in read) return { ...read, warnings: [...cacheWarnings, ...read.warnings] };
+    // Rare: a file wanted under a symlinked name in a cached layer makes that layer analysed again over the final view, which needs it read.
+    for (const index of read.readAgain) known[index] = undefined;
+  }
+}
+
+/** One read of the image with the layers `known` has records of; or the known layers that must be read after all. */
+async function readAndAnalyse(
+  image: ResolvedImage,
+  options: InventoryOptions,
+  analyzers: readonly Analyzer[],
+  cached: { keys: (string | undefined)[]; records: (LayerRecord | undefined)[]; known: (LayerRecord | undefined)[] },
+): Promise<InventoryResult | { readAgain: number[] }> {
+  const { keys, records, known } = cached;
+  const cache = options.cache && !options.skip ? options.cache : undefined;
+  const secrets = options.secrets;
+  const finalFacts = distinctFacts(...analyzers.map((a) => a.finishFacts ?? []), options.facts ?? []);
+  const allFacts = distinctFacts([releaseText], ...analyzers.map((a) => a.facts ?? []), finalFacts);
+  const analysisRequests = fileRequests(analyzers);
+  const readRequests = [...analysisRequests, ...(secrets ? [secrets.request] : []), ...factRequests(allFacts)];
+  const facts = new FactStore(allFacts, finalFacts, readRequests);
   const analyses: LayerAnalysis[] = [];
   const layerSecrets: LayerSecrets[] = [];
-  // The merged view, for requests asked after the merge.
-  let view: MergedFilesystem | undefined;
-  const onApplied = async (layer: LayerContent, fs: MergedFilesystem): Promise<void> => {
-    view = fs;
+  const onApplied = async (layer: LayerContent, fs: MergedFilesystem, readBodies: BodyReader): Promise<void> => {
     const index = layer.ref.index;
-    const record = records[index];
-    analyses[index] = record?.analysis ?? (await analyzeLayer(new LayerView(fs, index), analyzers));
+    const record = known[index];
+    if (record) {
+      analyses[index] = record.analysis;
+      facts.applied(index, layer.entries, { recorded: record.facts });
+    } else {
+      // A record without secrets has its analysis: the layer is read for its secrets.
+      const cached = records[index]?.analysis;
+      const { analysis, view } = cached
+        ? { analysis: cached, view: new LayerView(fs, index, factLookup(facts, fs)) }
+        : await analyseLayer(fs, index, analyzers, facts, readBodies);
+      analyses[index] = analysis;
+      facts.applied(index, layer.entries, { captured: view.captured() });
+    }
     // Bodies read after the merge (wanted under a symlinked name) never matter here: a file the secret scan
     // reads by its own path had its body captured as the layer streamed.
     if (secrets) {
@@ -220,26 +267,46 @@ export async function inventoryImage(
       layerSecrets[index] = secrets.next(layer.entries, record?.secrets);
     }
     const key = keys[index];
-    if (key !== undefined && !complete(record) && entryCount(layer) <= MAX_CACHED_ENTRIES)
-      cache?.put(key, encodeRecord(encodeListing(layer), analyses[index] as LayerAnalysis, secrets ? layerSecrets[index]?.found : record?.secrets));
+    if (key !== undefined && !record && entryCount(layer) <= MAX_CACHED_ENTRIES)
+      cache?.put(
+        key,
+        encodeRecord(
+          encodeListing(layer),
+          analyses[index] as LayerAnalysis,
+          facts.recorded(index),
+          secrets ? layerSecrets[index]?.found : records[index]?.secrets,
+        ),
+      );
   };
   const contents = await readImage(image, {
     ...options,
-    // When no layer is read, only the final passes' and later stages' files are wanted; else those stages add theirs so the layers are read once.
-    requests: allKnown ? [...finishRequests(analyzers), ...alongside(readRequests, extraRequests, (path) => view?.resolve(path))] : readRequests,
+    requests: readRequests,
+    // Facts' files wanted only under a symlinked name are read when a fact is asked of them.
+    linkRequests: analysisRequests,
     onApplied,
-    ...(allKnown ? { known: records.map((r) => r?.content) } : {}),
+    known: known.map((r) => r?.content),
   });
   try {
     const { fs } = contents;
-    if (!allKnown) {
-      for (const index of layersToReanalyse(contents, analyzers)) {
-        const before = analyses[index] ?? NO_ANALYSIS;
-        analyses[index] = withOverwritten(before, await analyzeLayer(new LayerView(fs, index), analyzers), (path) => fs.get(path)?.layer.index === index);
-        // Its record, stored as the layer was applied, lacks those files: such a layer is always read (rare).
-        const key = keys[index];
-        if (key !== undefined) cache?.delete(key);
-      }
+    const reanalyse = layersToReanalyse(contents, analyzers);
+    const readAgain = [...reanalyse].filter((index) => known[index]);
+    if (readAgain.length > 0) {
+      contents.close();
+      return { readAgain };
+    }
+    for (const index of reanalyse) {
+      const before = analyses[index] ?? NO_ANALYSIS;
+      const { analysis } = await analyseLayer(fs, index, analyzers, facts, contents.readBodies);
+      analyses[index] = withOverwritten(before, analysis, (path) => fs.get(path)?.layer.index === index);
+      // Its record, stored as the layer was applied, lacks those files: such a layer is always read (rare).
+      const key = keys[index];
+      if (key !== undefined) cache?.delete(key);
+    }
+    const imageFacts = await factsOfFinalView(facts, contents);
+    for (const { index, facts: grown } of facts.grown()) {
+      const key = keys[index];
+      const bytes = key === undefined ? undefined : cache?.get(key);
+      if (key !== undefined && bytes) cache?.put(key, withFacts(bytes, grown));
     }
     const layers: AppliedLayer[] = contents.perLayer.map((content) => {
       const analysis = analyses[content.ref.index] ?? NO_ANALYSIS;
@@ -248,6 +315,7 @@ export async function inventoryImage(
     const applied = applyLayers({
       layers,
       fs,
+      facts: imageFacts,
       lastWriter: (path) => fs.get(path)?.layer.index,
       analyzers,
       ...(options.artifactIndex ? { artifactIndex: options.artifactIndex } : {}),
@@ -256,8 +324,9 @@ export async function inventoryImage(
       contents,
       ...(applied.os ? { os: applied.os } : {}),
       packages: applied.packages,
-      warnings: [...cacheWarnings, ...fs.warnings, ...applied.warnings],
+      warnings: [...fs.warnings, ...applied.warnings],
       ...(secrets ? { secrets: layerSecrets } : {}),
+      facts: imageFacts,
     };
   } catch (err) {
     contents.close();
@@ -265,24 +334,42 @@ export async function inventoryImage(
   }
 }
 
-/**
- * `requests` narrowed to the files `extra` wants, for reading them again from known layers: each is kept
- * as the layer's read kept it, with the size limit and reducer of the requests that want it under its own
- * name (an analyzer's reducer applies to an entry binary reached through a symlink), else under the name asked for.
- */
-function alongside(requests: readonly FileRequest[], extra: readonly FileRequest[], resolve: (path: string) => FileInfo | undefined): FileRequest[] {
-  if (extra.length === 0) return [];
-  const extraWants = (info: FileInfo): boolean => extra.some((r) => r.wants(info));
-  const asRead = (info: FileInfo): FileInfo => {
-    const own = resolve(info.path);
-    return own && own.path !== info.path && requests.some((r) => r.wants(own)) ? own : info;
-  };
-  return requests.map((r) => ({ ...r, wants: (info: FileInfo) => extraWants(info) && r.wants(asRead(info)) }));
+/** Facts as a layer's analysis asks them: as the view stands, before any body is read after the merge. */
+function factLookup(facts: FactStore, fs: MergedFilesystem): FactLookup {
+  return (fact, path) => facts.lookup(fs, fact, path, false);
 }
 
-/** What the analyzers' final passes read from the merged view. */
-function finishRequests(analyzers: readonly Analyzer[]): FileRequest[] {
-  return analyzers.flatMap((a) =>
-    a.finishWants ? [{ name: a.name, wants: a.finishWants.bind(a), ...(a.maxFileSize ? { maxFileSize: a.maxFileSize } : {}) }] : [],
-  );
+/**
+ * Analyses layer `index` as the view stands. A fact it asks of a cached layer's file that the layer's
+ * record lacks is read from that layer, and the analysis runs again (rare: a name reached through a symlink).
+ */
+async function analyseLayer(
+  fs: MergedFilesystem,
+  index: number,
+  analyzers: readonly Analyzer[],
+  facts: FactStore,
+  readBodies: BodyReader,
+): Promise<{ analysis: LayerAnalysis; view: LayerView }> {
+  const lookup = factLookup(facts, fs);
+  let view = new LayerView(fs, index, lookup);
+  let analysis = await analyzeLayer(view, analyzers);
+  if (view.gaps.length > 0) {
+    await readBodies(gapsByLayer(view.gaps));
+    facts.filled(view.gaps);
+    view = new LayerView(fs, index, lookup);
+    analysis = await analyzeLayer(view, analyzers);
+  }
+  return { analysis, view };
+}
+
+/** The final view's facts, reading first what the known layers' records lack. */
+async function factsOfFinalView(facts: FactStore, contents: ImageContents): Promise<ImageFacts> {
+  let plan = facts.plan(contents.fs);
+  if ('gaps' in plan) {
+    await contents.readBodies(gapsByLayer(plan.gaps));
+    facts.filled(plan.gaps);
+    plan = facts.plan(contents.fs);
+  }
+  if ('gaps' in plan) throw new Error(`facts still missing after reading their layers again: ${plan.gaps.map((g) => g.path).join(', ')}`);
+  return plan.facts;
 }

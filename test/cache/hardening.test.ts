@@ -1,7 +1,8 @@
 // The layer cache with hardening on (every scanner, as `plimsoll image` runs by default): on every testbed
-// image a report with no cache, a cold cache and a warm one are the same, and a warm scan opens only the
-// layers holding the files the final passes read; a secret deleted in a later layer is reported the same
-// warm and cold; the cache's files never hold a secret's bytes (records keep masked evidence and keyed hashes).
+// image a report with no cache, a cold cache and a warm one are the same, and a warm scan opens no layer
+// (the final passes read facts from the records); a record that lacks the entry binary's fact (another
+// config) reads just that layer; a secret deleted in a later layer is reported the same warm and cold;
+// the cache's files never hold a secret's bytes (records keep masked evidence and keyed hashes).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,17 +11,16 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { brotliDecompressSync } from 'node:zlib';
 import { CACHE_FILE, LayerCache } from '../../src/cache/layer-cache.js';
-import { hardeningViewRequests } from '../../src/hardening/run.js';
 import { openImage } from '../../src/image/open.js';
-import { ALL_ANALYZERS } from '../../src/inventory/analyzers.js';
+import type { ResolvedImage } from '../../src/image/types.js';
 import { buildReport } from '../../src/report/report.js';
 import { scanResolved } from '../../src/scan.js';
 import { buildDatabase } from '../helpers/pipeline-counts.js';
 import { TESTBED_IMAGES } from '../helpers/truth.js';
-import { hasCommand, needTestbed } from '../helpers/testbed.js';
+import { hasCommand, needRegistry, needTestbed, registryEnv } from '../helpers/testbed.js';
 import { withUmociImage, type ImageStep, type RootfsEntry } from '../helpers/umoci-image.js';
 import { fakeSecrets } from '../hardening/fake-secrets.js';
-import { countOpens, noneColdWarm } from './helpers.js';
+import { blobCountingProxy, countOpens, noneColdWarm } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'plimsoll-cache-hardening-'));
 let db: Awaited<ReturnType<typeof buildDatabase>> | undefined;
@@ -37,28 +37,21 @@ const withoutTimes = (json: string): string => json.replace(/"\d{4}-\d\d-\d\dT[^
 
 interface Scanned {
   json: string;
-  opened: number;
-  /** Layers whose files the final passes (the analyzers' and hardening's) read from the merged view. */
-  finalLayers: Set<number>;
+  /** Layers opened, by index. */
+  opened: number[];
+  /** The layers' blob digests. */
+  layers: string[];
 }
 
-/** The whole report (every scanner, offline database) as JSON, the layers it opened and those holding final-pass files. */
-async function scan(ref: string, cache?: LayerCache): Promise<Scanned> {
+/** The whole report (every scanner, offline database) as JSON, and the layers it opened; `config` changes the image's config first. */
+async function scan(ref: string, cache?: LayerCache, config?: (image: ResolvedImage) => void): Promise<Scanned> {
   const image = await openImage(ref);
+  config?.(image);
   const opened = countOpens(image);
   try {
     const result = await scanResolved(image, { db: { dbDir: db?.dbDir ?? '', offline: true }, ...(cache ? { cache } : {}) });
     try {
-      const view = hardeningViewRequests(image.config);
-      const finalLayers = new Set<number>();
-      const fs = result.inventory.contents.fs;
-      for (const file of fs.entries()) {
-        if (!view.some((r) => r.wants(file)) && !ALL_ANALYZERS.some((a) => a.finishWants?.(file))) continue;
-        // A wanted symlink (the entry command's name) is read where it leads.
-        const target = file.type === 'symlink' ? fs.resolve(file.path) : file;
-        if (target?.type === 'file') finalLayers.add(target.layer.index);
-      }
-      return { json: withoutTimes(JSON.stringify(buildReport(image, result), null, 1)), opened: opened(), finalLayers };
+      return { json: withoutTimes(JSON.stringify(buildReport(image, result), null, 1)), opened: opened(), layers: image.layers.map((l) => l.digest) };
     } finally {
       result.inventory.contents.close();
     }
@@ -81,16 +74,13 @@ function cacheBytes(dir: string): Buffer {
 }
 
 describe('layer cache with hardening', { skip: needTestbed() }, () => {
-  it('every testbed image: no cache, a cold cache and a warm one give the same report; a warm one opens only final-pass layers', async () => {
+  it('every testbed image: no cache, a cold cache and a warm one give the same report; a warm one opens no layer', async () => {
     const cache = LayerCache.open({ dir: join(root, 'testbed') });
     try {
       for (const img of TESTBED_IMAGES) {
         const ref = `oci:${img.layout}:${img.tag}`;
         const { warm } = await noneColdWarm(img.name, cache, (c) => scan(ref, c));
-        assert.ok(
-          warm.opened <= warm.finalLayers.size,
-          `${img.name}: warm scan opened ${warm.opened} layers, final passes need ${[...warm.finalLayers].join(', ')}`,
-        );
+        assert.deepEqual(warm.opened, [], `${img.name}: the warm scan opened layers`);
       }
     } finally {
       cache.close();
@@ -99,7 +89,6 @@ describe('layer cache with hardening', { skip: needTestbed() }, () => {
 
   it('a record stored without secrets (--scanners vuln) is read again by a secret scan, which stores them; the key outlives the cache being closed', async () => {
     const dir = join(root, 'upgrade');
-    // Its final-pass files are in three of its four layers: a scan reading every layer opens more.
     const img = TESTBED_IMAGES.find((i) => i.name === 'debian-app');
     const ref = `oci:${img?.layout ?? ''}:${img?.tag ?? ''}`;
     const none = await scan(ref);
@@ -117,13 +106,52 @@ describe('layer cache with hardening', { skip: needTestbed() }, () => {
     try {
       assert.ok(key && again.secretKey()?.equals(key), 'the same key after reopening');
       const upgraded = await scan(ref, again);
-      assert.ok(upgraded.opened > upgraded.finalLayers.size, 'records without secrets do not serve a secret scan');
+      assert.ok(upgraded.opened.length > 0, 'records without secrets do not serve a secret scan');
       const warm = await scan(ref, again);
-      assert.ok(warm.opened <= warm.finalLayers.size, 'the secrets were stored');
+      assert.deepEqual(warm.opened, [], 'the secrets (and hardening facts) were stored');
       assert.equal(upgraded.json, none.json);
       assert.equal(warm.json, none.json);
     } finally {
       again.close();
+    }
+  });
+
+  it("a record without the entry binary's fact (stored for another command) reads that file from its layer alone, then keeps the fact", async () => {
+    const img = TESTBED_IMAGES.find((i) => i.name === 'scratch-go');
+    const ref = `oci:${img?.layout ?? ''}:${img?.tag ?? ''}`;
+    const cache = LayerCache.open({ dir: join(root, 'entry') });
+    const otherCommand = (image: ResolvedImage): void => {
+      image.config.config = { ...image.config.config, Entrypoint: ['/usr/local/bin/not-here'] };
+    };
+    try {
+      const none = await scan(ref);
+      assert.ok(JSON.stringify(JSON.parse(none.json)).includes('"entryBinary":{"path":"usr/local/bin/shfmt","static":true,"language":"go"}'));
+      await scan(ref, cache, otherCommand);
+      const missing = await scan(ref, cache);
+      assert.equal(missing.json, none.json);
+      assert.equal(missing.opened.length, 1, 'only the layer holding the binary is read');
+      const warm = await scan(ref, cache);
+      assert.equal(warm.json, none.json);
+      assert.deepEqual(warm.opened, [], 'the fact read was added to the record');
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('an entry command reached through symlinks (pager: an alternative to /bin/more, which no request wants by its own name) reads the same warm and cold', async () => {
+    const img = TESTBED_IMAGES.find((i) => i.name === 'debian-bookworm');
+    const ref = `oci:${img?.layout ?? ''}:${img?.tag ?? ''}`;
+    const pager = (image: ResolvedImage): void => {
+      image.config.config = { ...image.config.config, Cmd: ['pager'] };
+    };
+    const cache = LayerCache.open({ dir: join(root, 'pager') });
+    try {
+      const { none, warm } = await noneColdWarm('pager', cache, (c) => scan(ref, c, pager));
+      // Its ELF header was read (a dynamic binary), through a body read only for the entry binary's fact.
+      assert.ok(JSON.stringify(JSON.parse(none.json)).includes('"entryBinary":{"path":"usr/bin/more","static":false}'));
+      assert.deepEqual(warm.opened, []);
+    } finally {
+      cache.close();
     }
   });
 
@@ -159,7 +187,7 @@ describe('layer cache with hardening', { skip: needTestbed() }, () => {
             findings.some((f) => f.id === 'PLM-SECRET-DOTENV' && f.title.endsWith('deleted in layer 3 but still in layer 1')),
             'the rewritten .env is found',
           );
-          assert.equal(warm.opened, 1, 'only the layer holding etc/passwd is read again');
+          assert.deepEqual(warm.opened, [], "no layer is read again: etc/passwd's users are in its record");
         } finally {
           cache.close();
         }
@@ -171,4 +199,28 @@ describe('layer cache with hardening', { skip: needTestbed() }, () => {
       });
     },
   );
+});
+
+describe('layer cache with hardening and a registry', { skip: needRegistry() }, () => {
+  it('an image whose base another image cached gives the same report as with no cache, and its base layer blob is not downloaded', async () => {
+    const proxy = await blobCountingProxy(registryEnv()?.anon ?? '');
+    const registry = `docker://127.0.0.1:${proxy.port}/testbed`;
+    const cache = LayerCache.open({ dir: join(root, 'shared-base') });
+    try {
+      const none = await scan(`${registry}/debian-app:1.0`);
+      await scan(`${registry}/debian-bookworm:12`, cache);
+      proxy.blobs.splice(0);
+      const partial = await scan(`${registry}/debian-app:1.0`, cache);
+      assert.equal(partial.json, none.json);
+      assert.ok(!partial.opened.includes(0), `the base layer was opened (${partial.opened.join(', ')})`);
+      assert.deepEqual(partial.opened, [1, 2, 3], 'each new layer is read once');
+      const served = proxy.blobs.map((url) => url.slice(url.lastIndexOf('/') + 1));
+      const baseLayer = partial.layers[0] ?? '';
+      assert.ok(baseLayer !== '' && !served.includes(baseLayer), `the registry served the cached base layer: ${served.join(' ')}`);
+      assert.equal(served.length, 4, 'the config and the three new layers');
+    } finally {
+      cache.close();
+      proxy.close();
+    }
+  });
 });

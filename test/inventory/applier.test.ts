@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { ImageFilesystem, IndexedFile } from '../../src/image/files.js';
 import type { Analyzer, AnalyzerResult } from '../../src/inventory/analyzer.js';
 import { applyLayers, type AppliedLayer } from '../../src/inventory/applier.js';
+import { bodyFacts } from '../../src/inventory/facts.js';
 import type { LayerRef } from '../../src/model/layer.js';
 import type { Package } from '../../src/model/package.js';
 
@@ -52,7 +53,7 @@ function apply(layers: Layer[], writers: Record<string, number>) {
     const written = new Set([...(layer.touches ?? []), ...Object.values(results).flatMap((r) => r.packages.map((p) => p.locations[0]?.path ?? ''))]);
     return { ref: refs[i] as LayerRef, analysis: { analyzers: results, osFiles: layer.osFiles ?? {}, sources: [] }, touches: (path) => written.has(path) };
   });
-  return applyLayers({ layers: applied, fs, lastWriter: (path) => writers[path], analyzers: [os, lang] });
+  return applyLayers({ layers: applied, fs, facts: bodyFacts(fs), lastWriter: (path) => writers[path], analyzers: [os, lang] });
 }
 
 const found = (packages: Package[]): AnalyzerResult => ({ packages, warnings: [] });

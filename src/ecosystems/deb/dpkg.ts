@@ -6,6 +6,7 @@ import type { ScanWarning } from '../../model/warning.js';
 import { debPurl } from './purl.js';
 import { missingDatabase } from '../common/missing-database.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult, FinishContext, LayerFilesystem } from '../../inventory/analyzer.js';
+import type { FileFact } from '../../inventory/facts.js';
 import { deb822Paragraphs, linesOf, parseDeb822, type Paragraph } from './deb822.js';
 
 const STATUS = 'var/lib/dpkg/status';
@@ -40,6 +41,18 @@ export function dep5Licenses(text: string): string[] {
   }
   return [...names];
 }
+
+/** A status file is parsed a window at a time, so one past the default 64 MiB (an archive mirror's worth) is still read. */
+const MAX_FILE_SIZE = 256 * 1024 * 1024;
+
+/** A package's DEP-5 licences, from its copyright file (which a lower layer than the status file may hold). */
+export const debCopyrightLicenses: FileFact<string[]> = {
+  name: 'deb-copyright-licenses',
+  version: 1,
+  wants: (info) => isCopyright(info.path),
+  maxFileSize: MAX_FILE_SIZE,
+  extract: (file) => dep5Licenses(file.body.toString('utf8')),
+};
 
 interface DebEntry {
   name: string;
@@ -154,8 +167,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
     const id = packageId('deb', entry.name, entry.version, entry.file.path, entry.arch);
     const info = infoFiles(fs, entry);
     for (const file of info) for (const path of ownedPaths(file)) addOwned(fs, ownedFiles, path, id);
-    const copyright = fs.readVisible(`${DOC}${entry.name}/copyright`);
-    const licenses = copyright ? dep5Licenses(copyright.body.toString('utf8')) : [];
+    const licenses = fs.fact(debCopyrightLicenses, `${DOC}${entry.name}/copyright`) ?? [];
     return {
       id,
       name: entry.name,
@@ -188,8 +200,8 @@ export const dpkgAnalyzer: Analyzer = {
   wants(info: FileInfo): boolean {
     return isStatusFile(info.path) || isInfoFile(info.path) || isCopyright(info.path);
   },
-  // A status file is parsed a window at a time, so one past the default 64 MiB (an archive mirror's worth) is still read.
-  maxFileSize: 256 * 1024 * 1024,
+  maxFileSize: MAX_FILE_SIZE,
   analyze: async (ctx) => analyze(ctx),
+  facts: [debCopyrightLicenses],
   finish,
 };

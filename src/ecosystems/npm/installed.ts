@@ -57,28 +57,35 @@ function devOnlyDirs(fs: ImageFilesystem, appDir: string, manifests: Map<string,
   return devOnlyKeys(edges, depsOf(root, app, PROD_FIELDS), depsOf(root, app, ['devDependencies']));
 }
 
-/** Installed packages of every app in the image; a package.json without name or version is a warning. */
-export function readInstalled(
-  fs: ImageFilesystem,
-  files: CapturedFile[],
-  warnings: ScanWarning[],
-  readApp: (path: string) => CapturedFile | undefined = (path) => fs.read(path),
-): InstalledPackage[] {
-  const byApp = new Map<string, Map<string, { file: CapturedFile; manifest: JsonObject }>>();
-  for (const file of files) {
-    const manifest = parseJsonFile(file, warnings);
-    if (!manifest) continue;
-    const appDir = appDirOf(file.path);
-    const dirs = byApp.get(appDir) ?? new Map<string, { file: CapturedFile; manifest: JsonObject }>();
-    byApp.set(appDir, dirs);
-    dirs.set(dirname(file.path), { file, manifest });
+/** Items (each at a package.json `path`) by the app they belong to, then by their directory. */
+function byApp<T extends { path: string }>(items: readonly T[]): Map<string, Map<string, T>> {
+  const apps = new Map<string, Map<string, T>>();
+  for (const item of items) {
+    const appDir = appDirOf(item.path);
+    const dirs = apps.get(appDir) ?? new Map<string, T>();
+    apps.set(appDir, dirs);
+    dirs.set(dirname(item.path), item);
   }
+  return apps;
+}
+
+/** The directories of `dirs` that only the development dependencies of the app at `appDir` need (none without its manifest). */
+function devOnlyIn(fs: ImageFilesystem, appDir: string, dirs: Map<string, { manifest: JsonObject }>, app: JsonObject | undefined): Set<string> {
+  return app ? devOnlyDirs(fs, appDir, new Map([...dirs].map(([dir, d]) => [dir, d.manifest])), app) : new Set<string>();
+}
+
+/** An app's own package.json (its dependency maps), by path; undefined when it has none that reads. */
+export type AppManifests = (path: string) => JsonObject | undefined;
+
+/** Installed packages of every app in the image; a package.json without name or version is a warning. */
+export function readInstalled(fs: ImageFilesystem, files: CapturedFile[], warnings: ScanWarning[], app: AppManifests): InstalledPackage[] {
+  const parsed = files.flatMap((file) => {
+    const manifest = parseJsonFile(file, warnings);
+    return manifest ? [{ path: file.path, file, manifest }] : [];
+  });
   const out: InstalledPackage[] = [];
-  for (const [appDir, dirs] of byApp) {
-    const app = readApp(`${appDir}package.json`);
-    const appManifest = app ? parseJsonFile(app, warnings) : undefined;
-    const manifests = new Map([...dirs].map(([dir, d]) => [dir, d.manifest]));
-    const dev = appManifest ? devOnlyDirs(fs, appDir, manifests, appManifest) : new Set<string>();
+  for (const [appDir, dirs] of byApp(parsed)) {
+    const dev = devOnlyIn(fs, appDir, dirs, app(`${appDir}package.json`));
     for (const [dir, { file, manifest }] of dirs) {
       const name = str(manifest.name);
       const version = str(manifest.version);
@@ -90,4 +97,14 @@ export function readInstalled(
     }
   }
   return out;
+}
+
+/** The paths of the installed `manifests` (their dependency maps, by path) that only their app's development dependencies need. */
+export function devOnlyManifests(fs: ImageFilesystem, manifests: readonly { path: string; manifest: JsonObject }[], app: AppManifests): Set<string> {
+  const dev = new Set<string>();
+  for (const [appDir, dirs] of byApp(manifests)) {
+    const devDirs = devOnlyIn(fs, appDir, dirs, app(`${appDir}package.json`));
+    for (const [dir, { path }] of dirs) if (devDirs.has(dir)) dev.add(path);
+  }
+  return dev;
 }

@@ -12,10 +12,12 @@ import type { Package } from '../../model/package.js';
 import type { ScanWarning } from '../../model/warning.js';
 import { npmPurl } from './purl.js';
 import type { Analyzer, AnalyzerContext, AnalyzerResult, FinishContext } from '../../inventory/analyzer.js';
+import type { FileFact } from '../../inventory/facts.js';
 import { langPackage } from '../common/package.js';
-import { MAX_MANIFEST_SIZE, parseJsonFile, parseYamlFile, text } from '../common/parse.js';
+import { isObject, MAX_MANIFEST_SIZE, parseJsonFile, parseYamlFile, text, type JsonObject } from '../common/parse.js';
 import { perFile } from '../common/per-file.js';
-import { appDirOf, isInstalledManifest, readInstalled } from './installed.js';
+import { dependencyEntries, PROD_FIELDS } from './dev-only.js';
+import { appDirOf, devOnlyManifests, isInstalledManifest, readInstalled, type AppManifests } from './installed.js';
 import { readPackageLock } from './package-lock.js';
 import { readPnpmLock } from './pnpm-lock.js';
 import type { AppManifest, LockedPackage } from './types.js';
@@ -39,12 +41,45 @@ function isProjectManifest(path: string): boolean {
   return basename(path) === 'package.json' && !path.split('/').includes('node_modules');
 }
 
+const DEPENDENCY_FIELDS = [...PROD_FIELDS, 'devDependencies'] as const;
+
+/** What dev-only marks read of a package.json: its dependency maps (names and ranges), or why it does not read. */
+export type ManifestDependencies = { dependencies: JsonObject } | { malformed: string };
+
+/** A package.json's dependency maps, for the dev-only marks of the packages and lock entries of other layers. */
+export const npmManifest: FileFact<ManifestDependencies> = {
+  name: 'npm-manifest',
+  version: 1,
+  // Symlinks too: an app's package.json is looked up by its name.
+  wants: (info) => (isRegular(info) || info.type === 'symlink') && isManifest(info.path),
+  maxFileSize: MAX_MANIFEST_SIZE,
+  extract(file) {
+    const warnings: ScanWarning[] = [];
+    const manifest = parseJsonFile(file, warnings);
+    if (!manifest) return { malformed: warnings[0]?.message ?? 'not readable' };
+    const fields = DEPENDENCY_FIELDS.flatMap((f) => (isObject(manifest[f]) ? [[f, Object.fromEntries(dependencyEntries(manifest, f))]] : []));
+    return { dependencies: Object.fromEntries(fields) as JsonObject };
+  },
+};
+
+function isManifest(path: string): boolean {
+  return path.endsWith('package.json') && (isInstalledManifest(path) || isProjectManifest(path));
+}
+
+/** The app manifests of a layer's analysis, as the image stands after it; one that does not read is a warning. */
+function appManifests(fs: AnalyzerContext['fs'], warnings: ScanWarning[]): AppManifests {
+  return (path) => {
+    const found = fs.fact(npmManifest, path);
+    if (found && 'malformed' in found) warnings.push({ path: fs.resolve(path)?.path ?? path, message: found.malformed });
+    return found && 'dependencies' in found ? found.dependencies : undefined;
+  };
+}
+
 function readLock(ctx: AnalyzerContext, file: CapturedFile, warnings: ScanWarning[]): LockedPackage[] {
   const name = basename(file.path);
   if (name === 'yarn.lock') {
     // yarn.lock has no dev marks: they come from the app's package.json beside it.
-    const appFile = ctx.fs.readVisible(`${dirname(file.path) === '' ? '' : `${dirname(file.path)}/`}package.json`);
-    const app: AppManifest = appFile ? parseJsonFile(appFile, warnings) : undefined;
+    const app: AppManifest = appManifests(ctx.fs, warnings)(`${dirname(file.path) === '' ? '' : `${dirname(file.path)}/`}package.json`);
     return readYarnLock(text(file), file.path, app, warnings);
   }
   if (name === 'pnpm-lock.yaml') {
@@ -61,7 +96,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   // One an OS package installed (Alpine's npm, a distro's nodejs modules) becomes that package's identity.
   const installedFiles = ctx.fs.captured((f) => isInstalledManifest(f.path));
   const appsWithTree = new Set<string>();
-  for (const p of readInstalled(ctx.fs, installedFiles, warnings, (path) => ctx.fs.readVisible(path))) {
+  for (const p of readInstalled(ctx.fs, installedFiles, warnings, appManifests(ctx.fs, warnings))) {
     appsWithTree.add(appDirOf(p.file.path));
     packages.push(
       langPackage({
@@ -122,8 +157,16 @@ function lockOf(path: string): { appDir: string; rank: number } | undefined {
  */
 function finish(ctx: FinishContext): { packages: Package[]; warnings: ScanWarning[] } {
   const installed = ctx.packages.filter((p) => isInstalledManifest(p.locations[0]?.path ?? ''));
-  const files = installed.flatMap((p) => ctx.fs.read(p.locations[0]?.path ?? '') ?? []);
-  const dev = new Set(readInstalled(ctx.fs, files, []).flatMap((p) => (p.dev ? [p.file.path] : [])));
+  const dependencies = (path: string): JsonObject | undefined => {
+    const found = ctx.facts.of(npmManifest, path);
+    return found && 'dependencies' in found ? found.dependencies : undefined;
+  };
+  const manifests = installed.flatMap((p) => {
+    const path = p.locations[0]?.path ?? '';
+    const manifest = dependencies(path);
+    return manifest ? [{ path, manifest }] : [];
+  });
+  const dev = devOnlyManifests(ctx.fs, manifests, dependencies);
   const appsWithTree = new Set(installed.map((p) => appDirOf(p.locations[0]?.path ?? '')));
   const bestLock = new Map<string, number>();
   for (const p of ctx.packages) {
@@ -150,11 +193,10 @@ export const npmAnalyzer: Analyzer = {
   maxFileSize: MAX_MANIFEST_SIZE,
   wants(info: FileInfo): boolean {
     if (!isRegular(info)) return false;
-    return (info.path.endsWith('package.json') && (isInstalledManifest(info.path) || isProjectManifest(info.path))) || isLockFile(info.path);
+    return isManifest(info.path) || isLockFile(info.path);
   },
   analyze: async (ctx) => analyze(ctx),
+  facts: [npmManifest],
   finish,
-  finishWants(info: FileInfo): boolean {
-    return this.wants(info);
-  },
+  finishFacts: [npmManifest],
 };
