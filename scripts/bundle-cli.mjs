@@ -19,12 +19,16 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
+const OUT = join(DIST, 'bundle');
+
+// Chunk names carry a content hash: a previous build's chunks would stay behind.
+rmSync(OUT, { recursive: true, force: true });
 
 await build({
   // From the sources (as the tests run them, through tsx's esbuild), not tsc's dist/cli.js, which is replaced below.
   entryPoints: { cli: join(ROOT, 'src/cli.ts'), 'zstd-worker': join(ROOT, 'src/image/zstd-worker.ts') },
   tsconfig: join(ROOT, 'tsconfig.build.json'),
-  outdir: join(DIST, 'bundle'),
+  outdir: OUT,
   bundle: true,
   splitting: true,
   format: 'esm',
