@@ -11,7 +11,10 @@ import { inventoryImage, type InventoryResult, type LayerSecretScan } from './in
 import { matchVulnerabilities, type MatchResult } from './match/index.js';
 import { applyPolicy, type PolicyOptions, type PolicyResult } from './policy/index.js';
 import { buildReport, type Report } from './report/report.js';
-import { databasePath, openDatabase, resolveDbDir, runDbUpdate, type DbUpdateOptions, type VulnDatabase } from './vulndb/index.js';
+// From the modules themselves, not vulndb/index.js: a scan loads the database's reader, and its builder only when there is no database yet.
+import { databasePath, openDatabase, type VulnDatabase } from './vulndb/database.js';
+import { resolveDbDir } from './vulndb/options.js';
+import type { DbUpdateOptions } from './vulndb/update.js';
 import { isOsPackage } from './match/ecosystems.js';
 import { pathSkipper, type SkipPaths } from './skip-paths.js';
 import { PKG_TYPES, SCANNERS, type PkgType, type Scanner } from './model/scanners.js';
@@ -93,6 +96,7 @@ async function openScanDatabase(options: NonNullable<ScanOptions['db']>): Promis
         `no vulnerability database in ${dbDir}, and --offline forbids downloading one: build it from a feed mirror with 'plimsoll db update --mirror DIR' (or install an exported one with 'plimsoll db import FILE'), or scan with --scanners config,secret`,
       );
     if (!options.quiet) options.messages?.notice?.(`no vulnerability database in ${dbDir} yet; building it (plimsoll db update)`);
+    const { runDbUpdate } = await import('./vulndb/update.js');
     await runDbUpdate({
       dbDir,
       ...(options.mirror ? { mirror: options.mirror } : {}),
