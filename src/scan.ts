@@ -3,7 +3,8 @@ import type { LayerCache } from './cache/layer-cache.js';
 import { PlimsollError } from './errors.js';
 import type { CheckGroup } from './hardening/check.js';
 import type { Finding } from './model/finding.js';
-import { hardeningViewRequests, runHardening, secretsRequest, type HardeningResult } from './hardening/run.js';
+import { hardeningViewRequests, secretsRequest } from './hardening/requests.js';
+import type { HardeningResult } from './hardening/run.js';
 import { LayerSecretsScanner, processSecretKey } from './hardening/checks/secret-files.js';
 import { openImage } from './image/open.js';
 import type { ResolvedImage, SourceOptions } from './image/types.js';
@@ -163,10 +164,11 @@ async function judge(
   groups: readonly CheckGroup[],
 ): Promise<ScanResult> {
   const scanners = options.scanners ?? SCANNERS;
+  // Imported here: `--scanners vuln` needs none of the checks, nor the Dockerfile parser they load.
   // The attack surface counts every package; --pkg-types narrows only what is listed and matched.
   const hardening =
     groups.length > 0
-      ? runHardening({
+      ? (await import('./hardening/run.js')).runHardening({
           image,
           contents: everything.contents,
           ...(everything.os ? { os: everything.os } : {}),
