@@ -10,7 +10,9 @@
 //   chunks of its own, so `--version` and `image` load only what they run.
 // - zstd-worker is an entry of its own: zstd-thread starts it as `./zstd-worker.js` beside itself.
 // - Kept external: the native modules (their loaders find the .node file from their own path) and the
-//   server's and worker's dependencies, which only `plimsoll server` and `plimsoll worker` load.
+//   server's and worker's dependencies, which only `plimsoll server` and `plimsoll worker` load. What
+//   src/lazy-require.ts loads at first use (yaml, smol-toml, ae-cvss-calculator) is left out too: it
+//   names them in a variable, which esbuild does not follow.
 // - dist/cli.js, tsc's entry, is replaced by one that imports the bundle's, so `bin` and every caller
 //   of dist/cli.js run the bundle.
 import { build } from 'esbuild';
