@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { yaml } from './lazy-require.js';
 import { InputError, errorMessage } from './errors.js';
 
 export interface PlimsollConfig {
@@ -50,7 +50,7 @@ export function loadConfig(file = configPath()): PlimsollConfig {
   }
   let value: unknown;
   try {
-    value = parse(text);
+    value = yaml().parse(text);
   } catch (err) {
     throw new InputError(`${file}: not valid YAML (${errorMessage(err).split('\n')[0]})`);
   }

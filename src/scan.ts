@@ -3,7 +3,8 @@ import type { LayerCache } from './cache/layer-cache.js';
 import { PlimsollError } from './errors.js';
 import type { CheckGroup } from './hardening/check.js';
 import type { Finding } from './model/finding.js';
-import { hardeningFacts, runHardening, secretsRequest, type HardeningResult } from './hardening/run.js';
+import { hardeningFacts, secretsRequest } from './hardening/requests.js';
+import type { HardeningResult } from './hardening/run.js';
 import { LayerSecretsScanner, processSecretKey } from './hardening/checks/secret-files.js';
 import { openImage } from './image/open.js';
 import type { ResolvedImage, SourceOptions } from './image/types.js';
@@ -11,7 +12,10 @@ import { inventoryImage, type InventoryResult, type LayerSecretScan } from './in
 import { matchVulnerabilities, type MatchResult } from './match/index.js';
 import { applyPolicy, type PolicyOptions, type PolicyResult } from './policy/index.js';
 import { buildReport, type Report } from './report/report.js';
-import { databasePath, openDatabase, resolveDbDir, runDbUpdate, type DbUpdateOptions, type VulnDatabase } from './vulndb/index.js';
+// From the modules themselves, not vulndb/index.js: a scan loads the database's reader, and its builder only when there is no database yet.
+import { databasePath, openDatabase, type VulnDatabase } from './vulndb/database.js';
+import { resolveDbDir } from './vulndb/options.js';
+import type { DbUpdateOptions } from './vulndb/update.js';
 import { isOsPackage } from './match/ecosystems.js';
 import { pathSkipper, type SkipPaths } from './skip-paths.js';
 import { PKG_TYPES, SCANNERS, type PkgType, type Scanner } from './model/scanners.js';
@@ -93,6 +97,7 @@ async function openScanDatabase(options: NonNullable<ScanOptions['db']>): Promis
         `no vulnerability database in ${dbDir}, and --offline forbids downloading one: build it from a feed mirror with 'plimsoll db update --mirror DIR' (or install an exported one with 'plimsoll db import FILE'), or scan with --scanners config,secret`,
       );
     if (!options.quiet) options.messages?.notice?.(`no vulnerability database in ${dbDir} yet; building it (plimsoll db update)`);
+    const { runDbUpdate } = await import('./vulndb/update.js');
     await runDbUpdate({
       dbDir,
       ...(options.mirror ? { mirror: options.mirror } : {}),
@@ -159,10 +164,11 @@ async function judge(
   groups: readonly CheckGroup[],
 ): Promise<ScanResult> {
   const scanners = options.scanners ?? SCANNERS;
+  // Imported here: `--scanners vuln` needs none of the checks, nor the Dockerfile parser they load.
   // The attack surface counts every package; --pkg-types narrows only what is listed and matched.
   const hardening =
     groups.length > 0
-      ? runHardening({
+      ? (await import('./hardening/run.js')).runHardening({
           image,
           contents: everything.contents,
           ...(everything.os ? { os: everything.os } : {}),

@@ -3,7 +3,6 @@ import { parseReference } from './reference.js';
 import { openDockerArchive } from './sources/docker-archive.js';
 import { openOciArchive } from './sources/oci-archive.js';
 import { openOciLayout } from './sources/oci-layout.js';
-import { openRegistryImage } from './sources/registry.js';
 import { openRootfs } from './sources/rootfs.js';
 import type { ResolvedImage, SourceOptions } from './types.js';
 
@@ -21,6 +20,7 @@ export async function openImage(refText: string, options: SourceOptions = {}): P
       return openRootfs(ref.path, refText);
     case 'docker':
       if (options.offline) throw new PlimsollError(`${refText}: a registry image needs the network, and --offline forbids it`);
-      return openRegistryImage(ref, refText, options);
+      // Imported here: a local image needs no registry client, nor Node's http, https and tls modules.
+      return (await import('./sources/registry.js')).openRegistryImage(ref, refText, options);
   }
 }

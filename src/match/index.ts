@@ -6,7 +6,8 @@
 // matched through NVD's CPE configurations instead (cpe/), never OS packages.
 import type { Package } from '../model/package.js';
 import { VersionError } from '../versions/index.js';
-import { normalizeName, type Advisory, type VulnDatabase } from '../vulndb/index.js';
+import { normalizeName } from '../vulndb/schema.js';
+import type { Advisory, VulnDatabase } from '../vulndb/index.js';
 import { matchCpe } from './cpe/index.js';
 import { isOsPackage, languageEcosystem, matchedByCpe, osEcosystem, type LanguageEcosystem } from './ecosystems.js';
 import { mergeHits, type Hit } from './merge.js';

@@ -16,7 +16,7 @@
 // An entry matches a finding whose id or any alias is its id. Once its expiry date has passed
 // it no longer applies, and the policy warns so the decision is looked at again.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../lazy-require.js';
 import { InputError, errorMessage } from '../errors.js';
 
 export interface IgnoreRule {
@@ -60,7 +60,7 @@ function parseLines(text: string, file: string): IgnoreRule[] {
 function parseYamlRules(text: string, file: string): IgnoreRule[] {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { schema: 'core' });
+    doc = yaml().parse(text, { schema: 'core' });
   } catch (err) {
     throw new InputError(`${file}: not valid YAML (${errorMessage(err).split('\n')[0]})`);
   }

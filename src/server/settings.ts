@@ -4,7 +4,7 @@
 // InputError naming where it came from. serverOptions and jobRunnerOptions (also `plimsoll worker`'s)
 // turn them into options.
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { yaml } from '../lazy-require.js';
 import { InputError, errorMessage } from '../errors.js';
 import { loadAdmissionPolicies } from './admission/policy.js';
 import { checkUniqueNames, parseRegistry } from './registry/config.js';
@@ -27,7 +27,7 @@ function readConfigFile(file: string): Map<string, { value: Raw; where: string }
   }
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = yaml().parse(text);
   } catch (err) {
     throw new InputError(`--config ${file}: not valid YAML (${errorMessage(err).split('\n')[0]})`);
   }

@@ -1,9 +1,8 @@
 // Reading lock files and manifests without ever throwing: bad input becomes a warning naming the file.
-import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
 import type { CapturedFile } from '../../image/files.js';
 import { errorMessage } from '../../errors.js';
 import type { ScanWarning } from '../../model/warning.js';
+import { toml, yaml } from '../../lazy-require.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -65,10 +64,10 @@ export function parseJsonFile(file: CapturedFile, warnings: ScanWarning[]): Json
 }
 
 export function parseTomlFile(file: CapturedFile, warnings: ScanWarning[]): JsonObject | undefined {
-  return parseObject(file, 'TOML', warnings, parseToml);
+  return parseObject(file, 'TOML', warnings, (t) => toml().parse(t));
 }
 
 export function parseYamlFile(file: CapturedFile, warnings: ScanWarning[]): JsonObject | undefined {
   // Lock files are data: aliases are few, so a handful more is a hostile file.
-  return parseObject(file, 'YAML', warnings, (t) => parseYaml(t, { maxAliasCount: 100, uniqueKeys: false, logLevel: 'error' }));
+  return parseObject(file, 'YAML', warnings, (t) => yaml().parse(t, { maxAliasCount: 100, uniqueKeys: false, logLevel: 'error' }));
 }

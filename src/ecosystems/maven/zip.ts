@@ -1,7 +1,6 @@
 // Zip archives read from memory with yauzl (already Plimsoll's zip reader for OSV feeds): it reads
 // the central directory, inflates one entry at a time as a stream and checks that each entry
 // inflates to exactly its declared size, so a size limit checked on the declaration holds.
-import yauzl from 'yauzl';
 
 /** A limit of the shared budget was hit: a zip bomb, or an archive too big to read in memory. */
 export class ArchiveLimitError extends Error {}
@@ -25,6 +24,8 @@ export interface ZipEntryBody {
  * A corrupt archive rejects with yauzl's error.
  */
 export async function readZipEntries(buffer: Buffer, want: (name: string) => boolean, budget: ZipBudget): Promise<ZipEntryBody[]> {
+  // Imported here: most images hold no jar, and the CLI's start-up pays for every module it loads.
+  const { default: yauzl } = await import('yauzl');
   const zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true, validateEntrySizes: true });
   const out: ZipEntryBody[] = [];
   try {

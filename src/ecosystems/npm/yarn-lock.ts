@@ -1,5 +1,5 @@
 // yarn.lock: yarn 1's own format, and Berry's (yarn 2+) YAML with a `__metadata` entry.
-import { parseDocument } from 'yaml';
+import { yaml } from '../../lazy-require.js';
 import { errorMessage } from '../../errors.js';
 import type { ScanWarning } from '../../model/warning.js';
 import { isObject, str } from '../common/parse.js';
@@ -95,14 +95,14 @@ function roots(app: AppManifest, fields: readonly string[], berry: boolean): str
 
 /** Yarn's own parser accepts a repeated key (a hand-resolved merge conflict, say), the last value winning: so do we, with a warning. */
 function parseBerryYaml(text: string, path: string, warnings: ScanWarning[]): unknown {
-  let doc = parseDocument(text);
+  let doc = yaml().parseDocument(text);
   const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
   if (duplicates.length > 0) {
     warnings.push({
       path,
       message: `${duplicates.length} repeated key${duplicates.length === 1 ? '' : 's'} in yarn.lock (${duplicates[0]?.message.split('\n')[0] ?? ''}); the last value of each is used, as yarn does`,
     });
-    doc = parseDocument(text, { uniqueKeys: false });
+    doc = yaml().parseDocument(text, { uniqueKeys: false });
   }
   const [error] = doc.errors;
   if (error) throw error;

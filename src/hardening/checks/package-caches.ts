@@ -14,13 +14,16 @@ const CACHES: [string, string][] = [
   ['root/.npm/_cacache', 'npm cache clean --force in the same RUN, or a cache mount'],
 ];
 
+/** `dir/` of each cache, built once: the walk asks about every file of the image. */
+const PREFIXES = CACHES.map(([dir]) => [`${dir}/`, dir] as const);
+
 /** Bookkeeping files that stay in an emptied cache. */
 const NOT_CACHE = new Set(['lock']);
 
 /** The cache directory a file fills, if any. */
 function cacheOf(file: IndexedFile): string | undefined {
   if (file.type !== 'file' || file.size === 0) return undefined;
-  const root = CACHES.find(([dir]) => file.path.startsWith(`${dir}/`))?.[0];
+  const root = PREFIXES.find(([prefix]) => file.path.startsWith(prefix))?.[1];
   return root && !NOT_CACHE.has(file.path.slice(file.path.lastIndexOf('/') + 1)) ? root : undefined;
 }
 

@@ -3,7 +3,7 @@
 // answer when the evaluation fails or runs out of time. Anything unknown or out of range is refused
 // at start with one line naming it, so a typo never silently weakens a gate.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../../lazy-require.js';
 import { InputError, errorMessage } from '../../errors.js';
 import { parseSeverity } from '../../policy/fail-on.js';
 import type { Severity } from '../../model/finding.js';
@@ -98,7 +98,7 @@ export function parseAdmissionPolicies(doc: unknown, where: string): AdmissionPo
 export function loadAdmissionPolicies(file: string): AdmissionPolicies {
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
+    doc = yaml().parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new InputError(`--admission-policies ${file}: ${errorMessage(err).split('\n')[0] ?? ''}`);
   }

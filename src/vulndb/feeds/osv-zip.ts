@@ -1,7 +1,6 @@
 // Reads an OSV `all.zip` (one `<ID>.json` record per entry) with yauzl: it reads the central
 // directory and then one entry at a time from the file, so the zip is never held in memory.
 import { text } from 'node:stream/consumers';
-import yauzl from 'yauzl';
 import type { OsvRecord } from '../types.js';
 import { checkOsvRecord } from './osv-record.js';
 
@@ -14,6 +13,8 @@ export interface ZipReadCounts {
 
 /** Yields every record that is not withdrawn; `counts.withdrawn` says how many were dropped. */
 export async function* readOsvZip(path: string, counts: ZipReadCounts = { withdrawn: 0 }): AsyncGenerator<OsvRecord> {
+  // Imported here: only a database build reads feed archives, not the scans that load this module.
+  const { default: yauzl } = await import('yauzl');
   const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, strictFileNames: true });
   try {
     for await (const entry of zip.eachEntry()) {
