@@ -3,7 +3,7 @@ import * as zlib from 'node:zlib';
 // The low-level binding (CommonJS, no named exports for ESM): its stream API lets us stop between output chunks.
 import libzstd from 'zstd-napi/binding.js';
 import { InputError, errorMessage } from '../errors.js';
-import { MIN_THREADED_ZSTD, ThreadedDecoder, threadedZstdDecoder } from './zstd-thread.js';
+import { ThreadedDecoder, threadedZstdDecoder } from './zstd-thread.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -105,7 +105,7 @@ export function decoderFor(compression: Compression, blobBytes = 0): Duplex | un
   if (compression === 'gzip') return zlib.createGunzip({ chunkSize: OUTPUT_CHUNK });
   if (compression !== 'zstd') return undefined;
   if (nativeZstd) return nativeZstd({ chunkSize: OUTPUT_CHUNK });
-  return (blobBytes >= MIN_THREADED_ZSTD ? threadedZstdDecoder() : undefined) ?? libzstdDecoder();
+  return threadedZstdDecoder(blobBytes) ?? libzstdDecoder();
 }
 
 /**

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable, Writable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { decoderFor, libzstdDecoder } from '../../src/image/decompress.js';
-import { MIN_THREADED_ZSTD, threadedZstdDecoder } from '../../src/image/zstd-thread.js';
+import { MIN_WORKER_START, threadedZstdDecoder } from '../../src/image/zstd-thread.js';
 import { readLayer } from '../../src/image/layer-reader.js';
 import { InputError } from '../../src/errors.js';
 import { tarBytes, writeLayout } from '../helpers/make-image.js';
@@ -22,7 +22,7 @@ process.env.PLIMSOLL_ZSTD_THREADS = '2';
 
 /** A decoder on a worker thread: failing, not falling back, when none may start (one core). */
 function threaded(): Duplex {
-  return threadedZstdDecoder() ?? assert.fail('no worker thread may start: decoding on one needs two cores');
+  return threadedZstdDecoder(MIN_WORKER_START) ?? assert.fail('no worker thread may start: decoding on one needs two cores');
 }
 const LAYOUT = join(TESTBED, 'oci', 'alpine-3.20-zstd');
 
@@ -68,7 +68,7 @@ const DECODERS: [string, () => Duplex][] = [
 /** How a layer blob is decoded: in-thread, or (as a large layer is) on a worker thread. */
 const PLACES: [string, number | undefined][] = [
   ['in-thread', undefined],
-  ['on a worker thread', MIN_THREADED_ZSTD],
+  ['on a worker thread', MIN_WORKER_START],
 ];
 
 describe('zstd decoding matches zstd -dc', { skip: needTestbed() }, () => {
@@ -204,7 +204,7 @@ describe('a zstd decoder on a worker thread', () => {
         readLayer(
           Readable.from([blob]),
           { index: 0, digest: alpineZstdBlob().digest },
-          { requests: [], maxLayerSize: 1 << 30, what: 'layer', blobSize: MIN_THREADED_ZSTD },
+          { requests: [], maxLayerSize: 1 << 30, what: 'layer', blobSize: MIN_WORKER_START },
         ),
       ),
     );
@@ -223,7 +223,7 @@ describe('a zstd decoder on a worker thread', () => {
     const err = await readLayer(
       Readable.from([blob]),
       { index: 0, digest },
-      { requests: [], maxLayerSize: 16 * 1024 * 1024, what: `layer ${digest}`, blobSize: MIN_THREADED_ZSTD },
+      { requests: [], maxLayerSize: 16 * 1024 * 1024, what: `layer ${digest}`, blobSize: MIN_WORKER_START },
     ).then(
       () => assert.fail('the layer was read without error'),
       (e: unknown) => e,
