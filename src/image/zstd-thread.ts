@@ -113,6 +113,7 @@ export function threadedZstdDecoder(blobBytes: number): ThreadedDecoder | undefi
   return worker && new ThreadedDecoder(worker, ++lastId);
 }
 
+/** A zstd decoder (compressed bytes in, tar out, as libzstdDecoder) whose decoding and hashing run on a worker. */
 export class ThreadedDecoder extends Duplex {
   /** The sha256 (hex) of the whole output, once it has ended. */
   private sha256: string | undefined;
