@@ -4,7 +4,8 @@
 //   shared-base:    twenty images on debian-bookworm's base layer scanned in turn with one cache dir,
 //                   and how many of those scans opened the base layer's blob (strace);
 //   docker-archive: `plimsoll image docker-archive:` of debian-app against `cat | tar -t` of the archive;
-//   zstd:           debian-app with its layers recompressed as zstd against `zstd -dc | tar -t` per layer.
+//   zstd:           debian-app recompressed as zstd and alpine-3.20-zstd, with the decoding worker and without,
+//                   against `zstd -dc | tar -t` per layer, and each zstd layer alone both ways.
 // A warm scan opens no layer and a layer with a record is never opened (docs/architecture.md, layer cache),
 // with every scanner as with `--scanners vuln` (which stores no secrets, so each keeps its own cache dir):
 // both are measured.
@@ -13,8 +14,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedBaseImages, zstdImage } from './derived-images.js';
-import { CLI, benchDatabase, median, shellSeconds, table, timedNode } from './util.js';
-import { readLimitSeconds } from './walk-bench.js';
+import { CLI, benchDatabase, median, shellSeconds, table, timedNode, type TimedRun } from './util.js';
+import { blobPath, layoutLayers, readLimitSeconds } from './walk-bench.js';
 import { IMAGES, TESTBED } from '../test/helpers/testbed.js';
 
 const APP = `oci:${join(TESTBED, 'oci', 'debian-app')}:${IMAGES['debian-app']}`;
@@ -136,29 +137,72 @@ export async function dockerArchiveBench(runs: number): Promise<string> {
   }
 }
 
+/**
+ * zstd images read with the decoding worker (the default) and without it (PLIMSOLL_ZSTD_THREADS=0), side by
+ * side in one run: `plimsoll image` end to end against the read limit, with its CPU time; then each zstd
+ * layer alone through the layer reader, in-thread and on the (already started) worker, which is where
+ * the size from which a layer joins the running worker (MIN_THREADED_ZSTD) comes from.
+ */
 export async function zstdBench(runs: number): Promise<string> {
   const zstd = await zstdImage('debian-app');
   const scratch = mkdtempSync(join(tmpdir(), 'plimsoll-bench-zstd-'));
   try {
-    const inputs: [string, string, string, string][] = [
-      ['debian-app, 4 zstd layers', zstd.dir, zstd.tag, zstd.ref],
-      ['debian-app, 4 gzip layers', join(TESTBED, 'oci', 'debian-app'), IMAGES['debian-app'] ?? '', APP],
+    const alpine = join(TESTBED, 'oci', 'alpine-3.20-zstd');
+    const bothWays: [string, Record<string, string>][] = [
+      ['worker (default)', {}],
+      ['in-thread', { PLIMSOLL_ZSTD_THREADS: '0' }],
+    ];
+    const images: { name: string; layout: string; tag: string; ref: string; ways: [string, Record<string, string>][] }[] = [
+      { name: 'debian-app recompressed, 4 zstd layers', layout: zstd.dir, tag: zstd.tag, ref: zstd.ref, ways: bothWays },
+      {
+        name: 'alpine-3.20-zstd, 1 zstd layer',
+        layout: alpine,
+        tag: IMAGES['alpine-3.20-zstd'] ?? '',
+        ref: `oci:${alpine}:${IMAGES['alpine-3.20-zstd']}`,
+        ways: bothWays,
+      },
+      {
+        name: 'debian-app, 4 gzip layers (reference)',
+        layout: join(TESTBED, 'oci', 'debian-app'),
+        tag: IMAGES['debian-app'] ?? '',
+        ref: APP,
+        ways: [['-', {}]],
+      },
     ];
     const rows: string[][] = [];
-    for (const [name, layout, tag, ref] of inputs) {
+    for (const { name, layout, tag, ref, ways } of images) {
       const args = await imageArgs(ref, scratch, ['--no-cache']);
       const limit: number[] = [];
-      const plimsoll: number[] = [];
+      const runsOf = ways.map((): TimedRun[] => []);
       for (let i = 0; i < runs; i++) {
         limit.push(readLimitSeconds(layout, tag) * 1000);
-        plimsoll.push(timedNode(args).ms);
+        // Interleaved, so that the machine's load falls on every way alike.
+        ways.forEach(([, env], w) => runsOf[w]?.push(timedNode(args, env)));
       }
-      rows.push([name, seconds(limit), seconds(plimsoll), (median(plimsoll) / median(limit)).toFixed(2)]);
+      ways.forEach(([way], w) => {
+        const wall = (runsOf[w] ?? []).map((r) => r.ms);
+        const cpu = median((runsOf[w] ?? []).map((r) => r.cpuS));
+        rows.push([name, way, seconds(limit), seconds(wall), cpu.toFixed(3), (median(wall) / median(limit)).toFixed(2)]);
+      });
     }
+    const blobs = [
+      ...layoutLayers(zstd.dir, zstd.tag).map((l) => blobPath(zstd.dir, l.digest)),
+      ...layoutLayers(alpine, IMAGES['alpine-3.20-zstd'] ?? '').map((l) => blobPath(alpine, l.digest)),
+    ];
+    const child = spawnSync(process.execPath, [join(import.meta.dirname, 'zstd-layers.mjs'), String(Math.max(runs, 5)), ...blobs], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`bench/zstd-layers.mjs failed: ${child.stderr.trim()}`);
+    const layers = (JSON.parse(child.stdout) as { bytes: number; inThreadMs: number; workerMs: number }[]).sort((a, b) => a.bytes - b.bytes);
     return [
-      'plimsoll image end to end against decompressing and listing every layer in turn (zstd -dc | tar -t, gzip -dc | tar -t); interleaved runs.',
+      'plimsoll image end to end (--no-cache), with the zstd decoding worker and without, against decompressing and listing every layer in turn (zstd -dc | tar -t, gzip -dc | tar -t); interleaved runs.',
       '',
-      table(['image', 'read limit s', 'plimsoll image s', 'vs read limit'], rows),
+      table(['image', 'zstd decoding', 'read limit s', 'plimsoll image s', 'CPU s (all threads)', 'vs read limit'], rows),
+      '',
+      'Each zstd layer alone through the layer reader (bench/zstd-layers.mjs: no analyzers; the worker already started), in-thread and on the worker, interleaved; median ms.',
+      '',
+      table(
+        ['compressed bytes', 'in-thread ms', 'worker ms', 'worker / in-thread'],
+        layers.map((l) => [String(l.bytes), l.inThreadMs.toFixed(1), l.workerMs.toFixed(1), (l.workerMs / l.inThreadMs).toFixed(2)]),
+      ),
     ].join('\n');
   } finally {
     rmSync(scratch, { recursive: true, force: true });

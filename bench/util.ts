@@ -28,15 +28,18 @@ export function table(header: string[], rows: string[][]): string {
 export interface TimedRun {
   ms: number;
   rssMb: number;
+  /** CPU seconds (user + system) of every thread. */
+  cpuS: number;
 }
 
-/** Wall time and peak RSS of `node ARGS` under /usr/bin/time; throws with its stderr when it fails. */
-export function timedNode(args: string[]): TimedRun {
+/** Wall time, peak RSS and CPU time of `node ARGS` (with `env` added) under /usr/bin/time; throws with its stderr when it fails. */
+export function timedNode(args: string[], env: Record<string, string> = {}): TimedRun {
   const start = process.hrtime.bigint();
-  const child = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (child.status !== 0) throw new Error(`${args.join(' ')} failed: ${child.stderr.trim()}`);
-  return { ms, rssMb: Number(child.stderr.trim().split('\n').pop()) / 1024 };
+  const [user, system, rssKb] = (child.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return { ms, rssMb: (rssKb ?? 0) / 1024, cpuS: (user ?? 0) + (system ?? 0) };
 }
 
 /** Wall seconds of one bash command line (a read limit such as `gzip -dc BLOB | tar -t`). */

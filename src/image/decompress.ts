@@ -3,7 +3,7 @@ import * as zlib from 'node:zlib';
 // The low-level binding (CommonJS, no named exports for ESM): its stream API lets us stop between output chunks.
 import libzstd from 'zstd-napi/binding.js';
 import { InputError, errorMessage } from '../errors.js';
-import { MIN_THREADED_ZSTD, threadedZstdDecoder } from './zstd-thread.js';
+import { ThreadedDecoder, threadedZstdDecoder } from './zstd-thread.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -98,12 +98,20 @@ export class SizeLimit extends Transform {
 
 /**
  * The decoder for a compression, or undefined for a plain tar. `blobBytes` (the blob's size, when
- * known) decides whether a zstd blob is large enough to be worth a worker thread, when PLIMSOLL_ZSTD_THREADS allows one.
+ * known) decides whether a zstd blob is large enough to be worth the worker thread.
  */
 export function decoderFor(compression: Compression, blobBytes = 0): Duplex | undefined {
   // Large output chunks: zlib's default 16 KiB makes gunzip about 1.5 times slower.
   if (compression === 'gzip') return zlib.createGunzip({ chunkSize: OUTPUT_CHUNK });
   if (compression !== 'zstd') return undefined;
   if (nativeZstd) return nativeZstd({ chunkSize: OUTPUT_CHUNK });
-  return (blobBytes >= MIN_THREADED_ZSTD ? threadedZstdDecoder(OUTPUT_CHUNK) : undefined) ?? libzstdDecoder();
+  return threadedZstdDecoder(blobBytes) ?? libzstdDecoder();
+}
+
+/**
+ * The decoder, when it hashes its own output (sha256) off the main thread: a worker-thread zstd
+ * decoder does, so the layer's diff ID costs the main thread nothing.
+ */
+export function selfHashing(decoder: Duplex | undefined): { outputSha256(): string } | undefined {
+  return decoder instanceof ThreadedDecoder ? decoder : undefined;
 }

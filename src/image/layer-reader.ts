@@ -5,7 +5,7 @@ import type { Body, BodyStore } from './body-store.js';
 import { VerifyingStream } from './digest.js';
 import { EntryLog } from './entry-log.js';
 import { reclaimBuffers } from './reclaim.js';
-import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
+import { SizeLimit, decoderFor, detectCompression, peek, selfHashing, type Compression } from './decompress.js';
 import type { FileInfo, FileRequest, FileType } from './files.js';
 import { basename, dirname, normalizeImagePath } from './paths.js';
 import { StreamSource, TarError, readTar, type TarEnd, type TarHeader } from './tar.js';
@@ -319,7 +319,9 @@ async function walkTar(
   // An uncompressed blob that is checked against a sha256 digest as it streams (and is read to its end
   // below, or the walk fails) is its own diff ID: hashing it a second time would double the cost.
   const verifiedAs = compression === 'none' && blob instanceof VerifyingStream && blob.algorithm === 'sha256' ? blob.digest : undefined;
-  const hash = verifiedAs === undefined ? createHash('sha256') : undefined;
+  // A decoder on another thread may hash what it decodes there.
+  const hashedBy = selfHashing(decoder);
+  const hash = verifiedAs === undefined && !hashedBy ? createHash('sha256') : undefined;
   const tarMeter = { bytes: 0 };
   const source = new StreamSource(metered(limiter, tarMeter, hash)[Symbol.asyncIterator]());
   const warn = (message: string): void => {
@@ -344,5 +346,10 @@ async function walkTar(
     fail(err);
     throw layerError(err, what);
   }
-  return { tarBytes: tarMeter.bytes, compression, diffId: hash ? `sha256:${hash.digest('hex')}` : (verifiedAs as string), blobBytes: blobMeter.bytes };
+  return {
+    tarBytes: tarMeter.bytes,
+    compression,
+    diffId: hash ? `sha256:${hash.digest('hex')}` : (verifiedAs ?? `sha256:${hashedBy?.outputSha256()}`),
+    blobBytes: blobMeter.bytes,
+  };
 }

@@ -1,68 +1,118 @@
-// The worker-thread side of {@link ../zstd-thread.ts}: decodes one zstd stream with libzstd, off the
-// main thread. It sends decoded chunks only while the main thread has asked for them (a shared
-// counter of chunks taken), so a decompression bomb never runs ahead of the layer's size limit.
-import { parentPort, workerData } from 'node:worker_threads';
+// The worker-thread side of {@link ../zstd-thread.ts}: decodes zstd streams with libzstd, off the main
+// thread. One worker serves every layer read at once, each stream by its id. Bytes move through the
+// stream's ring, a SharedArrayBuffer of fixed slots: nothing is allocated, copied or handed over here.
+// A stream decodes only into output slots the main thread has freed, which it does as its reader takes
+// each chunk, so a decompression bomb never runs ahead of the layer's size limit, and a stream waiting
+// for its reader leaves the worker to the others.
+import { createHash, type Hash } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
 import libzstd from 'zstd-napi/binding.js';
 import { errorMessage } from '../errors.js';
 
-/** What the main thread sends: compressed bytes, or the end of them. */
-export type ToDecoder = { chunk: Uint8Array } | { end: true };
-/** What the decoder sends back: decoded bytes (the first `length` of `out`), an input chunk used up, the end, or a failure. */
-export type FromDecoder = { out: ArrayBuffer; length: number } | { consumed: true } | { done: true } | { error: string };
+/** A stream's shared slots: `inputSlots` for compressed bytes, then `outputSlots` for decoded ones, `slotBytes` each. */
+export interface Ring {
+  buffer: SharedArrayBuffer;
+  slotBytes: number;
+  inputSlots: number;
+  outputSlots: number;
+}
 
-export interface DecoderData {
-  /** [chunks sent, chunks taken by the main thread]. */
-  credit: SharedArrayBuffer;
-  /** Decoded chunks that may wait for the main thread. */
-  ahead: number;
-  outputChunk: number;
+/** What the main thread sends about stream `id`. */
+export type ToDecoder = { id: number } & (
+  | { start: Ring }
+  /** Compressed bytes: the first `length` of input slot `slot`. */
+  | { input: number; length: number }
+  /** Output slots free to decode into. */
+  | { room: number[] }
+  | { end: true }
+  /** The reader is gone: forget the stream. */
+  | { cancel: true }
+);
+/**
+ * What the worker sends about stream `id` after each turn at it: the output slots it decoded into (in
+ * order, with the bytes each holds), the input slots it used up, and whether the stream is over.
+ */
+export interface FromDecoder {
+  id: number;
+  out: { slot: number; length: number }[];
+  consumed: number[];
+  /** The sha256 (hex) of every decoded byte, sent with the end: the layer's diff ID, hashed here rather than on the main thread. */
+  done?: { sha256: string };
+  error?: string;
+}
+
+interface Stream {
+  ring: Ring;
+  dctx: libzstd.DCtx;
+  hash: Hash;
+  /** Compressed input not yet decoded, with the slot each is in. */
+  pending: { rest: Uint8Array; slot: number }[];
+  room: number[];
+  ended: boolean;
+  /** libzstd holds part of a frame (decoded bytes, or a frame's start). */
+  frameOpen: boolean;
 }
 
 const port = parentPort;
-const { credit, ahead, outputChunk } = workerData as DecoderData;
-const counters = new Int32Array(credit);
-const dctx = new libzstd.DCtx();
-let frameOpen = false;
+const streams = new Map<number, Stream>();
 
-function send(message: FromDecoder, transfer: ArrayBuffer[] = []): void {
-  port?.postMessage(message, transfer);
-}
-
-/** Sends one decoded chunk (its buffer moves, not copied), first waiting while `ahead` chunks wait to be taken. */
-function sendChunk(out: Buffer, length: number): void {
-  for (;;) {
-    const taken = Atomics.load(counters, 1);
-    if (Atomics.load(counters, 0) - taken < ahead) break;
-    Atomics.wait(counters, 1, taken);
+/** Decodes stream `id` as far as its input and room allow, ends it if its input has ended, and says what it did. */
+function pump(id: number, stream: Stream): void {
+  const { buffer, slotBytes, inputSlots } = stream.ring;
+  const report: FromDecoder = { id, out: [], consumed: [] };
+  try {
+    for (;;) {
+      const input = stream.pending[0];
+      const out = stream.room[0];
+      if (!input || out === undefined) break;
+      const target = new Uint8Array(buffer, (inputSlots + out) * slotBytes, slotBytes);
+      const [remaining, produced, consumed] = stream.dctx.decompressStream(target, input.rest);
+      // libzstd reports 0 only once a frame is decoded and flushed, checksum included.
+      stream.frameOpen = remaining !== 0;
+      input.rest = input.rest.subarray(consumed);
+      if (produced > 0) {
+        stream.hash.update(target.subarray(0, produced));
+        stream.room.shift();
+        report.out.push({ slot: out, length: produced });
+      }
+      // A full slot may leave decoded bytes inside libzstd: the input is used up only once a slot is left unfilled.
+      if (input.rest.length === 0 && produced < slotBytes) {
+        stream.pending.shift();
+        report.consumed.push(input.slot);
+      }
+    }
+    if (stream.ended && stream.pending.length === 0) {
+      if (stream.frameOpen) report.error = 'zstd: truncated: the data ends inside a frame';
+      else report.done = { sha256: stream.hash.digest('hex') };
+    }
+  } catch (err) {
+    // libzstd's names for its errors; "zstd" makes the layer reader call them corrupt data.
+    report.error = `zstd: ${errorMessage(err)}`;
   }
-  Atomics.add(counters, 0, 1);
-  send({ out: out.buffer as ArrayBuffer, length }, [out.buffer as ArrayBuffer]);
-}
-
-function decode(input: Buffer): void {
-  let rest = input;
-  for (;;) {
-    // A buffer of its own (not a slice of a pool), so it can be handed over whole.
-    const out = Buffer.allocUnsafeSlow(outputChunk);
-    const [remaining, produced, consumed] = dctx.decompressStream(out, rest);
-    // libzstd reports 0 only once a frame is decoded and flushed, checksum included.
-    frameOpen = remaining !== 0;
-    rest = rest.subarray(consumed);
-    if (produced > 0) sendChunk(out, produced);
-    // A full output chunk may leave decoded bytes inside libzstd: ask again.
-    if (rest.length === 0 && produced < outputChunk) break;
-  }
+  const over = report.done !== undefined || report.error !== undefined;
+  if (over) streams.delete(id);
+  if (over || report.out.length > 0 || report.consumed.length > 0) port?.postMessage(report);
 }
 
 port?.on('message', (message: ToDecoder) => {
-  try {
-    if ('chunk' in message) {
-      decode(Buffer.from(message.chunk.buffer, message.chunk.byteOffset, message.chunk.length));
-      send({ consumed: true });
-    } else if (frameOpen) send({ error: 'zstd: truncated: the data ends inside a frame' });
-    else send({ done: true });
-  } catch (err) {
-    // libzstd's names for its errors; "zstd" makes the layer reader call them corrupt data.
-    send({ error: `zstd: ${errorMessage(err)}` });
+  const { id } = message;
+  if ('start' in message) {
+    const ring = message.start;
+    const room = Array.from({ length: ring.outputSlots }, (_, slot) => slot);
+    streams.set(id, { ring, dctx: new libzstd.DCtx(), hash: createHash('sha256'), pending: [], room, ended: false, frameOpen: false });
+    return;
   }
+  const stream = streams.get(id);
+  // A stream that failed or was cancelled: what was already on its way for it is dropped.
+  if (!stream) return;
+  if ('cancel' in message) {
+    streams.delete(id);
+    return;
+  }
+  if ('input' in message) {
+    const { buffer, slotBytes } = stream.ring;
+    stream.pending.push({ rest: new Uint8Array(buffer, message.input * slotBytes, message.length), slot: message.input });
+  } else if ('room' in message) stream.room.push(...message.room);
+  else stream.ended = true;
+  pump(id, stream);
 });

@@ -3,25 +3,26 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { decoderFor, libzstdDecoder } from '../../src/image/decompress.js';
-import { MIN_THREADED_ZSTD, threadedZstdDecoder } from '../../src/image/zstd-thread.js';
+import { MIN_WORKER_START, threadedZstdDecoder } from '../../src/image/zstd-thread.js';
 import { readLayer } from '../../src/image/layer-reader.js';
 import { InputError } from '../../src/errors.js';
 import { tarBytes, writeLayout } from '../helpers/make-image.js';
 import { TESTBED, needTestbed } from '../helpers/testbed.js';
 
 const CLI = join(import.meta.dirname, '../../src/cli.ts');
-// Worker decoding is off unless asked for: these tests ask.
+// Worker decoding needs two cores; these tests ask for it whatever the default.
 process.env.PLIMSOLL_ZSTD_THREADS = '2';
 
 /** A decoder on a worker thread: failing, not falling back, when none may start (one core). */
 function threaded(): Duplex {
-  return threadedZstdDecoder(256 * 1024) ?? assert.fail('no worker thread may start: decoding on one needs two cores');
+  return threadedZstdDecoder(MIN_WORKER_START) ?? assert.fail('no worker thread may start: decoding on one needs two cores');
 }
 const LAYOUT = join(TESTBED, 'oci', 'alpine-3.20-zstd');
 
@@ -67,7 +68,7 @@ const DECODERS: [string, () => Duplex][] = [
 /** How a layer blob is decoded: in-thread, or (as a large layer is) on a worker thread. */
 const PLACES: [string, number | undefined][] = [
   ['in-thread', undefined],
-  ['on a worker thread', MIN_THREADED_ZSTD],
+  ['on a worker thread', MIN_WORKER_START],
 ];
 
 describe('zstd decoding matches zstd -dc', { skip: needTestbed() }, () => {
@@ -173,7 +174,7 @@ describe('a zstd decompression bomb', () => {
 });
 
 describe('a zstd decoder on a worker thread', () => {
-  it('decodes only as far ahead as the reader reads, and stops the worker when destroyed', async () => {
+  it('decodes only as far ahead as the reader reads, and drops the stream when destroyed', async () => {
     // 256 MiB of zeros in a few kilobytes: a worker decoding freely would fill memory with it.
     const blob = execFileSync('sh', ['-c', 'head -c 268435456 /dev/zero | zstd -q -c']);
     const decoder = threaded();
@@ -189,6 +190,30 @@ describe('a zstd decoder on a worker thread', () => {
     await closed;
   });
 
+  it('serves layer after layer, also after one was destroyed midway, each with its diff ID hashed on the worker', { skip: needTestbed() }, async () => {
+    const { path } = alpineZstdBlob();
+    const blob = readFileSync(path);
+    const tar = referenceDecode(blob);
+    const destroyed = threaded();
+    destroyed.write(blob);
+    await new Promise((resolve) => destroyed.once('data', resolve));
+    destroyed.destroy();
+    // Three at once, as the scan reads layers: one worker decodes them side by side.
+    const layers = await Promise.all(
+      [0, 1, 2].map(() =>
+        readLayer(
+          Readable.from([blob]),
+          { index: 0, digest: alpineZstdBlob().digest },
+          { requests: [], maxLayerSize: 1 << 30, what: 'layer', blobSize: MIN_WORKER_START },
+        ),
+      ),
+    );
+    for (const layer of layers) {
+      assert.equal(layer.tarBytes, tar.length);
+      assert.equal(layer.diffId, `sha256:${createHash('sha256').update(tar).digest('hex')}`);
+    }
+  });
+
   it('a layer too large for --max-layer-size stops with the same one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plimsoll-zstd-bomb-'));
     const header = join(dir, 'header');
@@ -198,7 +223,7 @@ describe('a zstd decoder on a worker thread', () => {
     const err = await readLayer(
       Readable.from([blob]),
       { index: 0, digest },
-      { requests: [], maxLayerSize: 16 * 1024 * 1024, what: `layer ${digest}`, blobSize: MIN_THREADED_ZSTD },
+      { requests: [], maxLayerSize: 16 * 1024 * 1024, what: `layer ${digest}`, blobSize: MIN_WORKER_START },
     ).then(
       () => assert.fail('the layer was read without error'),
       (e: unknown) => e,
