@@ -4,7 +4,7 @@ import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
 import type { Body, BodyStore } from './body-store.js';
 import { VerifyingStream } from './digest.js';
 import { EntryLog } from './entry-log.js';
-import { reclaimBuffers } from './reclaim.js';
+import { streamedBytes } from './reclaim.js';
 import { SizeLimit, decoderFor, detectCompression, peek, type Compression } from './decompress.js';
 import type { FileInfo, FileRequest, FileType } from './files.js';
 import { basename, dirname, normalizeImagePath } from './paths.js';
@@ -15,8 +15,6 @@ import type { LayerRef } from '../model/layer.js';
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
 /** Bytes of a blob read ahead of its decoder (past the chunk the source itself reads ahead). */
 const STORED_READ_AHEAD = 64 * 1024;
-/** Bytes streamed between checks of how much buffer memory waits for the collector. */
-const RECLAIM_EVERY = 4 * 1024 * 1024;
 
 /** One tar entry of a layer, with its body when a request wanted it. */
 export interface LayerEntry extends FileInfo {
@@ -270,15 +268,10 @@ const END_WARNINGS: Partial<Record<TarEnd, string>> = {
 
 /** Counts the bytes that pass, hashing them when asked, without holding any. */
 async function* metered(source: AsyncIterable<Buffer>, meter: { bytes: number }, hash?: Hash): AsyncGenerator<Buffer> {
-  let sinceCheck = 0;
   for await (const chunk of source) {
     meter.bytes += chunk.length;
     hash?.update(chunk);
-    sinceCheck += chunk.length;
-    if (sinceCheck >= RECLAIM_EVERY) {
-      sinceCheck = 0;
-      reclaimBuffers();
-    }
+    streamedBytes(chunk.length);
     yield chunk;
   }
 }
