@@ -5,16 +5,9 @@ import { InputError, PlimsollError } from '../../errors.js';
 import { MAX_JSON_BLOB, assembleImage, type BlobStore } from '../assemble.js';
 import { parseDigest } from '../digest.js';
 import { parseManifest, type Descriptor } from '../manifest.js';
-import { openRegularFile } from '../regular-file.js';
+import { READ_CHUNK, openRegularFile } from '../regular-file.js';
 import type { ResolvedImage, SourceOptions } from '../types.js';
 
-/**
- * Blob read size: large enough that reads are few (one 256 KiB read feeds gunzip about a megabyte of
- * output), small enough that a chunk is done with before the scavenges that free chunks promote it
- * (1 MiB chunks, each alive while four megabytes of tar go by, piled up as garbage only a full
- * collection frees: see reclaim.ts).
- */
-export const READ_CHUNK = 256 * 1024;
 const REF_NAME = 'org.opencontainers.image.ref.name';
 
 /** How an OCI layout's files are read: from a directory, or from members of an archive. */
