@@ -294,7 +294,8 @@ async function* metered(source: AsyncIterable<Buffer>, meter: { bytes: number },
  * so that a digest mismatch, the root cause, is what is reported (only on this failing path).
  */
 async function rootCause(blob: Readable, err: unknown): Promise<unknown> {
-  if (!(blob instanceof VerifyingStream) || err instanceof InputError || err instanceof DigestMismatchError || blob.destroyed) return err;
+  // InputErrors (a digest mismatch among them) already say what is wrong.
+  if (!(blob instanceof VerifyingStream) || err instanceof InputError || blob.destroyed) return err;
   try {
     for await (const _chunk of blob.iterator({ destroyOnReturn: false }));
   } catch (mismatch) {
