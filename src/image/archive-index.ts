@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { normalizeImagePath } from './paths.js';
-import { openRegularFile } from './regular-file.js';
+import { READ_CHUNK, openRegularFile } from './regular-file.js';
 import { FileSource, TarError, readTar } from './tar.js';
 
 /** One member of a tar archive on disk: where its body starts and how long it is. */
@@ -86,6 +86,6 @@ export class ArchiveIndex {
   stream(member: ArchiveMember, limit = member.size): Readable {
     const length = Math.min(member.size, limit);
     if (length <= 0) return Readable.from([]);
-    return createReadStream(this.file, { start: member.offset, end: member.offset + length - 1, highWaterMark: 1024 * 1024 });
+    return createReadStream(this.file, { start: member.offset, end: member.offset + length - 1, highWaterMark: READ_CHUNK });
   }
 }

@@ -1,8 +1,8 @@
-import { Duplex, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Duplex, type Readable, type Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 // The low-level binding (CommonJS, no named exports for ESM): its stream API lets us stop between output chunks.
 import libzstd from 'zstd-napi/binding.js';
-import { InputError, errorMessage } from '../errors.js';
+import { errorMessage } from '../errors.js';
 import { ThreadedDecoder, threadedZstdDecoder } from './zstd-thread.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
@@ -70,30 +70,6 @@ export function libzstdDecoder(): Duplex {
     }
     if (frameOpen) throw new Error('zstd: truncated: the data ends inside a frame');
   });
-}
-
-/** Counts decompressed bytes and fails once they pass the limit: a decompression bomb stops early. */
-export class SizeLimit extends Transform {
-  private total = 0;
-  constructor(
-    private readonly limit: number,
-    private readonly what: string,
-  ) {
-    super();
-  }
-
-  get bytes(): number {
-    return this.total;
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.total += chunk.length;
-    if (this.total > this.limit) {
-      done(new InputError(`${this.what}: uncompressed size exceeds the limit of ${this.limit} bytes (--max-layer-size); possible decompression bomb`));
-      return;
-    }
-    done(null, chunk);
-  }
 }
 
 /**

@@ -4,8 +4,8 @@ import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
 import type { Body, BodyStore } from './body-store.js';
 import { VerifyingStream } from './digest.js';
 import { EntryLog } from './entry-log.js';
-import { reclaimBuffers } from './reclaim.js';
-import { SizeLimit, decoderFor, detectCompression, peek, selfHashing, type Compression } from './decompress.js';
+import { streamedBytes } from './reclaim.js';
+import { decoderFor, detectCompression, peek, selfHashing, type Compression } from './decompress.js';
 import type { FileInfo, FileRequest, FileType } from './files.js';
 import { basename, dirname, normalizeImagePath } from './paths.js';
 import { StreamSource, TarError, readTar, type TarEnd, type TarHeader } from './tar.js';
@@ -15,8 +15,6 @@ import type { LayerRef } from '../model/layer.js';
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
 /** Bytes of a blob read ahead of its decoder (past the chunk the source itself reads ahead). */
 const STORED_READ_AHEAD = 64 * 1024;
-/** Bytes streamed between checks of how much buffer memory waits for the collector. */
-const RECLAIM_EVERY = 4 * 1024 * 1024;
 
 /** One tar entry of a layer, with its body when a request wanted it. */
 export interface LayerEntry extends FileInfo {
@@ -268,19 +266,42 @@ const END_WARNINGS: Partial<Record<TarEnd, string>> = {
   unpadded: "the tar ends right after the last entry's data (no padding, no end-of-archive marker); read as container runtimes do",
 };
 
-/** Counts the bytes that pass, hashing them when asked, without holding any. */
-async function* metered(source: AsyncIterable<Buffer>, meter: { bytes: number }, hash?: Hash): AsyncGenerator<Buffer> {
-  let sinceCheck = 0;
+/** Past how many bytes a metered stream fails, and how the error names it. */
+interface ByteLimit {
+  bytes: number;
+  what: string;
+}
+
+/**
+ * Counts the bytes that pass, hashing them when asked, without holding any. Past `limit`, fails: read
+ * from a decoder, which decodes only as it is read, a decompression bomb stops there.
+ */
+async function* metered(source: AsyncIterable<Buffer>, meter: { bytes: number }, hash?: Hash, limit?: ByteLimit): AsyncGenerator<Buffer> {
   for await (const chunk of source) {
     meter.bytes += chunk.length;
-    hash?.update(chunk);
-    sinceCheck += chunk.length;
-    if (sinceCheck >= RECLAIM_EVERY) {
-      sinceCheck = 0;
-      reclaimBuffers();
+    if (limit && meter.bytes > limit.bytes) {
+      throw new InputError(`${limit.what}: uncompressed size exceeds the limit of ${limit.bytes} bytes (--max-layer-size); possible decompression bomb`);
     }
+    hash?.update(chunk);
+    streamedBytes(chunk.length);
     yield chunk;
   }
+}
+
+/**
+ * Why a layer failed to decode or parse: a blob changed after it was named decodes to garbage long
+ * before its end, where its digest is checked. The rest of a blob that is checked as it streams is read,
+ * so that a digest mismatch, the root cause, is what is reported (only on this failing path).
+ */
+async function rootCause(blob: Readable, err: unknown): Promise<unknown> {
+  // InputErrors (a digest mismatch among them) already say what is wrong.
+  if (!(blob instanceof VerifyingStream) || err instanceof InputError || blob.destroyed) return err;
+  try {
+    for await (const _chunk of blob.iterator({ destroyOnReturn: false }));
+  } catch (mismatch) {
+    if (mismatch instanceof DigestMismatchError) return mismatch;
+  }
+  return err;
 }
 
 /**
@@ -307,14 +328,13 @@ async function walkTar(
     throw layerError(err, what);
   }
   const blobMeter = { bytes: 0 };
-  // A byte stream with a small buffer: as an object stream it would read up to 16 chunks (16 MiB
-  // from a layout) ahead of the decoder, for each layer read at once.
-  const stored = Readable.from(metered(blob, blobMeter), { objectMode: false, highWaterMark: STORED_READ_AHEAD });
-  stages.push(stored);
   const decoder = decoderFor(compression, options.blobSize);
-  if (decoder) stages.push(stored.pipe(decoder));
-  const limiter = new SizeLimit(options.maxLayerSize, what);
-  stages.push((stages.at(-1) as Readable).pipe(limiter));
+  if (decoder) {
+    // A byte stream with a small buffer: as an object stream it would read up to 16 chunks (16 MiB
+    // from a layout) ahead of the decoder, for each layer read at once.
+    const stored = Readable.from(metered(blob, blobMeter), { objectMode: false, highWaterMark: STORED_READ_AHEAD });
+    stages.push(stored, stored.pipe(decoder));
+  }
   for (const stage of stages) stage.on('error', fail);
   // An uncompressed blob that is checked against a sha256 digest as it streams (and is read to its end
   // below, or the walk fails) is its own diff ID: hashing it a second time would double the cost.
@@ -323,7 +343,9 @@ async function walkTar(
   const hashedBy = selfHashing(decoder);
   const hash = verifiedAs === undefined && !hashedBy ? createHash('sha256') : undefined;
   const tarMeter = { bytes: 0 };
-  const source = new StreamSource(metered(limiter, tarMeter, hash)[Symbol.asyncIterator]());
+  // A plain tar is read straight from the blob (its bytes are the tar's): no stream stages in between.
+  const tar = stages.at(-1) as Readable;
+  const source = new StreamSource(metered(tar, tarMeter, hash, { bytes: options.maxLayerSize, what })[Symbol.asyncIterator]());
   const warn = (message: string): void => {
     content.warnings.push({ message: `layer ${content.ref.digest}: ${message}`, source: 'image' });
   };
@@ -343,13 +365,14 @@ async function walkTar(
     const after = await source.drain();
     if (after.nonZero > 0) warn(`${after.bytes} bytes after the end-of-archive marker ignored, as container runtimes ignore them`);
   } catch (err) {
-    fail(err);
-    throw layerError(err, what);
+    const cause = await rootCause(blob, err);
+    fail(cause);
+    throw layerError(cause, what);
   }
   return {
     tarBytes: tarMeter.bytes,
     compression,
     diffId: hash ? `sha256:${hash.digest('hex')}` : (verifiedAs ?? `sha256:${hashedBy?.outputSha256()}`),
-    blobBytes: blobMeter.bytes,
+    blobBytes: decoder ? blobMeter.bytes : tarMeter.bytes,
   };
 }

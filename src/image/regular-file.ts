@@ -3,6 +3,14 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 
 /**
+ * Blob read size (layouts and archives): large enough that reads are few (one 256 KiB read feeds gunzip about a megabyte of
+ * output), small enough that a chunk is done with before the scavenges that free chunks promote it
+ * (1 MiB chunks, each alive while four megabytes of tar go by, piled up as garbage only a full
+ * collection frees: see reclaim.ts).
+ */
+export const READ_CHUNK = 256 * 1024;
+
+/**
  * Opens a file of an image (a layout's blob, an archive) only when it is a regular file: a FIFO would
  * block the open or the read forever, and a device such as /dev/zero (directly or through a symlink)
  * never ends. The type is checked before opening and again on the open descriptor; undefined when absent.

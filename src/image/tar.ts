@@ -67,19 +67,20 @@ export class StreamSource implements ByteSource {
       out = this.buffered.subarray(0, n);
       this.buffered = this.buffered.subarray(n);
     } else {
-      // A body of many chunks is joined once, into a buffer of its own: joined chunk by chunk it is
-      // copied over and over, and a view of a larger buffer would keep that buffer alive with it.
-      const parts = [this.buffered];
-      let have = this.buffered.length;
+      // A body of many chunks is copied into a buffer of its own as they arrive, each chunk dropped once
+      // copied: gathered first and joined at the end, a large executable was held twice at its end.
+      out = Buffer.allocUnsafe(n);
+      let have = this.buffered.copy(out);
+      this.buffered = Buffer.alloc(0);
       while (have < n) {
         const next = await this.next();
         if (!next) break;
-        parts.push(next);
-        have += next.length;
+        const take = Math.min(next.length, n - have);
+        next.copy(out, have, 0, take);
+        have += take;
+        if (take < next.length) this.buffered = next.subarray(take);
       }
-      out = Buffer.concat(parts, Math.min(n, have));
-      const last = parts.at(-1) as Buffer;
-      this.buffered = have > n ? last.subarray(last.length - (have - n)) : Buffer.alloc(0);
+      if (have < n) out = out.subarray(0, have);
     }
     this.offset += out.length;
     return out;

@@ -21,9 +21,13 @@ function split(path: string): { dir: string; base: string } {
   return { dir: slash < 0 ? '' : path.slice(0, slash), base: path.slice(slash + 1) };
 }
 
+/** Every classifier's file pattern in one: asked of every file of every layer, so one test rules out nearly all. */
+const ANY_CLASSIFIER = new RegExp(CLASSIFIERS.map((c) => `(?:${c.files.source})`).join('|'));
+
 /** The classifier for a path, with the groups its file pattern captured. */
 function classifierFor(path: string): { classifier: Classifier; groups: RegExpExecArray } | undefined {
   const { dir, base } = split(path);
+  if (!ANY_CLASSIFIER.test(base)) return undefined;
   for (const classifier of CLASSIFIERS) {
     const groups = classifier.files.exec(base);
     if (groups && (!classifier.dir || classifier.dir.test(dir))) return { classifier, groups };

@@ -5,11 +5,9 @@ import { InputError, PlimsollError } from '../../errors.js';
 import { MAX_JSON_BLOB, assembleImage, type BlobStore } from '../assemble.js';
 import { parseDigest } from '../digest.js';
 import { parseManifest, type Descriptor } from '../manifest.js';
-import { openRegularFile } from '../regular-file.js';
+import { READ_CHUNK, openRegularFile } from '../regular-file.js';
 import type { ResolvedImage, SourceOptions } from '../types.js';
 
-/** Blob read size: fewer, larger reads keep the decompressor busy. */
-export const READ_CHUNK = 1024 * 1024;
 const REF_NAME = 'org.opencontainers.image.ref.name';
 
 /** How an OCI layout's files are read: from a directory, or from members of an archive. */
