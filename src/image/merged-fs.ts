@@ -35,6 +35,13 @@ export class MergedFilesystem implements ImageFilesystem {
   private readonly dirs = new Map<string, { node: number; hops: number } | undefined>();
   /** Every captured file, sorted by path, while the tree does not change. */
   private capturedFiles: CapturedFile[] | undefined;
+  /**
+   * The directory the last entry applied was written in: tar order puts a directory's entries
+   * together, so most entries skip walking their parents' path. Forgotten when a node is replaced
+   * (that may be the directory or one on its path) and between layers (whiteouts change the tree).
+   */
+  private lastParentPath: string | undefined;
+  private lastParent = ROOT;
 
   /** `spillAt`: nodes past which the index moves from memory to SQLite ({@link SPILL_NODES}). */
   constructor(rootLayer: LayerRef, spillAt = SPILL_NODES) {
@@ -55,6 +62,7 @@ export class MergedFilesystem implements ImageFilesystem {
   apply(layer: LayerContent): void {
     this.dirs.clear();
     this.capturedFiles = undefined;
+    this.lastParentPath = undefined;
     for (const dir of layer.opaqueDirs) {
       const node = this.lookup(dir, true);
       if (node !== undefined) this.table.empty(node);
@@ -65,21 +73,26 @@ export class MergedFilesystem implements ImageFilesystem {
       if (parent !== undefined) this.table.remove(parent, basename(path));
     }
     for (const entry of layer.entries) this.write(entry, layer.ref);
+    this.lastParentPath = undefined;
   }
 
   private write(entry: LayerEntry, layer: LayerRef): void {
     if (this.dirs.size > 0) this.dirs.clear();
-    const parent = this.ensureDir(dirname(entry.path), layer);
+    const dir = dirname(entry.path);
+    const parent = this.lastParentPath === dir ? this.lastParent : this.ensureDir(dir, layer);
     if (parent === undefined) {
       this.warnings.push({ path: entry.path, message: 'skipped: too many levels of symbolic links in its directory', source: 'image' });
       return;
     }
+    this.lastParentPath = dir;
+    this.lastParent = parent;
     const name = basename(entry.path);
     const existing = this.table.child(parent, name);
     if (entry.type === 'dir' && existing !== undefined && this.table.isDir(existing)) {
       this.table.set(existing, entry, layer);
       return;
     }
+    if (existing !== undefined) this.lastParentPath = undefined;
     const node = existing === undefined ? this.table.add(parent, name, entry, layer) : this.table.replace(existing, entry, layer);
     if (entry.body) this.table.setBody(node, entry.body);
     if (entry.type === 'hardlink') this.linkHard(node, entry, layer);

@@ -116,7 +116,12 @@ async function mergeLayer(
   fs.warnings.push(...content.warnings);
   // Before the layer's entries are compacted: a caller may keep its listing.
   await onApplied?.(content, fs);
-  content.entries = EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
+  // A listing without bodies over layers that captured none keeps nothing (a cached layer's, on a
+  // scan that reads no layer): no need to decode its records a second time to find that out.
+  const keepsNothing = captured.size === 0 && content.entries instanceof EntryLog && !content.entries.holdsBodies;
+  content.entries = keepsNothing
+    ? new EntryLog()
+    : EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
   for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
 }
 
