@@ -8,7 +8,8 @@ import { HOSTILE_LAYOUTS } from './hostile-layouts.js';
 import { table } from './util.js';
 
 const CLI = join(import.meta.dirname, '../dist/cli.js');
-const ARGS = { sbom: ['sbom', '--format', 'json'], secrets: ['image', '--scanners', 'secret', '--format', 'json'] } as const;
+// First scans: with the layer cache on by default, a second run would be served from the first's records.
+const ARGS = { sbom: ['sbom', '--format', 'json', '--no-cache'], secrets: ['image', '--scanners', 'secret', '--format', 'json', '--no-cache'] } as const;
 
 export interface Measured {
   rssMb: number;

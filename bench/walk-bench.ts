@@ -81,12 +81,12 @@ function summarise(runs: Run[]): { s: string; mb: string } {
   return { s: median(runs.map((r) => r.seconds)).toFixed(3), mb: Math.max(...runs.map((r) => r.peakMb)).toFixed(0) };
 }
 
-/** Wall seconds and peak RSS of the built CLI's `sbom REF -o /dev/null --offline --quiet`, end to end (Node's start-up included). */
+/** Wall seconds and peak RSS of the built CLI's `sbom REF -o /dev/null --offline --quiet --no-cache`, a first scan end to end (Node's start-up included). */
 function sbomCli(ref: string, env: Record<string, string>): Run {
   const started = performance.now();
   const r = spawnSync(
     '/usr/bin/time',
-    ['-f', '%M', process.execPath, join(import.meta.dirname, '../dist/cli.js'), 'sbom', ref, '-o', '/dev/null', '--offline', '--quiet'],
+    ['-f', '%M', process.execPath, join(import.meta.dirname, '../dist/cli.js'), 'sbom', ref, '-o', '/dev/null', '--offline', '--quiet', '--no-cache'],
     { encoding: 'utf8', env: { ...process.env, ...env } },
   );
   if (r.status !== 0) throw new Error(`sbom of ${ref} failed: ${r.stderr}`);
