@@ -13,6 +13,7 @@ import { matchVulnerabilities } from '../src/match/index.js';
 import type { Package, PackageType } from '../src/model/package.js';
 import { openDatabase } from '../src/vulndb/index.js';
 import { median, table } from './util.js';
+import { handMadePackage } from '../test/helpers/hand-made-package.js';
 
 const DEFAULT_MIRROR = resolve(import.meta.dirname, '../../shared/vulndata');
 const CLI = resolve(import.meta.dirname, '../dist/cli.js');
@@ -57,14 +58,7 @@ function samplePackages(dbPath: string): Package[] {
       const [ecosystem, name] = all[Math.floor(i * step)] as [string, string];
       const type = TYPES[ecosystem] as PackageType;
       const version = type === 'golang' ? 'v0.0.1' : '0.0.1';
-      return {
-        id: `${type}:${name}@${version}`,
-        name,
-        version,
-        type,
-        purl: `pkg:${type}/${name}@${version}`,
-        locations: [{ path: 'bench', layer: { index: 0, digest: 'sha256:0' } }],
-      };
+      return handMadePackage(type, name, version);
     });
   } finally {
     db.close();

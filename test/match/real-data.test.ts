@@ -12,22 +12,14 @@ import { matchVulnerabilities, type MatchResult, type Vulnerability } from '../.
 import type { Package } from '../../src/model/package.js';
 import { versions } from '../../src/versions/index.js';
 import { openDatabase, runDbUpdate, type VulnDatabase } from '../../src/vulndb/index.js';
+import { handMadePackage } from '../helpers/hand-made-package.js';
 import { SHARED, TESTBED, needTestbed } from '../helpers/testbed.js';
 
 const MIRROR = join(SHARED, 'vulndata');
-const LAYER = { digest: 'sha256:0000', index: 0 };
 
 /** A hand-made inventory entry (for releases the testbed has no image of). */
 function pkg(type: Package['type'], name: string, version: string, source?: { name: string; version: string }): Package {
-  return {
-    id: `${type}:${name}@${version}`,
-    name,
-    version,
-    type,
-    purl: `pkg:${type}/${name}@${version}`,
-    ...(source ? { source } : {}),
-    locations: [{ path: 'hand-made', layer: LAYER }],
-  };
+  return handMadePackage(type, name, version, source ? { source } : {});
 }
 
 async function scan(image: string, db: VulnDatabase): Promise<{ packages: Package[]; result: MatchResult }> {

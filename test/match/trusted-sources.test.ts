@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { matchVulnerabilities, type Vulnerability } from '../../src/match/index.js';
-import type { Package, PackageType } from '../../src/model/package.js';
 import { scanImage } from '../../src/scan.js';
 import { openDatabase, runDbUpdate, type VulnDatabase } from '../../src/vulndb/index.js';
+import { handMadePackage } from '../helpers/hand-made-package.js';
 import { IMAGES, TESTBED, needTestbed } from '../helpers/testbed.js';
 import { MIRROR } from '../vulndb/mirror-truth.js';
 
@@ -68,17 +68,7 @@ function nvdSeverity(record: Json): { severity: string; score: number; source: s
 const kevCatalog = (): Json[] =>
   (JSON.parse(readFileSync(join(MIRROR, 'kev', 'known_exploited_vulnerabilities.json'), 'utf8')) as { vulnerabilities: Json[] }).vulnerabilities;
 
-function pkg(type: PackageType, name: string, version: string, extra: Partial<Package> = {}): Package {
-  return {
-    id: `${type}:${name}@${version}`,
-    name,
-    version,
-    type,
-    purl: `pkg:${type}/${name}@${version}`,
-    locations: [{ path: `hand-made/${name}`, layer: { index: 0, digest: 'sha256:0' } }],
-    ...extra,
-  };
-}
+const pkg = handMadePackage;
 
 const findingsFor = (all: Vulnerability[], name: string): Vulnerability[] => all.filter((v) => v.packageName === name);
 
