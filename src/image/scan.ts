@@ -136,7 +136,7 @@ async function readLinkedBodies(
   linkRequests: readonly FileRequest[],
   options: { maxLayerSize: number; bodies: BodyStore },
 ): Promise<LateBody[]> {
-  const byLayer = new Map<number, Map<string, Want>>();
+  const reads: LayerFileRead[] = [];
   const late: LateBody[] = [];
   // Kept as every request wants it (as a file wanted under its own name by any of them was kept), but read only for `linkRequests`.
   const aliased = (info: FileInfo): (Want & { alias: string; linked: boolean }) | undefined => {
@@ -145,14 +145,30 @@ async function readLinkedBodies(
   };
   for (const { layer, path, want } of fs.bodiesWantedThroughLinks(aliased)) {
     if (!want.linked) continue;
-    const paths = byLayer.get(layer) ?? new Map<string, Want>();
     const { alias, linked: _linked, ...limits } = want;
-    paths.set(path, limits);
-    byLayer.set(layer, paths);
+    reads.push({ layer, path, want: limits });
     late.push({ layer, path, alias });
   }
-  await readAgain(image, fs, byLayer, options);
+  await readAgain(image, fs, byLayerIndex(reads), options);
   return late;
+}
+
+/** A file to read again from one layer: its merged-view path, kept as `want` says. */
+export interface LayerFileRead {
+  layer: number;
+  path: string;
+  want: Want;
+}
+
+/** Files to read again, grouped by layer index, as {@link BodyReader} takes them. */
+export function byLayerIndex(reads: readonly LayerFileRead[]): Map<number, Map<string, Want>> {
+  const byLayer = new Map<number, Map<string, Want>>();
+  for (const { layer, path, want } of reads) {
+    const paths = byLayer.get(layer) ?? new Map<string, Want>();
+    paths.set(path, want);
+    byLayer.set(layer, paths);
+  }
+  return byLayer;
 }
 
 /** Reads the bodies of `byLayer`'s files (merged-view paths, by layer index) from their layers into the view. */

@@ -6,8 +6,9 @@
 // file contents.
 import type { CapturedFile, FileInfo, FileRequest, ImageFilesystem, IndexedFile } from '../image/files.js';
 import type { LayerEntry } from '../image/layer-reader.js';
-import { wanted, type Want } from '../image/layer-reader.js';
+import { wanted } from '../image/layer-reader.js';
 import type { MergedFilesystem } from '../image/merged-fs.js';
+import type { LayerFileRead } from '../image/scan.js';
 
 export interface FileFact<T = unknown> {
   /** Unique among the facts of a scan; names the fact in layer records. */
@@ -69,11 +70,7 @@ export function bodyFacts(fs: ImageFilesystem): ImageFacts {
 }
 
 /** A file whose fact a known (unread) layer's record lacks: to read from that layer, as the layer's own read would have kept it. */
-export interface FactGap {
-  layer: number;
-  path: string;
-  want: Want;
-}
+export type FactGap = LayerFileRead;
 
 type Lookup = { value: unknown } | { gap: FactGap };
 
@@ -232,15 +229,4 @@ export class FactStore {
     if (this.stored.has(index)) this.grew.add(index);
     return value;
   }
-}
-
-/** Gaps grouped by layer, as {@link ImageContents.readBodies} takes them. */
-export function gapsByLayer(gaps: readonly FactGap[]): Map<number, Map<string, Want>> {
-  const byLayer = new Map<number, Map<string, Want>>();
-  for (const { layer, path, want } of gaps) {
-    const paths = byLayer.get(layer) ?? new Map<string, Want>();
-    paths.set(path, want);
-    byLayer.set(layer, paths);
-  }
-  return byLayer;
 }

@@ -6,10 +6,10 @@ import type { LayerSecret, LayerSecrets } from '../hardening/checks/secret-files
 import type { MergedFilesystem } from '../image/merged-fs.js';
 import type { LayerCache } from '../cache/layer-cache.js';
 import { layerCacheKey } from '../cache/layer-cache.js';
-import { bodyFacts, factRequests, FactStore, gapsByLayer, type FileFact, type ImageFacts } from './facts.js';
+import { bodyFacts, factRequests, FactStore, type FileFact, type ImageFacts } from './facts.js';
 import { EntryLog } from '../image/entry-log.js';
 import { encodeListing } from '../image/layer-listing.js';
-import { layerRefs, readImage, type BodyReader, type ImageContents, type ReadImageOptions } from '../image/scan.js';
+import { byLayerIndex, layerRefs, readImage, type BodyReader, type ImageContents, type ReadImageOptions } from '../image/scan.js';
 import type { LayerRef } from '../model/layer.js';
 import { plimsollVersion } from '../model/inventory.js';
 import { decodeRecord, encodeRecord, withFacts, type LayerRecord } from './layer-record.js';
@@ -354,7 +354,7 @@ async function analyseLayer(
   let view = new LayerView(fs, index, lookup);
   let analysis = await analyzeLayer(view, analyzers);
   if (view.gaps.length > 0) {
-    await readBodies(gapsByLayer(view.gaps));
+    await readBodies(byLayerIndex(view.gaps));
     facts.filled(view.gaps);
     view = new LayerView(fs, index, lookup);
     analysis = await analyzeLayer(view, analyzers);
@@ -366,7 +366,7 @@ async function analyseLayer(
 async function factsOfFinalView(facts: FactStore, contents: ImageContents): Promise<ImageFacts> {
   let plan = facts.plan(contents.fs);
   if ('gaps' in plan) {
-    await contents.readBodies(gapsByLayer(plan.gaps));
+    await contents.readBodies(byLayerIndex(plan.gaps));
     facts.filled(plan.gaps);
     plan = facts.plan(contents.fs);
   }
