@@ -144,13 +144,13 @@ export class FileTable {
 
   /** Its path from the root, built from the names of its parents. */
   path(id: number): string {
-    const parts: string[] = [];
+    let path = '';
     for (let node = id; node > ROOT;) {
       const { parent, name } = this.store.up(node);
-      parts.push(name);
+      path = node === id ? name : `${name}/${path}`;
       node = parent;
     }
-    return parts.reverse().join('/');
+    return path;
   }
 
   /** Mode, size and owner: what a hard link shares with its target. */
@@ -165,8 +165,13 @@ export class FileTable {
 
   /** A row (from {@link children}) as the ImageFilesystem interface gives it. */
   fileOf(row: NodeRow, path: string): IndexedFile {
-    const layer = this.layers[row.layer] as LayerRef;
-    return { path, type: typeOf(row), ...metaOf(row), ...(row.link !== null ? { linkTarget: row.link } : {}), layer };
+    // Fields set one by one, in this order, rather than spread: one object per file, the same keys.
+    const file = { path, type: typeOf(row), mode: row.mode, size: row.size } as IndexedFile;
+    if (row.uid !== null) file.uid = row.uid;
+    if (row.gid !== null) file.gid = row.gid;
+    if (row.link !== null) file.linkTarget = row.link;
+    file.layer = this.layers[row.layer] as LayerRef;
+    return file;
   }
 
   private fields(meta: FileMeta, layer: LayerRef): NodeFields {
@@ -197,5 +202,8 @@ export function typeOf(row: NodeRow): FileType {
 }
 
 function metaOf(row: NodeRow): Pick<FileMeta, 'mode' | 'size' | 'uid' | 'gid'> {
-  return { mode: row.mode, size: row.size, ...(row.uid !== null ? { uid: row.uid } : {}), ...(row.gid !== null ? { gid: row.gid } : {}) };
+  const meta: Pick<FileMeta, 'mode' | 'size' | 'uid' | 'gid'> = { mode: row.mode, size: row.size };
+  if (row.uid !== null) meta.uid = row.uid;
+  if (row.gid !== null) meta.gid = row.gid;
+  return meta;
 }

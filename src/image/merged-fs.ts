@@ -135,17 +135,31 @@ export class MergedFilesystem implements ImageFilesystem {
     return node;
   }
 
-  /** Finds `path`, following symlinks in the parents (and the last part when `followLast`); `hops` were spent getting here. */
-  private lookup(path: string, followLast: boolean, hops = 0): number | undefined {
+  /** Finds `path`, following symlinks in the parents (and the last part when `followLast`). */
+  private lookup(path: string, followLast: boolean): number | undefined {
+    return this.locate(path, followLast)?.node;
+  }
+
+  /**
+   * {@link lookup}, with the node's path when the last step reached it without a symlink (the name
+   * looked up is then where it is: no need to build it from its parents); `hops` were spent getting here.
+   */
+  private locate(path: string, followLast: boolean, hops = 0): { node: number; path?: string } | undefined {
     const normal = normalizeImagePath(path);
-    if (normal === '') return ROOT;
+    if (normal === '') return { node: ROOT, path: '' };
     const dir = this.directory(dirname(normal));
     const child = dir && this.table.child(dir.node, basename(normal));
     if (!dir || child === undefined) return undefined;
-    if (this.table.type(child) !== 'symlink' || !followLast) return child;
+    if (this.table.type(child) !== 'symlink' || !followLast) return dir.hops === 0 ? { node: child, path: normal } : { node: child };
     const spent = hops + dir.hops + 1;
     if (spent > MAX_SYMLINK_HOPS) return undefined;
-    return this.lookup(resolveLinkTarget(this.table.path(dir.node), this.table.linkTarget(child) ?? ''), true, spent);
+    return this.locate(resolveLinkTarget(this.table.path(dir.node), this.table.linkTarget(child) ?? ''), true, spent);
+  }
+
+  /** The file `path` leads to, following its last part when `followLast`. */
+  private found(path: string, followLast: boolean): IndexedFile | undefined {
+    const found = this.locate(path, followLast);
+    return found === undefined || found.node === ROOT ? undefined : this.table.file(found.node, found.path);
   }
 
   /** The node a directory path leads to, every symlink in it followed (memoised in `dirs`). */
@@ -177,13 +191,11 @@ export class MergedFilesystem implements ImageFilesystem {
   }
 
   get(path: string): IndexedFile | undefined {
-    const node = this.lookup(path, false);
-    return node === undefined || node === ROOT ? undefined : this.table.file(node);
+    return this.found(path, false);
   }
 
   resolve(path: string): IndexedFile | undefined {
-    const node = this.lookup(path, true);
-    return node === undefined || node === ROOT ? undefined : this.table.file(node);
+    return this.found(path, true);
   }
 
   *entries(): IterableIterator<IndexedFile> {
@@ -260,9 +272,9 @@ export class MergedFilesystem implements ImageFilesystem {
   }
 
   read(path: string): CapturedFile | undefined {
-    const node = this.lookup(path, true);
-    const body = node === undefined ? undefined : this.table.body(node);
-    return node !== undefined && body ? capturedFile(this.table.file(node), body) : undefined;
+    const found = this.locate(path, true);
+    const body = found === undefined ? undefined : this.table.body(found.node);
+    return found !== undefined && body ? capturedFile(this.table.file(found.node, found.path), body) : undefined;
   }
 
   /** The captured files layer `index` wrote that are still in the view, sorted by path (one layer's source files). */

@@ -110,22 +110,38 @@ function readDatabase(file: CapturedFile, distroless: boolean, warnings: ScanWar
   return entries;
 }
 
-/** Owned paths (no leading slash) from a `.list` (one path a line) or `.md5sums` (`<md5>  <path>`). */
-function ownedPaths(file: CapturedFile): string[] {
+const MD5_PREFIX = /^[0-9a-f]+\s+/;
+
+/** Owned paths (no leading or trailing slash) from a `.list` (one path a line) or `.md5sums` (`<md5>  <path>`). */
+function* ownedPaths(file: CapturedFile): Generator<string> {
   const md5 = file.path.endsWith('.md5sums');
-  const paths: string[] = [];
   for (const line of linesOf(file.body)) {
-    const path = (md5 ? line.replace(/^[0-9a-f]+\s+/, '') : line).replace(/^\/+/, '').replace(/\/+$/, '');
-    if (path !== '' && path !== '.') paths.push(path);
+    const text = md5 ? line.replace(MD5_PREFIX, '') : line;
+    // Slashes trimmed by index: a package database lists tens of thousands of paths.
+    let start = 0;
+    let end = text.length;
+    while (start < end && text.charCodeAt(start) === 0x2f) start++;
+    while (end > start && text.charCodeAt(end - 1) === 0x2f) end--;
+    const path = start === 0 && end === text.length ? text : text.slice(start, end);
+    if (path !== '' && path !== '.') yield path;
   }
-  return paths;
 }
 
-/** Adds a path and, when a symlinked directory (merged /usr) puts it elsewhere, where it really is. */
-function addOwned(fs: ImageFilesystem, owned: Record<string, string>, path: string, owner: string): void {
-  owned[path] = owner;
-  const real = fs.resolve(path)?.path;
-  if (real && real !== path) owned[real] = owner;
+/**
+ * Adds a package's paths and, when a symlinked directory (merged /usr) puts one elsewhere, where it
+ * really is. A path its `.list` and `.md5sums` both name is resolved once.
+ */
+function addOwned(fs: ImageFilesystem, owned: Record<string, string>, files: readonly CapturedFile[], owner: string): void {
+  const seen = new Set<string>();
+  for (const file of files) {
+    for (const path of ownedPaths(file)) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      owned[path] = owner;
+      const real = fs.resolve(path)?.path;
+      if (real && real !== path) owned[real] = owner;
+    }
+  }
 }
 
 /**
@@ -165,8 +181,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
 
   const packages: Package[] = entries.map((entry) => {
     const id = packageId('deb', entry.name, entry.version, entry.file.path, entry.arch);
-    const info = infoFiles(fs, entry);
-    for (const file of info) for (const path of ownedPaths(file)) addOwned(fs, ownedFiles, path, id);
+    addOwned(fs, ownedFiles, infoFiles(fs, entry), id);
     const licenses = fs.fact(debCopyrightLicenses, `${DOC}${entry.name}/copyright`) ?? [];
     return {
       id,
