@@ -36,22 +36,42 @@ export interface ByteSource {
   read(n: number): Promise<Buffer>;
   /** Skips up to `n` bytes; returns how many there were. */
   skip(n: number): Promise<number>;
+  /**
+   * `n` bytes when they are at hand without waiting, else undefined (and nothing is consumed): the
+   * tar reader asks this first, as awaiting a read costs more than parsing a header.
+   */
+  readNow(n: number): Buffer | undefined;
+  /** Skips `n` bytes when they are at hand without waiting; false (nothing skipped) when they are not. */
+  skipNow(n: number): boolean;
   /** Bytes consumed so far. */
   readonly offset: number;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** A ByteSource over a stream's chunks. */
 export class StreamSource implements ByteSource {
-  private buffered: Buffer = Buffer.alloc(0);
+  /** The chunk being read, from `at` on: advanced by index, never sliced, so a header or a skip allocates nothing. */
+  private buffered: Buffer = EMPTY;
+  private at = 0;
   private ended = false;
   offset = 0;
   constructor(private readonly chunks: AsyncIterator<Buffer>) {}
 
+  private get available(): number {
+    return this.buffered.length - this.at;
+  }
+
   /** Replaces the (consumed) buffer with the next chunk; false at the end. */
   private async fill(): Promise<boolean> {
     const next = await this.next();
-    if (next) this.buffered = next;
+    if (next) this.hold(next);
     return next !== undefined;
+  }
+
+  private hold(chunk: Buffer, at = 0): void {
+    this.buffered = chunk;
+    this.at = at;
   }
 
   private async next(): Promise<Buffer | undefined> {
@@ -61,27 +81,38 @@ export class StreamSource implements ByteSource {
     return next.done ? undefined : next.value;
   }
 
+  readNow(n: number): Buffer | undefined {
+    if (this.available < n) return undefined;
+    const out = this.buffered.subarray(this.at, this.at + n);
+    this.at += n;
+    this.offset += n;
+    return out;
+  }
+
+  skipNow(n: number): boolean {
+    if (this.available < n) return false;
+    this.at += n;
+    this.offset += n;
+    return true;
+  }
+
   async read(n: number): Promise<Buffer> {
-    let out: Buffer;
-    if (this.buffered.length >= n) {
-      out = this.buffered.subarray(0, n);
-      this.buffered = this.buffered.subarray(n);
-    } else {
-      // A body of many chunks is copied into a buffer of its own as they arrive, each chunk dropped once
-      // copied: gathered first and joined at the end, a large executable was held twice at its end.
-      out = Buffer.allocUnsafe(n);
-      let have = this.buffered.copy(out);
-      this.buffered = Buffer.alloc(0);
-      while (have < n) {
-        const next = await this.next();
-        if (!next) break;
-        const take = Math.min(next.length, n - have);
-        next.copy(out, have, 0, take);
-        have += take;
-        if (take < next.length) this.buffered = next.subarray(take);
-      }
-      if (have < n) out = out.subarray(0, have);
+    const now = this.readNow(n);
+    if (now) return now;
+    // A body of many chunks is copied into a buffer of its own as they arrive, each chunk dropped once
+    // copied: gathered first and joined at the end, a large executable was held twice at its end.
+    let out = Buffer.allocUnsafe(n);
+    let have = this.buffered.copy(out, 0, this.at);
+    this.hold(EMPTY);
+    while (have < n) {
+      const next = await this.next();
+      if (!next) break;
+      const take = Math.min(next.length, n - have);
+      next.copy(out, have, 0, take);
+      have += take;
+      if (take < next.length) this.hold(next, take);
     }
+    if (have < n) out = out.subarray(0, have);
     this.offset += out.length;
     return out;
   }
@@ -89,9 +120,9 @@ export class StreamSource implements ByteSource {
   async skip(n: number): Promise<number> {
     let skipped = 0;
     while (skipped < n) {
-      if (this.buffered.length === 0 && !(await this.fill())) break;
-      const take = Math.min(n - skipped, this.buffered.length);
-      this.buffered = this.buffered.subarray(take);
+      if (this.available === 0 && !(await this.fill())) break;
+      const take = Math.min(n - skipped, this.available);
+      this.at += take;
       skipped += take;
     }
     this.offset += skipped;
@@ -103,10 +134,10 @@ export class StreamSource implements ByteSource {
     let bytes = 0;
     let nonZero = 0;
     for (;;) {
-      if (this.buffered.length === 0 && !(await this.fill())) break;
-      bytes += this.buffered.length;
-      for (const b of this.buffered) if (b !== 0) nonZero++;
-      this.buffered = Buffer.alloc(0);
+      if (this.available === 0 && !(await this.fill())) break;
+      bytes += this.available;
+      for (let i = this.at; i < this.buffered.length; i++) if (this.buffered[i] !== 0) nonZero++;
+      this.hold(EMPTY);
     }
     this.offset += bytes;
     return { bytes, nonZero };
@@ -134,11 +165,24 @@ export class FileSource implements ByteSource {
     this.offset += skipped;
     return Promise.resolve(skipped);
   }
+
+  /** Nothing is at hand: every read is a read of the file. */
+  readNow(): undefined {
+    return undefined;
+  }
+
+  skipNow(n: number): boolean {
+    if (this.offset + n > this.size) return false;
+    this.offset += n;
+    return true;
+  }
 }
 
 const ZERO_BLOCK = Buffer.alloc(BLOCK);
 
 function isZero(block: Buffer): boolean {
+  // A header's name starts with a byte that is not zero: most blocks are told apart by it.
+  if (block[0] !== 0) return false;
   return block.length === BLOCK ? block.equals(ZERO_BLOCK) : block.every((b) => b === 0);
 }
 
@@ -196,10 +240,19 @@ function formatOf(block: Buffer): TarFormat | undefined {
   }
   const signed = unsigned - 256 * high;
   if (Number.isNaN(stored) || (stored !== unsigned && stored !== signed)) return undefined;
-  const magic = block.toString('latin1', 257, 263);
-  if (magic === 'ustar\0') return block.toString('latin1', 508, 512) === 'tar\0' ? 'star' : 'ustar';
-  if (magic === 'ustar ' && block.toString('latin1', 263, 265) === ' \0') return 'gnu';
+  if (bytesAre(block, 257, USTAR_MAGIC)) return bytesAre(block, 508, STAR_TRAILER) ? 'star' : 'ustar';
+  if (bytesAre(block, 257, GNU_MAGIC)) return 'gnu';
   return 'v7';
+}
+
+const USTAR_MAGIC = Buffer.from('ustar\0', 'latin1');
+const STAR_TRAILER = Buffer.from('tar\0', 'latin1');
+const GNU_MAGIC = Buffer.from('ustar  \0', 'latin1');
+
+/** Whether `block` holds `expected` at `at`, compared byte by byte (no string per header). */
+function bytesAre(block: Buffer, at: number, expected: Buffer): boolean {
+  for (let i = 0; i < expected.length; i++) if (block[at + i] !== expected[i]) return false;
+  return true;
 }
 
 /** Types whose header's size field carries no body (Go's isHeaderOnlyType). */
@@ -208,10 +261,19 @@ const HEADER_ONLY = new Set(['1', '2', '3', '4', '5', '6']);
 function decodeHeader(block: Buffer, offset: number): TarHeader {
   const format = formatOf(block);
   if (!format) throw new TarError(`invalid tar header at offset ${offset} (bad checksum)`);
-  const numbers = [numeric(block, 100, 8), numeric(block, 108, 8), numeric(block, 116, 8), numeric(block, 124, 12), numeric(block, 136, 12)];
-  if (format !== 'v7') numbers.push(numeric(block, 329, 8), numeric(block, 337, 8));
-  if (numbers.some(Number.isNaN)) throw new TarError(`invalid tar header at offset ${offset} (malformed number)`);
-  const [mode, uid, gid, size] = numbers as [number, number, number, number];
+  const mode = numeric(block, 100, 8);
+  const uid = numeric(block, 108, 8);
+  const gid = numeric(block, 116, 8);
+  const size = numeric(block, 124, 12);
+  // The modification time and (past V7) the device numbers are checked, not kept.
+  const malformed =
+    Number.isNaN(mode) ||
+    Number.isNaN(uid) ||
+    Number.isNaN(gid) ||
+    Number.isNaN(size) ||
+    Number.isNaN(numeric(block, 136, 12)) ||
+    (format !== 'v7' && (Number.isNaN(numeric(block, 329, 8)) || Number.isNaN(numeric(block, 337, 8))));
+  if (malformed) throw new TarError(`invalid tar header at offset ${offset} (malformed number)`);
   let name = field(block, 0, 100);
   const prefix = format === 'ustar' ? field(block, 345, 155) : format === 'star' ? field(block, 345, 131) : '';
   if (prefix) name = `${prefix}/${name}`;
@@ -261,7 +323,7 @@ export interface TarMember {
 export async function* readTar(source: ByteSource, onEnd: (end: TarEnd) => void): AsyncGenerator<TarMember> {
   let unread = 0;
   let padding = 0;
-  let pax = new Map<string, string>();
+  const pax = new Map<string, string>();
   let longName: string | undefined;
   let longLink: string | undefined;
   let pending = 0;
@@ -276,12 +338,13 @@ export async function* readTar(source: ByteSource, onEnd: (end: TarEnd) => void)
     return body;
   };
   for (;;) {
-    if (unread > 0 && (await source.skip(unread)) < unread) throw truncated();
+    // Bytes at hand are taken without awaiting (most headers and small bodies are in the chunk read last).
+    if (unread > 0 && !source.skipNow(unread) && (await source.skip(unread)) < unread) throw truncated();
     unread = 0;
     // A short padding is an end, as in Go's tryReadFull (umoci 0.4.7 writes layers that end here).
-    if (padding > 0 && (await source.skip(padding)) < padding) return onEnd('unpadded');
+    if (padding > 0 && !source.skipNow(padding) && (await source.skip(padding)) < padding) return onEnd('unpadded');
     const offset = source.offset;
-    const block = await source.read(BLOCK);
+    const block = source.readNow(BLOCK) ?? (await source.read(BLOCK));
     if (block.length === 0) return onEnd('no-marker');
     if (block.length < BLOCK) throw truncated();
     if (isZero(block)) {
@@ -310,20 +373,10 @@ export async function* readTar(source: ByteSource, onEnd: (end: TarEnd) => void)
       continue;
     }
     // Merge the extensions; an empty PAX value keeps the header's own.
-    for (const [key, value] of pax) {
-      if (value === '') continue;
-      if (key === 'path') header.name = value;
-      else if (key === 'linkpath') header.linkname = value;
-      else if (key === 'size' || key === 'uid' || key === 'gid') {
-        const n = /^[+-]?\d+$/.test(value) ? Number(value) : NaN;
-        if (!Number.isSafeInteger(n)) throw new TarError(`invalid PAX ${key} "${value.slice(0, 40)}" at offset ${offset}`);
-        if (key === 'size') header.size = n;
-        else header[key] = n;
-      }
-    }
+    if (pax.size > 0) mergePax(header, pax, offset);
     if (longName !== undefined) header.name = longName;
     if (longLink !== undefined) header.linkname = longLink;
-    pax = new Map();
+    pax.clear();
     longName = longLink = undefined;
     pending = 0;
     if (header.typeflag === '\0') header.typeflag = header.name.endsWith('/') ? '5' : '0';
@@ -331,16 +384,32 @@ export async function* readTar(source: ByteSource, onEnd: (end: TarEnd) => void)
     if (size < 0) throw new TarError(`invalid tar header at offset ${offset} (negative size)`);
     unread = size;
     padding = (BLOCK - (size % BLOCK)) % BLOCK;
+    header.size = size;
     yield {
-      header: { ...header, size },
+      header,
       offset: source.offset,
       body: async (limit) => {
         if (unread !== size || size > limit) return undefined;
-        const bytes = await source.read(size);
+        const bytes = source.readNow(size) ?? (await source.read(size));
         if (bytes.length < size) throw truncated();
         unread = 0;
         return bytes;
       },
     };
+  }
+}
+
+/** PAX records applied to the header they precede. */
+function mergePax(header: TarHeader, pax: ReadonlyMap<string, string>, offset: number): void {
+  for (const [key, value] of pax) {
+    if (value === '') continue;
+    if (key === 'path') header.name = value;
+    else if (key === 'linkpath') header.linkname = value;
+    else if (key === 'size' || key === 'uid' || key === 'gid') {
+      const n = /^[+-]?\d+$/.test(value) ? Number(value) : NaN;
+      if (!Number.isSafeInteger(n)) throw new TarError(`invalid PAX ${key} "${value.slice(0, 40)}" at offset ${offset}`);
+      if (key === 'size') header.size = n;
+      else header[key] = n;
+    }
   }
 }
