@@ -7,7 +7,7 @@ import { EntryLog } from './entry-log.js';
 import { streamedBytes } from './reclaim.js';
 import { decoderFor, detectCompression, peek, selfHashing, type Compression } from './decompress.js';
 import type { FileInfo, FileRequest, FileType } from './files.js';
-import { basename, dirname, normalizeImagePath } from './paths.js';
+import { dirname, normalizeImagePath } from './paths.js';
 import { StreamSource, TarError, readTar, type TarEnd, type TarHeader } from './tar.js';
 import type { ScanWarning } from '../model/warning.js';
 import type { LayerRef } from '../model/layer.js';
@@ -104,8 +104,10 @@ export function keepBody(warnings: ScanWarning[], info: FileInfo, want: Want, bo
 
 /** Classifies an entry: whiteout bookkeeping, or a file to index (undefined for things to ignore). */
 export function classifyEntry(info: FileInfo, content: Pick<LayerContent, 'whiteouts' | 'opaqueDirs'>): 'whiteout' | 'ignore' | 'file' {
-  const name = basename(info.path);
-  if (!name.startsWith(WHITEOUT_PREFIX)) return info.path === '' ? 'ignore' : 'file';
+  // Asked of every entry: the name is cut out of the path only for a whiteout.
+  const slash = info.path.lastIndexOf('/');
+  if (!info.path.startsWith(WHITEOUT_PREFIX, slash + 1)) return info.path === '' ? 'ignore' : 'file';
+  const name = info.path.slice(slash + 1);
   const dir = dirname(info.path);
   if (name === OPAQUE_MARKER) content.opaqueDirs.push(dir);
   // Other `.wh..wh.` names are AUFS bookkeeping (hard-link dirs), never files.

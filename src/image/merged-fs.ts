@@ -249,8 +249,10 @@ export class MergedFilesystem implements ImageFilesystem {
       while (below.length > 0 && budget > 0) {
         const [dir, alias] = below.pop() as [number, string];
         for (const row of this.table.children(dir)) {
-          if (typeOf(row) === 'dir') below.push([row.id, `${alias}/${row.name}`]);
-          else consider(row.id, `${alias}/${row.name}`, row);
+          const type = typeOf(row);
+          if (type === 'dir') below.push([row.id, `${alias}/${row.name}`]);
+          // Only files are considered: no name is built for the rest (a lib directory is half symlinks).
+          else if (type === 'file') consider(row.id, `${alias}/${row.name}`, row);
         }
       }
     }
