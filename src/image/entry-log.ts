@@ -66,11 +66,6 @@ export class EntryLog implements Iterable<LayerEntry> {
     return this.count;
   }
 
-  /** Whether any entry has a body (those are the entries kept whole). */
-  get holdsBodies(): boolean {
-    return this.whole.size > 0;
-  }
-
   *[Symbol.iterator](): IterableIterator<LayerEntry> {
     let position = 0;
     // Spilled chunks are read back into one buffer in turn: a fresh megabyte each would pile up as garbage.

@@ -58,8 +58,12 @@ export class MergedFilesystem implements ImageFilesystem {
     this.table.close();
   }
 
-  /** Applies one layer: its whiteouts and opaque markers hide lower content, then its entries are written in tar order. */
-  apply(layer: LayerContent): void {
+  /**
+   * Applies one layer: its whiteouts and opaque markers hide lower content, then its entries are written
+   * in tar order, each handed to `each` once written (so a caller keeps what it needs of the listing
+   * without decoding it again).
+   */
+  apply(layer: LayerContent, each?: (entry: LayerEntry) => void): void {
     this.dirs.clear();
     this.capturedFiles = undefined;
     this.lastParentPath = undefined;
@@ -72,7 +76,10 @@ export class MergedFilesystem implements ImageFilesystem {
       const parent = this.lookup(dirname(path), true);
       if (parent !== undefined) this.table.remove(parent, basename(path));
     }
-    for (const entry of layer.entries) this.write(entry, layer.ref);
+    for (const entry of layer.entries) {
+      this.write(entry, layer.ref);
+      each?.(entry);
+    }
     this.lastParentPath = undefined;
   }
 

@@ -112,17 +112,16 @@ async function mergeLayer(
   captured: Set<string>,
   onApplied: ((layer: LayerContent, fs: MergedFilesystem) => Promise<void>) | undefined,
 ): Promise<void> {
-  fs.apply(content);
+  // What the layer keeps is picked as its entries are written: its listing is decoded once for both.
+  const kept = new EntryLog(bodies);
+  fs.apply(content, (e) => {
+    if (e.body !== undefined || captured.has(e.path)) kept.push(e);
+  });
   fs.warnings.push(...content.warnings);
   // Before the layer's entries are compacted: a caller may keep its listing.
   await onApplied?.(content, fs);
-  // A listing without bodies over layers that captured none keeps nothing (a cached layer's, on a
-  // scan that reads no layer): no need to decode its records a second time to find that out.
-  const keepsNothing = captured.size === 0 && content.entries instanceof EntryLog && !content.entries.holdsBodies;
-  content.entries = keepsNothing
-    ? new EntryLog()
-    : EntryLog.from(content.entries, (e) => (e.body !== undefined || captured.has(e.path) ? e : undefined), bodies);
-  for (const entry of content.entries) if (entry.body !== undefined) captured.add(entry.path);
+  content.entries = kept;
+  for (const entry of kept) if (entry.body !== undefined) captured.add(entry.path);
 }
 
 /**
