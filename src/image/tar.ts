@@ -229,25 +229,48 @@ function numeric(block: Buffer, start: number, length: number): number {
 /** The format of a header block, or undefined when its checksum (unsigned or signed, as Go allows) is wrong. */
 function formatOf(block: Buffer): TarFormat | undefined {
   const stored = octal(block, 148, 8);
-  // The checksum field counts as eight spaces.
-  let unsigned = 8 * 0x20;
-  let high = 0;
-  // Two loops around the checksum field, without a branch per byte: this runs over every header.
-  for (let i = 0; i < 148; i++) {
-    const b = block[i] as number;
-    unsigned += b;
-    high += b >> 7;
-  }
-  for (let i = 156; i < BLOCK; i++) {
-    const b = block[i] as number;
-    unsigned += b;
-    high += b >> 7;
-  }
-  const signed = unsigned - 256 * high;
-  if (Number.isNaN(stored) || (stored !== unsigned && stored !== signed)) return undefined;
+  if (Number.isNaN(stored)) return undefined;
+  const unsigned = unsignedSum(block);
+  // The signed sum (old Sun tar) differs only when bytes past 127 are there: counted only when needed.
+  if (stored !== unsigned && stored !== unsigned - 256 * highBytes(block)) return undefined;
   if (bytesAre(block, 257, USTAR_MAGIC)) return bytesAre(block, 508, STAR_TRAILER) ? 'star' : 'ustar';
   if (bytesAre(block, 257, GNU_MAGIC)) return 'gnu';
   return 'v7';
+}
+
+/** Bytes 148-155 hold the checksum, which counts them as eight spaces. */
+const CHECKSUM_START = 148;
+const CHECKSUM_END = 156;
+
+/** The sum of a header's bytes as unsigned numbers, the checksum field counting as eight spaces. */
+function unsignedSum(block: Buffer): number {
+  let sum = 8 * 0x20;
+  if ((block.byteOffset & 3) === 0) {
+    // Four bytes at a time (this runs over every header): byte sums in two 16-bit lanes, which 128
+    // words cannot overflow.
+    const words = new Uint32Array(block.buffer, block.byteOffset, BLOCK / 4);
+    let lanes = 0;
+    for (let i = 0; i < CHECKSUM_START / 4; i++) {
+      const w = words[i] as number;
+      lanes += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+    }
+    for (let i = CHECKSUM_END / 4; i < BLOCK / 4; i++) {
+      const w = words[i] as number;
+      lanes += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+    }
+    return sum + (lanes % 0x10000) + Math.floor(lanes / 0x10000);
+  }
+  for (let i = 0; i < CHECKSUM_START; i++) sum += block[i] as number;
+  for (let i = CHECKSUM_END; i < BLOCK; i++) sum += block[i] as number;
+  return sum;
+}
+
+/** How many of a header's bytes (the checksum field aside) are past 127. */
+function highBytes(block: Buffer): number {
+  let high = 0;
+  for (let i = 0; i < CHECKSUM_START; i++) high += (block[i] as number) >> 7;
+  for (let i = CHECKSUM_END; i < BLOCK; i++) high += (block[i] as number) >> 7;
+  return high;
 }
 
 const USTAR_MAGIC = Buffer.from('ustar\0', 'latin1');
