@@ -16,6 +16,8 @@ export interface RawHeader {
   prefix?: string;
   /** Store a wrong checksum. */
   badChecksum?: boolean;
+  /** Store the checksum as a signed sum of the bytes (old Sun tar), which Go accepts too. */
+  signedChecksum?: boolean;
 }
 
 function octalField(value: number, length: number): string {
@@ -40,7 +42,7 @@ export function header(h: RawHeader): Buffer {
   if (h.prefix) block.write(h.prefix, 345, 155, 'utf8');
   block.fill(0x20, 148, 156);
   let sum = 0;
-  for (const b of block) sum += b;
+  for (const b of block) sum += h.signedChecksum && b >= 128 ? b - 256 : b;
   block.write(`${(h.badChecksum ? sum + 1 : sum).toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
   return block;
 }
