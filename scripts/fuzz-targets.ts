@@ -58,7 +58,13 @@ function tarBytes(): fc.Arbitrary<Buffer> {
 
 async function readAllTar(input: unknown): Promise<void> {
   const source = new StreamSource(Readable.from([input as Buffer])[Symbol.asyncIterator]());
-  for await (const member of readTar(source, () => undefined)) await member.body(1 << 20);
+  await readTar(
+    source,
+    () => undefined,
+    async (member) => {
+      await member.body(1 << 20);
+    },
+  );
   await source.drain();
 }
 

@@ -38,12 +38,16 @@ export class ArchiveIndex {
       const members = new Map<string, ArchiveMember>();
       const source = new FileSource(handle, size);
       try {
-        for await (const { header, offset } of readTar(source, () => undefined)) {
-          if (members.size >= MAX_MEMBERS) throw new InputError(`${what}: more than ${MAX_MEMBERS} archive members; not an image archive`);
-          const name = normalizeImagePath(header.name);
-          const type = TYPES[header.typeflag] ?? 'other';
-          members.set(name, { name, offset, size: header.size, type, ...(header.linkname ? { linkName: header.linkname } : {}) });
-        }
+        await readTar(
+          source,
+          () => undefined,
+          ({ header, offset }) => {
+            if (members.size >= MAX_MEMBERS) throw new InputError(`${what}: more than ${MAX_MEMBERS} archive members; not an image archive`);
+            const name = normalizeImagePath(header.name);
+            const type = TYPES[header.typeflag] ?? 'other';
+            members.set(name, { name, offset, size: header.size, type, ...(header.linkname ? { linkName: header.linkname } : {}) });
+          },
+        );
       } catch (err) {
         if (err instanceof TarError) throw new InputError(`${what}: not a valid tar archive (${err.message})`);
         throw err;

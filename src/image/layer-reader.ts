@@ -164,7 +164,12 @@ export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLaye
   const content: LayerContent = { ref, entries, whiteouts: [], opaqueDirs: [], compression: 'none', tarBytes: 0, warnings: [] };
   // The layer's regular files by path, built at its first hard link (most layers have none).
   let files: Map<string, LayerEntry> | undefined;
-  const walk = await walkTar(blob, options, content, async (info, body) => {
+  const keep = (entry: LayerEntry): void => {
+    entries.push(entry);
+    if (entry.type === 'file') files?.set(entry.path, entry);
+  };
+  // Not async: an entry whose body nobody wants (nearly all of them) is kept without a promise.
+  const walk = await walkTar(blob, options, content, (info, body) => {
     if (info.type === 'hardlink') {
       if (!files) {
         files = new Map();
@@ -178,9 +183,8 @@ export async function readLayer(blob: Readable, ref: LayerRef, options: ReadLaye
       return;
     }
     const want = info.type === 'file' ? wanted(options.requests, info) : undefined;
-    const entry = want ? keepBody(content.warnings, info, want, await body(want.limit), options.bodies) : info;
-    entries.push(entry);
-    if (entry.type === 'file') files?.set(entry.path, entry);
+    if (!want) return keep(info);
+    return body(want.limit).then((bytes) => keep(keepBody(content.warnings, info, want, bytes, options.bodies)));
   });
   content.compression = walk.compression;
   content.tarBytes = walk.tarBytes;
@@ -316,7 +320,7 @@ async function walkTar(
   blob: Readable,
   options: Omit<ReadLayerOptions, 'requests'>,
   content: Pick<LayerContent, 'whiteouts' | 'opaqueDirs' | 'warnings'> & { ref: LayerRef },
-  onEntry: (info: FileInfo, body: (limit: number) => Promise<Buffer | undefined>) => Promise<void>,
+  onEntry: (info: FileInfo, body: (limit: number) => Promise<Buffer | undefined>) => Promise<void> | void,
 ): Promise<TarWalk> {
   const what = options.what;
   const stages: Readable[] = [blob];
@@ -354,12 +358,15 @@ async function walkTar(
   try {
     let end: TarEnd = 'marker';
     let v7 = false;
-    for await (const member of readTar(source, (e) => (end = e))) {
-      v7 ||= member.header.format === 'v7';
-      const info = headerToInfo(member.header);
-      if (!info || classifyEntry(info, content) !== 'file') continue;
-      await onEntry(info, (limit) => member.body(limit));
-    }
+    await readTar(
+      source,
+      (e) => (end = e),
+      (member) => {
+        v7 ||= member.header.format === 'v7';
+        const info = headerToInfo(member.header);
+        if (info && classifyEntry(info, content) === 'file') return onEntry(info, member.body);
+      },
+    );
     if (v7) warn('old V7-format tar headers (read as container runtimes do)');
     const endWarning = END_WARNINGS[end];
     if (endWarning) warn(endWarning);

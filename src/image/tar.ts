@@ -343,12 +343,14 @@ export interface TarMember {
 }
 
 /**
- * Yields the entries of a tar archive as archive/tar's Reader.Next does: extension headers (PAX `x`,
- * GNU `L`/`K`) merged into the entry they precede, PAX global headers (`g`) skipped (containerd
- * ignores them), and reading stopped at the end-of-archive marker. `onEnd` learns how the archive
- * ended; what follows the marker is the caller's to drain.
+ * Reads the entries of a tar archive as archive/tar's Reader.Next does, handing each to `onMember`:
+ * extension headers (PAX `x`, GNU `L`/`K`) merged into the entry they precede, PAX global headers
+ * (`g`) skipped (containerd ignores them), and reading stopped at the end-of-archive marker. A promise
+ * `onMember` returns is awaited before the next entry (a callback rather than an async generator: an
+ * entry nobody reads costs no promise). `onEnd` learns how the archive ended; what follows the marker is
+ * the caller's to drain.
  */
-export async function* readTar(source: ByteSource, onEnd: (end: TarEnd) => void): AsyncGenerator<TarMember> {
+export async function readTar(source: ByteSource, onEnd: (end: TarEnd) => void, onMember: (member: TarMember) => Promise<void> | void): Promise<void> {
   let unread = 0;
   let padding = 0;
   const pax = new Map<string, string>();
@@ -413,7 +415,7 @@ export async function* readTar(source: ByteSource, onEnd: (end: TarEnd) => void)
     unread = size;
     padding = (BLOCK - (size % BLOCK)) % BLOCK;
     header.size = size;
-    yield {
+    const read = onMember({
       header,
       offset: source.offset,
       body: async (limit) => {
@@ -423,7 +425,8 @@ export async function* readTar(source: ByteSource, onEnd: (end: TarEnd) => void)
         unread = 0;
         return bytes;
       },
-    };
+    });
+    if (read) await read;
   }
 }
 
