@@ -24,7 +24,9 @@ export function* deb822Paragraphs(lines: Iterable<string>): Generator<Paragraph>
   let current: Paragraph | undefined;
   let lastKey: string | undefined;
   for (const line of lines) {
-    if (line.trim() === '') {
+    // Most lines start with a field name: only the others are trimmed to see whether they are blank.
+    const first = line.charCodeAt(0);
+    if (!(first > 0x20 && first < 0x7f) && line.trim() === '') {
       if (current) yield current;
       current = undefined;
       lastKey = undefined;

@@ -112,11 +112,24 @@ function readDatabase(file: CapturedFile, distroless: boolean, warnings: ScanWar
 
 const MD5_PREFIX = /^[0-9a-f]+\s+/;
 
+const isHexDigit = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66);
+
+/** The path of an `.md5sums` line: past the digest and the spaces after it. */
+function md5sumsPath(line: string): string {
+  // As dpkg writes them (32 hex digits, two spaces, a path that starts with a printable character), cut
+  // by index; any other shape by the pattern.
+  let hex = 0;
+  while (hex < 32 && isHexDigit(line.charCodeAt(hex))) hex++;
+  const first = line.charCodeAt(34);
+  if (hex === 32 && line[32] === ' ' && line[33] === ' ' && first > 0x20 && first < 0x7f) return line.slice(34);
+  return line.replace(MD5_PREFIX, '');
+}
+
 /** Owned paths (no leading or trailing slash) from a `.list` (one path a line) or `.md5sums` (`<md5>  <path>`). */
 function* ownedPaths(file: CapturedFile): Generator<string> {
   const md5 = file.path.endsWith('.md5sums');
   for (const line of linesOf(file.body)) {
-    const text = md5 ? line.replace(MD5_PREFIX, '') : line;
+    const text = md5 ? md5sumsPath(line) : line;
     // Slashes trimmed by index: a package database lists tens of thousands of paths.
     let start = 0;
     let end = text.length;
