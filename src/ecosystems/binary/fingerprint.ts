@@ -16,18 +16,16 @@ const WINDOW = 256;
 /** Anchors seen more often than this in one file are not the version's (a bound on the work per file). */
 const MAX_HITS = 20_000;
 
-function split(path: string): { dir: string; base: string } {
-  const slash = path.lastIndexOf('/');
-  return { dir: slash < 0 ? '' : path.slice(0, slash), base: path.slice(slash + 1) };
-}
-
 /** Every classifier's file pattern in one: asked of every file of every layer, so one test rules out nearly all. */
 const ANY_CLASSIFIER = new RegExp(CLASSIFIERS.map((c) => `(?:${c.files.source})`).join('|'));
 
 /** The classifier for a path, with the groups its file pattern captured. */
 function classifierFor(path: string): { classifier: Classifier; groups: RegExpExecArray } | undefined {
-  const { dir, base } = split(path);
+  // The directory is cut out of the path only for a name some classifier knows (few are).
+  const slash = path.lastIndexOf('/');
+  const base = path.slice(slash + 1);
   if (!ANY_CLASSIFIER.test(base)) return undefined;
+  const dir = slash < 0 ? '' : path.slice(0, slash);
   for (const classifier of CLASSIFIERS) {
     const groups = classifier.files.exec(base);
     if (groups && (!classifier.dir || classifier.dir.test(dir))) return { classifier, groups };
