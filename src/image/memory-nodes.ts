@@ -44,26 +44,33 @@ export class MemoryNodes implements NodeStore {
   private readonly links = new Map<number, string>();
   private readonly dirs = new Map<number, Map<string, number>>();
 
+  /** A node with a new id (ids are never reused): nothing of an earlier node is there to clear. */
   insert(id: number, parent: number, name: string, fields: NodeFields): void {
     while (id >= this.parents.length) this.grow();
     this.rows = Math.max(this.rows, id + 1);
     this.parents[id] = parent;
     this.names[id] = name;
-    this.update(id, fields);
+    this.setColumns(id, fields);
+    if (fields.link !== null) this.links.set(id, fields.link);
+    if (fields.kind === DIR) this.dirs.set(id, new Map());
     this.dirs.get(parent)?.set(name, id);
   }
 
   update(id: number, f: NodeFields): void {
+    this.setColumns(id, f);
+    if (f.link === null) this.links.delete(id);
+    else this.links.set(id, f.link);
+    if (f.kind !== DIR) this.dirs.delete(id);
+    else if (!this.dirs.has(id)) this.dirs.set(id, new Map());
+  }
+
+  private setColumns(id: number, f: NodeFields): void {
     this.kinds[id] = f.kind;
     this.modes[id] = f.mode;
     this.sizes[id] = f.size;
     this.uids[id] = f.uid ?? NO_OWNER;
     this.gids[id] = f.gid ?? NO_OWNER;
     this.layers[id] = f.layer;
-    if (f.link === null) this.links.delete(id);
-    else this.links.set(id, f.link);
-    if (f.kind !== DIR) this.dirs.delete(id);
-    else if (!this.dirs.has(id)) this.dirs.set(id, new Map());
   }
 
   child(parent: number, name: string): number | undefined {
