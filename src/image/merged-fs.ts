@@ -154,13 +154,15 @@ export class MergedFilesystem implements ImageFilesystem {
   private locate(path: string, followLast: boolean, hops = 0): { node: number; path?: string } | undefined {
     const normal = normalizeImagePath(path);
     if (normal === '') return { node: ROOT, path: '' };
-    const dir = this.directory(dirname(normal));
+    const dirPath = dirname(normal);
+    const dir = this.directory(dirPath);
     const child = dir && this.table.child(dir.node, basename(normal));
     if (!dir || child === undefined) return undefined;
     if (this.table.type(child) !== 'symlink' || !followLast) return dir.hops === 0 ? { node: child, path: normal } : { node: child };
     const spent = hops + dir.hops + 1;
     if (spent > MAX_SYMLINK_HOPS) return undefined;
-    return this.locate(resolveLinkTarget(this.table.path(dir.node), this.table.linkTarget(child) ?? ''), true, spent);
+    const linkDir = dir.hops === 0 ? dirPath : this.table.path(dir.node);
+    return this.locate(resolveLinkTarget(linkDir, this.table.linkTarget(child) ?? ''), true, spent);
   }
 
   /** The file `path` leads to, following its last part when `followLast`. */
