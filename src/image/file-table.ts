@@ -119,6 +119,11 @@ export class FileTable {
     return this.store.symlinks();
   }
 
+  /** Every node but the root whose type and mode `keep` accepts, by id. */
+  withMode(keep: (type: FileType, mode: number) => boolean): number[] {
+    return this.store.withMode((kind, mode) => keep(TYPES[kind] as FileType, mode));
+  }
+
   linkTarget(id: number): string | undefined {
     return this.store.row(id).link ?? undefined;
   }
