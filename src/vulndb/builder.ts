@@ -209,6 +209,7 @@ export class DatabaseBuilder {
   finish(builtAt: string, feeds: Record<string, StoredFeed>): void {
     const setCounts = this.db.prepare('UPDATE sources SET records = ?, data_date = ? WHERE id = ?');
     for (const [id, source] of this.expected) setCounts.run(this.count(id), source.dataDate, id);
+    this.db.exec('DELETE FROM advisory_counts; INSERT INTO advisory_counts SELECT ecosystem, COUNT(DISTINCT advisory) FROM affected GROUP BY ecosystem');
     const setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
     setMeta.run('schema_version', String(SCHEMA_VERSION));
     setMeta.run('built_at', builtAt);

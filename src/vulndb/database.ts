@@ -85,7 +85,7 @@ export function openDatabaseFile(path: string): VulnDatabase {
       'SELECT source_id, advisory_id, record FROM advisories WHERE advisory_id = @id OR id IN (SELECT advisory FROM aliases WHERE alias = @id) ORDER BY id',
     )
     .raw();
-  const countByEcosystem = db.prepare('SELECT COUNT(DISTINCT advisory) FROM affected WHERE ecosystem = ?').pluck();
+  const countByEcosystem = db.prepare('SELECT advisories FROM advisory_counts WHERE ecosystem = ?').pluck();
   const sources = db.prepare('SELECT name, ecosystem, url, records, last_modified AS lastModified, data_date AS dataDate FROM sources ORDER BY id');
   // One statement for the three sources and any number of CVEs: a scan asks about thousands.
   const enrichmentByCves = db
@@ -139,7 +139,7 @@ export function openDatabaseFile(path: string): VulnDatabase {
     builtAt,
     advisoriesFor: (ecosystem, name) => query(() => byPackage.all(ecosystem, normalizeName(ecosystem, name)) as Row[]),
     advisoriesById: (id) => query(() => byId.all({ id }) as Row[]),
-    advisoryCount: (ecosystem) => guard(() => countByEcosystem.get(ecosystem) as number),
+    advisoryCount: (ecosystem) => guard(() => (countByEcosystem.get(ecosystem) as number | undefined) ?? 0),
     enrichment: (cve) => enrichments([cve]).get(cve) ?? {},
     enrichments,
     nvdRecordsFor: (vendor, product) => guard(() => (nvdByProduct.all(vendor, product) as string[]).map((r) => JSON.parse(r) as NvdRecord)),

@@ -29,6 +29,9 @@ CREATE INDEX advisories_by_id ON advisories (advisory_id);
 CREATE TABLE aliases (alias TEXT NOT NULL, advisory INTEGER NOT NULL, PRIMARY KEY (alias, advisory)) WITHOUT ROWID;
 -- The matcher's look-up: every advisory for one package in one ecosystem, from the key alone.
 CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory INTEGER NOT NULL, PRIMARY KEY (ecosystem, name, advisory)) WITHOUT ROWID;
+-- How many advisories name a package of each ecosystem (what a scan's coverage reports), counted as the
+-- build finishes: counted by each scan, it read every row of the ecosystems the image has.
+CREATE TABLE advisory_counts (ecosystem TEXT PRIMARY KEY, advisories INTEGER NOT NULL) WITHOUT ROWID;
 -- Enrichment, one row per CVE and source kind: NVD's record (CVSS, CWE, CPE configurations),
 -- the KEV entry, the EPSS score. A later feed of the same kind replaces an earlier row.
 CREATE TABLE nvd (cve TEXT PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id), record TEXT NOT NULL) WITHOUT ROWID;
