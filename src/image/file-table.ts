@@ -168,6 +168,28 @@ export class FileTable {
     return this.fileOf(this.store.row(id), path);
   }
 
+  /** Several nodes as files: each directory's path is built once for all the nodes below it (and read once, once the index has spilled). */
+  files(ids: readonly number[]): IndexedFile[] {
+    const dirs = new Map<number, string>([[ROOT, '']]);
+    const pathOf = (id: number): string => {
+      const below: { id: number; name: string }[] = [];
+      let node = id;
+      for (let known = dirs.get(node); known === undefined; known = dirs.get(node)) {
+        const { parent, name } = this.store.up(node);
+        below.push({ id: node, name });
+        node = parent;
+      }
+      let path = dirs.get(node) as string;
+      for (let i = below.length - 1; i >= 0; i--) {
+        const { id: step, name } = below[i] as { id: number; name: string };
+        path = path ? `${path}/${name}` : name;
+        if (i > 0) dirs.set(step, path);
+      }
+      return path;
+    };
+    return ids.map((id) => this.fileOf(this.store.row(id), pathOf(id)));
+  }
+
   /** A row (from {@link children}) as the ImageFilesystem interface gives it. */
   fileOf(row: NodeRow, path: string): IndexedFile {
     const layer = this.layers[row.layer] as LayerRef;

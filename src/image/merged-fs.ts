@@ -229,7 +229,7 @@ export class MergedFilesystem implements ImageFilesystem {
    * paths: a check looking for a dozen files among 12,000 pays for a dozen.
    */
   withMode(keep: (type: FileType, mode: number) => boolean): IndexedFile[] {
-    const files = this.table.withMode(keep).map((node) => this.table.file(node));
+    const files = this.table.files(this.table.withMode(keep));
     return files.sort((a, b) => walkOrder(a.path, b.path));
   }
 
