@@ -23,7 +23,7 @@ const WAL_LIMIT = 4 * 1024 * 1024;
  */
 const QUALITY = 2;
 /** Bumped when the record format changes: older records then simply miss. */
-const KEY_SCHEMA = 3;
+const KEY_SCHEMA = 4;
 
 export interface LayerCacheOptions {
   dir: string;

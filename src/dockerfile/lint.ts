@@ -6,6 +6,7 @@ import { parseDockerfile } from './parse.js';
 import { DOCKERFILE_RULES } from './rules/index.js';
 import type { DockerfileRule } from './rule.js';
 import { isSuppressed, readSuppressions } from './suppression.js';
+import { compareStrings } from '../versions/scheme.js';
 
 export interface DockerfileLintOptions {
   /** Run only these rule ids. */
@@ -57,7 +58,7 @@ export function lintDockerfile(text: string, options: DockerfileLintOptions = {}
       });
     }
   }
-  return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.id.localeCompare(b.id));
+  return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || compareStrings(a.id, b.id));
 }
 
 /** Reads and lints a Dockerfile (what `plimsoll dockerfile PATH` runs). */

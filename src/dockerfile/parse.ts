@@ -99,13 +99,18 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     const args = joinContinuations(node.getRawArgumentsContent() ?? '', escape);
     const keyword = node.getKeyword().toUpperCase();
     const flags = flagsOf(node);
+    let words: string[] | undefined;
     const instruction: DockerInstruction = {
       keyword,
       line: range.start.line + 1,
       args,
       flags: new Map(flags.map((f) => [f.name, f.value])),
       mounts: flags.filter((f) => f.name === 'mount' && f.value !== null).map((f) => f.value as string),
-      words: node.getArguments().map((a) => a.getValue()),
+      // Split when first read (FROM, EXPOSE, USER): the parser places every word in the text, most of the
+      // cost of parsing a long RUN, which no rule reads as words.
+      get words(): string[] {
+        return (words ??= node.getArguments().map((a) => a.getValue()));
+      },
       properties: propertiesOf(node),
       execForm: parseExecForm(args),
       stage: keyword === 'FROM' ? stages.length : stages.length - 1,

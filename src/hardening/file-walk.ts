@@ -1,31 +1,32 @@
-// One walk over the merged filesystem for every hardening check that looks at file metadata. A walk
-// builds every path and sorts every directory (and, once the index has spilled, reads all of SQLite):
-// four checks each walking on their own made that the largest part of the work after the last layer.
-import type { ImageFilesystem, IndexedFile } from '../image/files.js';
+// The files hardening checks pick out by their metadata, found once for every check: setuid and
+// world-writable files from the index's columns (only those become objects with paths), package
+// caches by walking their directories alone. Each check walking the whole view on its own (building
+// every path, sorting every directory) made that the largest part of the work after the last layer.
+import type { FileType, IndexedFile } from '../image/files.js';
+import type { MergedFilesystem } from '../image/merged-fs.js';
 import { isSetgid, isSetuid } from './attack-surface.js';
-import { isPackageCacheFile } from './checks/package-caches.js';
+import { packageCacheFiles } from './checks/package-caches.js';
 import { isWorldWritableFlagged } from './checks/world-writable.js';
 
-/** What one walk picks out, each list in walk order (parents before children, names in byte order). */
+/** What the checks look at. */
 export interface WalkedFiles {
-  /** Regular files and hard links with the setuid or setgid bit. */
+  /** Regular files and hard links with the setuid or setgid bit, in walk order (parents before children, names in byte order). */
   privileged: IndexedFile[];
-  /** What the world-writable check reports. */
+  /** What the world-writable check reports, in walk order. */
   worldWritable: IndexedFile[];
-  /** Files in a package manager's cache. */
+  /** Files in a package manager's cache, cache by cache. */
   packageCaches: IndexedFile[];
 }
 
-function isPrivileged(file: IndexedFile): boolean {
-  return (file.type === 'file' || file.type === 'hardlink') && (isSetuid(file.mode) || isSetgid(file.mode));
+function isPrivileged(type: FileType, mode: number): boolean {
+  return (type === 'file' || type === 'hardlink') && (isSetuid(mode) || isSetgid(mode));
 }
 
-export function walkFiles(fs: ImageFilesystem): WalkedFiles {
-  const walked: WalkedFiles = { privileged: [], worldWritable: [], packageCaches: [] };
-  for (const file of fs.entries()) {
-    if (isPrivileged(file)) walked.privileged.push(file);
-    if (isWorldWritableFlagged(file)) walked.worldWritable.push(file);
-    if (isPackageCacheFile(file)) walked.packageCaches.push(file);
+export function walkFiles(fs: MergedFilesystem): WalkedFiles {
+  const walked: WalkedFiles = { privileged: [], worldWritable: [], packageCaches: packageCacheFiles(fs) };
+  for (const file of fs.withMode((type, mode) => isPrivileged(type, mode) || isWorldWritableFlagged(type, mode))) {
+    if (isPrivileged(file.type, file.mode)) walked.privileged.push(file);
+    if (isWorldWritableFlagged(file.type, file.mode)) walked.worldWritable.push(file);
   }
   return walked;
 }

@@ -26,6 +26,7 @@ import { recommend } from './recommendation.js';
 import type { LayerRef } from '../model/layer.js';
 import type { OsInfo } from '../model/os.js';
 import { bodyFacts, type ImageFacts } from '../inventory/facts.js';
+import { compareStrings } from '../versions/scheme.js';
 
 /** The requests to add to the single read of the layers, and the facts hardening reads (pass the image config to read its entry binary too). */
 export { hardeningFacts, hardeningRequests, secretsRequest } from './requests.js';
@@ -134,7 +135,7 @@ export function runHardening(input: HardeningInput): HardeningResult {
     .map((f) => complete(f, ctx, redact))
     .sort(
       (a, b) =>
-        SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.id.localeCompare(b.id) || (a.path ?? '').localeCompare(b.path ?? ''),
+        SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || compareStrings(a.id, b.id) || compareStrings(a.path ?? '', b.path ?? ''),
     );
   const attackSurface = measureAttackSurface(contents, ctx.files.privileged, packages, os);
   const entryBinary = findEntryBinary(contents.fs, facts, image.config, packages);

@@ -119,6 +119,11 @@ export class FileTable {
     return this.store.symlinks();
   }
 
+  /** Every node but the root whose type and mode `keep` accepts, by id. */
+  withMode(keep: (type: FileType, mode: number) => boolean): number[] {
+    return this.store.withMode((kind, mode) => keep(TYPES[kind] as FileType, mode));
+  }
+
   linkTarget(id: number): string | undefined {
     return this.store.row(id).link ?? undefined;
   }
@@ -161,6 +166,28 @@ export class FileTable {
   /** The node as the ImageFilesystem interface gives it, `path` being where it is. */
   file(id: number, path = this.path(id)): IndexedFile {
     return this.fileOf(this.store.row(id), path);
+  }
+
+  /** Several nodes as files: each directory's path is built once for all the nodes below it (and read once, once the index has spilled). */
+  files(ids: readonly number[]): IndexedFile[] {
+    const dirs = new Map<number, string>([[ROOT, '']]);
+    const pathOf = (id: number): string => {
+      const below: { id: number; name: string }[] = [];
+      let node = id;
+      for (let known = dirs.get(node); known === undefined; known = dirs.get(node)) {
+        const { parent, name } = this.store.up(node);
+        below.push({ id: node, name });
+        node = parent;
+      }
+      let path = dirs.get(node) as string;
+      for (let i = below.length - 1; i >= 0; i--) {
+        const { id: step, name } = below[i] as { id: number; name: string };
+        path = path ? `${path}/${name}` : name;
+        if (i > 0) dirs.set(step, path);
+      }
+      return path;
+    };
+    return ids.map((id) => this.fileOf(this.store.row(id), pathOf(id)));
   }
 
   /** A row (from {@link children}) as the ImageFilesystem interface gives it. */

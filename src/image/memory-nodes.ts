@@ -1,7 +1,8 @@
 // The index's nodes as typed columns in memory, not one object per file: a few dozen bytes per node (its
 // name, one map slot in its directory, the columns), and every lookup a map read instead of a query.
 import type { Body } from './body-store.js';
-import { DIR, SYMLINK, type NodeFields, type NodeRow, type NodeStore } from './node-store.js';
+import { walkOrder } from './paths.js';
+import { DIR, ROOT, SYMLINK, type NodeFields, type NodeRow, type NodeStore } from './node-store.js';
 
 /** The kind of a deleted node's row (ids are never reused, so its row stays behind). */
 const DEAD = 0xff;
@@ -12,22 +13,6 @@ function grown<T extends Uint8Array | Int32Array | Float64Array>(column: T, leng
   const next = new (column.constructor as new (n: number) => T)(length);
   next.set(column);
   return next;
-}
-
-/** UTF-8 byte order, as SQLite's BINARY collation sorts: UTF-16 order except that surrogates (code points past U+FFFF) come last. */
-export function byteOrder(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codeUnitRank(x) - codeUnitRank(y);
-  }
-  return a.length - b.length;
-}
-
-function codeUnitRank(unit: number): number {
-  if (unit < 0xd800) return unit;
-  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
 }
 
 export class MemoryNodes implements NodeStore {
@@ -104,7 +89,7 @@ export class MemoryNodes implements NodeStore {
   *children(id: number): IterableIterator<NodeRow> {
     const children = this.dirs.get(id);
     if (!children) return;
-    for (const name of [...children.keys()].sort(byteOrder)) {
+    for (const name of [...children.keys()].sort(walkOrder)) {
       const child = children.get(name);
       if (child !== undefined) yield this.row(child);
     }
@@ -112,6 +97,15 @@ export class MemoryNodes implements NodeStore {
 
   *symlinks(): IterableIterator<number> {
     for (let id = 0; id < this.rows; id++) if (this.kinds[id] === SYMLINK) yield id;
+  }
+
+  withMode(keep: (kind: number, mode: number) => boolean): number[] {
+    const ids: number[] = [];
+    for (let id = ROOT + 1; id < this.rows; id++) {
+      const kind = this.kinds[id] as number;
+      if (kind !== DEAD && keep(kind, this.modes[id] as number)) ids.push(id);
+    }
+    return ids;
   }
 
   /** Nothing to note: a delete walks the subtree and finds the bodies itself. */

@@ -1,8 +1,8 @@
 import { bodyBytes, type Body } from './body-store.js';
 import { FileTable, ROOT, SPILL_NODES, typeOf, type FileMeta, type NodeRow } from './file-table.js';
-import type { CapturedFile, FileInfo, ImageFilesystem, IndexedFile } from './files.js';
+import type { CapturedFile, FileInfo, FileType, ImageFilesystem, IndexedFile } from './files.js';
 import type { LayerContent, LayerEntry } from './layer-reader.js';
-import { basename, dirname, normalizeImagePath, resolveLinkTarget } from './paths.js';
+import { basename, dirname, normalizeImagePath, resolveLinkTarget, walkOrder } from './paths.js';
 import type { ScanWarning } from '../model/warning.js';
 import type { LayerRef } from '../model/layer.js';
 
@@ -207,10 +207,16 @@ export class MergedFilesystem implements ImageFilesystem {
     return this.found(path, true);
   }
 
-  *entries(): IterableIterator<IndexedFile> {
+  /**
+   * Every entry of the merged view, parents before children, each directory's names in byte order;
+   * with `below`, those under that directory (reached without following a symlink, as its entries' paths start with it).
+   */
+  *entries(below = ''): IterableIterator<IndexedFile> {
+    const top = this.directoryAsWritten(below);
+    if (top === undefined) return;
     // One open directory per level being walked, each read a page of sorted names at a time: a
     // directory of 130,000 entries is never held whole.
-    const stack: { children: Iterator<NodeRow>; path: string }[] = [{ children: this.table.children(ROOT), path: '' }];
+    const stack: { children: Iterator<NodeRow>; path: string }[] = [{ children: this.table.children(top), path: normalizeImagePath(below) }];
     while (stack.length > 0) {
       const dir = stack.at(-1) as (typeof stack)[number];
       const next = dir.children.next();
@@ -224,6 +230,28 @@ export class MergedFilesystem implements ImageFilesystem {
       yield file;
       if (file.type === 'dir') stack.push({ children: this.table.children(row.id), path });
     }
+  }
+
+  /** The directory at `path`, no symlink followed; undefined when there is none. */
+  private directoryAsWritten(path: string): number | undefined {
+    let node = ROOT;
+    for (const name of normalizeImagePath(path).split('/')) {
+      if (name === '') continue;
+      const child = this.table.child(node, name);
+      if (child === undefined || !this.table.isDir(child)) return undefined;
+      node = child;
+    }
+    return node;
+  }
+
+  /**
+   * The entries whose type and mode `keep` accepts (setuid bits, world-writable), in the order of
+   * {@link entries}. They are picked from the index's columns, so only those become objects with
+   * paths: a check looking for a dozen files among 12,000 pays for a dozen.
+   */
+  withMode(keep: (type: FileType, mode: number) => boolean): IndexedFile[] {
+    const files = this.table.files(this.table.withMode(keep));
+    return files.sort((a, b) => walkOrder(a.path, b.path));
   }
 
   /**

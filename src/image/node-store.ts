@@ -37,6 +37,8 @@ export interface NodeStore {
   children(id: number): IterableIterator<NodeRow>;
   /** Every live symlink, by id. */
   symlinks(): IterableIterator<number>;
+  /** Every live node but the root whose kind and mode `keep` accepts, by id (read from the columns: no row is made). */
+  withMode(keep: (kind: number, mode: number) => boolean): number[];
   /** Notes that a node holds a body (kept in the table's map), so a delete above it finds it. */
   markBody(id: number): void;
   /** Deletes everything below a directory, dropping their bodies from `bodies`. */

@@ -32,3 +32,26 @@ export function basename(path: string): string {
 export function resolveLinkTarget(linkDir: string, target: string): string {
   return normalizeImagePath(target.startsWith('/') ? target : `${linkDir}/${target}`);
 }
+
+const SLASH = 0x2f;
+
+/**
+ * The order of a walk of the merged view between two paths: parents before children, each
+ * directory's names in UTF-8 byte order (as SQLite's BINARY collation sorts them). That is UTF-16
+ * order except that surrogates (code points past U+FFFF) come last and `/` (a name's end) first.
+ */
+export function walkOrder(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codeUnitRank(x) - codeUnitRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codeUnitRank(unit: number): number {
+  if (unit === SLASH) return -1;
+  if (unit < 0xd800) return unit;
+  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
+}

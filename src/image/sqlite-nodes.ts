@@ -3,7 +3,7 @@
 // costs the same memory as one of two thousand.
 import Database from 'better-sqlite3';
 import type { Body } from './body-store.js';
-import { DIR, SYMLINK, type NodeFields, type NodeRow, type NodeStore } from './node-store.js';
+import { DIR, ROOT, SYMLINK, type NodeFields, type NodeRow, type NodeStore } from './node-store.js';
 
 /** Pages SQLite keeps in memory (KiB, as its negative cache_size): the rest of a large index is on disk. */
 const CACHE_KIB = 8 * 1024;
@@ -34,6 +34,7 @@ export class SqliteNodes implements NodeStore {
       up: this.db.prepare('SELECT parent, name FROM nodes WHERE id = ?'),
       page: this.db.prepare(`SELECT ${COLUMNS} FROM nodes WHERE parent = ? AND name > ? ORDER BY name LIMIT ${PAGE}`),
       symlinks: this.db.prepare(`SELECT id FROM nodes WHERE kind = ${SYMLINK} AND id > ? ORDER BY id LIMIT ${PAGE}`).pluck(),
+      modes: this.db.prepare(`SELECT id, kind, mode FROM nodes WHERE id > ? ORDER BY id LIMIT ${PAGE}`).raw(),
       markBody: this.db.prepare('UPDATE nodes SET body = 1 WHERE id = ?'),
       bodiesBelow: this.db.prepare(`${SUBTREE} SELECT n.id FROM nodes n JOIN sub USING (id) WHERE n.body = 1 AND n.id != ?`).pluck(),
       deleteBelow: this.db.prepare(`${SUBTREE} DELETE FROM nodes WHERE id IN (SELECT id FROM sub) AND id != ?`),
@@ -84,6 +85,17 @@ export class SqliteNodes implements NodeStore {
       yield* ids;
       if (ids.length < PAGE) return;
       after = ids.at(-1) as number;
+    }
+  }
+
+  withMode(keep: (kind: number, mode: number) => boolean): number[] {
+    const ids: number[] = [];
+    let after = ROOT;
+    for (;;) {
+      const rows = this.sql.modes.all(after) as [number, number, number][];
+      for (const [id, kind, mode] of rows) if (keep(kind, mode)) ids.push(id);
+      if (rows.length < PAGE) return ids;
+      after = (rows.at(-1) as [number, number, number])[0];
     }
   }
 

@@ -43,8 +43,12 @@ export interface AnalyzerContext {
 export interface AnalyzerResult {
   packages: Package[];
   warnings: ScanWarning[];
-  /** For package databases: paths the packages installed, each with its owner's id. */
-  ownedFiles?: Record<string, string>;
+  /**
+   * For package databases: the paths each package installed, by the package's id, every path under
+   * one owner (see {@link byOwner}). Grouped so a cached result is a few lists, not thousands of keys
+   * each repeating a package id: parsing debian-app's records took 34-43 ms as path → id maps, 6-7 ms as lists.
+   */
+  ownedFiles?: Record<string, string[]>;
   /**
    * Source files whose packages, when an OS package owns the file, become that package's
    * `languagePurl` (installed metadata, binaries); other owned files (lock files) are only dropped.
@@ -93,4 +97,12 @@ export interface Analyzer {
   finishFacts?: readonly FileFact[];
   /** What only the merged image can tell (dev-only marks, which of two databases holds, a missing database). */
   finish?(ctx: FinishContext): { packages: Package[]; warnings: ScanWarning[] };
+}
+
+/** Files as package databases record them, each path with its owner's id (the last writer wins), grouped by owner for {@link AnalyzerResult.ownedFiles}. */
+export function byOwner(owners: Record<string, string>): Record<string, string[]> {
+  const grouped: Record<string, string[]> = {};
+  // for-in, not Object.entries: a .list of a million paths made a million [path, owner] pairs (3.4 s against 0.7 s).
+  for (const path in owners) (grouped[owners[path] as string] ??= []).push(path);
+  return grouped;
 }

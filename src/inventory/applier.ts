@@ -178,7 +178,7 @@ function dropOwned(input: ApplyInput, found: { analyzer: Analyzer; packages: Pac
   for (const layer of input.layers) {
     for (const { analyzer } of found) {
       const files = analyzer.ownsFiles ? layer.analysis.analyzers[analyzer.name]?.ownedFiles : undefined;
-      for (const [path, owner] of Object.entries(files ?? {})) if (osPackages.has(owner)) owned.set(path, owner);
+      for (const [owner, paths] of Object.entries(files ?? {})) if (osPackages.has(owner)) for (const path of paths) owned.set(path, owner);
     }
   }
   const purls = new Map<Package, Set<string>>();

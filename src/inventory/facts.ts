@@ -91,6 +91,8 @@ export class FactStore {
   private readonly names = new Map<string, { layer: number; path: string }[]>();
   /** Files a gap read has been made for: what the view now holds of them is all there is. */
   private readonly reread = new Set<string>();
+  /** The requests that shrink the bodies they keep. */
+  private readonly reducers: readonly FileRequest[];
 
   /**
    * `facts`: every fact extracted; `final`: those the final passes read from the merged view (a subset);
@@ -102,6 +104,7 @@ export class FactStore {
     private readonly requests: readonly FileRequest[],
   ) {
     for (const fact of final) this.names.set(fact.name, []);
+    this.reducers = requests.filter((r) => r.reduce);
   }
 
   /**
@@ -164,10 +167,13 @@ export class FactStore {
 
   private find(fs: MergedFilesystem, fact: FileFact, file: IndexedFile, alias: string, late: boolean): Lookup {
     const index = file.layer.index;
-    const own = wanted(this.requests, file);
-    const kind = own?.reduce ? 'reduced' : 'whole';
+    // Only a request with a reducer can make the kept body a reduced one: the other requests (a few dozen
+    // predicates) are asked only when the value is not stored.
+    const reduced = this.reducers.some((r) => r.wants(file)) && wanted(this.requests, file)?.reduce !== undefined;
+    const kind = reduced ? 'reduced' : 'whole';
     const stored = this.values(index, fact)[kind]?.[file.path];
     if (stored !== undefined) return { value: stored };
+    const own = wanted(this.requests, file);
     const body = fs.read(file.path);
     if (body) return { value: this.remember(index, fact, kind, file.path, fact.extract(body)) };
     if (this.reread.has(`${index}\n${file.path}`)) return { value: this.remember(index, fact, kind, file.path, null) };

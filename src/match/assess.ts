@@ -3,6 +3,7 @@
 // priority those give.
 import type { Package } from '../model/package.js';
 import type { CveEnrichment } from '../vulndb/types.js';
+import type { CvssScorer } from './cvss/index.js';
 import { assignPriority } from './priority.js';
 import { nvdCvss, resolveSeverity, type SeverityInputs } from './severity.js';
 import type { KevFacts, Vulnerability } from './types.js';
@@ -34,10 +35,10 @@ export function cveOf(v: Pick<Vulnerability, 'id' | 'aliases'>): string | undefi
   return [v.id, ...v.aliases].find((id) => /^CVE-\d{4}-\d+$/.test(id));
 }
 
-export function assess(found: MatchedVulnerability, ratings: Omit<SeverityInputs, 'nvd'>, lookup: EnrichmentLookup): Vulnerability {
+export function assess(found: MatchedVulnerability, ratings: Omit<SeverityInputs, 'nvd'>, lookup: EnrichmentLookup, score: CvssScorer): Vulnerability {
   const cve = cveOf(found);
   const enrichment = cve ? lookup(cve) : {};
-  const nvd = enrichment.nvd ? nvdCvss(enrichment.nvd) : [];
+  const nvd = enrichment.nvd ? nvdCvss(enrichment.nvd, score) : [];
   const severity = resolveSeverity({ ...ratings, nvd });
   const cvss = [...ratings.advisory, ...nvd.filter((c) => !ratings.advisory.some((a) => a.vector === c.vector && a.source === c.source))];
   const kev: KevFacts | undefined = enrichment.kev

@@ -11,6 +11,7 @@ import type { Advisory, VulnDatabase } from '../vulndb/index.js';
 import { matchCpe } from './cpe/index.js';
 import { isOsPackage, languageEcosystem, matchedByCpe, osEcosystem, type LanguageEcosystem } from './ecosystems.js';
 import { mergeHits, type Hit } from './merge.js';
+import { storedCvss4First, type CvssScorer } from './cvss/index.js';
 import { evaluateAffected, type Compare, type RangeComparators } from './osv-range.js';
 import { EnrichmentCache } from './enrichment-cache.js';
 import { byPriority } from './priority.js';
@@ -91,10 +92,17 @@ function hitsFor(pkg: Package, target: Target, lookup: Lookup, warnings: Set<str
   return hits;
 }
 
-function matchGroup(packages: Package[], target: Target, lookup: Lookup, enrichment: EnrichmentCache, warnings: Set<string>): Vulnerability[] {
+function matchGroup(
+  packages: Package[],
+  target: Target,
+  lookup: Lookup,
+  enrichment: EnrichmentCache,
+  score: CvssScorer,
+  warnings: Set<string>,
+): Vulnerability[] {
   const hits = packages.map((pkg) => ({ pkg, hits: hitsFor(pkg, target, lookup, warnings) }));
   enrichment.prefetch(hits.flatMap((h) => h.hits));
-  const found = hits.flatMap(({ pkg, hits: own }) => mergeHits(pkg, own, target.comparators.ecosystem as Compare, enrichment.lookup, target.family));
+  const found = hits.flatMap(({ pkg, hits: own }) => mergeHits(pkg, own, target.comparators.ecosystem as Compare, enrichment.lookup, score, target.family));
   const display = target.display;
   if (display) for (const v of found) if (v.fixedVersion !== undefined) v.fixedVersion = display(v.fixedVersion);
   return found;
@@ -158,6 +166,7 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
     return found;
   };
   const enrichment = new EnrichmentCache(db);
+  const score = storedCvss4First((vector) => db.storedCvss4Score(vector));
   const warnings = new Set<string>();
   const entries: CoverageEntry[] = [];
   const vulnerabilities: Vulnerability[] = [];
@@ -171,7 +180,7 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
   if (osPackages.length > 0) {
     const { target, entry } = osTarget(inventory.os, osPackages, count);
     entries.push(entry);
-    if (target) vulnerabilities.push(...matchGroup(osPackages, target, lookup, enrichment, warnings));
+    if (target) vulnerabilities.push(...matchGroup(osPackages, target, lookup, enrichment, score, warnings));
   }
   const osIdentities = osPackages.flatMap((p) =>
     String(p.metadata?.languagePurl ?? '')
@@ -206,11 +215,11 @@ export function matchVulnerabilities(inventory: { os?: OsInfo; packages: Package
       continue;
     }
     entries.push(checkedEntry(type, eco.ecosystem, own.length, advisories));
-    vulnerabilities.push(...matchGroup(own, { ...eco, names: (p) => [p.name], version: (p) => p.version }, lookup, enrichment, warnings));
+    vulnerabilities.push(...matchGroup(own, { ...eco, names: (p) => [p.name], version: (p) => p.version }, lookup, enrichment, score, warnings));
   }
   const byCpe = inventory.packages.filter(matchedByCpe);
   if (byCpe.length > 0) {
-    const cpe = matchCpe(byCpe, db, db.nvdRecordCount(), enrichment.lookup, warnings);
+    const cpe = matchCpe(byCpe, db, db.nvdRecordCount(), enrichment.lookup, score, warnings);
     entries.push(cpe.entry);
     vulnerabilities.push(...cpe.vulnerabilities);
   }

@@ -6,6 +6,7 @@ import type { Package } from '../model/package.js';
 import type { Advisory, OsvAffected } from '../vulndb/types.js';
 import type { Compare } from './osv-range.js';
 import { assess, packageFacts, type EnrichmentLookup } from './assess.js';
+import type { CvssScorer } from './cvss/index.js';
 import { severityRank } from '../model/severity.js';
 import { advisoryCvss, statedRating, type DistroRating } from './severity.js';
 import type { CvssScore, Vulnerability, VulnStatus } from './types.js';
@@ -79,7 +80,7 @@ function title(advisories: Advisory[]): string | undefined {
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
-function finding(pkg: Package, group: Unit[], compare: Compare, family: string | undefined, lookup: EnrichmentLookup): Vulnerability {
+function finding(pkg: Package, group: Unit[], compare: Compare, family: string | undefined, lookup: EnrichmentLookup, score: CvssScorer): Vulnerability {
   const ids = [...new Set(group.flatMap((u) => [...u.keys, ...u.aliases]))];
   const id = primaryId(ids);
   const hits = [...new Set(group.map((u) => u.hit))];
@@ -89,7 +90,7 @@ function finding(pkg: Package, group: Unit[], compare: Compare, family: string |
   const status: VulnStatus = fixed !== undefined ? 'fixed' : hits.some((h) => h.status === 'wont-fix') ? 'wont-fix' : 'unfixed';
 
   const cvss: CvssScore[] = [];
-  for (const h of hits) for (const c of advisoryCvss(h.advisory, h.entries)) if (!cvss.some((x) => x.vector === c.vector)) cvss.push(c);
+  for (const h of hits) for (const c of advisoryCvss(h.advisory, h.entries, score)) if (!cvss.some((x) => x.vector === c.vector)) cvss.push(c);
   const distro = family ? hits.flatMap((h) => h.rating ?? []).sort((a, b) => severityRank(b.severity) - severityRank(a.severity))[0] : undefined;
   const stated = advisories.flatMap((a) => {
     const severity = statedRating(a);
@@ -112,10 +113,11 @@ function finding(pkg: Package, group: Unit[], compare: Compare, family: string |
     },
     { ...(distro ? { distro } : {}), advisory: cvss, ...(stated ? { stated } : {}) },
     lookup,
+    score,
   );
 }
 
 /** The findings for one package from the advisories that affect it, assessed. `family` is set for OS packages. */
-export function mergeHits(pkg: Package, hits: readonly Hit[], compare: Compare, lookup: EnrichmentLookup, family?: string): Vulnerability[] {
-  return group(hits.flatMap(units)).map((g) => finding(pkg, g, compare, family, lookup));
+export function mergeHits(pkg: Package, hits: readonly Hit[], compare: Compare, lookup: EnrichmentLookup, score: CvssScorer, family?: string): Vulnerability[] {
+  return group(hits.flatMap(units)).map((g) => finding(pkg, g, compare, family, lookup, score));
 }

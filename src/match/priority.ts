@@ -8,6 +8,7 @@
 // one level, KEV excepted. Within a level, findings with a fix come first (they can be acted on
 // now), then higher EPSS, then higher score.
 import { severityRank } from '../model/severity.js';
+import { compareStrings } from '../versions/scheme.js';
 import type { Priority, Vulnerability } from './types.js';
 
 export const EPSS_HIGH = 0.1;
@@ -61,6 +62,6 @@ export function byPriority(a: Vulnerability, b: Vulnerability): number {
     (b.epss?.score ?? -1) - (a.epss?.score ?? -1) ||
     (b.score ?? -1) - (a.score ?? -1) ||
     severityRank(b.severity) - severityRank(a.severity) ||
-    a.id.localeCompare(b.id)
+    compareStrings(a.id, b.id)
   );
 }

@@ -9,7 +9,7 @@
 // Scores are computed from the vectors (v3.x, v4.0), not taken from the feed; v2 keeps NVD's score.
 import type { Severity } from '../model/severity.js';
 import type { Advisory, NvdRecord, OsvAffected } from '../vulndb/types.js';
-import { cvssScore, severityFromScore } from './cvss/index.js';
+import { severityFromScore, type CvssScorer } from './cvss/index.js';
 import type { CvssScore, SeveritySource } from './types.js';
 
 const DEBIAN_URGENCY: Record<string, Severity> = { unimportant: 'LOW', low: 'LOW', medium: 'MEDIUM', high: 'HIGH' };
@@ -43,7 +43,7 @@ export function distroRating(entry: OsvAffected, advisory: Advisory): DistroRati
 const VERSION_OF: Record<string, CvssScore['version']> = { 'CVSS:4.0': '4.0', 'CVSS:3.1': '3.1', 'CVSS:3.0': '3.0' };
 
 /** Every CVSS v3.x / v4.0 vector of an advisory and of its matching entries, scored from the vector. */
-export function advisoryCvss(advisory: Advisory, entries: readonly OsvAffected[]): CvssScore[] {
+export function advisoryCvss(advisory: Advisory, entries: readonly OsvAffected[], cvssScore: CvssScorer): CvssScore[] {
   const out: CvssScore[] = [];
   for (const s of [...(advisory.severity ?? []), ...entries.flatMap((e) => e.severity ?? [])]) {
     if (s.type !== 'CVSS_V3' && s.type !== 'CVSS_V4') continue;
@@ -56,7 +56,7 @@ export function advisoryCvss(advisory: Advisory, entries: readonly OsvAffected[]
 }
 
 /** NVD's metrics as scores: v3.x and v4.0 recomputed from the vector (a vector that does not compute is left out), v2 as published. */
-export function nvdCvss(record: NvdRecord): CvssScore[] {
+export function nvdCvss(record: NvdRecord, cvssScore: CvssScorer): CvssScore[] {
   return record.cvss.flatMap((m): CvssScore[] => {
     const score = m.version === '2.0' ? m.baseScore : cvssScore(m.vector);
     return score === undefined ? [] : [{ source: m.source, from: 'nvd', type: m.type, version: m.version, vector: m.vector, score }];

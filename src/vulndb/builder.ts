@@ -7,6 +7,7 @@ import { cpeProduct } from './cpe.js';
 import { newestDate } from './data-date.js';
 import type { Feed } from './sources.js';
 import { SCHEMA, SCHEMA_VERSION, normalizeName } from './schema.js';
+import { CVSS4, cvss4Score } from '../match/cvss/v4.js';
 import type { FeedItem, NvdRecord, OsvRecord } from './types.js';
 
 type Table = 'advisories' | 'nvd' | 'kev' | 'epss' | 'maven_sha1';
@@ -42,6 +43,9 @@ export class DatabaseBuilder {
   private readonly insertKev: Database.Statement;
   private readonly insertEpss: Database.Statement;
   private readonly insertMavenSha1: Database.Statement;
+  private readonly insertCvss4: Database.Statement;
+  /** The v4.0 vectors scored by this build (most recur in many records). */
+  private readonly scored = new Set<string>();
   private readonly expected = new Map<number, SourceCounts>();
 
   /** `base`: an installed database of this schema to start from, instead of an empty one. */
@@ -68,6 +72,7 @@ export class DatabaseBuilder {
     this.insertEpss = this.db.prepare('INSERT OR REPLACE INTO epss (cve, source_id, score, percentile, date) VALUES (?, ?, ?, ?, ?)');
     // The same artifact from two repositories (Debian's and a site's) stays the first one's.
     this.insertMavenSha1 = this.db.prepare('INSERT OR IGNORE INTO maven_sha1 (sha1, group_id, artifact_id, version, source_id) VALUES (?, ?, ?, ?, ?)');
+    this.insertCvss4 = this.db.prepare('INSERT OR IGNORE INTO cvss4_scores (vector, score) VALUES (?, ?)');
   }
 
   /**
@@ -161,6 +166,7 @@ export class DatabaseBuilder {
 
   private addOsv(sourceId: number, record: OsvRecord): void {
     const rowid = this.insertAdvisory.run(sourceId, record.id, record.modified ?? null, JSON.stringify(record)).lastInsertRowid;
+    for (const s of [...(record.severity ?? []), ...(record.affected ?? []).flatMap((a) => a.severity ?? [])]) this.scoreCvss4(s.score);
     for (const alias of record.aliases ?? []) {
       if (typeof alias === 'string') this.insertAlias.run(alias, rowid);
     }
@@ -172,6 +178,7 @@ export class DatabaseBuilder {
 
   private addNvd(sourceId: number, record: NvdRecord): void {
     this.insertNvd.run(record.id, sourceId, JSON.stringify(record));
+    for (const metric of record.cvss) this.scoreCvss4(metric.vector);
     for (const configuration of record.configurations) {
       for (const node of configuration.nodes) {
         for (const match of node.cpeMatch) {
@@ -182,6 +189,19 @@ export class DatabaseBuilder {
     }
   }
 
+  /** Stores the score of a CVSS v4.0 vector (see the schema's cvss4_scores); other severities are left alone. */
+  private scoreCvss4(vector: unknown): void {
+    if (typeof vector !== 'string' || !vector.startsWith(CVSS4) || this.scored.has(vector)) return;
+    this.scored.add(vector);
+    let score: number | null;
+    try {
+      score = cvss4Score(vector);
+    } catch {
+      score = null;
+    }
+    this.insertCvss4.run(vector, score);
+  }
+
   /**
    * Commits, then checks the file before anyone may use it; throws what is wrong. `feeds` is what
    * the next update compares with (see update.ts), stored under the meta key `feeds`.
@@ -189,6 +209,7 @@ export class DatabaseBuilder {
   finish(builtAt: string, feeds: Record<string, StoredFeed>): void {
     const setCounts = this.db.prepare('UPDATE sources SET records = ?, data_date = ? WHERE id = ?');
     for (const [id, source] of this.expected) setCounts.run(this.count(id), source.dataDate, id);
+    this.db.exec('DELETE FROM advisory_counts; INSERT INTO advisory_counts SELECT ecosystem, COUNT(DISTINCT advisory) FROM affected GROUP BY ecosystem');
     const setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
     setMeta.run('schema_version', String(SCHEMA_VERSION));
     setMeta.run('built_at', builtAt);

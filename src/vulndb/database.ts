@@ -35,6 +35,8 @@ export interface VulnDatabase {
   nvdRecordCount(): number;
   /** The Maven artifacts whose file has this SHA-1 (lower-case hex), from the repositories the database was built with. */
   mavenBySha1(sha1: string): MavenArtifact[];
+  /** The score the build stored for a CVSS v4.0 vector its records carry: null when it does not compute, undefined when not stored. */
+  storedCvss4Score(vector: string): number | null | undefined;
   status(options?: { maxAgeDays?: number; now?: Date }): DbStatus;
   close(): void;
 }
@@ -83,7 +85,7 @@ export function openDatabaseFile(path: string): VulnDatabase {
       'SELECT source_id, advisory_id, record FROM advisories WHERE advisory_id = @id OR id IN (SELECT advisory FROM aliases WHERE alias = @id) ORDER BY id',
     )
     .raw();
-  const countByEcosystem = db.prepare('SELECT COUNT(DISTINCT advisory) FROM affected WHERE ecosystem = ?').pluck();
+  const countByEcosystem = db.prepare('SELECT advisories FROM advisory_counts WHERE ecosystem = ?').pluck();
   const sources = db.prepare('SELECT name, ecosystem, url, records, last_modified AS lastModified, data_date AS dataDate FROM sources ORDER BY id');
   // One statement for the three sources and any number of CVEs: a scan asks about thousands.
   const enrichmentByCves = db
@@ -113,6 +115,7 @@ export function openDatabaseFile(path: string): VulnDatabase {
   const mavenBySha1 = db.prepare(
     'SELECT group_id AS groupId, artifact_id AS artifactId, version FROM maven_sha1 WHERE sha1 = ? ORDER BY group_id, artifact_id, version',
   );
+  const cvss4 = db.prepare('SELECT score FROM cvss4_scores WHERE vector = ?').pluck();
   let sourceNames: Map<number, string>;
   try {
     sourceNames = new Map(db.prepare('SELECT id, name FROM sources').raw().all() as [number, string][]);
@@ -136,13 +139,14 @@ export function openDatabaseFile(path: string): VulnDatabase {
     builtAt,
     advisoriesFor: (ecosystem, name) => query(() => byPackage.all(ecosystem, normalizeName(ecosystem, name)) as Row[]),
     advisoriesById: (id) => query(() => byId.all({ id }) as Row[]),
-    advisoryCount: (ecosystem) => guard(() => countByEcosystem.get(ecosystem) as number),
+    advisoryCount: (ecosystem) => guard(() => (countByEcosystem.get(ecosystem) as number | undefined) ?? 0),
     enrichment: (cve) => enrichments([cve]).get(cve) ?? {},
     enrichments,
     nvdRecordsFor: (vendor, product) => guard(() => (nvdByProduct.all(vendor, product) as string[]).map((r) => JSON.parse(r) as NvdRecord)),
     vendorsOf: (product) => guard(() => vendorsByProduct.all(product) as string[]),
     nvdRecordCount: () => guard(() => nvdCount.get() as number),
     mavenBySha1: (sha1) => guard(() => mavenBySha1.all(sha1) as MavenArtifact[]),
+    storedCvss4Score: (vector) => guard(() => cvss4.get(vector) as number | null | undefined),
     status(options = {}) {
       const rows = guard(() => sources.all() as SourceStatus[]);
       return describeStatus(path, schemaVersion, builtAt, rows, options);

@@ -2,7 +2,7 @@
 // or newer file is refused with a message rather than misread.
 import { pep503Name } from '../ecosystems/pypi/purl.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const DB_FILE = 'plimsoll.db';
 
@@ -29,6 +29,9 @@ CREATE INDEX advisories_by_id ON advisories (advisory_id);
 CREATE TABLE aliases (alias TEXT NOT NULL, advisory INTEGER NOT NULL, PRIMARY KEY (alias, advisory)) WITHOUT ROWID;
 -- The matcher's look-up: every advisory for one package in one ecosystem, from the key alone.
 CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory INTEGER NOT NULL, PRIMARY KEY (ecosystem, name, advisory)) WITHOUT ROWID;
+-- How many advisories name a package of each ecosystem (what a scan's coverage reports), counted as the
+-- build finishes: counted by each scan, it read every row of the ecosystems the image has.
+CREATE TABLE advisory_counts (ecosystem TEXT PRIMARY KEY, advisories INTEGER NOT NULL) WITHOUT ROWID;
 -- Enrichment, one row per CVE and source kind: NVD's record (CVSS, CWE, CPE configurations),
 -- the KEV entry, the EPSS score. A later feed of the same kind replaces an earlier row.
 CREATE TABLE nvd (cve TEXT PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id), record TEXT NOT NULL) WITHOUT ROWID;
@@ -39,6 +42,10 @@ CREATE TABLE cpe_products (vendor TEXT NOT NULL, product TEXT NOT NULL, cve TEXT
 CREATE INDEX cpe_products_by_product ON cpe_products (product);
 -- The Java analyzer's look-up: which Maven artifacts a jar with this SHA-1 is (several when a
 -- repository publishes one file under more than one group, as Debian's does for jsr305).
+-- The score of every CVSS v4.0 vector the advisories and NVD records carry (NULL: it does not compute),
+-- computed as they are stored: scoring v4.0 takes FIRST's calculator, whose loading cost every scan
+-- about 10 ms. A vector's score depends on the vector alone, so a dropped source's rows stay correct.
+CREATE TABLE cvss4_scores (vector TEXT PRIMARY KEY, score REAL) WITHOUT ROWID;
 CREATE TABLE maven_sha1 (sha1 TEXT NOT NULL, group_id TEXT NOT NULL, artifact_id TEXT NOT NULL, version TEXT NOT NULL, source_id INTEGER NOT NULL REFERENCES sources(id), PRIMARY KEY (sha1, group_id, artifact_id, version)) WITHOUT ROWID;
 `;
 

@@ -41,7 +41,7 @@ export async function analyzeFiles(
   files: FixtureFiles,
   ownedFiles: Iterable<string> = [],
 ): Promise<{ packages: Package[]; warnings: ScanWarning[] }> {
-  const owned = Object.fromEntries([...ownedFiles].map((path) => [path, OWNER.id]));
+  const owned = { [OWNER.id]: [...ownedFiles] };
   const owner: Analyzer = {
     name: 'test-owner',
     version: 1,

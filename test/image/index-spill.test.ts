@@ -53,6 +53,11 @@ const layers: LayerContent[] = [
     link('loop2', 'loop1'),
     file('loop1/x', 'below a loop'),
     { path: 'dev/null', type: 'char', mode: 0o666, size: 0 },
+    // A walk puts `order/a`'s subtree before `order/a-b` and `order/a.b`, which plain string order of the paths would not.
+    file('order/a-b', 'x', { mode: 0o4755 }),
+    file('order/a/b', 'x', { mode: 0o4755 }),
+    file('order/a.b', 'x', { mode: 0o2755 }),
+    file('order/A', 'x'),
   ]),
   layer(
     UPPER,
@@ -94,6 +99,9 @@ function view(fs: MergedFilesystem): unknown {
     captured: fs.captured().map((f) => [f.path, f.body.toString()]),
     aliases: fs.bodiesWantedThroughLinks((info) => (info.path.endsWith('os-release') ? info.path : undefined)),
     landsOn: fs.landsOn('lib/x/new'),
+    setuid: fs.withMode((type, mode) => type === 'file' && (mode & 0o6000) !== 0),
+    below: [...fs.entries('order')],
+    belowLink: [...fs.entries('lib')],
     warnings: fs.warnings,
   };
 }
@@ -108,6 +116,24 @@ describe('the merged view index moving from memory to SQLite', () => {
       const spilled = merged(spillAt);
       assert.equal(spilled.indexSpilled, true, `spilled at ${spillAt}`);
       assert.deepEqual(view(spilled), view(inMemory), `spilled at ${spillAt}`);
+    }
+  });
+
+  it('picks entries by type and mode in the order of a walk, before and after the move', () => {
+    for (const fs of [merged(), merged(12)]) {
+      assert.deepEqual(
+        fs.withMode(() => true),
+        [...fs.entries()],
+      );
+      assert.deepEqual(
+        fs.withMode((type, mode) => type === 'file' && (mode & 0o6000) !== 0).map((f) => f.path),
+        ['order/a/b', 'order/a-b', 'order/a.b'],
+      );
+      assert.deepEqual(
+        [...fs.entries('order')].map((f) => f.path),
+        ['order/A', 'order/a', 'order/a/b', 'order/a-b', 'order/a.b'],
+      );
+      assert.deepEqual([...fs.entries('lib')], [], 'a symlinked directory is not walked below');
     }
   });
 

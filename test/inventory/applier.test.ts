@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ImageFilesystem, IndexedFile } from '../../src/image/files.js';
-import type { Analyzer, AnalyzerResult } from '../../src/inventory/analyzer.js';
+import { byOwner, type Analyzer, type AnalyzerResult } from '../../src/inventory/analyzer.js';
 import { applyLayers, type AppliedLayer } from '../../src/inventory/applier.js';
 import { bodyFacts } from '../../src/inventory/facts.js';
 import type { LayerRef } from '../../src/model/layer.js';
@@ -134,7 +134,7 @@ describe('applier: files OS packages own', () => {
       [
         {
           results: {
-            os: { ...found([deb('python3-x', '1')]), ownedFiles: { [metadata]: deb('python3-x', '1').id, [lock]: deb('python3-x', '1').id } },
+            os: { ...found([deb('python3-x', '1')]), ownedFiles: { [deb('python3-x', '1').id]: [metadata, lock] } },
             lang: { ...found([pypi('x', metadata), pypi('y', lock)]), identityFiles: [metadata] },
           },
         },
@@ -151,7 +151,7 @@ describe('applier: files OS packages own', () => {
   it('files of an owner that did not survive are not owned', () => {
     const { packages } = apply(
       [
-        { results: { os: { ...found([deb('python3-x', '1')]), ownedFiles: { [metadata]: deb('python3-x', '1').id } } } },
+        { results: { os: { ...found([deb('python3-x', '1')]), ownedFiles: { [deb('python3-x', '1').id]: [metadata] } } } },
         { results: { os: found([]), lang: { ...found([pypi('x', metadata)]), identityFiles: [metadata] } } },
       ],
       { [STATUS]: 1, [metadata]: 1 },
@@ -160,6 +160,12 @@ describe('applier: files OS packages own', () => {
       packages.map((p) => p.name),
       ['x'],
     );
+  });
+});
+
+describe('owned files grouped by owner', () => {
+  it('puts each path under the owner that wrote it last, as the path → owner map the database gave', () => {
+    assert.deepEqual(byOwner({ etc: 'deb:b', 'etc/a': 'deb:a', 'etc/b': 'deb:b', usr: 'deb:a' }), { 'deb:b': ['etc', 'etc/b'], 'deb:a': ['etc/a', 'usr'] });
   });
 });
 

@@ -14,6 +14,7 @@ import { inventoryImage } from '../../src/inventory/run.js';
 import { cpeCandidates } from '../../src/match/cpe/candidates.js';
 import { evaluateConfiguration, type CpeTarget } from '../../src/match/cpe/configuration.js';
 import { matchCpe } from '../../src/match/cpe/index.js';
+import { cvssScore } from '../../src/match/cvss/index.js';
 import { generic } from '../../src/match/cpe/version.js';
 import { matchedByCpe } from '../../src/match/ecosystems.js';
 import { matchVulnerabilities, type Vulnerability } from '../../src/match/index.js';
@@ -369,13 +370,13 @@ describe('CPE matching against the mirror database', () => {
     };
     const warnings = new Set<string>();
     const index = { vendorsOf: () => ['acme'], nvdRecordsFor: () => [record] };
-    const result = matchCpe([pkg('binary' as Package['type'], 'widget', '1.0')], index, 1, () => ({}), warnings);
+    const result = matchCpe([pkg('binary' as Package['type'], 'widget', '1.0')], index, 1, () => ({}), cvssScore, warnings);
     assert.deepEqual(result.vulnerabilities, []);
     assert.deepEqual(
       [...warnings],
       ['CVE-0000-0001 (NVD acme:widget, widget 1.0) not evaluated: invalid generic version "next": not dotted numbers with at most one suffix'],
     );
-    assert.equal(matchCpe([], index, 0, () => ({}), warnings).entry.checked, false, 'no NVD data: not checked');
+    assert.equal(matchCpe([], index, 0, () => ({}), cvssScore, warnings).entry.checked, false, 'no NVD data: not checked');
   });
 
   it(

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cvss3BaseScore, cvss4Score, cvssScore, severityFromScore } from '../../src/match/index.js';
+import { storedCvss4First } from '../../src/match/cvss/index.js';
 
 describe('CVSS v3.1 base score (FIRST examples)', () => {
   const examples: [string, string, number][] = [
@@ -38,6 +39,22 @@ describe('CVSS v4.0 score', () => {
     assert.throws(() => cvss4Score('CVSS:4.0/AV:N/AC:L'));
     assert.equal(cvssScore('CVSS:4.0/AV:Q/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N'), undefined);
     assert.equal(cvssScore('AV:N/AC:L/Au:N/C:P/I:P/A:P'), undefined);
+  });
+});
+
+describe('v4.0 scores stored by the database', () => {
+  const v4 = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
+  const v31 = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N';
+  it('are taken as stored (a stand-in 1.5 here), null meaning the vector does not compute', () => {
+    assert.equal(storedCvss4First(() => 1.5)(v4), 1.5);
+    assert.equal(storedCvss4First(() => null)(v4), undefined);
+  });
+  it('are computed when the database has none, and v3.x vectors always are', () => {
+    const asked: string[] = [];
+    const score = storedCvss4First((vector) => void asked.push(vector));
+    assert.equal(score(v4), 9.3);
+    assert.equal(score(v31), 7.5);
+    assert.deepEqual(asked, [v4]);
   });
 });
 

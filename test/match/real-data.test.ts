@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openImage } from '../../src/image/open.js';
 import { inventoryImage } from '../../src/inventory/run.js';
-import { matchVulnerabilities, type MatchResult, type Vulnerability } from '../../src/match/index.js';
+import { cvss4Score, matchVulnerabilities, type MatchResult, type Vulnerability } from '../../src/match/index.js';
 import type { Package } from '../../src/model/package.js';
 import { versions } from '../../src/versions/index.js';
 import { openDatabase, runDbUpdate, type VulnDatabase } from '../../src/vulndb/index.js';
@@ -133,6 +133,10 @@ describe('matching against the vulnerability mirror', { skip: needTestbed() }, (
     assert.equal(minimist?.fixedVersion, '1.2.6');
     assert.equal(minimist?.severity, 'CRITICAL');
     assert.equal(find(result, 'express', 'GHSA-rv95-896h-c2vc')?.fixedVersion, '4.19.2');
+    // The record's CVSS v4.0 vector was scored when the database was built, as the calculator scores it.
+    const v4 = find(result, 'express', 'CVE-2024-43796')?.cvss.find((c) => c.version === '4.0');
+    assert.equal(v4?.score, 2.3);
+    assert.equal(db.storedCvss4Score(v4?.vector ?? ''), cvss4Score(v4?.vector ?? ''));
   });
 
   it('debian-app and scratch-go: Go standard-library advisories for go1.19.8 and golang.org/x/net v0.7.0 advisories', async () => {

@@ -104,7 +104,7 @@ describe('bounded work', () => {
       const started = performance.now();
       const { ownedFiles } = await dpkgAnalyzer.analyze({ fs: wholeImage(contents.contents.fs) });
       const seconds = (performance.now() - started) / 1000;
-      assert.equal(ownedFiles?.['data/f7'], contents.packages[0]?.id, 'the path is owned where the chain leads');
+      assert.ok(ownedFiles?.[contents.packages[0]?.id ?? '']?.includes('data/f7'), 'the path is owned where the chain leads');
       assert.ok(seconds < 15, `${seconds.toFixed(1)} s`);
     } finally {
       await image.close();

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimes
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { openDatabase, runDbStatus, runDbUpdate, type DbUpdateResult } from '../../src/vulndb/index.js';
 import { serveMirror, type MirrorServer } from './mirror-server.js';
 import { MIRROR } from './mirror-truth.js';
@@ -36,6 +37,19 @@ function changeOneFeed(): void {
 
 const reprocessed = (result: DbUpdateResult): string[] => result.sources.filter((s) => s.reprocessed).map((s) => s.name);
 
+const COUNTED = ['Alpine:v3.10', 'Debian:12', 'PyPI', 'Go', 'no-such-ecosystem'];
+
+/** Each ecosystem's advisories counted from the rows that name its packages, as the stored counts must say. */
+function countedFromRows(dbDir: string): [string, number][] {
+  const db = new Database(join(dbDir, 'plimsoll.db'), { readonly: true });
+  try {
+    const count = db.prepare('SELECT COUNT(DISTINCT advisory) FROM affected WHERE ecosystem = ?').pluck();
+    return COUNTED.map((ecosystem) => [ecosystem, count.get(ecosystem) as number]);
+  } finally {
+    db.close();
+  }
+}
+
 /** What a reader sees: every source's counts and dates, and the advisories of a few packages. */
 function contents(dbDir: string): unknown {
   const status = runDbStatus({ dbDir });
@@ -54,6 +68,7 @@ function contents(dbDir: string): unknown {
     return {
       sources: status.sources.map(({ name, records, dataDate, url }) => ({ name, records, dataDate, url })).sort((a, b) => a.name.localeCompare(b.name)),
       lookups,
+      counts: COUNTED.map((ecosystem) => [ecosystem, db.advisoryCount(ecosystem)]),
     };
   } finally {
     db.close();
@@ -94,6 +109,7 @@ describe('incremental db update', { skip: noMirror }, () => {
       await runDbUpdate({ dbDir: fresh, mirror: server.url, quiet: true });
       assert.deepEqual(contents(dbDir), contents(fresh));
       assert.notDeepEqual(contents(dbDir), before, 'the change reached the database');
+      assert.deepEqual((contents(dbDir) as { counts: unknown }).counts, countedFromRows(dbDir), 'the stored counts are counted again by the update');
     });
 
     test('a failed update keeps the installed database, unchanged feeds included', async () => {

@@ -4,7 +4,7 @@ import { packageId } from '../../model/inventory.js';
 import type { Package } from '../../model/package.js';
 import type { ScanWarning } from '../../model/warning.js';
 import { apkPurl } from './purl.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult, FinishContext } from '../../inventory/analyzer.js';
+import { byOwner, type Analyzer, type AnalyzerContext, type AnalyzerResult, type FinishContext } from '../../inventory/analyzer.js';
 import { missingDatabase } from '../common/missing-database.js';
 
 const INSTALLED = 'lib/apk/db/installed';
@@ -110,7 +110,8 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
   const warnings: ScanWarning[] = [];
   const ownedFiles: Record<string, string> = {};
   const file = ctx.fs.read(INSTALLED);
-  return { packages: file ? readDatabase(file, ctx, ownedFiles, warnings) : [], warnings, ownedFiles };
+  const packages = file ? readDatabase(file, ctx, ownedFiles, warnings) : [];
+  return { packages, warnings, ownedFiles: byOwner(ownedFiles) };
 }
 
 /** An Alpine-family image whose merged view has no database says so: "0 packages" would read as clean. */

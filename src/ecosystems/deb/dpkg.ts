@@ -5,7 +5,7 @@ import type { Package } from '../../model/package.js';
 import type { ScanWarning } from '../../model/warning.js';
 import { debPurl } from './purl.js';
 import { missingDatabase } from '../common/missing-database.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult, FinishContext, LayerFilesystem } from '../../inventory/analyzer.js';
+import { byOwner, type Analyzer, type AnalyzerContext, type AnalyzerResult, type FinishContext, type LayerFilesystem } from '../../inventory/analyzer.js';
 import type { FileFact } from '../../inventory/facts.js';
 import { deb822Paragraphs, linesOf, parseDeb822, type Paragraph } from './deb822.js';
 
@@ -208,7 +208,7 @@ function analyze(ctx: AnalyzerContext): AnalyzerResult {
       locations: [{ path: entry.file.path, layer: entry.file.layer }],
     };
   });
-  return { packages, warnings, ownedFiles };
+  return { packages, warnings, ownedFiles: byOwner(ownedFiles) };
 }
 
 /** `status` and status.d/ in different layers: a package `status` lists is not listed again; a Debian image without either says so. */

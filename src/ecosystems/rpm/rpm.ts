@@ -5,7 +5,7 @@ import { packageId } from '../../model/inventory.js';
 import type { Package } from '../../model/package.js';
 import type { ScanWarning } from '../../model/warning.js';
 import { rpmPurl } from './purl.js';
-import type { Analyzer, AnalyzerContext, AnalyzerResult, FinishContext } from '../../inventory/analyzer.js';
+import { byOwner, type Analyzer, type AnalyzerContext, type AnalyzerResult, type FinishContext } from '../../inventory/analyzer.js';
 import { readRpmDatabase } from './rpmdb/database.js';
 import type { RpmHeader } from './rpmdb/header.js';
 import type { OsInfo } from '../../model/os.js';
@@ -54,7 +54,7 @@ export function analyzeRpm(ctx: AnalyzerContext): AnalyzerResult {
       recordOwned(ctx, header, id, ownedFiles);
       return toPackage(header, id, file, ctx.os);
     });
-    return { packages, warnings, ownedFiles };
+    return { packages, warnings, ownedFiles: byOwner(ownedFiles) };
   }
   return { packages: [], warnings };
 }

@@ -1,5 +1,6 @@
 // Package-manager caches and indexes left in the image: size, and stale metadata an attacker can use.
-import type { IndexedFile } from '../../image/files.js';
+import type { FileInfo, IndexedFile } from '../../image/files.js';
+import type { MergedFilesystem } from '../../image/merged-fs.js';
 import type { Check, CheckFinding } from '../check.js';
 import type { LayerRef } from '../../model/layer.js';
 
@@ -14,21 +15,22 @@ const CACHES: [string, string][] = [
   ['root/.npm/_cacache', 'npm cache clean --force in the same RUN, or a cache mount'],
 ];
 
-/** `dir/` of each cache, built once: the walk asks about every file of the image. */
+/** `dir/` of each cache. */
 const PREFIXES = CACHES.map(([dir]) => [`${dir}/`, dir] as const);
 
 /** Bookkeeping files that stay in an emptied cache. */
 const NOT_CACHE = new Set(['lock']);
 
 /** The cache directory a file fills, if any. */
-function cacheOf(file: IndexedFile): string | undefined {
+function cacheOf(file: FileInfo): string | undefined {
   if (file.type !== 'file' || file.size === 0) return undefined;
   const root = PREFIXES.find(([prefix]) => file.path.startsWith(prefix))?.[1];
   return root && !NOT_CACHE.has(file.path.slice(file.path.lastIndexOf('/') + 1)) ? root : undefined;
 }
 
-export function isPackageCacheFile(file: IndexedFile): boolean {
-  return cacheOf(file) !== undefined;
+/** The files in package managers' caches: only those directories are walked. */
+export function packageCacheFiles(fs: MergedFilesystem): IndexedFile[] {
+  return CACHES.flatMap(([dir]) => [...fs.entries(dir)].filter((file) => cacheOf(file) !== undefined));
 }
 
 export const packageCachesCheck: Check = {

@@ -1,11 +1,11 @@
 // World-writable files, and world-writable directories without the sticky bit (anyone may replace others' files).
-import type { IndexedFile } from '../../image/files.js';
+import type { FileType } from '../../image/files.js';
 import type { Check, CheckFinding } from '../check.js';
 
 /** A world-writable file, or a world-writable directory without the sticky bit. */
-export function isWorldWritableFlagged(file: IndexedFile): boolean {
-  const writable = (file.mode & 0o002) !== 0;
-  return file.type === 'dir' ? writable && (file.mode & 0o1000) === 0 : (file.type === 'file' || file.type === 'hardlink') && writable;
+export function isWorldWritableFlagged(type: FileType, mode: number): boolean {
+  const writable = (mode & 0o002) !== 0;
+  return type === 'dir' ? writable && (mode & 0o1000) === 0 : (type === 'file' || type === 'hardlink') && writable;
 }
 
 export const worldWritableCheck: Check = {

@@ -7,6 +7,7 @@ import type { Package } from '../../model/package.js';
 import { VersionError } from '../../versions/index.js';
 import type { CpeMatch, NvdRecord } from '../../vulndb/types.js';
 import { assess, packageFacts, type EnrichmentLookup } from '../assess.js';
+import type { CvssScorer } from '../cvss/index.js';
 import { languageEcosystem } from '../ecosystems.js';
 import type { Compare } from '../osv-range.js';
 import type { CoverageEntry, Vulnerability } from '../types.js';
@@ -76,7 +77,7 @@ function judge(record: NvdRecord, candidate: CpeCandidate, compare: Compare): Ve
   return { record, candidate, matched: verdicts.flatMap((v) => v.matched), doubts: [...candidate.doubts, ...surest.doubts] };
 }
 
-function finding(pkg: Package, v: Verdict, compare: Compare, lookup: EnrichmentLookup): Vulnerability {
+function finding(pkg: Package, v: Verdict, compare: Compare, lookup: EnrichmentLookup, score: CvssScorer): Vulnerability {
   const fixed = fixedVersion(v.matched, compare);
   const first = v.matched[0];
   const subject = `${v.candidate.vendor}:${v.candidate.product} ${pkg.version}`;
@@ -99,6 +100,7 @@ function finding(pkg: Package, v: Verdict, compare: Compare, lookup: EnrichmentL
     },
     { advisory: [] },
     lookup,
+    score,
   );
 }
 
@@ -111,7 +113,14 @@ export interface CpeMatchResult {
  * Matches packages with no ecosystem identity against NVD's configurations. `nvdRecords` is how
  * many NVD records the database holds, so that a thin or missing NVD feed is said, not taken for a clean result.
  */
-export function matchCpe(packages: readonly Package[], index: CpeIndex, nvdRecords: number, lookup: EnrichmentLookup, warnings: Set<string>): CpeMatchResult {
+export function matchCpe(
+  packages: readonly Package[],
+  index: CpeIndex,
+  nvdRecords: number,
+  lookup: EnrichmentLookup,
+  score: CvssScorer,
+  warnings: Set<string>,
+): CpeMatchResult {
   const target = 'packages with no ecosystem identity (name and version only)';
   if (nvdRecords === 0) {
     return {
@@ -153,7 +162,7 @@ export function matchCpe(packages: readonly Package[], index: CpeIndex, nvdRecor
         if (verdict && (!known || verdict.doubts.length < known.doubts.length)) best.set(record.id, verdict);
       }
     }
-    vulnerabilities.push(...[...best.values()].map((v) => finding(pkg, v, compare, lookup)));
+    vulnerabilities.push(...[...best.values()].map((v) => finding(pkg, v, compare, lookup, score)));
   }
   const count = (c: Confidence): number => vulnerabilities.filter((v) => v.confidence === c).length;
   const reasons = [

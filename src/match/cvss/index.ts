@@ -2,7 +2,7 @@
 // a score or rating that a feed may state beside it.
 import type { Severity } from '../../model/finding.js';
 import { cvss3BaseScore } from './v3.js';
-import { cvss4Score } from './v4.js';
+import { CVSS4, cvss4Score } from './v4.js';
 
 export { cvss3BaseScore, cvss4Score };
 
@@ -15,6 +15,21 @@ export function cvssScore(vector: string): number | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/** A vector's score (undefined: it does not compute, or is v2 or another system). */
+export type CvssScorer = (vector: string) => number | undefined;
+
+/**
+ * Scores vectors taking v4.0 scores from `stored` (the database scores the vectors its records carry as
+ * it stores them: a number, null when the vector does not compute, undefined when it has not scored it)
+ * and computing the rest, so a scan loads FIRST's v4.0 calculator only for a vector the database lacks.
+ */
+export function storedCvss4First(stored: (vector: string) => number | null | undefined): CvssScorer {
+  return (vector) => {
+    const score = vector.startsWith(CVSS4) ? stored(vector) : undefined;
+    return score === undefined ? cvssScore(vector) : (score ?? undefined);
+  };
 }
 
 /** The qualitative rating both v3.x and v4.0 specifications define (None is reported as LOW). */

@@ -10,7 +10,7 @@ import { TESTBED_IMAGES, truthRows } from '../../helpers/truth.js';
 
 async function run(fs: ImageFilesystem) {
   const { ownedFiles, ...result } = await apkAnalyzer.analyze({ fs: wholeImage(fs) });
-  return { ...result, owned: new Set(Object.keys(ownedFiles ?? {})) };
+  return { ...result, owned: new Set(Object.values(ownedFiles ?? {}).flat()) };
 }
 
 describe('apk on the testbed images (truth: apk.tsv from lib/apk/db/installed)', { skip: needTestbed() }, () => {

@@ -16,6 +16,7 @@ import type { Package } from '../../../src/model/package.js';
 import type { NvdRecord } from '../../../src/vulndb/types.js';
 import { cpeCandidates } from '../../../src/match/cpe/candidates.js';
 import { matchCpe } from '../../../src/match/cpe/index.js';
+import { cvssScore } from '../../../src/match/cvss/index.js';
 import { matchedByCpe } from '../../../src/match/ecosystems.js';
 import { TESTBED } from '../../helpers/testbed.js';
 
@@ -285,7 +286,7 @@ describe('CPE candidates stated by a classifier', () => {
       locations: [],
       metadata: { cpe: 'haxx:curl haxx:libcurl' },
     };
-    const result = matchCpe([libcurl, { ...libcurl, id: 'new', version: '8.4.0' }], index, 1, () => ({}), new Set());
+    const result = matchCpe([libcurl, { ...libcurl, id: 'new', version: '8.4.0' }], index, 1, () => ({}), cvssScore, new Set());
     assert.deepEqual(
       result.vulnerabilities.map((v) => [v.id, v.packageId, v.confidence, v.fixedVersion]),
       [['CVE-0000-0002', 'libcurl', 'high', '8.4.0']],
