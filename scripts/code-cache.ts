@@ -5,12 +5,14 @@
 // compiles and not only the bundle's top level (measured on debian-app, CPU time of a warm scan: ~28 ms
 // saved by a cache taken right after compiling, ~60 ms by one taken after the scan).
 // Both inputs are invented and never leave the build: an Alpine 3.20 layer with two apk packages and an
-// npm lock file, and an Alpine secdb whose one fix names CVE-2099-0001, which is not a real CVE.
+// npm lock file, an Alpine secdb whose one fix names CVE-2099-0001, and one OSV record for npm,
+// CVE-2099-0002, with CVSS v3.1 and v4.0 vectors (neither is a real CVE).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzLayer, writeLayout } from '../test/helpers/make-image.js';
+import { zipBytes } from '../test/helpers/zip.js';
 
 const DIST = join(import.meta.dirname, '..', 'dist');
 const TAG = 'training';
@@ -47,6 +49,18 @@ function writeMirror(dir: string): void {
   mkdirSync(release, { recursive: true });
   const secdb = { distroversion: 'v3.20', reponame: 'main', packages: [{ pkg: { name: 'busybox', secfixes: { '1.36.1-r30': ['CVE-2099-0001'] } } }] };
   writeFileSync(join(release, 'main.json'), JSON.stringify(secdb));
+  const osv = {
+    id: 'CVE-2099-0002',
+    modified: '2099-01-01T00:00:00Z',
+    summary: 'Invented for the build of the CLI: not a real advisory',
+    severity: [
+      { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' },
+      { type: 'CVSS_V4', score: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N' },
+    ],
+    affected: [{ package: { ecosystem: 'npm', name: 'lodash' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '4.17.21' }] }] }],
+  };
+  mkdirSync(join(dir, 'osv', 'npm'), { recursive: true });
+  writeFileSync(join(dir, 'osv', 'npm', 'all.zip'), zipBytes([{ name: `${osv.id}.json`, body: Buffer.from(JSON.stringify(osv)) }]));
 }
 
 const [file] = process.argv.slice(2);
@@ -61,8 +75,9 @@ try {
   const scan = ['image', `oci:${image}:${TAG}`, '--db-dir', db, '--offline', '--cache-dir', join(scratch, 'cache'), '--format', 'json', '--quiet'];
   node([cli, ...scan, '--output', join(scratch, 'first.json')]); // fills the layer cache
   node([join(import.meta.dirname, 'code-cache-training.mjs'), file, ...scan, '--output', join(scratch, 'second.json')]);
-  if (!readFileSync(join(scratch, 'second.json'), 'utf8').includes('CVE-2099-0001')) {
-    throw new Error('the training scan did not find its one advisory: the code cache would leave out matching and its report');
+  const report = readFileSync(join(scratch, 'second.json'), 'utf8');
+  if (!report.includes('CVE-2099-0001') || !report.includes('CVE-2099-0002')) {
+    throw new Error('the training scan did not find its two advisories: the code cache would leave out matching and its report');
   }
   // A cache the Node that made it rejects would mean the run left V8 flags changed (code-cache-training.mjs).
   const rejected = node([
