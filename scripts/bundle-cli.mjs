@@ -65,6 +65,8 @@ await build({
   // 20.19; pg-boss itself asks for Node 22.12).
   supported: { 'dynamic-import': false },
   plugins: [bundleLazyRequires],
+  // An `import.meta` other than the two defined above would be empty in a script.
+  logOverride: { 'empty-import-meta': 'error' },
   logLevel: 'warning',
 });
 

@@ -1,6 +1,6 @@
 // node scripts/code-cache-training.mjs FILE ARGS...: runs the CLI's bundle on ARGS, as dist/cli.js would
 // but without a code cache, and when the process exits writes the bundle's code cache, with every
-// function the run compiled, to FILE (scripts/code-cache.mjs).
+// function the run compiled, to FILE (scripts/code-cache.ts).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
