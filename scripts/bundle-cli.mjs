@@ -79,6 +79,7 @@ if (made.status !== 0) throw new Error(`scripts/code-cache.ts: exit ${made.statu
 const digest = createHash('sha256').update(readFileSync(CACHE)).digest('hex');
 writeLauncher(`runBundle(compileBundle(readCodeCache(${JSON.stringify(basename(CACHE))}, ${JSON.stringify(digest)})));`);
 
+/** Writes dist/cli.js, the package's `bin`, to run the bundle with the statement `run`. */
 function writeLauncher(run) {
   const file = join(DIST, 'cli.js');
   const header = [
