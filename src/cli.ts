@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { PlimsollError, errorMessage } from './errors.js';
 // The commands' modules define their options and help only: each action imports its implementation.
@@ -54,4 +53,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code !== 'EPIPE') throw err;
   process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
 });
-process.exitCode = await main(process.argv);
+// No top-level await: the bundle is a script (scripts/bundle-cli.mjs), for V8's code cache.
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -2,7 +2,9 @@
 // CLI's start-up pays for every module it loads, and yaml, smol-toml and the CVSS v4 calculator (which
 // builds all its tables when loaded) serve only YAML or TOML files (lock files, ignore files, the
 // config) and advisories with v4 vectors. They are CommonJS (or ship a CommonJS build), so Node's
-// require loads them synchronously, where their callers need them; the CLI's bundle leaves them out.
+// require loads them synchronously, where their callers need them. In the CLI's bundle each `load('…')`
+// below is a require() that esbuild follows (scripts/bundle-cli.mjs): the modules are bundled, still
+// evaluated at first use, and compiled from the bundle's code cache.
 import { createRequire } from 'node:module';
 import type Cvss from 'ae-cvss-calculator';
 import type * as SmolToml from 'smol-toml';
@@ -10,12 +12,12 @@ import type * as Yaml from 'yaml';
 
 const load = createRequire(import.meta.url);
 
-/** A getter that loads `id` on its first call. */
-function lazyRequire<T>(id: string): () => T {
+/** A getter that calls `get` on its first call only. */
+function once<T>(get: () => T): () => T {
   let loaded: T | undefined;
-  return () => (loaded ??= load(id) as T);
+  return () => (loaded ??= get());
 }
 
-export const yaml = lazyRequire<typeof Yaml>('yaml');
-export const toml = lazyRequire<typeof SmolToml>('smol-toml');
-export const cvssCalculator = lazyRequire<typeof Cvss>('ae-cvss-calculator');
+export const yaml = once(() => load('yaml') as typeof Yaml);
+export const toml = once(() => load('smol-toml') as typeof SmolToml);
+export const cvssCalculator = once(() => load('ae-cvss-calculator') as typeof Cvss);

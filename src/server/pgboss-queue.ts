@@ -3,7 +3,7 @@
 // hangs loses its job back to the queue) and the shared dead-letter queue, where a job out of
 // retries is copied for an operator to inspect or redrive. Any process that reaches the database
 // (`plimsoll server`, `plimsoll worker`) can take jobs.
-import { PgBoss, type Job as BossJob, type JobWithMetadata } from 'pg-boss';
+import type { PgBoss, Job as BossJob, JobWithMetadata } from 'pg-boss';
 import { errorMessage } from '../errors.js';
 import type { JobKind, JobKinds, JobPayload } from './job-kinds.js';
 import {
@@ -66,6 +66,9 @@ export class PgBossQueue implements JobQueue {
 
   /** Connects, installs or migrates pg-boss's schema, and creates (or updates) a queue per kind. */
   static async open(url: string, kinds: JobKinds, context: () => JobContext, log: (message: string) => void): Promise<PgBossQueue> {
+    // Loaded here, not imported: only a PostgreSQL queue needs it, and in the CLI's bundle (a script,
+    // scripts/bundle-cli.mjs) this is a require() of an ES module, which Node 20 does only since 20.19.
+    const { PgBoss } = await import('pg-boss');
     const boss = new PgBoss({
       connectionString: url,
       schema: SCHEMA,
