@@ -8,7 +8,7 @@
 //   modules that find package.json and data/ by `import.meta.dirname` + '../../' keep working.
 // - Splitting keeps what each command loads lazily (`import()`: the actions, report formats) in
 //   chunks of its own, so `--version` and `image` load only what they run.
-// - zstd-worker is an entry of its own: zstd-thread starts it as `./zstd-worker.js` beside itself.
+// - layer-worker is an entry of its own: layer-thread starts it as `./layer-worker.js` beside itself.
 // - Kept external: the native modules (their loaders find the .node file from their own path) and the
 //   server's and worker's dependencies, which only `plimsoll server` and `plimsoll worker` load. What
 //   src/lazy-require.ts loads at first use (yaml, smol-toml, ae-cvss-calculator) is left out too: it
@@ -28,7 +28,7 @@ rmSync(OUT, { recursive: true, force: true });
 
 await build({
   // From the sources (as the tests run them, through tsx's esbuild), not tsc's dist/cli.js, which is replaced below.
-  entryPoints: { cli: join(ROOT, 'src/cli.ts'), 'zstd-worker': join(ROOT, 'src/image/zstd-worker.ts') },
+  entryPoints: { cli: join(ROOT, 'src/cli.ts'), 'layer-worker': join(ROOT, 'src/image/layer-worker.ts') },
   tsconfig: join(ROOT, 'tsconfig.build.json'),
   outdir: OUT,
   bundle: true,
