@@ -30,7 +30,10 @@ export function verifyBytes(bytes: Buffer, digest: string, what: string): void {
 
 /** Hashes a stream of bytes in order: on this thread, or on the layer worker when the stream is large. */
 export interface Hasher {
-  /** Takes `chunk` (copied, when it must be, before this returns); a promise when the next write must wait for it. */
+  /**
+   * Takes `chunk`: a promise when the hasher must wait (for room on the worker) before it has all of it;
+   * the chunk must stay unchanged until then, and may be reused after (the worker hashes a copy).
+   */
   write(chunk: Buffer): Promise<void> | undefined;
   /** The digest (hex) of everything written: once, after the last write. */
   digest(): Promise<string>;
@@ -87,7 +90,7 @@ export class VerifyingStream extends Transform {
       done(new InputError(`${this.what}: blob ${this.digest} is larger than its declared size ${this.size}`));
       return;
     }
-    // The chunk hashed is the one passed on (a worker hashes a copy made before this returns).
+    // The chunk hashed is the one passed on: once taken (a worker hashes a copy), it is passed on unchanged.
     const taken = this.hasher.write(chunk);
     if (taken) taken.then(() => done(null, chunk), done);
     else done(null, chunk);

@@ -10,14 +10,20 @@ import { StreamRing, nextStreamId, pickWorker, spareCore, type LayerWorker, type
 export const MIN_THREADED_HASH = 1024 * 1024;
 /** Bytes from which a stream starts the worker when none runs: its start costs the main thread a few milliseconds. */
 export const MIN_HASH_WORKER_START = 8 * 1024 * 1024;
-/** Bytes per slot: large, so that messages are few (one each way per slot). */
-const SLOT = 1024 * 1024;
+/** Bytes per slot: messages are one each way per slot; larger rings cost peak RSS (three streams may be read at once, two per gzip layer). */
+const SLOT = 512 * 1024;
 /** Slots a stream may have with the worker before a write waits. */
 const SLOTS = 3;
 
-/** Hashing goes to a worker unless `PLIMSOLL_HASH_THREAD=0`, or when no core is spare for it. */
+/**
+ * Hashing goes to a worker only when `PLIMSOLL_HASH_THREAD=1` asks (and a core is spare): on the shared
+ * 2-core machine measured (README, Performance), it took 75-100 ms of CPU off the main thread of a
+ * docker-archive scan of debian-app, but the scan took longer (the main thread waited 10-30 ms at a time
+ * for a worker the scheduler had not run) and its peak RSS grew by 25-30 MB (the worker's isolate and
+ * the rings).
+ */
 function hashPolicy(): WorkerPolicy {
-  const max = process.env.PLIMSOLL_HASH_THREAD === '0' || !spareCore() ? 0 : 1;
+  const max = process.env.PLIMSOLL_HASH_THREAD === '1' && spareCore() ? 1 : 0;
   return { max, minJoin: MIN_THREADED_HASH, minStart: MIN_HASH_WORKER_START };
 }
 
