@@ -77,7 +77,10 @@ export class ThreadedHash implements Hasher {
 
   received(message: FromWorker): void {
     this.ring.consumed(message.consumed);
-    if (message.done) {
+    if (message.error !== undefined) {
+      this.worker.remove(this.id, false);
+      this.fail(new Error(`hashing failed: ${message.error}`));
+    } else if (message.done) {
       this.result = message.done.digest;
       this.state = 'over';
       this.worker.remove(this.id, false);

@@ -111,7 +111,7 @@ function pump(id: number, stream: Stream): void {
     }
   } catch (err) {
     // libzstd's names for its errors; "zstd" makes the layer reader call them corrupt data.
-    report.error = `zstd: ${errorMessage(err)}`;
+    report.error = stream.dctx ? `zstd: ${errorMessage(err)}` : errorMessage(err);
   }
   const over = report.done !== undefined || report.error !== undefined;
   if (over) streams.delete(id);
