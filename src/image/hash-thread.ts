@@ -17,10 +17,10 @@ const SLOTS = 3;
 
 /**
  * Hashing goes to a worker only when `PLIMSOLL_HASH_THREAD=1` asks (and a core is spare): on the shared
- * 2-core machine measured (README, Performance), it took 75-100 ms of CPU off the main thread of a
- * docker-archive scan of debian-app, but the scan took longer (the main thread waited 10-30 ms at a time
- * for a worker the scheduler had not run) and its peak RSS grew by 25-30 MB (the worker's isolate and
- * the rings).
+ * 2-core machine measured (README, Performance), it took 60-100 ms of CPU off the main thread of a
+ * docker-archive scan of debian-app, but no time off the scan (the main thread waited for the worker's
+ * start, then 10-30 ms at a time for a worker the scheduler had not run), and peak RSS grew by 25-35 MB
+ * (the worker's isolate and the rings).
  */
 function hashPolicy(): WorkerPolicy {
   const max = process.env.PLIMSOLL_HASH_THREAD === '1' && spareCore() ? 1 : 0;
