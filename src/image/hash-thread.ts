@@ -8,7 +8,7 @@ import { StreamRing, nextStreamId, pickWorker, spareCore, type LayerWorker, type
 
 /** Bytes from which a stream is hashed on a running worker: below, the ring and messages cost about what they save. */
 export const MIN_THREADED_HASH = 1024 * 1024;
-/** Bytes from which a stream starts the worker when none runs: its start costs the main thread a few milliseconds. */
+/** Bytes from which a stream starts the worker when none runs: the first rings fill and wait for its start (about 40 ms before it answers). */
 export const MIN_HASH_WORKER_START = 8 * 1024 * 1024;
 /** Bytes per slot: messages are one each way per slot; larger rings cost peak RSS (three streams may be read at once, two per gzip layer). */
 const SLOT = 512 * 1024;

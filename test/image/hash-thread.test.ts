@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { DigestMismatchError } from '../../src/errors.js';
 import { VerifyingStream } from '../../src/image/digest.js';
 import { MIN_HASH_WORKER_START, MIN_THREADED_HASH, threadedHash, type ThreadedHash } from '../../src/image/hash-thread.js';
-import { assertOneLineError, plimsoll } from '../helpers/cli.js';
+import { BUILT_CLI, assertOneLineError, plimsoll } from '../helpers/cli.js';
 import { sha256, tarBytes, writeLayout } from '../helpers/make-image.js';
 
 const LARGE = MIN_HASH_WORKER_START;
@@ -126,6 +126,9 @@ describe('hashing on the layer worker thread', () => {
     const clean = plimsoll('files', `docker-archive:${await dockerArchive(tar, tar)}`);
     assert.equal(clean.status, 0, clean.stderr);
     assert.match(clean.stdout, /opt\/blob\.bin/);
+    // The bundled CLI starts the worker from its own entry (scripts/bundle-cli.mjs).
+    const built = spawnSync(process.execPath, [BUILT_CLI, 'files', `docker-archive:${archive}`], { encoding: 'utf8', timeout: 60_000 });
+    assertOneLineError({ status: built.status, stdout: built.stdout, stderr: built.stderr }, 'digest mismatch', `got ${sha256(tampered)}`);
   });
 
   it("a large gzip layer's diff ID, hashed on the worker, is checked against the config", async () => {
