@@ -108,7 +108,12 @@ async function benchInputs(): Promise<BenchInput[]> {
     return { name, ref: `oci:${layout}:${tag}`, readLimit: () => readLimitSeconds(layout, tag), nodeList: () => nodeListSeconds(layout, tag) };
   });
   const archive = join(TESTBED, 'docker-archive', 'debian-app.tar');
-  inputs.push({ name: 'debian-app docker-archive', ref: `docker-archive:${archive}`, readLimit: () => archiveReadLimit(archive), nodeList: () => undefined });
+  const archiveInput = { ref: `docker-archive:${archive}`, readLimit: () => archiveReadLimit(archive), nodeList: () => undefined };
+  // Its layer digests hashed on the layer worker (PLIMSOLL_HASH_THREAD=1) and in-thread (the default).
+  inputs.push(
+    { name: 'debian-app docker-archive', ...archiveInput },
+    { name: 'debian-app docker-archive, hash worker', ...archiveInput, env: { PLIMSOLL_HASH_THREAD: '1' } },
+  );
   // Several large zstd layers, decoded on the worker thread (PLIMSOLL_ZSTD_THREADS=1) and in-thread (the default).
   const zstd = await zstdImage('debian-app');
   process.on('exit', () => rmSync(zstd.dir, { recursive: true, force: true }));

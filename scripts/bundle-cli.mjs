@@ -12,7 +12,7 @@
 // - Output is dist/bundle/, two levels below the package root as every tsc-built module is: the
 //   modules that find package.json and data/ by `import.meta.dirname` + '../../' keep working.
 // - Worker threads' modules are files of their own beside the bundle, with its extension (.cjs):
-//   zstd-thread starts `./zstd-worker` + its own extension.
+//   layer-thread starts `./layer-worker` + its own extension.
 // - Kept external: the native modules (their loaders find the .node file from their own path) and the
 //   server's and worker's dependencies, which only `plimsoll server` and `plimsoll worker` load.
 // - What src/lazy-require.ts loads at first use (yaml, smol-toml, ae-cvss-calculator) is bundled, still
@@ -30,7 +30,7 @@ import { basename, join } from 'node:path';
 const ROOT = join(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
 const OUT = join(DIST, 'bundle');
-const WORKERS = ['src/image/zstd-worker.ts'];
+const WORKERS = ['src/image/layer-worker.ts'];
 
 /** src/lazy-require.ts with its `load('…')` calls made require() calls. */
 const bundleLazyRequires = {

@@ -1,8 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DigestMismatchError, InputError, errorMessage } from '../errors.js';
 import type { Body, BodyStore } from './body-store.js';
-import { VerifyingStream } from './digest.js';
+import { VerifyingStream, hasherFor, type Hasher } from './digest.js';
 import { EntryLog } from './entry-log.js';
 import { streamedBytes } from './reclaim.js';
 import { decoderFor, detectCompression, peek, selfHashing, type Compression } from './decompress.js';
@@ -282,13 +281,14 @@ interface ByteLimit {
  * Counts the bytes that pass, hashing them when asked, without holding any. Past `limit`, fails: read
  * from a decoder, which decodes only as it is read, a decompression bomb stops there.
  */
-async function* metered(source: AsyncIterable<Buffer>, meter: { bytes: number }, hash?: Hash, limit?: ByteLimit): AsyncGenerator<Buffer> {
+async function* metered(source: AsyncIterable<Buffer>, meter: { bytes: number }, hash?: Hasher, limit?: ByteLimit): AsyncGenerator<Buffer> {
   for await (const chunk of source) {
     meter.bytes += chunk.length;
     if (limit && meter.bytes > limit.bytes) {
       throw new InputError(`${limit.what}: uncompressed size exceeds the limit of ${limit.bytes} bytes (--max-layer-size); possible decompression bomb`);
     }
-    hash?.update(chunk);
+    const taken = hash?.write(chunk);
+    if (taken) await taken;
     streamedBytes(chunk.length);
     yield chunk;
   }
@@ -347,7 +347,8 @@ async function walkTar(
   const verifiedAs = compression === 'none' && blob instanceof VerifyingStream && blob.algorithm === 'sha256' ? blob.digest : undefined;
   // A decoder on another thread may hash what it decodes there.
   const hashedBy = selfHashing(decoder);
-  const hash = verifiedAs === undefined && !hashedBy ? createHash('sha256') : undefined;
+  // The tar is larger than the blob: the blob's size says at least whether it is worth a worker.
+  const hash = verifiedAs === undefined && !hashedBy ? hasherFor('sha256', options.blobSize ?? 0) : undefined;
   const tarMeter = { bytes: 0 };
   // A plain tar is read straight from the blob (its bytes are the tar's): no stream stages in between.
   const tar = stages.at(-1) as Readable;
@@ -355,6 +356,7 @@ async function walkTar(
   const warn = (message: string): void => {
     content.warnings.push({ message: `layer ${content.ref.digest}: ${message}`, source: 'image' });
   };
+  let diffId: string;
   try {
     let end: TarEnd = 'marker';
     let v7 = false;
@@ -373,15 +375,19 @@ async function walkTar(
     // Runtimes stop at the marker: what follows is not in the filesystem, but it is in the digests.
     const after = await source.drain();
     if (after.nonZero > 0) warn(`${after.bytes} bytes after the end-of-archive marker ignored, as container runtimes ignore them`);
+    diffId = hash ? `sha256:${await hash.digest()}` : (verifiedAs ?? `sha256:${hashedBy?.outputSha256()}`);
   } catch (err) {
     const cause = await rootCause(blob, err);
     fail(cause);
     throw layerError(cause, what);
+  } finally {
+    // Frees the hash's place on the worker when the walk failed (once the digest is out, does nothing).
+    hash?.close();
   }
   return {
     tarBytes: tarMeter.bytes,
     compression,
-    diffId: hash ? `sha256:${hash.digest('hex')}` : (verifiedAs ?? `sha256:${hashedBy?.outputSha256()}`),
+    diffId,
     blobBytes: decoder ? blobMeter.bytes : tarMeter.bytes,
   };
 }
