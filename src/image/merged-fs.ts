@@ -258,19 +258,23 @@ export class MergedFilesystem implements ImageFilesystem {
    * Files whose bodies no request kept under their own path but some request wants under a name that
    * reaches them through a symlink (`lib/apk/db -> /x` and `x/installed`; `var/lib/dpkg/status ->
    * ../../elsewhere/status`): the layer that wrote each and its path, to be read again. Aliases are
-   * looked for one symlink deep, within a budget of checks.
+   * looked for one symlink deep, within a budget of checks. `wantUnder` says how a file is wanted under
+   * a name; `keptUnderOwnName`, whether its own name is one some request wants (its body was then dropped
+   * on purpose: reduced, too large). An alias `wantUnder` passes over does not hide a later one it takes.
    */
-  bodiesWantedThroughLinks<W>(want: (info: FileInfo) => W | undefined): { layer: number; path: string; want: W }[] {
+  bodiesWantedThroughLinks<W>(
+    wantUnder: (info: FileInfo) => W | undefined,
+    keptUnderOwnName: (info: FileInfo) => boolean,
+  ): { layer: number; path: string; want: W }[] {
     const found = new Map<number, { layer: number; path: string; want: W }>();
     let budget = MAX_ALIAS_CHECKS;
     const consider = (node: number, alias: string, row?: NodeRow): void => {
       if ((row ? typeOf(row) : this.table.type(node)) !== 'file' || this.table.body(node) || found.has(node) || budget-- <= 0) return;
       // Asked under the alias first: few files are wanted there, and its own path need not be built for the rest.
-      const w = want(row ? this.table.fileOf(row, alias) : this.table.file(node, alias));
+      const w = wantUnder(row ? this.table.fileOf(row, alias) : this.table.file(node, alias));
       if (w === undefined) return;
       const file = this.table.file(node);
-      // Wanted under its own name too: its body was dropped on purpose (reduced, too large).
-      if (want(file) === undefined) found.set(node, { layer: file.layer.index, path: file.path, want: w });
+      if (!keptUnderOwnName(file)) found.set(node, { layer: file.layer.index, path: file.path, want: w });
     };
     for (const node of this.table.symlinks()) {
       if (budget <= 0) break;

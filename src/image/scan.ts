@@ -137,14 +137,14 @@ async function readLinkedBodies(
 ): Promise<LateBody[]> {
   const reads: LayerFileRead[] = [];
   const late: LateBody[] = [];
-  // Kept as every request wants it (as a file wanted under its own name by any of them was kept), but read only for `linkRequests`.
-  const aliased = (info: FileInfo): (Want & { alias: string; linked: boolean }) | undefined => {
+  // Read only for `linkRequests`, but kept as every request wants it (as a file wanted under its own name by any of them was kept).
+  const aliased = (info: FileInfo): (Want & { alias: string }) | undefined => {
     const want = wanted(requests, info);
-    return want && { ...want, alias: info.path, linked: linkRequests === requests || linkRequests.some((r) => r.wants(info)) };
+    return want && (linkRequests === requests || linkRequests.some((r) => r.wants(info))) ? { ...want, alias: info.path } : undefined;
   };
-  for (const { layer, path, want } of fs.bodiesWantedThroughLinks(aliased)) {
-    if (!want.linked) continue;
-    const { alias, linked: _linked, ...limits } = want;
+  const keptUnderOwnName = (info: FileInfo): boolean => wanted(requests, info) !== undefined;
+  for (const { layer, path, want } of fs.bodiesWantedThroughLinks(aliased, keptUnderOwnName)) {
+    const { alias, ...limits } = want;
     reads.push({ layer, path, want: limits });
     late.push({ layer, path, alias });
   }

@@ -28,7 +28,7 @@ describe(
         // No layer cache: a case whose config names a layer cached from another image would not be read at all.
         const r = spawnSync(
           '/usr/bin/time',
-          ['-f', 'peak-rss-kb %M', process.execPath, BUILT, 'sbom', c.ref, '--format', 'json', '--quiet', '--no-cache', ...(c.args ?? [])],
+          ['-f', 'peak-rss-kb %M', process.execPath, BUILT, c.command ?? 'sbom', c.ref, '--format', 'json', '--quiet', '--no-cache', ...(c.args ?? [])],
           {
             encoding: 'utf8',
             timeout: 30_000,

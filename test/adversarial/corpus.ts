@@ -30,6 +30,8 @@ export interface Expect {
 export interface Case {
   name: string;
   ref: string;
+  /** The command run (default `sbom`): `image` for a case that needs its scanners' requests too. */
+  command?: 'sbom' | 'image';
   args?: string[];
   expect: Expect;
 }
@@ -102,8 +104,8 @@ export function buildCorpus(): Case[] {
   const debPackages = (dpkgStatus.toString('utf8').match(/^Package: /gm) ?? []).length;
   const osRelease = tarFile(debian, 'usr/lib/os-release');
   const cases: Case[] = [];
-  const add = (name: string, ref: string, expect: Expect, args: string[] = []): void => {
-    cases.push({ name, ref, expect, args });
+  const add = (name: string, ref: string, expect: Expect, args: string[] = [], command?: Case['command']): void => {
+    cases.push({ name, ref, expect, args, ...(command ? { command } : {}) });
   };
 
   // Tar the way runtimes read it.
@@ -174,6 +176,21 @@ export function buildCorpus(): Case[] {
       ]),
     ),
     { exit: 0, packageCount: debPackages },
+  );
+  add(
+    'the dpkg status file reached first through a link that only the secret scan wants',
+    layout(
+      Buffer.concat([member({ name: 'etc/os-release' }, osRelease), member({ name: 'var/elsewhere/status' }, dpkgStatus), END]),
+      // Found first among the links: its name (a .pem) is one the secret scan wants, no analyzer.
+      Buffer.concat([
+        member({ name: 'srv/key.pem', type: '2', linkname: '../var/elsewhere/status' }),
+        member({ name: 'var/lib/dpkg/status', type: '2', linkname: '../../elsewhere/status' }),
+        END,
+      ]),
+    ),
+    { exit: 0, packageCount: debPackages },
+    ['--scanners', 'secret'],
+    'image',
   );
   add('a deleted apk database is reported', layout(alpine, Buffer.concat([member({ name: 'lib/apk/db/.wh.installed' }), END])), {
     exit: 0,

@@ -97,7 +97,10 @@ function view(fs: MergedFilesystem): unknown {
     resolved: paths.map((p) => fs.resolve(p)),
     read: paths.map((p) => fs.read(p)?.body.toString()),
     captured: fs.captured().map((f) => [f.path, f.body.toString()]),
-    aliases: fs.bodiesWantedThroughLinks((info) => (info.path.endsWith('os-release') ? info.path : undefined)),
+    aliases: fs.bodiesWantedThroughLinks(
+      (info) => (info.path.endsWith('os-release') ? info.path : undefined),
+      (info) => info.path.endsWith('os-release'),
+    ),
     landsOn: fs.landsOn('lib/x/new'),
     setuid: fs.withMode((type, mode) => type === 'file' && (mode & 0o6000) !== 0),
     below: [...fs.entries('order')],
