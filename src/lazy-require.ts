@@ -4,9 +4,11 @@
 // config) and advisories with v4 vectors. They are CommonJS (or ship a CommonJS build), so Node's
 // require loads them synchronously, where their callers need them. In the CLI's bundle each `load('…')`
 // below is a require() that esbuild follows (scripts/bundle-cli.mjs): the modules are bundled, still
-// evaluated at first use, and compiled from the bundle's code cache.
+// evaluated at first use, and compiled from the bundle's code cache. zstd-napi's native binding (left
+// out of the bundle, loaded from node_modules) costs ~2 ms to load, which only zstd layers need.
 import { createRequire } from 'node:module';
 import type Cvss from 'ae-cvss-calculator';
+import type LibZstd from 'zstd-napi/binding.js';
 import type * as SmolToml from 'smol-toml';
 import type * as Yaml from 'yaml';
 
@@ -21,3 +23,4 @@ function once<T>(get: () => T): () => T {
 export const yaml = once(() => load('yaml') as typeof Yaml);
 export const toml = once(() => load('smol-toml') as typeof SmolToml);
 export const cvssCalculator = once(() => load('ae-cvss-calculator') as typeof Cvss);
+export const zstdBinding = once(() => load('zstd-napi/binding.js') as typeof LibZstd);

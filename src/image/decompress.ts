@@ -1,8 +1,9 @@
 import { Duplex, type Readable, type Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 // The low-level binding (CommonJS, no named exports for ESM): its stream API lets us stop between output chunks.
-import libzstd from 'zstd-napi/binding.js';
+import type libzstd from 'zstd-napi/binding.js';
 import { errorMessage } from '../errors.js';
+import { zstdBinding } from '../lazy-require.js';
 import { ThreadedDecoder, threadedZstdDecoder } from './zstd-thread.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
@@ -53,7 +54,7 @@ function decodeStep(dctx: libzstd.DCtx, out: Buffer, input: Buffer): ReturnType<
  */
 export function libzstdDecoder(): Duplex {
   return Duplex.from(async function* (input: AsyncIterable<Buffer>) {
-    const dctx = new libzstd.DCtx();
+    const dctx = new (zstdBinding().DCtx)();
     let frameOpen = false;
     for await (const chunk of input) {
       let rest = chunk;
