@@ -219,6 +219,19 @@ export async function readImage(image: ResolvedImage, options: ReadImageOptions 
   }
 }
 
+/** `skip`, asked once per path in a row: every request asks it of the entry at hand (two dozen of them). */
+function skippedOnce(skip: (path: string) => boolean): (path: string) => boolean {
+  let last: string | undefined;
+  let skipped = false;
+  return (path) => {
+    if (path !== last) {
+      last = path;
+      skipped = skip(path);
+    }
+    return skipped;
+  };
+}
+
 /** {@link readImage}'s work, into the body store and the filesystem it is given to close. */
 async function readInto(
   image: ResolvedImage,
@@ -226,7 +239,7 @@ async function readInto(
   bodies: BodyStore,
   newFilesystem: (root: LayerRef) => MergedFilesystem,
 ): Promise<Omit<ImageContents, 'close' | 'readBodies'>> {
-  const skip = options.skip;
+  const skip = options.skip && skippedOnce(options.skip);
   // A skipped path is neither read nor kept: as if the image did not hold it.
   const requests = skip
     ? (options.requests ?? []).map((r) => ({ ...r, wants: (info: FileInfo) => !skip(info.path) && r.wants(info) }))
