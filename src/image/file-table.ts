@@ -193,9 +193,7 @@ export class FileTable {
   /** A row (from {@link children}) as the ImageFilesystem interface gives it. */
   fileOf(row: NodeRow, path: string): IndexedFile {
     // Fields set one by one, in this order, rather than spread: one object per file, the same keys.
-    const file = { path, type: typeOf(row), mode: row.mode, size: row.size } as IndexedFile;
-    if (row.uid !== null) file.uid = row.uid;
-    if (row.gid !== null) file.gid = row.gid;
+    const file = withOwner({ path, type: typeOf(row), mode: row.mode, size: row.size } as IndexedFile, row);
     if (row.link !== null) file.linkTarget = row.link;
     file.layer = this.layers[row.layer] as LayerRef;
     return file;
@@ -230,7 +228,12 @@ export function typeOf(row: NodeRow): FileType {
 
 function metaOf(row: NodeRow): Pick<FileMeta, 'mode' | 'size' | 'uid' | 'gid'> {
   const meta: Pick<FileMeta, 'mode' | 'size' | 'uid' | 'gid'> = { mode: row.mode, size: row.size };
-  if (row.uid !== null) meta.uid = row.uid;
-  if (row.gid !== null) meta.gid = row.gid;
-  return meta;
+  return withOwner(meta, row);
+}
+
+/** `target` given the row's owner ids, those it has (set one by one, not spread: this runs per file). */
+function withOwner<T extends { uid?: number; gid?: number }>(target: T, row: NodeRow): T {
+  if (row.uid !== null) target.uid = row.uid;
+  if (row.gid !== null) target.gid = row.gid;
+  return target;
 }

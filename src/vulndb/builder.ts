@@ -7,7 +7,8 @@ import { cpeProduct } from './cpe.js';
 import { newestDate } from './data-date.js';
 import type { Feed } from './sources.js';
 import { SCHEMA, SCHEMA_VERSION, normalizeName } from './schema.js';
-import { CVSS4, cvss4Score } from '../match/cvss/v4.js';
+import { cvssScore } from '../match/cvss/index.js';
+import { CVSS4 } from '../match/cvss/v4.js';
 import type { FeedItem, NvdRecord, OsvRecord } from './types.js';
 
 type Table = 'advisories' | 'nvd' | 'kev' | 'epss' | 'maven_sha1';
@@ -193,13 +194,8 @@ export class DatabaseBuilder {
   private scoreCvss4(vector: unknown): void {
     if (typeof vector !== 'string' || !vector.startsWith(CVSS4) || this.scored.has(vector)) return;
     this.scored.add(vector);
-    let score: number | null;
-    try {
-      score = cvss4Score(vector);
-    } catch {
-      score = null;
-    }
-    this.insertCvss4.run(vector, score);
+    // null: the vector does not compute (the matcher then leaves it out, as it would compute it).
+    this.insertCvss4.run(vector, cvssScore(vector) ?? null);
   }
 
   /**

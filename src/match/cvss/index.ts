@@ -10,7 +10,7 @@ export { cvss3BaseScore, cvss4Score };
 export function cvssScore(vector: string): number | undefined {
   try {
     if (vector.startsWith('CVSS:3.')) return cvss3BaseScore(vector);
-    if (vector.startsWith('CVSS:4.0/')) return cvss4Score(vector);
+    if (vector.startsWith(CVSS4)) return cvss4Score(vector);
   } catch {
     return undefined;
   }
