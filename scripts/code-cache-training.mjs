@@ -7,7 +7,8 @@ import { setFlagsFromString } from 'node:v8';
 import { compileBundle, runBundle } from '../dist/cli-bundle.js';
 
 const [file, ...args] = process.argv.slice(2);
-const script = compileBundle();
+// Compiled under the flags of the command it trains on (src/cli-bundle.ts), which the cache then holds.
+const script = compileBundle(undefined, args[0]);
 process.argv = [process.argv[0], join(import.meta.dirname, '..', 'dist', 'cli.js'), ...args];
 process.on('exit', (code) => {
   if (code !== 0) return;

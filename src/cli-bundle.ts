@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 const BUNDLE = fileURLToPath(new URL('./bundle/cli.cjs', import.meta.url));
@@ -22,8 +23,24 @@ const BUNDLE = fileURLToPath(new URL('./bundle/cli.cjs', import.meta.url));
  */
 const wrap = (source: string): string => `(function (require, __filename, __dirname, __importMetaUrl) {${source}\n})`;
 
-/** The bundle compiled, from `cachedData` when V8 accepts it (`script.cachedDataRejected` says). */
-export function compileBundle(cachedData?: Buffer): Script {
+/**
+ * V8 flags for a run that is over in about a second, as a scan of one image is. Measured on a first
+ * `sbom` of debian-app (2 cores): TurboFan compiling on V8's background threads took a quarter of the
+ * run's CPU time, more than gunzip. Without inlining, and with functions optimised only after twice
+ * V8's default interrupt budget, the run took 12% less CPU and 9% less wall time (a `docker-archive:`
+ * `image` 18% less); a warm scan and a small one were unchanged.
+ */
+const SHORT_RUN_FLAGS = ['--no-turbo-inlining', '--interrupt-budget=135168'];
+/** Commands that run long enough for V8's defaults to pay (a database build took 5% longer without inlining). */
+const LONG_RUNNING = new Set(['server', 'worker', 'db']);
+
+/**
+ * The bundle compiled, from `cachedData` when V8 accepts it (`script.cachedDataRejected` says), with
+ * V8's flags set for `command` first. The cache is made under the short-run flags: a long-running
+ * command's run rejects it and compiles the source (once, some tens of milliseconds).
+ */
+export function compileBundle(cachedData?: Buffer, command = process.argv[2]): Script {
+  if (!LONG_RUNNING.has(command ?? '')) for (const flag of SHORT_RUN_FLAGS) setFlagsFromString(flag);
   return new Script(wrap(readFileSync(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData });
 }
 

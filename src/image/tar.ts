@@ -208,7 +208,9 @@ function octal(block: Buffer, start: number, length: number): number {
     if (c < 0x30 || c > 0x37) return NaN;
     value = value * 8 + (c - 0x30);
   }
-  return value;
+  // Optimised code computes this as a float: handed back as such, every mode, id and size would be a
+  // boxed number, and the entry objects holding them would change shape mid-scan (deoptimising their readers).
+  return value <= 0x3fffffff ? value | 0 : value;
 }
 
 /** Go's parseNumeric: base-256 (two's complement) when the high bit is set, else octal; NaN when it does not fit. */

@@ -19,11 +19,11 @@ function launcherCache(root: string): [string, string] {
   return [JSON.parse(named[1]) as string, JSON.parse(named[2]) as string];
 }
 
-/** What plain `node FLAGS` (as a user runs the CLI, without the test runner's flags) makes of the cache. */
-function cacheVerdict(root: string, flags: string[] = []): 'not read' | 'rejected' | 'accepted' {
+/** What plain `node FLAGS` (as a user runs the CLI, without the test runner's flags) makes of the cache, compiling for `command`. */
+function cacheVerdict(root: string, flags: string[] = [], command = 'image'): 'not read' | 'rejected' | 'accepted' {
   const check = `import { compileBundle, readCodeCache } from ${JSON.stringify(join(root, 'dist', 'cli-bundle.js'))};
     const cache = readCodeCache(...${JSON.stringify(launcherCache(root))});
-    process.stdout.write(cache === undefined ? 'not read' : compileBundle(cache).cachedDataRejected ? 'rejected' : 'accepted');`;
+    process.stdout.write(cache === undefined ? 'not read' : compileBundle(cache, ${JSON.stringify(command)}).cachedDataRejected ? 'rejected' : 'accepted');`;
   const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', check], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout as 'not read' | 'rejected' | 'accepted';
@@ -64,6 +64,18 @@ describe('the CLI bundle’s code cache', () => {
   it('is accepted by the Node that built it, and rejected under other V8 flags', () => {
     assert.equal(cacheVerdict(ROOT), 'accepted');
     assert.equal(cacheVerdict(ROOT, ['--no-opt']), 'rejected');
+  });
+
+  // Compiled for a long-running command, the bundle keeps V8's own flags, under which the cache was not made.
+  it('is accepted for a scan, and rejected for a long-running command (the server, its worker, the database)', () => {
+    for (const command of ['image', 'sbom', 'files', 'dockerfile', 'cache']) assert.equal(cacheVerdict(ROOT, [], command), 'accepted', command);
+    for (const command of ['server', 'worker', 'db']) assert.equal(cacheVerdict(ROOT, [], command), 'rejected', command);
+  });
+
+  it('a long-running command, compiled without the cache, runs', () => {
+    const r = run(ROOT, ['db', 'status', '--db-dir', join(copy, 'no-db')]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /no-db\/plimsoll\.db: no vulnerability database; run 'plimsoll db update'/);
   });
 
   it('rejected under other V8 flags, the CLI compiles the bundle itself', () => {
