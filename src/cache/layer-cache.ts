@@ -3,13 +3,14 @@
 // file in WAL mode with a busy timeout, so scans running at once share it; values are compressed; the
 // records past a byte bound go least recently used first. The cache is only ever a shortcut: a file
 // that is corrupt, a full disk or a read-only directory gives one warning and the scan goes on uncached.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { errorMessage } from '../errors.js';
+import { sqlite } from '../lazy-require.js';
 
 export const DEFAULT_CACHE_BYTES = 2 * 1024 ** 3;
 /** The database's name inside the cache directory (with its `-wal` and `-shm` companions). */
@@ -285,7 +286,7 @@ export class LayerCache {
       const made = !existsSync(this.dir);
       if (made) mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const fresh = !existsSync(this.file);
-      const db = new Database(this.file, { timeout: BUSY_TIMEOUT_MS });
+      const db = new (sqlite())(this.file, { timeout: BUSY_TIMEOUT_MS });
       this.db = db;
       if (fresh) chmodSync(this.file, 0o600);
       // Sorts and temporary tables stay in memory: nothing is written outside the cache directory.

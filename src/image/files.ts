@@ -49,6 +49,8 @@ export interface ImageFilesystem {
   get(path: string): IndexedFile | undefined;
   /** Follows symlinks inside the image root (never outside) to the final entry. */
   resolve(path: string): IndexedFile | undefined;
+  /** The path {@link resolve} leads to, without the file's metadata (asked for every path a package database lists). */
+  realPath(path: string): string | undefined;
   /** Every entry of the merged view, parents before children. */
   entries(): IterableIterator<IndexedFile>;
   /** Body of a captured file (following symlinks and hard links), if some request wanted it. */

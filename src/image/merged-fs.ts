@@ -207,6 +207,11 @@ export class MergedFilesystem implements ImageFilesystem {
     return this.found(path, true);
   }
 
+  realPath(path: string): string | undefined {
+    const found = this.locate(path, true);
+    return found === undefined || found.node === ROOT ? undefined : (found.path ?? this.table.path(found.node));
+  }
+
   /**
    * Every entry of the merged view, parents before children, each directory's names in byte order;
    * with `below`, those under that directory (reached without following a symlink, as its entries' paths start with it).

@@ -1,8 +1,8 @@
 // The index's nodes as rows of an anonymous temporary SQLite database: SQLite keeps the pages in a
 // bounded cache and spills the rest to a temp file it deletes itself, so an image of two million entries
 // costs the same memory as one of two thousand.
-import Database from 'better-sqlite3';
 import type { Body } from './body-store.js';
+import { sqlite } from '../lazy-require.js';
 import { DIR, ROOT, SYMLINK, type NodeFields, type NodeRow, type NodeStore } from './node-store.js';
 
 /** Pages SQLite keeps in memory (KiB, as its negative cache_size): the rest of a large index is on disk. */
@@ -14,7 +14,7 @@ const COLUMNS = 'id, name, kind, mode, size, uid, gid, layer, link';
 const SUBTREE = 'WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT n.id FROM nodes n JOIN sub ON n.parent = sub.id)';
 
 export class SqliteNodes implements NodeStore {
-  private readonly db = new Database('');
+  private readonly db = new (sqlite())('');
   private readonly sql;
 
   constructor() {

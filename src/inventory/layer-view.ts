@@ -30,6 +30,10 @@ export class LayerView implements LayerFilesystem {
     return this.fs.resolve(path);
   }
 
+  realPath(path: string): string | undefined {
+    return this.fs.realPath(path);
+  }
+
   entries(): IterableIterator<IndexedFile> {
     return this.fs.entries();
   }
@@ -58,6 +62,7 @@ export function wholeImage(fs: ImageFilesystem): LayerFilesystem {
   return {
     get: (path) => fs.get(path),
     resolve: (path) => fs.resolve(path),
+    realPath: (path) => fs.realPath(path),
     entries: () => fs.entries(),
     read: (path) => fs.read(path),
     fact: (fact, path) => facts.of(fact, path),

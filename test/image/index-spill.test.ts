@@ -79,22 +79,25 @@ function merged(spillAt?: number): MergedFilesystem {
   return fs;
 }
 
+const PATHS = [
+  'etc/os-release',
+  'lib/os-release',
+  'lib/x',
+  'etc/alternatives/os-release',
+  'var/lib/dpkg/status-hard',
+  'loop1/x',
+  'opt/app/old',
+  'names/B',
+  'tmp/a/b/c',
+];
+
 function view(fs: MergedFilesystem): unknown {
-  const paths = [
-    'etc/os-release',
-    'lib/os-release',
-    'lib/x',
-    'etc/alternatives/os-release',
-    'var/lib/dpkg/status-hard',
-    'loop1/x',
-    'opt/app/old',
-    'names/B',
-    'tmp/a/b/c',
-  ];
+  const paths = PATHS;
   return {
     entries: [...fs.entries()],
     got: paths.map((p) => fs.get(p)),
     resolved: paths.map((p) => fs.resolve(p)),
+    realPaths: paths.map((p) => fs.realPath(p)),
     read: paths.map((p) => fs.read(p)?.body.toString()),
     captured: fs.captured().map((f) => [f.path, f.body.toString()]),
     aliases: fs.bodiesWantedThroughLinks(
@@ -119,6 +122,17 @@ describe('the merged view index moving from memory to SQLite', () => {
       const spilled = merged(spillAt);
       assert.equal(spilled.indexSpilled, true, `spilled at ${spillAt}`);
       assert.deepEqual(view(spilled), view(inMemory), `spilled at ${spillAt}`);
+    }
+  });
+
+  it('gives the path resolve leads to as the real path (through symlinked directories and links to links), before and after the move', () => {
+    for (const fs of [merged(), merged(5)]) {
+      const real = [...PATHS, '', 'missing', 'etc/alternatives'].map((p) => fs.realPath(p));
+      assert.deepEqual(
+        real,
+        [...PATHS, '', 'missing', 'etc/alternatives'].map((p) => fs.resolve(p)?.path),
+      );
+      assert.ok(real.filter((p, i) => p !== undefined && p !== PATHS[i]).length >= 2, 'some paths lead elsewhere');
     }
   });
 

@@ -2,7 +2,7 @@
 // zlib-compressed JSON (https://github.com/rust-secure-code/cargo-auditable, format "rust-audit-info").
 import { inflateSync } from 'node:zlib';
 import { errorMessage } from '../../errors.js';
-import { ElfError, parseElf, sectionData } from '../common/binary/elf.js';
+import { ElfError, sectionData, type ElfFile } from '../common/binary/elf.js';
 
 /** cargo auditable caps the JSON well below this; a larger inflation is a bomb. */
 const MAX_JSON = 8 * 1024 * 1024;
@@ -34,9 +34,9 @@ export function parseAuditJson(text: string): AuditableCrate[] {
   });
 }
 
-/** The crates recorded in a binary, or undefined when it has no `.dep-v0` section. */
-export function readAuditableCrates(body: Buffer): AuditableCrate[] | undefined {
-  const section = sectionData(body, parseElf(body), '.dep-v0');
+/** The crates recorded in a binary (`elf`, parsed), or undefined when it has no `.dep-v0` section. */
+export function readAuditableCrates(body: Buffer, elf: ElfFile): AuditableCrate[] | undefined {
+  const section = sectionData(body, elf, '.dep-v0');
   if (!section) return undefined;
   let json: Buffer;
   try {

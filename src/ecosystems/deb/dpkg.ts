@@ -151,7 +151,7 @@ function addOwned(fs: ImageFilesystem, owned: Record<string, string>, files: rea
       if (seen.has(path)) continue;
       seen.add(path);
       owned[path] = owner;
-      const real = fs.resolve(path)?.path;
+      const real = fs.realPath(path);
       if (real && real !== path) owned[real] = owner;
     }
   }

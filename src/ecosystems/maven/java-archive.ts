@@ -221,7 +221,7 @@ function repositoryPaths(ctx: AnalyzerContext): Map<string, string[]> {
   const byTarget = new Map<string, string[]>();
   for (const entry of ctx.fs.entries()) {
     if ((entry.type !== 'file' && entry.type !== 'symlink') || !ARCHIVE.test(entry.path) || !REPOSITORY.test(entry.path)) continue;
-    const target = entry.type === 'file' ? entry.path : ctx.fs.resolve(entry.path)?.path;
+    const target = entry.type === 'file' ? entry.path : ctx.fs.realPath(entry.path);
     if (target) byTarget.set(target, [...(byTarget.get(target) ?? []), entry.path]);
   }
   return byTarget;

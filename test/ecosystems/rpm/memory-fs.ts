@@ -63,6 +63,7 @@ export function memoryFs(entries: MemoryEntry[]): ImageFilesystem {
   return {
     get: (path) => lookup(path, false),
     resolve,
+    realPath: (path) => resolve(path)?.path,
     entries: () => files.values(),
     read: (path) => {
       const file = resolve(path);

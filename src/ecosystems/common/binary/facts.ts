@@ -45,7 +45,7 @@ export function executableFacts(path: string, body: Buffer): ExecutableFacts | u
     return { errors: { go: errorMessage(err), rust: errorMessage(err) } };
   }
   const go = attempt(() => readGoBuildInfo(body, elf), 'go', errors);
-  const rust = attempt(() => readAuditableCrates(body), 'rust', errors);
+  const rust = attempt(() => readAuditableCrates(body, elf), 'rust', errors);
   const fp = go ? undefined : fingerprint(path, body);
   if (!go && !rust && !fp && !errors.go && !errors.rust) return undefined;
   return { ...(go ? { go } : {}), ...(rust ? { rust } : {}), ...(fp ? { fingerprint: fp } : {}), errors };

@@ -1,8 +1,9 @@
 // rpm's SQLite backend (`rpmdb.sqlite`, rpm ≥ 4.16: Fedora, RHEL 9, Amazon Linux 2023, Azure Linux):
 // the table `Packages (hnum INTEGER PRIMARY KEY, blob BLOB)` holds one header blob per row.
 // The database is opened from memory, read-only; nothing is written to disk.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { errorMessage } from '../../../errors.js';
+import { sqlite } from '../../../lazy-require.js';
 import type { BlobScan } from './blobs.js';
 
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
@@ -48,7 +49,7 @@ export function readSqlite(body: Buffer): BlobScan {
   if (image.length > body.length) problems.push(`file is truncated: ${body.length} of ${image.length} bytes present`);
   let db: Database.Database;
   try {
-    db = new Database(image, { readonly: true });
+    db = new (sqlite())(image, { readonly: true });
   } catch (err) {
     return { blobs: [], problems: [...problems, `cannot open as SQLite: ${errorMessage(err)}`] };
   }
