@@ -20,6 +20,9 @@
 //   ~20 ms, mostly compiling): its `load('…')` calls become require() calls, which esbuild follows.
 // - dist/cli.js, tsc's entry, is replaced by one that runs the bundle (src/cli-bundle.ts) with the code
 //   cache, whose SHA-256 it names: a cache damaged, or from another build, is not used.
+// - The bundle is ASCII: esbuild escapes other characters in strings, but not in a tagged template's
+//   text (its raw form is observable), and one such character made the whole 2 MB source a two-byte
+//   string that every run decoded from UTF-8. The build fails on one, naming its line (use an HTML entity).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -70,6 +73,10 @@ await build({
   logLevel: 'warning',
 });
 
+for (const [index, line] of readFileSync(join(OUT, 'cli.cjs'), 'utf8').split('\n').entries()) {
+  if (/[^\x00-\x7f]/.test(line))
+    throw new Error(`dist/bundle/cli.cjs:${index + 1}: a character past ASCII (in a tagged template?): ${line.trim().slice(0, 120)}`);
+}
 rmSync(join(DIST, 'cli.js.map'), { force: true });
 const CACHE = join(OUT, 'cli.cache');
 writeLauncher('runBundle(compileBundle());');

@@ -66,7 +66,7 @@ export const SHELL_PAGE = renderPage({
   body: html`<form id="login" class="login" hidden>
 <section><h2>Sign in</h2>
 <p class="note">Paste an API token with the read scope (plimsoll server token create --project P --scope read). It stays in this browser tab only (sessionStorage) and is sent to this server as a bearer header.</p>
-<label>API token <input name="token" type="password" autocomplete="off" required placeholder="plm_…"></label>
+<label>API token <input name="token" type="password" autocomplete="off" required placeholder="plm_&hellip;"></label>
 <p id="login-error" class="error"></p>
 <button type="submit">Sign in</button></section>
 </form>

@@ -77,7 +77,7 @@ export async function imagePage(store: Store, project: string, id: string): Prom
 <dt>Submitted</dt><dd class="mono">${record.submittedAt}</dd>
 <dt>Matched</dt><dd class="mono">${record.matchedAt} against the database built ${record.dbBuiltAt}</dd>
 </dl>
-<p class="note"><a href="/ui/">← all images</a></p>
+<p class="note"><a href="/ui/">&larr; all images</a></p>
 </section>`;
   return html`${facts}${findingsView(vulnerabilities)}${baseImagesView(baseGroups([{ record, vulnerabilities }]), BASE_METHOD)}`;
 }

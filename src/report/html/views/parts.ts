@@ -21,7 +21,7 @@ export function kevMark(v: Pick<Vulnerability, 'kev'>): Html {
 
 /** EPSS as a percentage; 10% and over (the P2 threshold) stands out. */
 export function epssMark(v: Pick<Vulnerability, 'epss'>): Html {
-  if (!v.epss) return html`<span class="muted">–</span>`;
+  if (!v.epss) return html`<span class="muted">&ndash;</span>`;
   const percent = v.epss.score * 100;
   const text = `${percent.toFixed(percent < 1 ? 2 : 1)}%`;
   return html`<span class="epss${v.epss.score >= 0.1 ? ' high' : ''}" title="${`EPSS ${v.epss.date}: percentile ${(v.epss.percentile * 100).toFixed(1)}`}">${text}</span>`;
