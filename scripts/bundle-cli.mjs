@@ -74,7 +74,7 @@ await build({
 });
 
 for (const [index, line] of readFileSync(join(OUT, 'cli.cjs'), 'utf8').split('\n').entries()) {
-  if (/[^\x00-\x7f]/.test(line))
+  if (/[\u0080-\uffff]/.test(line))
     throw new Error(`dist/bundle/cli.cjs:${index + 1}: a character past ASCII (in a tagged template?): ${line.trim().slice(0, 120)}`);
 }
 rmSync(join(DIST, 'cli.js.map'), { force: true });
