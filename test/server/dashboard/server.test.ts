@@ -86,7 +86,9 @@ describe('the dashboard served by plimsoll server, in Chromium', () => {
     await page.waitForSelector('body[data-state="login"]');
     await page.fill('#login input[name=token]', 'plm_0000000000000000_not-a-token-at-all-not-a-token-at-all-xxxxx');
     await page.click('#login button[type=submit]');
-    await page.waitForFunction("document.getElementById('login-error').textContent !== ''");
+    // A selector, not waitForFunction: under the page's CSP, Playwright's string predicate may be refused
+    // when polled again (EvalError: 'unsafe-eval'), which a loaded machine's slower answer made happen.
+    await page.waitForSelector('#login-error:not(:empty)');
     assert.match(await text('#login-error'), /valid API token is required/);
     // The refused whoami is the one error the console shows.
     const refused = seen.errors.splice(0);
