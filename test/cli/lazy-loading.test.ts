@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { BUILT_CLI } from '../helpers/cli.js';
 import { gzLayer, writeLayout } from '../helpers/make-image.js';
-
-const CLI = join(import.meta.dirname, '../../dist/cli.js');
 
 describe('native modules the CLI loads', () => {
   let scratch: string;
@@ -26,7 +25,7 @@ describe('native modules the CLI loads', () => {
   });
 
   function loaded(args: string[]): string[] {
-    const r = spawnSync(process.execPath, ['-r', join(scratch, 'loaded.cjs'), CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    const r = spawnSync(process.execPath, ['-r', join(scratch, 'loaded.cjs'), BUILT_CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
     assert.equal(r.status, 0, r.stderr);
     const line = /^LOADED (.*)$/m.exec(r.stderr)?.[1];
     assert.ok(line, r.stderr);
