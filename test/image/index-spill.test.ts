@@ -92,13 +92,12 @@ const PATHS = [
 ];
 
 function view(fs: MergedFilesystem): unknown {
-  const paths = PATHS;
   return {
     entries: [...fs.entries()],
-    got: paths.map((p) => fs.get(p)),
-    resolved: paths.map((p) => fs.resolve(p)),
-    realPaths: paths.map((p) => fs.realPath(p)),
-    read: paths.map((p) => fs.read(p)?.body.toString()),
+    got: PATHS.map((p) => fs.get(p)),
+    resolved: PATHS.map((p) => fs.resolve(p)),
+    realPaths: PATHS.map((p) => fs.realPath(p)),
+    read: PATHS.map((p) => fs.read(p)?.body.toString()),
     captured: fs.captured().map((f) => [f.path, f.body.toString()]),
     aliases: fs.bodiesWantedThroughLinks(
       (info) => (info.path.endsWith('os-release') ? info.path : undefined),
@@ -126,11 +125,12 @@ describe('the merged view index moving from memory to SQLite', () => {
   });
 
   it('gives the path resolve leads to as the real path (through symlinked directories and links to links), before and after the move', () => {
+    const asked = [...PATHS, '', 'missing', 'etc/alternatives'];
     for (const fs of [merged(), merged(5)]) {
-      const real = [...PATHS, '', 'missing', 'etc/alternatives'].map((p) => fs.realPath(p));
+      const real = asked.map((p) => fs.realPath(p));
       assert.deepEqual(
         real,
-        [...PATHS, '', 'missing', 'etc/alternatives'].map((p) => fs.resolve(p)?.path),
+        asked.map((p) => fs.resolve(p)?.path),
       );
       assert.ok(real.filter((p, i) => p !== undefined && p !== PATHS[i]).length >= 2, 'some paths lead elsewhere');
     }
